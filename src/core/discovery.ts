@@ -1,0 +1,69 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { InputError } from '../shared/index.js';
+import { isTaskDirName } from './guards.js';
+
+export interface TaskRef {
+  /** Absolute, resolved path of the TASK-* folder. */
+  dir: string;
+  name: string;
+  root: string;
+}
+
+export interface Discovery {
+  tasks: TaskRef[];
+  errors: InputError[];
+}
+
+/** A root holds `.agent-workspace/`, or is one. Roots are resolved once so symlinked roots are compared by target. */
+export function workspaceDirOf(root: string): string {
+  const resolved = path.resolve(root);
+  return path.basename(resolved) === '.agent-workspace' ? resolved : path.join(resolved, '.agent-workspace');
+}
+
+export function discoverTasks(roots: readonly string[]): Discovery {
+  const tasks: TaskRef[] = [];
+  const errors: InputError[] = [];
+  const seen = new Set<string>();
+  for (const root of roots) {
+    let workspace: string;
+    try {
+      workspace = workspaceDirOf(fs.realpathSync(root));
+    } catch (err) {
+      errors.push({ path: path.resolve(root), message: `root not readable: ${(err as NodeJS.ErrnoException).code ?? String(err)}` });
+      continue;
+    }
+    let entries: fs.Dirent[];
+    try {
+      const st = fs.lstatSync(workspace);
+      if (st.isSymbolicLink()) {
+        errors.push({ path: workspace, message: '.agent-workspace is a symlink; refused' });
+        continue;
+      }
+      entries = fs.readdirSync(workspace, { withFileTypes: true });
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      // A root without any workspace yet is normal (nothing has run there), not an error.
+      if (code !== 'ENOENT') errors.push({ path: workspace, message: `workspace not readable: ${code ?? String(err)}` });
+      continue;
+    }
+    for (const entry of entries) {
+      if (!entry.name.startsWith('TASK-')) continue;
+      const dir = path.join(workspace, entry.name);
+      if (entry.isSymbolicLink()) {
+        errors.push({ path: dir, message: 'task workspace is a symlink; refused' });
+        continue;
+      }
+      if (!entry.isDirectory()) continue;
+      if (!isTaskDirName(entry.name)) {
+        errors.push({ path: dir, message: 'task folder name has unexpected characters; refused' });
+        continue;
+      }
+      if (seen.has(dir)) continue;
+      seen.add(dir);
+      tasks.push({ dir, name: entry.name, root: workspace });
+    }
+  }
+  tasks.sort((a, b) => (a.dir < b.dir ? -1 : a.dir > b.dir ? 1 : 0));
+  return { tasks, errors };
+}

@@ -1,0 +1,93 @@
+import type { ActionResult, Config, Outcome, SweepReport } from '../shared/index.js';
+import { execute } from './executor.js';
+import type { Plan, PlanPolicy } from './plan-types.js';
+import { plan } from './planner.js';
+import { takeSnapshot } from './snapshot.js';
+import { TmuxClient } from './tmux/tmux-client.js';
+
+export interface RunOptions {
+  dryRun: boolean;
+  /** clean-agent: only this agent, whatever its status. */
+  onlyAgent?: string;
+  /** Injected by tests and the daemon to share a client (and its spawn count). */
+  tmux?: TmuxClient;
+}
+
+export function policyFrom(config: Config, onlyAgent: string | null): PlanPolicy {
+  return {
+    sessionPattern: new RegExp(config.sessionPattern),
+    terminalStatuses: new Set(config.terminalStatuses),
+    idleMinutes: config.idleMinutes,
+    ghostGraceSeconds: config.ghostGraceSeconds,
+    pins: new Set(config.pins),
+    onlyAgent,
+  };
+}
+
+export function tmuxClientFor(config: Config): TmuxClient {
+  return new TmuxClient({ binary: config.tmuxBinary, socket: config.tmuxSocket, timeoutMs: config.timeouts.tmuxMs });
+}
+
+function countOutcomes(results: readonly ActionResult[]): Record<Outcome, number> {
+  const counts: Record<Outcome, number> = { done: 0, skipped: 0, failed: 0, planned: 0 };
+  for (const r of results) counts[r.outcome]++;
+  return counts;
+}
+
+function plannedResults(p: Plan): ActionResult[] {
+  return p.actions.map((a) => {
+    const base = { kind: a.kind, task: a.task, agentId: a.agentId, target: a.target, reason: a.reason };
+    return a.skip ? { ...base, outcome: 'skipped' as const, detail: a.skip } : { ...base, outcome: 'planned' as const };
+  });
+}
+
+/** The engine's one entry point: snapshot, plan, then (unless a dry run) execute; adapters only format the report. */
+export async function runCleanup(config: Config, options: RunOptions): Promise<SweepReport> {
+  const started = performance.now();
+  const tmux = options.tmux ?? tmuxClientFor(config);
+  const spawnsBefore = tmux.spawns;
+  const policy = policyFrom(config, options.onlyAgent ?? null);
+  const roots = config.roots.length ? config.roots : [process.cwd()];
+  const snapshot = await takeSnapshot(roots, policy, tmux);
+  const planned = plan(snapshot, policy);
+  let actions = plannedResults(planned);
+  const orphans = [...planned.orphans];
+  const errors = [...planned.errors];
+  if (options.onlyAgent && planned.agents.length === 0) {
+    errors.push({ path: roots.join(', '), message: `agent ${options.onlyAgent} not found in any valid registry under the roots` });
+  }
+  if (!options.dryRun && planned.actions.length > 0) {
+    const done = await execute(planned.actions, tmux, snapshot.tmux, {
+      compression: config.compression,
+      minFreeBytes: config.minFreeBytes,
+      killGraceMs: config.killGraceMs,
+      stepMs: config.timeouts.stepMs,
+      tmuxMs: config.timeouts.tmuxMs,
+      lockStaleMs: config.timeouts.lockStaleMs,
+    });
+    actions = done.results;
+    orphans.push(...done.orphans);
+    errors.push(...done.errors);
+  }
+  return {
+    agents: planned.agents,
+    actions,
+    orphans,
+    errors,
+    stats: {
+      roots: roots.length,
+      tasks: snapshot.tasks.length,
+      registries: snapshot.tasks.filter((t) => t.scan.registry !== null).length,
+      agents: planned.agents.length,
+      actions: countOutcomes(actions),
+      tmuxSpawns: tmux.spawns - spawnsBefore,
+      dryRun: options.dryRun,
+      engineMs: Math.round((performance.now() - started) * 100) / 100,
+    },
+  };
+}
+
+/** SPEC.md exit codes: 1 when an action failed or an input was invalid. */
+export function reportExitCode(report: SweepReport): 0 | 1 {
+  return report.errors.length > 0 || report.actions.some((a) => a.outcome === 'failed') ? 1 : 0;
+}

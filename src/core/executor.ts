@@ -1,0 +1,66 @@
+import type { ActionResult, InputError, Orphan } from '../shared/index.js';
+import type { ArchiveOptions } from './archive/archiver.js';
+import { archiveStep, journalStep, promptStep } from './file-steps.js';
+import { Ledger } from './ledger.js';
+import type { PlannedAction } from './plan-types.js';
+import { captureStep, killStep, reportSuspects, signalStep, type SessionStepOptions } from './session-steps.js';
+import { tryLockTask, type TaskLock } from './task-lock.js';
+import { errorMessage } from './timeouts.js';
+import type { TmuxClient } from './tmux/tmux-client.js';
+import type { TmuxState } from './tmux/tmux-listing.js';
+
+export interface ExecuteOptions extends SessionStepOptions, ArchiveOptions {
+  lockStaleMs: number;
+}
+
+export interface Execution {
+  results: ActionResult[];
+  orphans: Orphan[];
+  errors: InputError[];
+}
+
+async function lockTasks(ledger: Ledger, actions: readonly PlannedAction[], staleMs: number): Promise<TaskLock[]> {
+  const tasks = [...new Set(actions.filter((a) => !a.skip).map((a) => a.task))];
+  const locks: TaskLock[] = [];
+  for (const task of tasks) {
+    const lock = await tryLockTask(task, staleMs);
+    if ('release' in lock) {
+      locks.push(lock);
+      continue;
+    }
+    for (const action of actions) if (action.task === task && !action.skip) ledger.record(action, lock.failed ? 'failed' : 'skipped', lock.unavailable);
+  }
+  return locks;
+}
+
+/**
+ * Carries out a plan. Steps run in SPEC.md's order, each batched across all agents (one tmux spawn per step, one
+ * grace period for all survivors), so the order holds per agent while the cost stays constant in agent count.
+ */
+export async function execute(actions: readonly PlannedAction[], tmux: TmuxClient, listing: TmuxState, options: ExecuteOptions): Promise<Execution> {
+  const ledger = new Ledger(actions);
+  const errors: InputError[] = [];
+  for (const action of actions) if (action.skip) ledger.record(action, 'skipped', action.skip);
+  const locks = await lockTasks(ledger, actions, options.lockStaleMs);
+  try {
+    const captured = await captureStep(ledger, tmux, options);
+    const killed = await killStep(ledger, tmux, listing, options);
+    await signalStep(ledger, killed, options);
+    reportSuspects(ledger, new Set(actions.filter((a) => a.kind === 'kill-session' || a.kind === 'record-outcome').map((a) => a.agentId)), killed);
+    await archiveStep(ledger, captured, options, options.stepMs);
+    await promptStep(ledger);
+    await journalStep(ledger);
+  } catch (err) {
+    errors.push({ path: 'executor', message: `cleanup stopped: ${errorMessage(err)}` });
+  } finally {
+    for (const lock of locks) {
+      try {
+        await lock.release();
+      } catch (err) {
+        errors.push({ path: 'task lock', message: errorMessage(err) });
+      }
+      if (lock.compromised) errors.push({ path: 'task lock', message: `lock lost during cleanup: ${lock.compromised}` });
+    }
+  }
+  return { results: ledger.ordered(), orphans: ledger.orphans, errors };
+}

@@ -1,0 +1,10 @@
+/** The engine's public surface: adapters (CLI, daemon, Electron main, web bridge) import from here only. */
+export { runCleanup, reportExitCode, policyFrom, tmuxClientFor, type RunOptions } from './engine.js';
+export { loadConfig, configPath, ConfigError } from './config-loader.js';
+export { plan } from './planner.js';
+export { takeSnapshot } from './snapshot.js';
+export { execute } from './executor.js';
+export { TmuxClient } from './tmux/tmux-client.js';
+export { agentIdProblem, isValidAgentId, sessionNameProblem } from './guards.js';
+export { runDoctor } from './doctor.js';
+export { readDaemonStatus, stateDir } from './daemon-status.js';

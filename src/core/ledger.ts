@@ -1,0 +1,51 @@
+import type { ActionKind, ActionResult, Orphan, Outcome } from '../shared/index.js';
+import type { PlannedAction } from './plan-types.js';
+
+export const agentKey = (a: { task: string; agentId: string }): string => `${a.task}\0${a.agentId}`;
+
+export type ActionOf<K extends ActionKind> = Extract<PlannedAction, { kind: K }>;
+
+/** Collects the outcome of each planned action as the executor's steps run, and what later steps must not do. */
+export class Ledger {
+  private readonly results = new Map<PlannedAction, ActionResult>();
+  /** Agents whose session survived: their logs may still be written, so no file of theirs is moved. */
+  readonly blocked = new Map<string, string>();
+  readonly orphans: Orphan[] = [];
+
+  constructor(private readonly actions: readonly PlannedAction[]) {}
+
+  record(action: PlannedAction, outcome: Outcome, detail?: string): void {
+    const result: ActionResult = { kind: action.kind, task: action.task, agentId: action.agentId, target: action.target, outcome, reason: action.reason };
+    if (outcome === 'failed') result.error = detail ?? 'failed';
+    else if (detail) result.detail = detail;
+    this.results.set(action, result);
+  }
+
+  /** Actions of a kind that no step has settled yet. */
+  pending<K extends ActionKind>(kind: K): ActionOf<K>[] {
+    return this.actions.filter((a): a is ActionOf<K> => a.kind === kind && !this.results.has(a));
+  }
+
+  /** Settles the pending actions of blocked agents as skipped; returns the rest. */
+  unblocked<K extends ActionKind>(kind: K): ActionOf<K>[] {
+    const out: ActionOf<K>[] = [];
+    for (const action of this.pending(kind)) {
+      const why = this.blocked.get(agentKey(action));
+      if (why) this.record(action, 'skipped', why);
+      else out.push(action);
+    }
+    return out;
+  }
+
+  resultsFor(task: string, agentId: string): ActionResult[] {
+    return this.actions.filter((a) => a.task === task && a.agentId === agentId).flatMap((a) => this.results.get(a) ?? []);
+  }
+
+  /** In plan order; anything a step never reached is reported as failed rather than silently dropped. */
+  ordered(): ActionResult[] {
+    return this.actions.map((a) => {
+      if (!this.results.has(a)) this.record(a, 'failed', 'not carried out (an earlier step stopped)');
+      return this.results.get(a)!;
+    });
+  }
+}

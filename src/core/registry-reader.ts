@@ -1,0 +1,132 @@
+import fs from 'node:fs';
+import { AgentEntrySchema, RegistryEnvelopeSchema, type InputError } from '../shared/index.js';
+import { agentIdProblem, sessionNameProblem } from './guards.js';
+import type { z } from 'zod';
+
+export const REGISTRY_FILE = 'AGENT_REGISTRY.json';
+
+export interface RegistryAgent {
+  id: string;
+  status: string;
+  /** null when the registry names no session; never an unsafe name (those are reported in `errors`). */
+  session: string | null;
+  /** The registry named a session we refuse to act on; kept so the report can say why nothing was killed. */
+  sessionProblem: string | null;
+  pinned: boolean;
+  index: number;
+}
+
+export interface RegistryRead {
+  path: string;
+  mtimeMs: number;
+  agents: RegistryAgent[];
+  /** Set when the whole file is unusable; `agents` is then empty and nothing in it is acted on. */
+  fatal: InputError | null;
+  errors: InputError[];
+}
+
+const MAX_REREADS = 3;
+
+function statKey(st: fs.Stats): string {
+  return `${st.ino}:${st.size}:${st.mtimeMs}:${st.ctimeMs}`;
+}
+
+function describeIssue(issue: z.core.$ZodIssue, prefix: string): string {
+  const where = issue.path.length ? `${prefix}.${issue.path.join('.')}` : prefix;
+  return `${where}: ${issue.message}`;
+}
+
+/**
+ * Reads a registry the orchestrator may be rewriting in place: the file is read between two stats and read again
+ * when they differ, so a read never mixes two versions without noticing.
+ */
+export function readRegistryFile(file: string): { text: string; mtimeMs: number } | { error: string } {
+  for (let attempt = 0; attempt < MAX_REREADS; attempt++) {
+    let before: fs.Stats;
+    try {
+      before = fs.lstatSync(file);
+    } catch (err) {
+      return { error: `cannot stat: ${(err as NodeJS.ErrnoException).code ?? String(err)}` };
+    }
+    if (before.isSymbolicLink()) return { error: 'registry is a symlink; refused' };
+    if (!before.isFile()) return { error: 'registry is not a regular file' };
+    let text: string;
+    try {
+      text = fs.readFileSync(file, 'utf8');
+    } catch (err) {
+      return { error: `cannot read: ${(err as NodeJS.ErrnoException).code ?? String(err)}` };
+    }
+    let after: fs.Stats;
+    try {
+      after = fs.lstatSync(file);
+    } catch {
+      continue;
+    }
+    if (statKey(before) === statKey(after) && Buffer.byteLength(text) === after.size) {
+      return { text, mtimeMs: after.mtimeMs };
+    }
+  }
+  return { error: `registry kept changing during ${MAX_REREADS} reads; will retry next sweep` };
+}
+
+export function parseRegistry(file: string, text: string, mtimeMs: number): RegistryRead {
+  const result: RegistryRead = { path: file, mtimeMs, agents: [], fatal: null, errors: [] };
+  const fail = (message: string): RegistryRead => {
+    result.fatal = { path: file, message };
+    result.errors.push(result.fatal);
+    return result;
+  };
+  if (text.trim() === '') return fail('empty file (possibly half-written); not acted on');
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    return fail(`invalid JSON (possibly half-written); not acted on: ${(err as Error).message}`);
+  }
+  const envelope = RegistryEnvelopeSchema.safeParse(json);
+  if (!envelope.success) {
+    const first = envelope.error.issues[0];
+    return fail(`wrong shape; not acted on: ${first ? describeIssue(first, '$') : 'unknown'}`);
+  }
+  const seen = new Set<string>();
+  envelope.data.agents.forEach((raw, index) => {
+    const where = `agents[${index}]`;
+    const parsed = AgentEntrySchema.safeParse(raw);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      result.errors.push({ path: file, message: `${issue ? describeIssue(issue, where) : where}; entry skipped` });
+      return;
+    }
+    const entry = parsed.data;
+    const idProblem = agentIdProblem(entry.id);
+    if (idProblem) {
+      result.errors.push({ path: file, message: `${where}.id: ${idProblem}; entry skipped` });
+      return;
+    }
+    if (seen.has(entry.id)) {
+      result.errors.push({ path: file, message: `${where}.id: duplicate agent id ${entry.id}; entry skipped` });
+      return;
+    }
+    seen.add(entry.id);
+    let session: string | null = entry.tmux_session ?? null;
+    let sessionProblem: string | null = null;
+    if (session !== null) {
+      sessionProblem = sessionNameProblem(session);
+      if (sessionProblem) {
+        result.errors.push({ path: file, message: `${where}.tmux_session: ${sessionProblem}; session left alone` });
+        session = null;
+      }
+    }
+    result.agents.push({ id: entry.id, status: entry.status, session, sessionProblem, pinned: entry.pinned === true, index });
+  });
+  return result;
+}
+
+export function readRegistry(file: string): RegistryRead {
+  const read = readRegistryFile(file);
+  if ('error' in read) {
+    const fatal = { path: file, message: read.error };
+    return { path: file, mtimeMs: 0, agents: [], fatal, errors: [fatal] };
+  }
+  return parseRegistry(file, read.text, read.mtimeMs);
+}

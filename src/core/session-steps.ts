@@ -1,0 +1,135 @@
+import type { ArchiveRequest } from './archive/archiver.js';
+import { agentKey, type Ledger } from './ledger.js';
+import { readProcessTable, type ProcInfo, type ProcTable } from './process/proc-table.js';
+import { terminateAll } from './process/process-killer.js';
+import { childrenIndex, findSuspects, protectedPids, sessionProcesses } from './process/process-tree.js';
+import { errorMessage, withTimeout } from './timeouts.js';
+import { capturePanes, killSessions } from './tmux/tmux-batch.js';
+import type { TmuxClient } from './tmux/tmux-client.js';
+import type { TmuxState } from './tmux/tmux-listing.js';
+
+export interface SessionStepOptions {
+  killGraceMs: number;
+  stepMs: number;
+  tmuxMs: number;
+}
+
+export const SCROLLBACK_SUFFIX = '_scrollback.txt';
+
+/** Step 1: every pane of every session about to die, in one tmux spawn; the text is archived with the logs. */
+export async function captureStep(ledger: Ledger, tmux: TmuxClient, opts: SessionStepOptions): Promise<Map<string, ArchiveRequest>> {
+  const captured = new Map<string, ArchiveRequest>();
+  const actions = ledger.pending('capture-scrollback');
+  if (actions.length === 0) return captured;
+  let outcomes;
+  try {
+    outcomes = await withTimeout('capture scrollback', opts.stepMs, () => capturePanes(tmux, actions.flatMap((a) => a.paneIds)));
+  } catch (err) {
+    outcomes = new Map<string, { ok: boolean; output: string; error: string | null }>();
+    for (const a of actions) for (const p of a.paneIds) outcomes.set(p, { ok: false, output: '', error: errorMessage(err) });
+  }
+  for (const action of actions) {
+    const panes = action.paneIds.map((p) => ({ pane: p, result: outcomes.get(p) }));
+    const failed = panes.find((p) => !p.result?.ok);
+    if (failed) {
+      const why = `scrollback capture failed (${failed.result?.error ?? 'no result'}); session kept so no output is lost`;
+      ledger.record(action, 'failed', why);
+      ledger.blocked.set(agentKey(action), why);
+      continue;
+    }
+    const text = panes.length === 1 ? panes[0]!.result!.output : panes.map((p) => `=== pane ${p.pane} ===\n${p.result!.output}`).join('');
+    captured.set(agentKey(action), {
+      agentId: action.agentId,
+      source: { kind: 'content', name: `${action.agentId}${SCROLLBACK_SUFFIX}`, label: `tmux:${action.session}`, text },
+    });
+  }
+  return captured;
+}
+
+export interface KillStepResult {
+  table: ProcTable;
+  guarded: Set<number>;
+  /** Process-tree members per agent, as snapshotted before its session was killed. */
+  members: Map<string, ProcInfo[]>;
+}
+
+/** Steps 2 and 3: snapshot the process trees, then kill each session by its `$id`. */
+export async function killStep(ledger: Ledger, tmux: TmuxClient, listing: TmuxState, opts: SessionStepOptions): Promise<KillStepResult> {
+  const kills = ledger.unblocked('kill-session');
+  const members = new Map<string, ProcInfo[]>();
+  const needTable = kills.length > 0 || ledger.pending('archive-file').length > 0 || ledger.pending('delete-prompt').length > 0;
+  const table = needTable ? await withTimeout('process snapshot', opts.stepMs, () => readProcessTable(opts.tmuxMs)) : new Map<number, ProcInfo>();
+  const guarded = protectedPids(table, listing.serverPid);
+  if (kills.length === 0) return { table, guarded, members };
+  const children = childrenIndex(table);
+  for (const kill of kills) {
+    const session = listing.sessions.get(kill.session);
+    if (session) members.set(agentKey(kill), sessionProcesses(session, table, children, listing.serverPid, guarded).members);
+  }
+  let outcomes;
+  try {
+    outcomes = await withTimeout('kill sessions', opts.stepMs, () => killSessions(tmux, kills.map((k) => k.sessionId)));
+  } catch (err) {
+    outcomes = new Map(kills.map((k) => [k.sessionId, { ok: false, output: '', error: errorMessage(err) }]));
+  }
+  for (const kill of kills) {
+    const outcome = outcomes.get(kill.sessionId);
+    if (outcome?.ok) {
+      ledger.record(kill, 'done', `killed ${kill.sessionId} (${kill.session})`);
+    } else {
+      const why = `kill-session ${kill.sessionId} failed: ${outcome?.error ?? 'no result'}`;
+      ledger.record(kill, 'failed', why);
+      ledger.blocked.set(agentKey(kill), `session ${kill.session} may still be alive`);
+    }
+  }
+  return { table, guarded, members };
+}
+
+/**
+ * Step 4: TERM, grace, KILL for every snapshotted process that outlived its session, all sessions at once so a
+ * sweep waits one grace period, not one per agent. Zombies and suspects are reported, never signalled.
+ */
+export async function signalStep(ledger: Ledger, killed: KillStepResult, opts: SessionStepOptions): Promise<void> {
+  const actions = ledger.unblocked('signal-processes');
+  const all = new Map<number, ProcInfo>();
+  for (const action of actions) for (const proc of killed.members.get(agentKey(action)) ?? []) all.set(proc.pid, proc);
+  let result;
+  try {
+    result = await withTimeout('terminate processes', opts.stepMs + opts.killGraceMs, () => terminateAll([...all.values()], opts.killGraceMs, opts.tmuxMs));
+  } catch (err) {
+    for (const action of actions) ledger.record(action, 'failed', errorMessage(err));
+    return;
+  }
+  const signalled = new Set(result.signalled.map((p) => p.pid));
+  const survivors = new Set(result.survivors.map((p) => p.pid));
+  const zombies = new Map(result.zombies.map((p) => [p.pid, p]));
+  for (const action of actions) {
+    const members = killed.members.get(agentKey(action)) ?? [];
+    const mine = members.filter((p) => signalled.has(p.pid));
+    const left = members.filter((p) => survivors.has(p.pid));
+    for (const proc of left) {
+      ledger.orphans.push({ kind: 'leftover-process', agentId: action.agentId, pid: proc.pid, argv: proc.argv, reason: `survived TERM and KILL after session ${action.session} was killed` });
+    }
+    for (const proc of members) {
+      const z = zombies.get(proc.pid);
+      if (z) ledger.orphans.push({ kind: 'zombie', agentId: action.agentId, pid: z.pid, ppid: z.ppid, reason: `exited but not reaped by its parent ${z.ppid}` });
+    }
+    const detail = `${members.length} process(es) in the tree, ${mine.length} outlived the session and got TERM${mine.length ? `: ${mine.map((p) => p.pid).join(' ')}` : ''}`;
+    const errors = result.errors.filter((e) => members.some((p) => p.pid === e.pid)).map((e) => e.message);
+    if (left.length) errors.push(`still alive: ${left.map((p) => p.pid).join(' ')}`);
+    if (errors.length) ledger.record(action, 'failed', `${detail}; ${errors.join('; ')}`);
+    else ledger.record(action, 'done', detail);
+  }
+}
+
+/** Step 7's report half: processes that name the agent in argv but are not its own. Never signalled. */
+export function reportSuspects(ledger: Ledger, agents: ReadonlySet<string>, killed: KillStepResult): void {
+  if (killed.table.size === 0) return;
+  for (const agentId of agents) {
+    const own = new Set<number>();
+    for (const [key, procs] of killed.members) if (key.endsWith(`\0${agentId}`)) for (const p of procs) own.add(p.pid);
+    for (const proc of findSuspects(agentId, killed.table, own, killed.guarded)) {
+      ledger.orphans.push({ kind: 'suspect', agentId, pid: proc.pid, argv: proc.argv, reason: 'argv names the agent but it is not a process of its session; not killed' });
+    }
+  }
+}

@@ -1,0 +1,94 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { InputError } from '../shared/index.js';
+import type { TaskRef } from './discovery.js';
+import { REGISTRY_FILE, readRegistry, type RegistryRead } from './registry-reader.js';
+
+export const LOGS_DIR = 'logs';
+export const ARCHIVE_DIR = 'archive';
+export const PROMPT_PREFIX = 'agent_prompt_';
+export const PROMPT_SUFFIX = '.txt';
+
+export interface FileEntry {
+  name: string;
+  kind: 'file' | 'symlink' | 'other';
+}
+
+export interface TaskScan {
+  ref: TaskRef;
+  registry: RegistryRead | null;
+  /** Entries of logs/ (empty when it is missing or refused). */
+  logs: FileEntry[];
+  /** Why nothing may be moved out of logs/ or into archive/ for this task; null when both are usable. */
+  archiveRefusal: string | null;
+  archiveExists: boolean;
+  /** Prompt files keyed by the agent id embedded in their name. */
+  prompts: Map<string, FileEntry>;
+  errors: InputError[];
+}
+
+function kindOf(entry: fs.Dirent): FileEntry['kind'] {
+  if (entry.isSymbolicLink()) return 'symlink';
+  return entry.isFile() ? 'file' : 'other';
+}
+
+/**
+ * One readdir of the task and one of logs/: everything the planner needs about files comes from here, so a
+ * no-op sweep costs a handful of syscalls per task.
+ */
+export function scanTask(ref: TaskRef): TaskScan {
+  const scan: TaskScan = {
+    ref,
+    registry: null,
+    logs: [],
+    archiveRefusal: null,
+    archiveExists: false,
+    prompts: new Map(),
+    errors: [],
+  };
+  let entries: fs.Dirent[];
+  try {
+    entries = fs.readdirSync(ref.dir, { withFileTypes: true });
+  } catch (err) {
+    // The orchestrator may delete a task while we look at it; that is not the user's problem to see.
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code !== 'ENOENT') scan.errors.push({ path: ref.dir, message: `task not readable: ${code ?? String(err)}` });
+    return scan;
+  }
+  let logsEntry: fs.Dirent | undefined;
+  for (const entry of entries) {
+    const name = entry.name;
+    if (name === REGISTRY_FILE) {
+      scan.registry = readRegistry(path.join(ref.dir, name));
+      scan.errors.push(...scan.registry.errors);
+    } else if (name === LOGS_DIR) {
+      logsEntry = entry;
+    } else if (name === ARCHIVE_DIR) {
+      scan.archiveExists = true;
+      if (entry.isSymbolicLink()) scan.archiveRefusal = 'archive/ is a symlink; refused';
+      else if (!entry.isDirectory()) scan.archiveRefusal = 'archive exists and is not a folder; refused';
+    } else if (name.startsWith(PROMPT_PREFIX) && name.endsWith(PROMPT_SUFFIX)) {
+      const id = name.slice(PROMPT_PREFIX.length, -PROMPT_SUFFIX.length);
+      scan.prompts.set(id, { name, kind: kindOf(entry) });
+    }
+  }
+  if (logsEntry) {
+    if (logsEntry.isSymbolicLink()) {
+      scan.archiveRefusal ??= 'logs/ is a symlink; refused';
+    } else if (logsEntry.isDirectory()) {
+      try {
+        scan.logs = fs
+          .readdirSync(path.join(ref.dir, LOGS_DIR), { withFileTypes: true })
+          .map((entry) => ({ name: entry.name, kind: kindOf(entry) }));
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        if (code !== 'ENOENT') scan.errors.push({ path: path.join(ref.dir, LOGS_DIR), message: `not readable: ${code ?? String(err)}` });
+      }
+    }
+  }
+  if (scan.archiveRefusal) {
+    const where = scan.archiveRefusal.startsWith('logs') ? LOGS_DIR : ARCHIVE_DIR;
+    scan.errors.push({ path: path.join(ref.dir, where), message: scan.archiveRefusal });
+  }
+  return scan;
+}

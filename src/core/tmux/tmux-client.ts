@@ -1,0 +1,59 @@
+import { execa } from 'execa';
+
+export interface TmuxClientOptions {
+  binary: string;
+  /** Passed as `-S`; null means tmux's own default server. */
+  socket: string | null;
+  timeoutMs: number;
+}
+
+export interface TmuxResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+  timedOut: boolean;
+  /** Set when the binary could not be started at all (missing, not executable). */
+  spawnError: string | null;
+}
+
+/**
+ * The only place that starts tmux. Counting spawns here is how the bench proves the per-sweep spawn count stays
+ * constant, and the timeout here is what keeps a hung server from hanging a sweep.
+ */
+export class TmuxClient {
+  spawns = 0;
+
+  constructor(readonly options: TmuxClientOptions) {}
+
+  async run(args: readonly string[], input?: string): Promise<TmuxResult> {
+    this.spawns++;
+    const full = this.options.socket ? ['-S', this.options.socket, ...args] : [...args];
+    const result = await execa(this.options.binary, full, {
+      input: input ?? '',
+      timeout: this.options.timeoutMs,
+      reject: false,
+      stripFinalNewline: false,
+      maxBuffer: 1024 * 1024 * 1024,
+      // A janitor started from inside tmux must not default to the caller's server: -S or tmux's default only.
+      env: { TMUX: '' },
+      killSignal: 'SIGKILL',
+    });
+    const spawnError = result.failed && result.exitCode === undefined && !result.timedOut ? (result.originalMessage || result.message || "spawn failed") : null;
+    return {
+      exitCode: result.exitCode ?? -1,
+      stdout: String(result.stdout ?? ''),
+      stderr: String(result.stderr ?? ''),
+      timedOut: result.timedOut,
+      spawnError,
+    };
+  }
+
+  describe(): string {
+    return this.options.socket ? `tmux -S ${this.options.socket}` : 'tmux (default server)';
+  }
+}
+
+/** tmux reports a missing server in several wordings across versions; none of them is a failure for us. */
+export function isNoServer(stderr: string): boolean {
+  return /no server running|error connecting to|failed to connect to server|No such file or directory/i.test(stderr);
+}

@@ -1,0 +1,52 @@
+import { z } from 'zod';
+
+export const DEFAULT_TERMINAL_STATUSES = ['completed', 'terminated', 'error', 'failed', 'killed'] as const;
+
+const positiveMs = z.number().int().positive();
+
+/**
+ * One schema for the config file, CLI overrides and (later) the settings UI. Strict, so that a misspelt key is an
+ * error naming that key instead of a silently ignored setting.
+ */
+export const ConfigSchema = z.strictObject({
+  roots: z.array(z.string().min(1)).default([]),
+  tmuxSocket: z.string().min(1).nullable().default(null),
+  tmuxBinary: z.string().min(1).default('tmux'),
+  sessionPattern: z
+    .string()
+    .default('^agent_')
+    .refine(
+      (p) => {
+        try {
+          new RegExp(p);
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      { message: 'not a valid regular expression' },
+    ),
+  terminalStatuses: z.array(z.string().min(1)).min(1).default([...DEFAULT_TERMINAL_STATUSES]),
+  /** null disables idle cleanup. */
+  idleMinutes: z.number().positive().nullable().default(110),
+  idleWarningMinutes: z.number().nonnegative().default(10),
+  ghostGraceSeconds: z.number().nonnegative().default(120),
+  pins: z.array(z.string()).default([]),
+  compression: z.enum(['gzip', 'none']).default('gzip'),
+  /** Bytes that must stay free on the archive's file system after archiving. */
+  minFreeBytes: z.number().int().nonnegative().default(64 * 1024 * 1024),
+  killGraceMs: positiveMs.default(2000),
+  timeouts: z
+    .strictObject({
+      tmuxMs: positiveMs.default(10_000),
+      stepMs: positiveMs.default(30_000),
+      lockStaleMs: positiveMs.default(15_000),
+    })
+    .prefault({}),
+});
+export type Config = z.infer<typeof ConfigSchema>;
+export type ConfigInput = z.input<typeof ConfigSchema>;
+
+export function defaultConfig(): Config {
+  return ConfigSchema.parse({});
+}

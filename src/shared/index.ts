@@ -1,0 +1,4 @@
+export * from './config-schema.js';
+export * from './registry-schema.js';
+export * from './report-schema.js';
+export * from './status-schema.js';

@@ -1,0 +1,120 @@
+import { z } from 'zod';
+
+/**
+ * The contract of `sweep --json` / `clean-agent --json` (SPEC.md "CLI contract"); the daemon's events, the IPC
+ * and the web bridge reuse these shapes.
+ */
+
+export const ActionKindSchema = z.enum([
+  'capture-scrollback',
+  'kill-session',
+  'signal-processes',
+  'archive-file',
+  'delete-prompt',
+  'record-outcome',
+]);
+export type ActionKind = z.infer<typeof ActionKindSchema>;
+
+export const OutcomeSchema = z.enum(['done', 'skipped', 'failed', 'planned']);
+export type Outcome = z.infer<typeof OutcomeSchema>;
+
+export const VerdictSchema = z.enum([
+  'active', // not finished, session alive, not idle
+  'finished', // terminal status, work left to do
+  'clean', // terminal status, nothing left to clean
+  'idle', // not finished but silent past the threshold: cleaned as if finished
+  'pinned', // idle past the threshold but pinned: kept
+  'session-missing', // not finished, no session, still within the ghost grace period
+  'ghost', // not finished, no session for longer than the grace period
+  'invalid', // the entry failed validation: nothing derived from it is touched
+]);
+export type Verdict = z.infer<typeof VerdictSchema>;
+
+export const AgentReportSchema = z.object({
+  task: z.string(),
+  agentId: z.string(),
+  status: z.string(),
+  verdict: VerdictSchema,
+  reason: z.string(),
+  session: z.string().nullable(),
+  sessionAlive: z.boolean(),
+  idleMinutes: z.number().nullable(),
+});
+export type AgentReport = z.infer<typeof AgentReportSchema>;
+
+export const ActionResultSchema = z.object({
+  kind: ActionKindSchema,
+  task: z.string(),
+  agentId: z.string(),
+  target: z.string(),
+  outcome: OutcomeSchema,
+  reason: z.string(),
+  detail: z.string().optional(),
+  error: z.string().optional(),
+});
+export type ActionResult = z.infer<typeof ActionResultSchema>;
+
+export const OrphanSchema = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('orphan-session'),
+    session: z.string(),
+    sessionId: z.string(),
+    reason: z.string(),
+  }),
+  z.object({
+    kind: z.literal('ghost-agent'),
+    task: z.string(),
+    agentId: z.string(),
+    session: z.string().nullable(),
+    reason: z.string(),
+  }),
+  z.object({
+    kind: z.literal('suspect'),
+    agentId: z.string(),
+    pid: z.number().int(),
+    argv: z.string(),
+    reason: z.string(),
+  }),
+  z.object({
+    kind: z.literal('zombie'),
+    agentId: z.string().nullable(),
+    pid: z.number().int(),
+    ppid: z.number().int(),
+    reason: z.string(),
+  }),
+  z.object({
+    kind: z.literal('leftover-process'),
+    agentId: z.string(),
+    pid: z.number().int(),
+    argv: z.string(),
+    reason: z.string(),
+  }),
+]);
+export type Orphan = z.infer<typeof OrphanSchema>;
+
+export const InputErrorSchema = z.object({
+  path: z.string(),
+  message: z.string(),
+});
+export type InputError = z.infer<typeof InputErrorSchema>;
+
+export const StatsSchema = z.object({
+  roots: z.number().int(),
+  tasks: z.number().int(),
+  registries: z.number().int(),
+  agents: z.number().int(),
+  actions: z.record(OutcomeSchema, z.number().int()),
+  tmuxSpawns: z.number().int(),
+  dryRun: z.boolean(),
+  engineMs: z.number(),
+});
+export type Stats = z.infer<typeof StatsSchema>;
+
+export const SweepReportSchema = z.object({
+  agents: z.array(AgentReportSchema),
+  actions: z.array(ActionResultSchema),
+  orphans: z.array(OrphanSchema),
+  errors: z.array(InputErrorSchema),
+  stats: StatsSchema,
+});
+export type SweepReport = z.infer<typeof SweepReportSchema>;

@@ -1,0 +1,16 @@
+import { z } from 'zod';
+
+/** `agent-janitor status --json`; the daemon (issue 3) fills in the running fields. */
+export const DaemonStatusSchema = z.object({
+  running: z.boolean(),
+  pid: z.number().int().nullable(),
+  message: z.string(),
+});
+export type DaemonStatus = z.infer<typeof DaemonStatusSchema>;
+
+export const DoctorCheckSchema = z.object({
+  name: z.string(),
+  ok: z.boolean(),
+  detail: z.string(),
+});
+export type DoctorCheck = z.infer<typeof DoctorCheckSchema>;

@@ -1,0 +1,91 @@
+/** Hand-built planner inputs: no file system, no tmux. Shared by planner.test.ts and planner-property.test.ts. */
+import { DEFAULT_TERMINAL_STATUSES, type ActionKind } from '../../src/shared/index.js';
+import { matchLogFiles } from '../../src/core/archive/file-match.js';
+import type { PlanPolicy, PlannedAction, Snapshot, TaskView } from '../../src/core/plan-types.js';
+import type { RegistryAgent, RegistryRead } from '../../src/core/registry-reader.js';
+import type { FileEntry } from '../../src/core/task-scan.js';
+import type { TmuxSession } from '../../src/core/tmux/tmux-listing.js';
+
+export const NOW = Date.UTC(2026, 10, 24, 12, 0, 0);
+export const MIN = 60_000;
+export const ROOT = '/work/project';
+
+export const SPEC_ORDER: readonly ActionKind[] = ['capture-scrollback', 'kill-session', 'signal-processes', 'archive-file', 'delete-prompt', 'record-outcome'];
+
+export interface AgentSpec {
+  id: string;
+  status: string;
+  session?: string | null;
+  sessionProblem?: string | null;
+  pinned?: boolean;
+}
+
+export interface TaskSpec {
+  name: string;
+  agents: AgentSpec[];
+  /** Registry mtime; defaults to long ago. */
+  registryMtimeMs?: number;
+  fatal?: boolean;
+  logs?: FileEntry[] | string[];
+  prompts?: (string | FileEntry)[];
+  archiveRefusal?: string | null;
+  lastLogWriteMs?: Record<string, number>;
+}
+
+export function agent(spec: AgentSpec, index: number): RegistryAgent {
+  return { id: spec.id, status: spec.status, session: spec.session ?? null, sessionProblem: spec.sessionProblem ?? null, pinned: spec.pinned ?? false, index };
+}
+
+export function taskDir(name: string): string {
+  return `${ROOT}/.agent-workspace/${name}`;
+}
+
+export function task(spec: TaskSpec): TaskView {
+  const dir = taskDir(spec.name);
+  const file = `${dir}/AGENT_REGISTRY.json`;
+  const registry: RegistryRead = spec.fatal
+    ? { path: file, mtimeMs: spec.registryMtimeMs ?? 0, agents: [], fatal: { path: file, message: 'invalid JSON' }, errors: [{ path: file, message: 'invalid JSON' }] }
+    : { path: file, mtimeMs: spec.registryMtimeMs ?? NOW - 24 * 60 * MIN, agents: spec.agents.map(agent), fatal: null, errors: [] };
+  const logs: FileEntry[] = (spec.logs ?? []).map((f) => (typeof f === 'string' ? { name: f, kind: 'file' as const } : { name: f.name, kind: f.kind }));
+  const prompts = new Map<string, FileEntry>();
+  for (const p of spec.prompts ?? []) {
+    const entry: FileEntry = typeof p === 'string' ? { name: `agent_prompt_${p}.txt`, kind: 'file' } : { name: p.name, kind: p.kind };
+    prompts.set(entry.name.slice('agent_prompt_'.length, -'.txt'.length), entry);
+  }
+  return {
+    scan: { ref: { dir, name: spec.name, root: ROOT }, registry, logs, archiveRefusal: spec.archiveRefusal ?? null, archiveExists: true, prompts, errors: [] },
+    logsByAgent: matchLogFiles(logs, new Set(registry.agents.map((a) => a.id))),
+    lastLogWriteMs: new Map(Object.entries(spec.lastLogWriteMs ?? {})),
+  };
+}
+
+export interface SessionSpec {
+  name: string;
+  id?: string;
+  lastActivityMs?: number;
+  panes?: number;
+}
+
+export function snapshot(tasks: TaskView[], sessions: SessionSpec[] = [], tmuxError: string | null = null): Snapshot {
+  const map = new Map<string, TmuxSession>();
+  sessions.forEach((s, i) => {
+    const panes = Array.from({ length: s.panes ?? 1 }, (_, p) => ({ paneId: `%${i * 10 + p}`, panePid: 1000 + i * 10 + p, historySize: 5 }));
+    map.set(s.name, { id: s.id ?? `$${i}`, name: s.name, lastActivityMs: s.lastActivityMs ?? NOW, panes });
+  });
+  return { now: NOW, tasks, tmux: { serverPid: tmuxError ? null : 99, sessions: tmuxError ? new Map() : map, error: tmuxError }, errors: [] };
+}
+
+export function policy(overrides: Partial<PlanPolicy> = {}): PlanPolicy {
+  return {
+    sessionPattern: /^agent_/,
+    terminalStatuses: new Set(DEFAULT_TERMINAL_STATUSES),
+    idleMinutes: 110,
+    ghostGraceSeconds: 120,
+    pins: new Set(),
+    onlyAgent: null,
+    ...overrides,
+  };
+}
+
+export const kinds = (actions: readonly PlannedAction[]): ActionKind[] => actions.map((a) => a.kind);
+export const live = (actions: readonly PlannedAction[]): PlannedAction[] => actions.filter((a) => a.skip === undefined);

@@ -1,0 +1,100 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { execa } from 'execa';
+import { ConfigSchema, type Config, type ConfigInput } from '../../src/shared/index.js';
+
+/**
+ * A private world per test: a temp dir holding the roots, an isolated tmux server (`-S <dir>/sock`, never the
+ * default one) and a fake HOME/XDG dirs so nothing reads or writes the real home.
+ */
+export class Sandbox {
+  readonly dir: string;
+  readonly socket: string;
+  readonly root: string;
+  readonly workspace: string;
+
+  private constructor(dir: string) {
+    this.dir = dir;
+    this.socket = path.join(dir, 'sock');
+    this.root = path.join(dir, 'project');
+    this.workspace = path.join(this.root, '.agent-workspace');
+    fs.mkdirSync(this.workspace, { recursive: true });
+    for (const d of ['home', 'config', 'state']) fs.mkdirSync(path.join(dir, d));
+  }
+
+  static create(): Sandbox {
+    return new Sandbox(fs.mkdtempSync(path.join(os.tmpdir(), 'aj-test-')));
+  }
+
+  get env(): Record<string, string> {
+    return {
+      HOME: path.join(this.dir, 'home'),
+      XDG_CONFIG_HOME: path.join(this.dir, 'config'),
+      XDG_STATE_HOME: path.join(this.dir, 'state'),
+      AGENT_JANITOR_TMUX_SOCKET: '',
+      AGENT_JANITOR_CONFIG: '',
+      TMUX: '',
+    };
+  }
+
+  config(overrides: ConfigInput = {}): Config {
+    return ConfigSchema.parse({ roots: [this.root], tmuxSocket: this.socket, killGraceMs: 300, ...overrides });
+  }
+
+  async tmux(...args: string[]): Promise<{ stdout: string; exitCode: number; stderr: string }> {
+    const r = await execa('tmux', ['-S', this.socket, ...args], { reject: false, timeout: 10_000, env: { TMUX: '' } });
+    return { stdout: String(r.stdout), stderr: String(r.stderr), exitCode: r.exitCode ?? -1 };
+  }
+
+  /** Starts a detached session running `command` under sh. */
+  async startSession(name: string, command = 'sleep 100000'): Promise<void> {
+    const r = await this.tmux('new-session', '-d', '-s', name, '-x', '80', '-y', '24', command);
+    if (r.exitCode !== 0) throw new Error(`tmux new-session ${name} failed: ${r.stderr}`);
+  }
+
+  async sessions(): Promise<string[]> {
+    const r = await this.tmux('list-sessions', '-F', '#{session_name}');
+    return r.exitCode === 0 ? r.stdout.split('\n').filter(Boolean).sort() : [];
+  }
+
+  async panePids(session: string): Promise<number[]> {
+    const r = await this.tmux('list-panes', '-t', `=${session}`, '-F', '#{pane_pid}');
+    return r.stdout.split('\n').filter(Boolean).map(Number);
+  }
+
+  async serverPid(): Promise<number | null> {
+    const r = await this.tmux('display-message', '-p', '#{pid}');
+    return r.exitCode === 0 ? Number(r.stdout.trim()) : null;
+  }
+
+  async cleanup(): Promise<void> {
+    await this.tmux('kill-server');
+    fs.rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+export function sha256File(file: string): string {
+  return createHash('sha256').update(fs.readFileSync(file)).digest('hex');
+}
+
+/** Alive and not a zombie. */
+export function isRunning(pid: number): boolean {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'latin1');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return false;
+  }
+}
+
+/** Polls a condition without turning a slow machine into a flaky test: the limit is generous, not a speed target. */
+export async function waitFor(check: () => boolean | Promise<boolean>, limitMs = 10_000): Promise<boolean> {
+  const deadline = Date.now() + limitMs;
+  while (Date.now() < deadline) {
+    if (await check()) return true;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  return check();
+}

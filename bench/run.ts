@@ -70,7 +70,7 @@ async function benchFixture(spec: FixtureSpec, noopRuns: number): Promise<Fixtur
     const first = await runSweep(fixture);
     const s = first.report.stats;
     result.first = { wallMs: first.wallMs, engineMs: s.engineMs, tmuxSpawns: s.tmuxSpawns, exitCode: first.exitCode, actions: s.actions };
-    process.stdout.write(`   first sweep: wall ${first.wallMs.toFixed(0)} ms, engine ${s.engineMs} ms, ${s.tmuxSpawns} tmux spawns, actions ${JSON.stringify(s.actions)}, exit ${first.exitCode}\n`);
+    process.stdout.write(`   first sweep: wall ${first.wallMs.toFixed(0)} ms, engine ${s.engineMs} ms, ${s.tmuxSpawns} tmux spawns, actions ${JSON.stringify(s.actions)}, exit ${first.exitCode}\n   steps (ms): ${JSON.stringify(s.stepsMs)}\n`);
     const firstChecks = await checkFirstSweep(fixture, first, panesBefore);
     result.archiveFiles = firstChecks.archiveFiles;
     result.checks.push(...firstChecks.checks.map((c) => ({ ...c, phase: 'first sweep' })));
@@ -84,7 +84,7 @@ async function benchFixture(spec: FixtureSpec, noopRuns: number): Promise<Fixtur
       const st = run.report.stats;
       runs.push({ wallMs: run.wallMs, engineMs: st.engineMs, tmuxSpawns: st.tmuxSpawns, done: st.actions.done });
       noopChecks.push(await checkNoop(fixture, run, sessionsAfter));
-      process.stdout.write(`   no-op sweep ${i + 1}: wall ${run.wallMs.toFixed(0)} ms, engine ${st.engineMs} ms, ${st.tmuxSpawns} tmux spawns, ${st.actions.done} done\n`);
+      process.stdout.write(`   no-op sweep ${i + 1}: wall ${run.wallMs.toFixed(0)} ms, engine ${st.engineMs} ms, ${st.tmuxSpawns} tmux spawns, ${st.actions.done} done, steps (ms) ${JSON.stringify(st.stepsMs)}\n`);
     }
     result.noop = {
       runs,

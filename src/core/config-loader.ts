@@ -46,10 +46,11 @@ export function loadConfig(explicit: string | undefined, overrides: Record<strin
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new ConfigError(`${where.path}: (top level): expected an object`);
     fromFile = parsed as Record<string, unknown>;
   }
+  // Precedence: command line, then environment, then file.
   const merged: Record<string, unknown> = { ...fromFile };
+  if (env.AGENT_JANITOR_TMUX_SOCKET) merged.tmuxSocket = env.AGENT_JANITOR_TMUX_SOCKET;
   for (const [key, value] of Object.entries(overrides)) if (value !== undefined) merged[key] = value;
-  if (merged.tmuxSocket === undefined && env.AGENT_JANITOR_TMUX_SOCKET) merged.tmuxSocket = env.AGENT_JANITOR_TMUX_SOCKET;
   const result = ConfigSchema.safeParse(merged);
-  if (!result.success) throw new ConfigError(formatIssues(text === null ? 'command line' : where.path, result.error));
+  if (!result.success) throw new ConfigError(formatIssues(text === null ? 'command line' : `${where.path} (with command-line overrides)`, result.error));
   return result.data;
 }

@@ -49,7 +49,10 @@ export async function runCleanup(config: Config, options: RunOptions): Promise<S
   const policy = policyFrom(config, options.onlyAgent ?? null);
   const roots = config.roots.length ? config.roots : [process.cwd()];
   const snapshot = await takeSnapshot(roots, policy, tmux);
+  const stepsMs: Record<string, number> = { snapshot: Math.round(performance.now() - started) };
+  const planStart = performance.now();
   const planned = plan(snapshot, policy);
+  stepsMs.plan = Math.round(performance.now() - planStart);
   let actions = plannedResults(planned);
   const orphans = [...planned.orphans];
   const errors = [...planned.errors];
@@ -66,6 +69,7 @@ export async function runCleanup(config: Config, options: RunOptions): Promise<S
       lockStaleMs: config.timeouts.lockStaleMs,
     });
     actions = done.results;
+    Object.assign(stepsMs, done.stepsMs);
     orphans.push(...done.orphans);
     errors.push(...done.errors);
   }
@@ -83,6 +87,7 @@ export async function runCleanup(config: Config, options: RunOptions): Promise<S
       tmuxSpawns: tmux.spawns - spawnsBefore,
       dryRun: options.dryRun,
       engineMs: Math.round((performance.now() - started) * 100) / 100,
+      stepsMs,
     },
   };
 }

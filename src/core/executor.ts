@@ -1,9 +1,9 @@
 import type { ActionResult, InputError, Orphan } from '../shared/index.js';
 import type { ArchiveOptions } from './archive/archiver.js';
-import { archiveStep, journalStep, promptStep } from './file-steps.js';
+import { commitStep, journalStep, promptStep, stageStep } from './file-steps.js';
 import { Ledger } from './ledger.js';
 import type { PlannedAction } from './plan-types.js';
-import { captureStep, killStep, reportSuspects, signalStep, type SessionStepOptions } from './session-steps.js';
+import { captureStep, killStep, processStep, reportSuspects, signalStep, type SessionStepOptions } from './session-steps.js';
 import { tryLockTask, type TaskLock } from './task-lock.js';
 import { errorMessage } from './timeouts.js';
 import type { TmuxClient } from './tmux/tmux-client.js';
@@ -14,6 +14,8 @@ export interface ExecuteOptions extends SessionStepOptions, ArchiveOptions {
 }
 
 export interface Execution {
+  /** Wall time of each step, for the bench and for spotting a slow target. */
+  stepsMs: Record<string, number>;
   results: ActionResult[];
   orphans: Orphan[];
   errors: InputError[];
@@ -41,15 +43,30 @@ export async function execute(actions: readonly PlannedAction[], tmux: TmuxClien
   const ledger = new Ledger(actions);
   const errors: InputError[] = [];
   for (const action of actions) if (action.skip) ledger.record(action, 'skipped', action.skip);
-  const locks = await lockTasks(ledger, actions, options.lockStaleMs);
+  const stepsMs: Record<string, number> = {};
+  const timed = async <T>(name: string, work: () => Promise<T> | T): Promise<T> => {
+    const start = performance.now();
+    try {
+      return await work();
+    } finally {
+      stepsMs[name] = Math.round(performance.now() - start);
+    }
+  };
+  const locks = await timed('lock', () => lockTasks(ledger, actions, options.lockStaleMs));
   try {
-    const captured = await captureStep(ledger, tmux, options);
-    const killed = await killStep(ledger, tmux, listing, options);
-    await signalStep(ledger, killed, options);
-    reportSuspects(ledger, new Set(actions.filter((a) => a.kind === 'kill-session' || a.kind === 'record-outcome').map((a) => a.agentId)), killed);
-    await archiveStep(ledger, captured, options, options.stepMs);
-    await promptStep(ledger);
-    await journalStep(ledger);
+    // Not overlapped with the capture: a blocking /proc read would leave tmux's output pipe undrained and stall it.
+    const captured = await timed('capture', () => captureStep(ledger, tmux, options));
+    const procs = await timed('processes', () => processStep(ledger, listing, options));
+    // tmux kills sessions in its own process; the copies for the archive are made meanwhile (nothing moves yet).
+    const killing = timed('kill', () => killStep(ledger, tmux, options));
+    const staging = timed('stage', () => stageStep(ledger, captured, options, options.stepMs));
+    await killing;
+    await timed('signal', () => signalStep(ledger, procs, options));
+    reportSuspects(ledger, new Set(actions.filter((a) => a.kind === 'record-outcome').map((a) => a.agentId)), procs);
+    const staged = await staging;
+    await timed('archive', () => commitStep(ledger, staged, options.stepMs));
+    await timed('prompts', () => promptStep(ledger));
+    await timed('journal', () => journalStep(ledger));
   } catch (err) {
     errors.push({ path: 'executor', message: `cleanup stopped: ${errorMessage(err)}` });
   } finally {
@@ -62,5 +79,5 @@ export async function execute(actions: readonly PlannedAction[], tmux: TmuxClien
       if (lock.compromised) errors.push({ path: 'task lock', message: `lock lost during cleanup: ${lock.compromised}` });
     }
   }
-  return { results: ledger.ordered(), orphans: ledger.orphans, errors };
+  return { stepsMs, results: ledger.ordered(), orphans: ledger.orphans, errors };
 }

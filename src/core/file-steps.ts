@@ -1,57 +1,84 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { archiveTaskFiles, prepareArchiveDir, type ArchiveOptions, type ArchiveRequest } from './archive/archiver.js';
+import { commitStaged, discardStaged, prepareArchiveDir, stageArchive, syncStaged, type ArchiveOptions, type ArchiveRequest, type StagedBatch } from './archive/archiver.js';
 import { childPath } from './guards.js';
 import { agentKey, type ActionOf, type Ledger } from './ledger.js';
 import { mapPool } from './pool.js';
 import { errorMessage, withTimeout } from './timeouts.js';
 
-const TASK_CONCURRENCY = 4;
+const TASK_CONCURRENCY = 8;
 
-/** Step 5: logs (and the scrollback captured in step 1) into archive/, one batch per task. */
-export async function archiveStep(ledger: Ledger, captured: Map<string, ArchiveRequest>, options: ArchiveOptions, stepMs: number): Promise<void> {
-  const files = ledger.unblocked('archive-file');
-  const captures = ledger.pending('capture-scrollback');
-  const byTask = new Map<string, { requests: ArchiveRequest[]; owners: (ActionOf<'archive-file'> | ActionOf<'capture-scrollback'>)[] }>();
-  const add = (task: string, request: ArchiveRequest, owner: ActionOf<'archive-file'> | ActionOf<'capture-scrollback'>) => {
-    let batch = byTask.get(task);
-    if (!batch) byTask.set(task, (batch = { requests: [], owners: [] }));
-    batch.requests.push(request);
-    batch.owners.push(owner);
+type ArchiveOwner = ActionOf<'archive-file'> | ActionOf<'capture-scrollback'>;
+
+export interface StagedArchives {
+  batches: StagedBatch[];
+  owners: Map<ArchiveRequest, ArchiveOwner>;
+}
+
+/**
+ * Step 5, first half: verified copies of the logs (and of the scrollback captured in step 1) are written and fsynced
+ * under temp names, one batch per task. It runs while tmux is still killing sessions, since nothing moves yet.
+ */
+export async function stageStep(ledger: Ledger, captured: Map<string, ArchiveRequest>, options: ArchiveOptions, stepMs: number): Promise<StagedArchives> {
+  const owners = new Map<ArchiveRequest, ArchiveOwner>();
+  const byTask = new Map<string, ArchiveRequest[]>();
+  const add = (owner: ArchiveOwner, request: ArchiveRequest) => {
+    owners.set(request, owner);
+    const list = byTask.get(owner.task);
+    if (list) list.push(request);
+    else byTask.set(owner.task, [request]);
   };
-  for (const action of captures) {
+  for (const action of ledger.pending('capture-scrollback')) {
     const request = captured.get(agentKey(action));
-    if (request) add(action.task, request, action);
+    if (request) add(action, request);
   }
-  for (const action of files) add(action.task, { agentId: action.agentId, source: { kind: 'log', name: action.file } }, action);
-  await mapPool([...byTask], TASK_CONCURRENCY, async ([task, batch]) => {
+  for (const action of ledger.unblocked('archive-file')) add(action, { agentId: action.agentId, source: { kind: 'log', name: action.file } });
+  const batches = await mapPool([...byTask], TASK_CONCURRENCY, async ([task, requests]) => {
+    try {
+      return await withTimeout(`stage archive ${task}`, stepMs, () => stageArchive(task, requests, options));
+    } catch (err) {
+      for (const request of requests) ledger.record(owners.get(request)!, 'failed', errorMessage(err));
+      return null;
+    }
+  });
+  const staged = batches.filter((b): b is StagedBatch => b !== null);
+  await syncStaged(staged);
+  return { batches: staged, owners };
+}
+
+/**
+ * Step 5, second half, once sessions are dead: the copies are linked into place, recorded in the manifest, and the
+ * sources removed. Logs of agents whose session survived are left alone (their copies are discarded).
+ */
+export async function commitStep(ledger: Ledger, staged: StagedArchives, stepMs: number): Promise<void> {
+  await mapPool(staged.batches, TASK_CONCURRENCY, async (batch) => {
+    const kept = await discardStaged(batch, (request) => {
+      const owner = staged.owners.get(request)!;
+      const blocked = owner.kind === 'archive-file' ? ledger.blocked.get(agentKey(owner)) : undefined;
+      if (blocked) ledger.record(owner, 'skipped', blocked);
+      return blocked === undefined;
+    });
     let results;
     try {
-      results = await withTimeout(`archive ${task}`, stepMs, () => archiveTaskFiles(task, batch.requests, options));
+      results = await withTimeout(`archive ${batch.taskDir}`, stepMs, () => commitStaged(kept));
     } catch (err) {
-      for (const owner of batch.owners) ledger.record(owner, 'failed', errorMessage(err));
+      for (const item of kept.items) ledger.record(staged.owners.get(item.request)!, 'failed', errorMessage(err));
       return;
     }
-    results.forEach((result, i) => {
-      const owner = batch.owners[i]!;
-      if (owner.kind === 'capture-scrollback' && result.outcome === 'done') {
-        ledger.record(owner, 'done', `${owner.paneIds.length} pane(s) ${result.detail}`);
-      } else {
-        ledger.record(owner, result.outcome, result.detail);
-      }
-    });
+    for (const result of results) {
+      const owner = staged.owners.get(result.request)!;
+      if (owner.kind === 'capture-scrollback' && result.outcome === 'done') ledger.record(owner, 'done', `${owner.paneIds.length} pane(s) ${result.detail}`);
+      else ledger.record(owner, result.outcome, result.detail);
+    }
   });
 }
 
 /** Step 6: the prompt file goes, if it is still the regular file the plan saw. */
 export async function promptStep(ledger: Ledger): Promise<void> {
-  for (const action of ledger.pending('delete-prompt')) {
+  await mapPool(ledger.pending('delete-prompt'), 16, async (action) => {
     try {
       const file = childPath(action.task, action.file);
-      const st = await fs.promises.lstat(file).catch((err: NodeJS.ErrnoException) => {
-        if (err.code === 'ENOENT') return null;
-        throw err;
-      });
+      const st = fs.lstatSync(file, { throwIfNoEntry: false });
       if (!st) ledger.record(action, 'skipped', 'already gone');
       else if (!st.isFile()) ledger.record(action, 'failed', `${action.file} is no longer a regular file; refused`);
       else {
@@ -61,7 +88,7 @@ export async function promptStep(ledger: Ledger): Promise<void> {
     } catch (err) {
       ledger.record(action, 'failed', errorMessage(err));
     }
-  }
+  });
 }
 
 export const JOURNAL_FILE = 'JOURNAL.jsonl';

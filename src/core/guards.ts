@@ -38,7 +38,7 @@ export function isTaskDirName(name: string): boolean {
 /** True when `candidate` is `base` itself or lies below it, compared lexically after resolution. */
 export function isInside(base: string, candidate: string): boolean {
   const rel = path.relative(path.resolve(base), path.resolve(candidate));
-  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+  return rel === '' || (rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel));
 }
 
 /** Joins `name` under `base` and refuses anything that would land elsewhere (separators, "..", absolute names). */

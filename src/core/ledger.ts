@@ -12,7 +12,16 @@ export class Ledger {
   readonly blocked = new Map<string, string>();
   readonly orphans: Orphan[] = [];
 
-  constructor(private readonly actions: readonly PlannedAction[]) {}
+  private readonly byAgent = new Map<string, PlannedAction[]>();
+
+  constructor(private readonly actions: readonly PlannedAction[]) {
+    for (const action of actions) {
+      const key = agentKey(action);
+      const list = this.byAgent.get(key);
+      if (list) list.push(action);
+      else this.byAgent.set(key, [action]);
+    }
+  }
 
   record(action: PlannedAction, outcome: Outcome, detail?: string): void {
     const result: ActionResult = { kind: action.kind, task: action.task, agentId: action.agentId, target: action.target, outcome, reason: action.reason };
@@ -38,7 +47,7 @@ export class Ledger {
   }
 
   resultsFor(task: string, agentId: string): ActionResult[] {
-    return this.actions.filter((a) => a.task === task && a.agentId === agentId).flatMap((a) => this.results.get(a) ?? []);
+    return (this.byAgent.get(agentKey({ task, agentId })) ?? []).flatMap((a) => this.results.get(a) ?? []);
   }
 
   /** In plan order; anything a step never reached is reported as failed rather than silently dropped. */

@@ -6,6 +6,8 @@ import type { TmuxSession } from './tmux/tmux-listing.js';
 
 export const JOURNAL_TARGET = 'archive/JOURNAL.jsonl';
 
+type SessionUsers = Map<string, { task: string; agentId: string; status: string; keepsSession: boolean }[]>;
+
 interface Judgement {
   verdict: Verdict;
   reason: string;
@@ -43,21 +45,39 @@ function judge(agent: RegistryAgent, view: TaskView, live: TmuxSession | undefin
   return { verdict: 'session-missing', reason: `session ${agent.session} not found yet (grace ${policy.ghostGraceSeconds} s)`, clean: false, idleMinutes: null };
 }
 
-function cleanupActions(agent: RegistryAgent, view: TaskView, live: TmuxSession | undefined, reason: string, policy: PlanPolicy, errors: InputError[]): PlannedAction[] {
+/** Why a live session must stay even though its agent is being cleaned; null when it may be killed. */
+function sessionKeeper(task: string, agent: RegistryAgent, live: TmuxSession | undefined, users: SessionUsers, policy: PlanPolicy): string | null {
+  if (!live) return null;
+  if (agent.session === null) return `session ${JSON.stringify(agent.rawSession)} is alive but its name was refused (${agent.sessionProblem}); never killed`;
+  if (!policy.sessionPattern.test(agent.session)) return `session ${agent.session} does not match ${policy.sessionPattern.source}; never killed`;
+  const other = users.get(agent.session)?.find((u) => (u.task !== task || u.agentId !== agent.id) && u.keepsSession);
+  if (other) return `session ${agent.session} is also named by agent ${other.agentId} (status ${other.status}), which is not finished; not killed`;
+  return null;
+}
+
+function cleanupActions(
+  agent: RegistryAgent,
+  view: TaskView,
+  live: TmuxSession | undefined,
+  reason: string,
+  keeper: string | null,
+  claimed: Map<string, string>,
+  errors: InputError[],
+): PlannedAction[] {
   const task = view.scan.ref.dir;
   const base = { task, agentId: agent.id, reason };
   const actions: PlannedAction[] = [];
-  let sessionStays: string | null = null;
-  if (live && agent.session) {
+  const sessionStays = keeper;
+  if (live && keeper && agent.session) {
+    actions.push({ ...base, kind: 'kill-session', target: agent.session, session: agent.session, sessionId: live.id, skip: keeper });
+  } else if (live && agent.session && claimed.has(agent.session)) {
+    actions.push({ ...base, kind: 'kill-session', target: agent.session, session: agent.session, sessionId: live.id, skip: `killed on behalf of agent ${claimed.get(agent.session)}, which shares it` });
+  } else if (live && agent.session) {
     const session = agent.session;
-    if (!policy.sessionPattern.test(session)) {
-      sessionStays = `session ${session} does not match ${policy.sessionPattern.source}; never killed`;
-      actions.push({ ...base, kind: 'kill-session', target: session, session, sessionId: live.id, skip: sessionStays });
-    } else {
-      actions.push({ ...base, kind: 'capture-scrollback', target: session, session, paneIds: live.panes.map((p) => p.paneId) });
-      actions.push({ ...base, kind: 'kill-session', target: session, session, sessionId: live.id });
-      actions.push({ ...base, kind: 'signal-processes', target: session, session });
-    }
+    claimed.set(session, agent.id);
+    actions.push({ ...base, kind: 'capture-scrollback', target: session, session, paneIds: live.panes.map((p) => p.paneId) });
+    actions.push({ ...base, kind: 'kill-session', target: session, session, sessionId: live.id });
+    actions.push({ ...base, kind: 'signal-processes', target: session, session });
   }
   const refusal = view.scan.archiveRefusal;
   for (const file of view.logsByAgent.get(agent.id) ?? []) {
@@ -81,6 +101,23 @@ function cleanupActions(agent: RegistryAgent, view: TaskView, live: TmuxSession 
   return actions;
 }
 
+function judgeAll(snapshot: Snapshot, policy: PlanPolicy): Map<RegistryAgent, { view: TaskView; live: TmuxSession | undefined; j: Judgement }> {
+  const judged = new Map<RegistryAgent, { view: TaskView; live: TmuxSession | undefined; j: Judgement }>();
+  for (const view of snapshot.tasks) {
+    for (const agent of view.scan.registry?.agents ?? []) {
+      if (policy.onlyAgent !== null && agent.id !== policy.onlyAgent) continue;
+      const live = agent.rawSession !== null ? snapshot.tmux.sessions.get(agent.rawSession) : undefined;
+      let j = judge(agent, view, live, snapshot, policy);
+      if (snapshot.tmux.error !== null && agent.rawSession !== null) {
+        // Without a tmux listing we cannot tell a live session from a dead one: act on nothing that depends on it.
+        j = { ...j, verdict: j.clean ? j.verdict : 'active', reason: `${j.reason}; tmux unavailable, left alone`, clean: false };
+      }
+      judged.set(agent, { view, live, j });
+    }
+  }
+  return judged;
+}
+
 /**
  * Pure: the same snapshot and policy always give the same plan, which is what lets a dry run print exactly what a
  * real run will do. Per agent, actions follow SPEC.md's order; the executor keeps that order per agent.
@@ -90,45 +127,48 @@ export function plan(snapshot: Snapshot, policy: PlanPolicy): Plan {
   const actions: PlannedAction[] = [];
   const orphans: Orphan[] = [];
   const errors: InputError[] = [...snapshot.errors];
-  const named = new Set<string>();
-  const tmuxKnown = snapshot.tmux.error === null;
+  const judged = judgeAll(snapshot, policy);
+  // Every name any registry wrote, refused or not, so a session is never called an orphan because of a typo'd entry;
+  // and who still needs it, so one agent's cleanup never kills a session another agent is running in.
+  const users: SessionUsers = new Map();
   for (const view of snapshot.tasks) {
     for (const agent of view.scan.registry?.agents ?? []) {
-      if (agent.session) named.add(agent.session);
-      if (policy.onlyAgent !== null && agent.id !== policy.onlyAgent) continue;
-      const live = agent.session ? snapshot.tmux.sessions.get(agent.session) : undefined;
-      let j = judge(agent, view, live, snapshot, policy);
-      if (!tmuxKnown && agent.session) {
-        // Without a tmux listing we cannot tell a live session from a dead one: act on nothing that depends on it.
-        j = { ...j, verdict: j.clean ? j.verdict : 'active', reason: `${j.reason}; tmux unavailable, left alone`, clean: false };
-      }
-      agents.push({
-        task: view.scan.ref.dir,
-        agentId: agent.id,
-        status: agent.status,
-        verdict: j.verdict,
-        reason: j.reason,
-        session: agent.session,
-        sessionAlive: live !== undefined,
-        idleMinutes: j.idleMinutes,
-      });
-      if (j.verdict === 'ghost') {
-        orphans.push({ kind: 'ghost-agent', task: view.scan.ref.dir, agentId: agent.id, session: agent.session, reason: j.reason });
-      }
-      if (!j.clean) continue;
-      const planned = cleanupActions(agent, view, live, j.reason, policy, errors);
-      if (planned.length === 0 && j.verdict === 'finished') {
-        const last = agents[agents.length - 1]!;
-        last.verdict = 'clean';
-        last.reason = `${j.reason}; nothing left to clean`;
-      }
-      actions.push(...planned);
+      if (agent.rawSession === null) continue;
+      const mine = judged.get(agent);
+      const keepsSession = mine ? !mine.j.clean : !policy.terminalStatuses.has(agent.status);
+      const list = users.get(agent.rawSession) ?? [];
+      list.push({ task: view.scan.ref.dir, agentId: agent.id, status: agent.status, keepsSession });
+      users.set(agent.rawSession, list);
     }
   }
-  if (policy.onlyAgent === null && tmuxKnown) {
+  const claimed = new Map<string, string>();
+  for (const [agent, { view, live, j }] of judged) {
+    const report: AgentReport = {
+      task: view.scan.ref.dir,
+      agentId: agent.id,
+      status: agent.status,
+      verdict: j.verdict,
+      reason: j.reason,
+      session: agent.session,
+      sessionAlive: live !== undefined,
+      idleMinutes: j.idleMinutes,
+    };
+    agents.push(report);
+    if (j.verdict === 'ghost') {
+      orphans.push({ kind: 'ghost-agent', task: view.scan.ref.dir, agentId: agent.id, session: agent.session, reason: j.reason });
+    }
+    if (!j.clean) continue;
+    const planned = cleanupActions(agent, view, live, j.reason, sessionKeeper(view.scan.ref.dir, agent, live, users, policy), claimed, errors);
+    if (planned.length === 0 && j.verdict === 'finished') {
+      report.verdict = 'clean';
+      report.reason = `${j.reason}; nothing left to clean`;
+    }
+    actions.push(...planned);
+  }
+  if (policy.onlyAgent === null && snapshot.tmux.error === null) {
     const unreadable = snapshot.tasks.some((v) => v.scan.registry?.fatal);
     for (const session of snapshot.tmux.sessions.values()) {
-      if (!policy.sessionPattern.test(session.name) || named.has(session.name)) continue;
+      if (!policy.sessionPattern.test(session.name) || users.has(session.name)) continue;
       const note = unreadable ? ' (some registries could not be read, so it may be named in one of them)' : '';
       orphans.push({ kind: 'orphan-session', session: session.name, sessionId: session.id, reason: `matches ${policy.sessionPattern.source} but no registry names it${note}` });
     }

@@ -12,6 +12,8 @@ export interface RegistryAgent {
   session: string | null;
   /** The registry named a session we refuse to act on; kept so the report can say why nothing was killed. */
   sessionProblem: string | null;
+  /** The name exactly as the registry wrote it, refused or not: it still counts as "named" for orphan detection. */
+  rawSession: string | null;
   pinned: boolean;
   index: number;
 }
@@ -26,6 +28,7 @@ export interface RegistryRead {
 }
 
 const MAX_REREADS = 3;
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
 function statKey(st: fs.Stats): string {
   return `${st.ino}:${st.size}:${st.mtimeMs}:${st.ctimeMs}`;
@@ -50,9 +53,9 @@ export function readRegistryFile(file: string): { text: string; mtimeMs: number 
     }
     if (before.isSymbolicLink()) return { error: 'registry is a symlink; refused' };
     if (!before.isFile()) return { error: 'registry is not a regular file' };
-    let text: string;
+    let bytes: Buffer;
     try {
-      text = fs.readFileSync(file, 'utf8');
+      bytes = fs.readFileSync(file);
     } catch (err) {
       return { error: `cannot read: ${(err as NodeJS.ErrnoException).code ?? String(err)}` };
     }
@@ -62,8 +65,11 @@ export function readRegistryFile(file: string): { text: string; mtimeMs: number 
     } catch {
       continue;
     }
-    if (statKey(before) === statKey(after) && Buffer.byteLength(text) === after.size) {
-      return { text, mtimeMs: after.mtimeMs };
+    if (statKey(before) !== statKey(after) || bytes.length !== after.size) continue;
+    try {
+      return { text: UTF8.decode(bytes), mtimeMs: after.mtimeMs };
+    } catch {
+      return { error: 'not valid UTF-8 (possibly half-written); not acted on' };
     }
   }
   return { error: `registry kept changing during ${MAX_REREADS} reads; will retry next sweep` };
@@ -108,7 +114,8 @@ export function parseRegistry(file: string, text: string, mtimeMs: number): Regi
       return;
     }
     seen.add(entry.id);
-    let session: string | null = entry.tmux_session ?? null;
+    const rawSession = entry.tmux_session ?? null;
+    let session: string | null = rawSession;
     let sessionProblem: string | null = null;
     if (session !== null) {
       sessionProblem = sessionNameProblem(session);
@@ -117,7 +124,7 @@ export function parseRegistry(file: string, text: string, mtimeMs: number): Regi
         session = null;
       }
     }
-    result.agents.push({ id: entry.id, status: entry.status, session, sessionProblem, pinned: entry.pinned === true, index });
+    result.agents.push({ id: entry.id, status: entry.status, session, sessionProblem, rawSession, pinned: entry.pinned === true, index });
   });
   return result;
 }

@@ -2,7 +2,7 @@ import type { ArchiveRequest } from './archive/archiver.js';
 import { agentKey, type Ledger } from './ledger.js';
 import { readProcessTable, type ProcInfo, type ProcTable } from './process/proc-table.js';
 import { terminateAll } from './process/process-killer.js';
-import { childrenIndex, findSuspects, protectedPids, sessionProcesses } from './process/process-tree.js';
+import { childrenIndex, findSuspects, paneEnvIndex, protectedPids, sessionProcesses } from './process/process-tree.js';
 import { errorMessage, withTimeout } from './timeouts.js';
 import { capturePanes, killSessions } from './tmux/tmux-batch.js';
 import type { TmuxClient } from './tmux/tmux-client.js';
@@ -46,26 +46,34 @@ export async function captureStep(ledger: Ledger, tmux: TmuxClient, opts: Sessio
   return captured;
 }
 
-export interface KillStepResult {
+export interface ProcessSnapshot {
   table: ProcTable;
   guarded: Set<number>;
   /** Process-tree members per agent, as snapshotted before its session was killed. */
   members: Map<string, ProcInfo[]>;
 }
 
-/** Steps 2 and 3: snapshot the process trees, then kill each session by its `$id`. */
-export async function killStep(ledger: Ledger, tmux: TmuxClient, listing: TmuxState, opts: SessionStepOptions): Promise<KillStepResult> {
-  const kills = ledger.unblocked('kill-session');
+/** Step 2: one read of the process table; the trees under the panes of every session about to be killed. */
+export async function processStep(ledger: Ledger, listing: TmuxState, opts: SessionStepOptions): Promise<ProcessSnapshot> {
+  const kills = ledger.pending('kill-session');
   const members = new Map<string, ProcInfo[]>();
   const needTable = kills.length > 0 || ledger.pending('archive-file').length > 0 || ledger.pending('delete-prompt').length > 0;
   const table = needTable ? await withTimeout('process snapshot', opts.stepMs, () => readProcessTable(opts.tmuxMs)) : new Map<number, ProcInfo>();
   const guarded = protectedPids(table, listing.serverPid);
   if (kills.length === 0) return { table, guarded, members };
   const children = childrenIndex(table);
+  const paneEnv = paneEnvIndex(table);
   for (const kill of kills) {
     const session = listing.sessions.get(kill.session);
-    if (session) members.set(agentKey(kill), sessionProcesses(session, table, children, listing.serverPid, guarded).members);
+    if (session) members.set(agentKey(kill), sessionProcesses(session, table, children, paneEnv, listing.serverPid, guarded).members);
   }
+  return { table, guarded, members };
+}
+
+/** Step 3: kill each session by its `$id`, all in one tmux spawn. */
+export async function killStep(ledger: Ledger, tmux: TmuxClient, opts: SessionStepOptions): Promise<void> {
+  const kills = ledger.unblocked('kill-session');
+  if (kills.length === 0) return;
   let outcomes;
   try {
     outcomes = await withTimeout('kill sessions', opts.stepMs, () => killSessions(tmux, kills.map((k) => k.sessionId)));
@@ -82,14 +90,13 @@ export async function killStep(ledger: Ledger, tmux: TmuxClient, listing: TmuxSt
       ledger.blocked.set(agentKey(kill), `session ${kill.session} may still be alive`);
     }
   }
-  return { table, guarded, members };
 }
 
 /**
  * Step 4: TERM, grace, KILL for every snapshotted process that outlived its session, all sessions at once so a
  * sweep waits one grace period, not one per agent. Zombies and suspects are reported, never signalled.
  */
-export async function signalStep(ledger: Ledger, killed: KillStepResult, opts: SessionStepOptions): Promise<void> {
+export async function signalStep(ledger: Ledger, killed: ProcessSnapshot, opts: SessionStepOptions): Promise<void> {
   const actions = ledger.unblocked('signal-processes');
   const all = new Map<number, ProcInfo>();
   for (const action of actions) for (const proc of killed.members.get(agentKey(action)) ?? []) all.set(proc.pid, proc);
@@ -112,7 +119,8 @@ export async function signalStep(ledger: Ledger, killed: KillStepResult, opts: S
     }
     for (const proc of members) {
       const z = zombies.get(proc.pid);
-      if (z) ledger.orphans.push({ kind: 'zombie', agentId: action.agentId, pid: z.pid, ppid: z.ppid, reason: `exited but not reaped by its parent ${z.ppid}` });
+      // Adopted by init, a zombie is reaped by it without anyone's help: only a live parent that fails to reap is news.
+      if (z && z.ppid > 1) ledger.orphans.push({ kind: 'zombie', agentId: action.agentId, pid: z.pid, ppid: z.ppid, reason: `exited but not reaped by its parent ${z.ppid}` });
     }
     const detail = `${members.length} process(es) in the tree, ${mine.length} outlived the session and got TERM${mine.length ? `: ${mine.map((p) => p.pid).join(' ')}` : ''}`;
     const errors = result.errors.filter((e) => members.some((p) => p.pid === e.pid)).map((e) => e.message);
@@ -123,12 +131,17 @@ export async function signalStep(ledger: Ledger, killed: KillStepResult, opts: S
 }
 
 /** Step 7's report half: processes that name the agent in argv but are not its own. Never signalled. */
-export function reportSuspects(ledger: Ledger, agents: ReadonlySet<string>, killed: KillStepResult): void {
+export function reportSuspects(ledger: Ledger, agents: ReadonlySet<string>, killed: ProcessSnapshot): void {
   if (killed.table.size === 0) return;
-  for (const agentId of agents) {
-    const own = new Set<number>();
-    for (const [key, procs] of killed.members) if (key.endsWith(`\0${agentId}`)) for (const p of procs) own.add(p.pid);
-    for (const proc of findSuspects(agentId, killed.table, own, killed.guarded)) {
+  const own = new Map<string, Set<number>>();
+  for (const [key, procs] of killed.members) {
+    const agentId = key.slice(key.indexOf('\0') + 1);
+    const set = own.get(agentId) ?? new Set<number>();
+    for (const p of procs) set.add(p.pid);
+    own.set(agentId, set);
+  }
+  for (const [agentId, procs] of findSuspects([...agents], killed.table, own, killed.guarded)) {
+    for (const proc of procs) {
       ledger.orphans.push({ kind: 'suspect', agentId, pid: proc.pid, argv: proc.argv, reason: 'argv names the agent but it is not a process of its session; not killed' });
     }
   }

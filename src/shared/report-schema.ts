@@ -107,6 +107,8 @@ export const StatsSchema = z.object({
   tmuxSpawns: z.number().int(),
   dryRun: z.boolean(),
   engineMs: z.number(),
+  /** Wall time per engine step (snapshot, plan, capture, kill, signal, archive, ...). */
+  stepsMs: z.record(z.string(), z.number()),
 });
 export type Stats = z.infer<typeof StatsSchema>;
 

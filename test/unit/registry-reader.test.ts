@@ -42,9 +42,9 @@ describe('parseRegistry: valid registries', () => {
     assert.equal(r.path, FILE);
     assert.equal(r.mtimeMs, 1234);
     assert.deepEqual(r.agents, [
-      { id: 'builder-232300-9040a9', status: 'completed', session: 'agent_builder-232300-9040a9', sessionProblem: null, pinned: false, index: 0 },
-      { id: 'fixer-1', status: 'running', session: null, sessionProblem: null, pinned: true, index: 1 },
-      { id: 'fixer-10', status: 'failed', session: null, sessionProblem: null, pinned: false, index: 2 },
+      { id: 'builder-232300-9040a9', status: 'completed', session: 'agent_builder-232300-9040a9', sessionProblem: null, rawSession: 'agent_builder-232300-9040a9', pinned: false, index: 0 },
+      { id: 'fixer-1', status: 'running', session: null, sessionProblem: null, rawSession: null, pinned: true, index: 1 },
+      { id: 'fixer-10', status: 'failed', session: null, sessionProblem: null, rawSession: null, pinned: false, index: 2 },
     ]);
   });
 

@@ -18,6 +18,7 @@ export interface AgentSpec {
   session?: string | null;
   sessionProblem?: string | null;
   pinned?: boolean;
+  rawSession?: string | null;
 }
 
 export interface TaskSpec {
@@ -33,7 +34,7 @@ export interface TaskSpec {
 }
 
 export function agent(spec: AgentSpec, index: number): RegistryAgent {
-  return { id: spec.id, status: spec.status, session: spec.session ?? null, sessionProblem: spec.sessionProblem ?? null, pinned: spec.pinned ?? false, index };
+  return { id: spec.id, status: spec.status, session: spec.session ?? null, sessionProblem: spec.sessionProblem ?? null, rawSession: spec.rawSession !== undefined ? spec.rawSession : (spec.session ?? null), pinned: spec.pinned ?? false, index };
 }
 
 export function taskDir(name: string): string {

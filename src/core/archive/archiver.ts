@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { errorMessage } from '../timeouts.js';
 import { childPath } from '../guards.js';
 import { ARCHIVE_DIR, LOGS_DIR } from '../task-scan.js';
-import { copyFileTo, fsyncDir, hashFile, linkNoReplace, tempName, unlinkQuiet, writeBufferTo, type Written } from './archive-io.js';
+import { errorMessage } from '../timeouts.js';
+import { IN_MEMORY_LIMIT, fsyncDir, hashFile, linkNoReplace, readNoFollowSync, streamFileTo, syncAndClose, tempName, unlinkQuiet, writeTemp, type Written } from './archive-io.js';
 import { appendManifest, readManifest, type ManifestEntry } from './manifest.js';
 
 export type ArchiveSource = { kind: 'log'; name: string } | { kind: 'content'; name: string; label: string; text: string };
@@ -28,13 +28,25 @@ export interface ArchiveOptions {
 
 interface Staged {
   request: ArchiveRequest;
+  /** Open temp copy not yet fsynced (see syncStaged). */
+  fd: fs.promises.FileHandle | null;
   sourcePath: string | null;
   sourceStat: fs.Stats | null;
-  /** File to link into archive/: a verified temp copy, or the source itself for uncompressed same-device moves. */
+  /** File to link into archive/: a verified, fsynced temp copy, or the source itself for same-device plain moves. */
   linkFrom: string;
   temp: string | null;
   written: Written;
 }
+
+/** Copies made ahead of the move: durable in archive/ under temp names, not yet linked, sources untouched. */
+export interface StagedBatch {
+  taskDir: string;
+  archiveDir: string | null;
+  items: (Staged | ArchiveResult)[];
+  options: ArchiveOptions;
+}
+
+const isStaged = (item: Staged | ArchiveResult): item is Staged => 'linkFrom' in item;
 
 /** Refuses a symlinked or escaping archive/, creating it when missing. */
 export async function prepareArchiveDir(taskDir: string): Promise<string> {
@@ -44,129 +56,200 @@ export async function prepareArchiveDir(taskDir: string): Promise<string> {
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
   }
-  const st = await fs.promises.lstat(dir);
+  const st = fs.lstatSync(dir);
   if (st.isSymbolicLink()) throw new Error(`${dir} is a symlink; refused`);
   if (!st.isDirectory()) throw new Error(`${dir} is not a folder; refused`);
-  const [realDir, realTask] = await Promise.all([fs.promises.realpath(dir), fs.promises.realpath(taskDir)]);
-  if (path.dirname(realDir) !== realTask) throw new Error(`${dir} resolves outside its workspace; refused`);
+  if (path.dirname(fs.realpathSync(dir)) !== fs.realpathSync(taskDir)) throw new Error(`${dir} resolves outside its workspace; refused`);
   return dir;
 }
 
-async function checkFreeSpace(dir: string, needed: number, minFree: number): Promise<void> {
-  const st = await fs.promises.statfs(dir);
+function checkFreeSpace(dir: string, needed: number, minFree: number): void {
+  const st = fs.statfsSync(dir);
   const free = st.bavail * st.bsize;
   if (free - needed < minFree) {
     throw new Error(`not enough free space in ${dir}: ${free} bytes free, ${needed} needed plus ${minFree} kept free`);
   }
 }
 
-async function stage(taskDir: string, archiveDir: string, request: ArchiveRequest, options: ArchiveOptions): Promise<Staged | ArchiveResult> {
+function logPath(taskDir: string, name: string): string {
+  return childPath(childPath(taskDir, LOGS_DIR), name);
+}
+
+type Prepared = Staged | ArchiveResult;
+
+async function prepareOne(taskDir: string, archiveDir: string, request: ArchiveRequest, options: ArchiveOptions): Promise<Prepared> {
   const compress = options.compression === 'gzip';
   const { source } = request;
   if (source.kind === 'content') {
     const temp = tempName(archiveDir, source.name);
-    const written = await writeBufferTo(temp, Buffer.from(source.text, 'utf8'), compress);
-    return { request, sourcePath: null, sourceStat: null, linkFrom: temp, temp, written };
+    const { handle, written } = await writeTemp(temp, Buffer.from(source.text, 'utf8'), compress);
+    return { request, fd: handle, sourcePath: null, sourceStat: null, linkFrom: temp, temp, written };
   }
-  const sourcePath = childPath(childPath(taskDir, LOGS_DIR), source.name);
+  const sourcePath = logPath(taskDir, source.name);
   let st: fs.Stats;
   try {
-    st = await fs.promises.lstat(sourcePath);
+    st = fs.lstatSync(sourcePath);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { request, outcome: 'skipped', archived: null, detail: 'already gone from logs/' };
     throw err;
   }
   if (st.isSymbolicLink()) return { request, outcome: 'failed', archived: null, detail: `${LOGS_DIR}/${source.name} is a symlink; refused` };
   if (!st.isFile()) return { request, outcome: 'failed', archived: null, detail: `${LOGS_DIR}/${source.name} is not a regular file; refused` };
-  if (!compress && st.dev === (await fs.promises.stat(archiveDir)).dev) {
+  if (!compress && st.dev === fs.statSync(archiveDir).dev) {
+    // Same device, no compression: the move is a hard link of the very inode, nothing to copy.
     const digest = await hashFile(sourcePath, false);
-    return { request, sourcePath, sourceStat: st, linkFrom: sourcePath, temp: null, written: { bytes: st.size, sha256: digest, storedBytes: st.size } };
+    return { request, fd: null, sourcePath, sourceStat: st, linkFrom: sourcePath, temp: null, written: { bytes: st.size, sha256: digest, storedBytes: st.size } };
   }
   // Compressing, or archive/ is on another device (EXDEV): copy, fsync and verify before the source may go.
   const temp = tempName(archiveDir, source.name);
-  const written = await copyFileTo(sourcePath, temp, compress, st.size);
-  return { request, sourcePath, sourceStat: st, linkFrom: temp, temp, written };
-}
-
-function unchanged(a: fs.Stats, b: fs.Stats): boolean {
-  return a.ino === b.ino && a.size === b.size && a.mtimeMs === b.mtimeMs;
+  if (st.size > IN_MEMORY_LIMIT) {
+    const written = await streamFileTo(sourcePath, temp, compress);
+    return { request, fd: null, sourcePath, sourceStat: st, linkFrom: temp, temp, written };
+  }
+  const { handle, written } = await writeTemp(temp, readNoFollowSync(sourcePath), compress);
+  return { request, fd: handle, sourcePath, sourceStat: st, linkFrom: temp, temp, written };
 }
 
 /**
- * Archives a batch of one task's files: stage verified copies, link each under a free name, fsync archive/, append
- * the manifest and fsync it, and only then unlink the sources. A crash at any point leaves every byte in logs/ or
- * in archive/, and a rerun recognises what is already archived by content.
+ * Phase one: verified copies, fsynced, under temp names in archive/. Nothing is moved yet, so this may run while the
+ * agent's session is still being killed; `commitStaged` re-checks each source before it counts.
  */
-export async function archiveTaskFiles(taskDir: string, requests: readonly ArchiveRequest[], options: ArchiveOptions): Promise<ArchiveResult[]> {
-  if (requests.length === 0) return [];
-  const failAll = (detail: string): ArchiveResult[] => requests.map((request) => ({ request, outcome: 'failed', archived: null, detail }));
-  let archiveDir: string;
+export async function stageArchive(taskDir: string, requests: readonly ArchiveRequest[], options: ArchiveOptions): Promise<StagedBatch> {
+  const batch: StagedBatch = { taskDir, archiveDir: null, items: [], options };
   try {
-    archiveDir = await prepareArchiveDir(taskDir);
+    batch.archiveDir = await prepareArchiveDir(taskDir);
     let needed = 0;
-    for (const { source } of requests) {
-      if (source.kind === 'content') needed += Buffer.byteLength(source.text);
-      else needed += (await fs.promises.lstat(childPath(childPath(taskDir, LOGS_DIR), source.name)).catch(() => null))?.size ?? 0;
-    }
-    await checkFreeSpace(archiveDir, needed, options.minFreeBytes);
+    for (const { source } of requests) needed += source.kind === 'content' ? Buffer.byteLength(source.text) : (fs.lstatSync(logPath(taskDir, source.name), { throwIfNoEntry: false })?.size ?? 0);
+    checkFreeSpace(batch.archiveDir, needed, options.minFreeBytes);
   } catch (err) {
-    return failAll(errorMessage(err));
+    batch.items = requests.map((request) => ({ request, outcome: 'failed', archived: null, detail: errorMessage(err) }));
+    return batch;
   }
-  const ext = options.compression === 'gzip' ? '.gz' : '';
-  const results: ArchiveResult[] = [];
-  const linked: { staged: Staged; final: string; duplicate: boolean }[] = [];
-  let manifest: ManifestEntry[] | null = null;
-  for (const request of requests) {
-    let staged: Staged | ArchiveResult;
-    try {
-      staged = await stage(taskDir, archiveDir, request, options);
-    } catch (err) {
-      results.push({ request, outcome: 'failed', archived: null, detail: errorMessage(err) });
-      continue;
-    }
-    if (!('linkFrom' in staged)) {
-      results.push(staged);
-      continue;
-    }
-    const s = staged;
-    try {
-      if (s.sourcePath && s.sourceStat && !unchanged(s.sourceStat, await fs.promises.lstat(s.sourcePath))) {
-        throw new Error(`${LOGS_DIR}/${request.source.name} changed while being archived; left in place for the next sweep`);
+  const archiveDir = batch.archiveDir;
+  batch.items = await Promise.all(
+    requests.map(async (request): Promise<Prepared> => {
+      try {
+        return await prepareOne(taskDir, archiveDir, request, options);
+      } catch (err) {
+        return { request, outcome: 'failed', archived: null, detail: errorMessage(err) };
       }
-      const same = async (occupant: string): Promise<boolean> => {
-        const st = await fs.promises.lstat(occupant);
-        if (!st.isFile()) return false;
-        if (s.sourceStat && s.temp === null && st.ino === s.sourceStat.ino && st.dev === s.sourceStat.dev) return true;
-        return (await hashFile(occupant, ext === '.gz').catch(() => '')) === s.written.sha256;
-      };
-      const { final, duplicate } = await linkNoReplace(s.linkFrom, archiveDir, request.source.name, ext, same);
-      linked.push({ staged: s, final, duplicate });
-    } catch (err) {
-      results.push({ request, outcome: 'failed', archived: null, detail: errorMessage(err) });
-    } finally {
-      if (s.temp) await unlinkQuiet(s.temp);
-    }
+    }),
+  );
+  return batch;
+}
+
+/**
+ * fsyncs every staged copy of every batch at once. Kept apart from staging on purpose: on ext4, creating files
+ * while other fsyncs force journal commits stalls each create, so all creates go first and all fsyncs after.
+ */
+export async function syncStaged(batches: readonly StagedBatch[]): Promise<void> {
+  const pending: { batch: StagedBatch; index: number; item: Staged; fd: fs.promises.FileHandle }[] = [];
+  for (const batch of batches) {
+    batch.items.forEach((item, index) => {
+      if (isStaged(item) && item.fd !== null) pending.push({ batch, index, item, fd: item.fd });
+    });
   }
+  const errors = await syncAndClose(pending.map((p) => p.fd));
+  await Promise.all(
+    pending.map(async ({ batch, index, item }, i) => {
+      item.fd = null;
+      const err = errors[i];
+      if (!err) return;
+      if (item.temp) await unlinkQuiet(item.temp);
+      batch.items[index] = { request: item.request, outcome: 'failed', archived: null, detail: `fsync failed: ${err.message}` };
+    }),
+  );
+}
+
+/** Drops staged copies of agents whose cleanup stopped (their session may still be writing). */
+export async function discardStaged(batch: StagedBatch, keep: (request: ArchiveRequest) => boolean): Promise<StagedBatch> {
+  const items: StagedBatch['items'] = [];
+  for (const item of batch.items) {
+    if (keep(item.request)) {
+      items.push(item);
+      continue;
+    }
+    if (isStaged(item) && item.fd !== null) await item.fd.close();
+    if (isStaged(item) && item.temp) await unlinkQuiet(item.temp);
+  }
+  return { ...batch, items };
+}
+
+function unchanged(a: fs.Stats, b: fs.Stats | undefined): boolean {
+  return b !== undefined && a.ino === b.ino && a.size === b.size && a.mtimeMs === b.mtimeMs;
+}
+
+/** A source written after it was staged (the agent's last words as it died) is staged again, once. */
+async function refresh(batch: StagedBatch, item: Staged): Promise<Staged | ArchiveResult> {
+  if (!item.sourcePath || !item.sourceStat || unchanged(item.sourceStat, fs.lstatSync(item.sourcePath, { throwIfNoEntry: false }))) return item;
+  if (item.temp) await unlinkQuiet(item.temp);
+  const again = await prepareOne(batch.taskDir, batch.archiveDir!, item.request, batch.options);
+  if (!isStaged(again)) return again;
+  if (again.fd !== null) {
+    const [err] = await syncAndClose([again.fd]);
+    again.fd = null;
+    if (err) throw err;
+  }
+  if (!unchanged(again.sourceStat!, fs.lstatSync(item.sourcePath, { throwIfNoEntry: false }))) {
+    if (again.temp) await unlinkQuiet(again.temp);
+    throw new Error(`${LOGS_DIR}/${item.request.source.name} keeps changing; left in place for the next sweep`);
+  }
+  return again;
+}
+
+/**
+ * Phase two: link each copy under a free name (never replacing), fsync archive/, append the manifest and fsync it,
+ * and only then unlink the sources. A crash at any point leaves every byte in logs/ or archive/, and a rerun
+ * recognises what is already archived by content.
+ */
+export async function commitStaged(batch: StagedBatch): Promise<ArchiveResult[]> {
+  const results: ArchiveResult[] = [];
+  const { archiveDir, options } = batch;
+  if (!archiveDir) return batch.items.filter((i): i is ArchiveResult => !isStaged(i));
+  const ext = options.compression === 'gzip' ? '.gz' : '';
+  const linked: { staged: Staged; final: string; duplicate: boolean }[] = [];
+  await Promise.all(
+    batch.items.map(async (item) => {
+      if (!isStaged(item)) {
+        results.push(item);
+        return;
+      }
+      let current: Staged | ArchiveResult = item;
+      try {
+        current = await refresh(batch, item);
+        if (!isStaged(current)) {
+          results.push(current);
+          return;
+        }
+        const s: Staged = current;
+        const same = async (occupant: string): Promise<boolean> => {
+          const st = fs.lstatSync(occupant);
+          if (!st.isFile()) return false;
+          if (s.sourceStat && s.temp === null && st.ino === s.sourceStat.ino && st.dev === s.sourceStat.dev) return true;
+          return (await hashFile(occupant, ext === '.gz').catch(() => '')) === s.written.sha256;
+        };
+        const { final, duplicate } = await linkNoReplace(s.linkFrom, archiveDir, s.request.source.name, ext, same);
+        linked.push({ staged: s, final, duplicate });
+      } catch (err) {
+        results.push({ request: item.request, outcome: 'failed', archived: null, detail: errorMessage(err) });
+      } finally {
+        if (isStaged(current) && current.temp) await unlinkQuiet(current.temp);
+      }
+    }),
+  );
   if (linked.length === 0) return results;
   try {
     await fsyncDir(archiveDir);
-    if (linked.some((l) => l.duplicate)) manifest = await readManifest(archiveDir);
-    const known = new Set((manifest ?? []).map((e) => `${e.archive}\0${e.sha256}`));
+    const manifest: ManifestEntry[] = linked.some((l) => l.duplicate) ? await readManifest(archiveDir) : [];
+    const known = new Set(manifest.map((e) => `${e.archive}\0${e.sha256}`));
+    const ts = new Date().toISOString();
     const entries: ManifestEntry[] = [];
     for (const { staged, final } of linked) {
       const archive = `${ARCHIVE_DIR}/${final}`;
       if (known.has(`${archive}\0${staged.written.sha256}`)) continue;
       const { source } = staged.request;
-      entries.push({
-        ts: new Date().toISOString(),
-        agentId: staged.request.agentId,
-        source: source.kind === 'log' ? `${LOGS_DIR}/${source.name}` : source.label,
-        archive,
-        bytes: staged.written.bytes,
-        sha256: staged.written.sha256,
-        compression: options.compression,
-        storedBytes: staged.written.storedBytes,
-      });
+      const { bytes, sha256, storedBytes } = staged.written;
+      entries.push({ ts, agentId: staged.request.agentId, source: source.kind === 'log' ? `${LOGS_DIR}/${source.name}` : source.label, archive, bytes, sha256, compression: options.compression, storedBytes });
     }
     await appendManifest(archiveDir, entries);
   } catch (err) {
@@ -175,18 +258,27 @@ export async function archiveTaskFiles(taskDir: string, requests: readonly Archi
     return results;
   }
   let removedAny = false;
-  for (const { staged, final, duplicate } of linked) {
-    try {
-      if (staged.sourcePath) {
-        await unlinkQuiet(staged.sourcePath);
-        removedAny = true;
+  await Promise.all(
+    linked.map(async ({ staged, final, duplicate }) => {
+      try {
+        if (staged.sourcePath) {
+          await unlinkQuiet(staged.sourcePath);
+          removedAny = true;
+        }
+        const how = duplicate ? 'already archived as' : 'archived as';
+        results.push({ request: staged.request, outcome: 'done', archived: final, detail: `${how} ${ARCHIVE_DIR}/${final} (${staged.written.bytes} bytes, sha256 ${staged.written.sha256.slice(0, 12)})` });
+      } catch (err) {
+        results.push({ request: staged.request, outcome: 'failed', archived: final, detail: `archived as ${ARCHIVE_DIR}/${final} but source not removed: ${errorMessage(err)}` });
       }
-      const how = duplicate ? 'already archived as' : 'archived as';
-      results.push({ request: staged.request, outcome: 'done', archived: final, detail: `${how} ${ARCHIVE_DIR}/${final} (${staged.written.bytes} bytes, sha256 ${staged.written.sha256.slice(0, 12)})` });
-    } catch (err) {
-      results.push({ request: staged.request, outcome: 'failed', archived: final, detail: `archived as ${ARCHIVE_DIR}/${final} but source not removed: ${errorMessage(err)}` });
-    }
-  }
-  if (removedAny) await fsyncDir(childPath(taskDir, LOGS_DIR)).catch(() => undefined);
+    }),
+  );
+  if (removedAny) await fsyncDir(childPath(batch.taskDir, LOGS_DIR));
   return results;
+}
+
+export async function archiveTaskFiles(taskDir: string, requests: readonly ArchiveRequest[], options: ArchiveOptions): Promise<ArchiveResult[]> {
+  if (requests.length === 0) return [];
+  const batch = await stageArchive(taskDir, requests, options);
+  await syncStaged([batch]);
+  return commitStaged(batch);
 }

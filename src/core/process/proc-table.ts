@@ -32,11 +32,32 @@ export function parseProcStat(text: string): { pid: number; state: string; ppid:
   return { pid, state, ppid, start };
 }
 
+const scratch = Buffer.allocUnsafe(1 << 17);
+
+/**
+ * /proc files report size 0, so readFileSync allocates a 64 KB buffer and reads twice for each; one reused buffer
+ * and a single read halve the cost of a table read with thousands of processes.
+ */
+function readProcFile(file: string, encoding: BufferEncoding = 'latin1'): string {
+  const fd = fs.openSync(file, 'r');
+  try {
+    let length = 0;
+    for (;;) {
+      const n = fs.readSync(fd, scratch, length, scratch.length - length, null);
+      length += n;
+      if (n === 0 || length === scratch.length) break;
+    }
+    return scratch.toString(encoding, 0, length);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
 function readEnvVars(pid: number): { tmuxPane: string | null; tmuxEnv: string | null } {
   let tmuxPane: string | null = null;
   let tmuxEnv: string | null = null;
   try {
-    const env = fs.readFileSync(`/proc/${pid}/environ`, 'latin1');
+    const env = readProcFile(`/proc/${pid}/environ`);
     for (const entry of env.split('\0')) {
       if (entry.startsWith('TMUX_PANE=')) tmuxPane = entry.slice(10);
       else if (entry.startsWith('TMUX=')) tmuxEnv = entry.slice(5);
@@ -50,7 +71,7 @@ function readEnvVars(pid: number): { tmuxPane: string | null; tmuxEnv: string | 
 export function readProcEntry(pid: number, withDetails = true): ProcInfo | null {
   let stat: string;
   try {
-    stat = fs.readFileSync(`/proc/${pid}/stat`, 'latin1');
+    stat = readProcFile(`/proc/${pid}/stat`);
   } catch {
     return null;
   }
@@ -59,7 +80,7 @@ export function readProcEntry(pid: number, withDetails = true): ProcInfo | null 
   if (!withDetails) return { ...parsed, argv: '', tmuxPane: null, tmuxEnv: null };
   let argv = '';
   try {
-    argv = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0+$/, '').replaceAll('\0', ' ');
+    argv = readProcFile(`/proc/${pid}/cmdline`, 'utf8').replace(/\0+$/, '').replaceAll('\0', ' ');
   } catch {
     // Gone between readdir and read: the stat we have is still a valid last sight.
   }
@@ -81,7 +102,7 @@ function readLinuxTable(): ProcTable {
 export function parsePsOutput(stdout: string): ProcTable {
   const table: ProcTable = new Map();
   for (const line of stdout.split('\n')) {
-    const m = /^\s*(\d+)\s+(\d+)\s+(\S+)\s+(\S+\s+\S+\s+\d+\s+[\d:]+\s+\d+)\s?(.*)$/.exec(line);
+    const m = /^\s*(\d+)\s+(\d+)\s+(\S+)\s+(\S+\s+\S+\s+\d+\s+[\d:]+\s+\d+)\s*(.*)$/.exec(line);
     if (!m) continue;
     const pid = Number(m[1]);
     table.set(pid, { pid, ppid: Number(m[2]), state: m[3]!.charAt(0), start: m[4]!.replace(/\s+/g, ' '), argv: m[5] ?? '', tmuxPane: null, tmuxEnv: null });

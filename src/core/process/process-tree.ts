@@ -1,4 +1,3 @@
-import { argvNamesAgent } from '../guards.js';
 import type { TmuxSession } from '../tmux/tmux-listing.js';
 import type { ProcInfo, ProcTable } from './proc-table.js';
 
@@ -12,6 +11,21 @@ export function protectedPids(table: ProcTable, serverPid: number | null): Set<n
     cursor = table.get(cursor)?.ppid ?? 0;
   }
   return guarded;
+}
+
+/** Processes that carry a pane identity in their environment, keyed by "<server pid>\0<pane id>". */
+export type PaneEnvIndex = Map<string, ProcInfo[]>;
+
+export function paneEnvIndex(table: ProcTable): PaneEnvIndex {
+  const index: PaneEnvIndex = new Map();
+  for (const proc of table.values()) {
+    if (!proc.tmuxPane || !proc.tmuxEnv) continue;
+    const key = `${proc.tmuxEnv.split(',')[1]}\0${proc.tmuxPane}`;
+    const list = index.get(key);
+    if (list) list.push(proc);
+    else index.set(key, [proc]);
+  }
+  return index;
 }
 
 export function childrenIndex(table: ProcTable): Map<number, number[]> {
@@ -40,6 +54,7 @@ export function sessionProcesses(
   session: TmuxSession,
   table: ProcTable,
   children: Map<number, number[]>,
+  paneEnv: PaneEnvIndex,
   serverPid: number | null,
   guarded: ReadonlySet<number>,
 ): SessionProcesses {
@@ -47,7 +62,7 @@ export function sessionProcesses(
   const members: ProcInfo[] = [];
   const queue = session.panes.map((p) => p.panePid);
   while (queue.length) {
-    const pid = queue.shift()!;
+    const pid = queue.pop()!;
     if (seen.has(pid)) continue;
     seen.add(pid);
     const proc = table.get(pid);
@@ -57,23 +72,38 @@ export function sessionProcesses(
   }
   const escaped = new Set<number>();
   if (serverPid) {
-    const panes = new Set(session.panes.map((p) => p.paneId));
-    for (const proc of table.values()) {
-      if (seen.has(proc.pid) || guarded.has(proc.pid) || !proc.tmuxPane || !panes.has(proc.tmuxPane)) continue;
-      if (proc.tmuxEnv?.split(',')[1] !== String(serverPid)) continue;
-      escaped.add(proc.pid);
-      members.push(proc);
+    for (const pane of session.panes) {
+      for (const proc of paneEnv.get(`${serverPid}\0${pane.paneId}`) ?? []) {
+        if (seen.has(proc.pid) || guarded.has(proc.pid)) continue;
+        seen.add(proc.pid);
+        escaped.add(proc.pid);
+        members.push(proc);
+      }
     }
   }
   return { members, escaped };
 }
 
-/** Processes whose argv names the agent but that are not its own: reported, never signalled. */
-export function findSuspects(agentId: string, table: ProcTable, members: ReadonlySet<number>, guarded: ReadonlySet<number>): ProcInfo[] {
-  const out: ProcInfo[] = [];
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * Processes whose argv names one of the agents (as a whole word, see argvNamesAgent) but that are not their own:
+ * reported, never signalled. One pass over the table with one alternation, not one scan per agent.
+ */
+export function findSuspects(agentIds: readonly string[], table: ProcTable, own: ReadonlyMap<string, ReadonlySet<number>>, guarded: ReadonlySet<number>): Map<string, ProcInfo[]> {
+  const found = new Map<string, ProcInfo[]>();
+  if (agentIds.length === 0) return found;
+  const alternation = [...agentIds].sort((a, b) => b.length - a.length).map(escapeRegExp).join('|');
+  const pattern = new RegExp(`(?<![A-Za-z0-9])(?:${alternation})(?![A-Za-z0-9])`, 'g');
   for (const proc of table.values()) {
-    if (members.has(proc.pid) || guarded.has(proc.pid) || proc.state === 'Z') continue;
-    if (argvNamesAgent(proc.argv, agentId)) out.push(proc);
+    if (guarded.has(proc.pid) || proc.state === 'Z' || proc.argv === '') continue;
+    const named = new Set(proc.argv.match(pattern) ?? []);
+    for (const agentId of named) {
+      if (own.get(agentId)?.has(proc.pid)) continue;
+      const list = found.get(agentId);
+      if (list) list.push(proc);
+      else found.set(agentId, [proc]);
+    }
   }
-  return out;
+  return found;
 }

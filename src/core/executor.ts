@@ -6,6 +6,7 @@ import type { PlannedAction } from './plan-types.js';
 import { captureStep, killStep, processStep, reportSuspects, signalStep, type SessionStepOptions } from './session-steps.js';
 import { tryLockTask, type TaskLock } from './task-lock.js';
 import { errorMessage } from './timeouts.js';
+import { mapPool } from './pool.js';
 import type { TmuxClient } from './tmux/tmux-client.js';
 import type { TmuxState } from './tmux/tmux-listing.js';
 
@@ -23,15 +24,15 @@ export interface Execution {
 
 async function lockTasks(ledger: Ledger, actions: readonly PlannedAction[], staleMs: number): Promise<TaskLock[]> {
   const tasks = [...new Set(actions.filter((a) => !a.skip).map((a) => a.task))];
+  const attempts = await mapPool(tasks, 16, (task) => tryLockTask(task, staleMs));
   const locks: TaskLock[] = [];
-  for (const task of tasks) {
-    const lock = await tryLockTask(task, staleMs);
+  attempts.forEach((lock, i) => {
     if ('release' in lock) {
       locks.push(lock);
-      continue;
+      return;
     }
-    for (const action of actions) if (action.task === task && !action.skip) ledger.record(action, lock.failed ? 'failed' : 'skipped', lock.unavailable);
-  }
+    for (const action of actions) if (action.task === tasks[i] && !action.skip) ledger.record(action, lock.failed ? 'failed' : 'skipped', lock.unavailable);
+  });
   return locks;
 }
 
@@ -70,14 +71,14 @@ export async function execute(actions: readonly PlannedAction[], tmux: TmuxClien
   } catch (err) {
     errors.push({ path: 'executor', message: `cleanup stopped: ${errorMessage(err)}` });
   } finally {
-    for (const lock of locks) {
+    await mapPool(locks, 16, async (lock) => {
       try {
         await lock.release();
       } catch (err) {
-        errors.push({ path: 'task lock', message: errorMessage(err) });
+        errors.push({ path: lock.path, message: `cannot release task lock: ${errorMessage(err)}` });
       }
-      if (lock.compromised) errors.push({ path: 'task lock', message: `lock lost during cleanup: ${lock.compromised}` });
-    }
+      if (lock.compromised) errors.push({ path: lock.path, message: `task lock lost during cleanup: ${lock.compromised}` });
+    });
   }
   return { stepsMs, results: ledger.ordered(), orphans: ledger.orphans, errors };
 }

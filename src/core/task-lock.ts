@@ -5,6 +5,7 @@ import { errorMessage } from './timeouts.js';
 export const LOCK_NAME = '.agent-janitor.lock';
 
 export interface TaskLock {
+  readonly path: string;
   release(): Promise<void>;
   /** Set if the lock's mtime could not be refreshed and another instance may have taken it over. */
   compromised: string | null;
@@ -28,6 +29,7 @@ export async function tryLockTask(taskDir: string, staleMs: number): Promise<Tas
       },
     });
     return {
+      path: path.join(taskDir, LOCK_NAME),
       get compromised() {
         return state.compromised;
       },

@@ -1,11 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import type { TmuxClient } from './tmux-client.js';
+import { isNoServer, type TmuxClient } from './tmux-client.js';
 
 /**
  * tmux drops the rest of a `;` chain at its first error, so each target gets its own line of a command file fed
- * through `source-file -`: a failing line only loses its own group, and a marker echoed at the end of each line
- * tells exactly which targets succeeded. Reading the file from stdin also lifts tmux's 16 KB limit on a command
- * line, so any number of targets costs one spawn.
+ * through `source-file -`: a failing line only loses its own group, and the lines after it still run. Reading the
+ * file from stdin also lifts tmux's 16 KB limit on a command line, so any number of targets costs one spawn.
  */
 
 export interface BatchOutcome {
@@ -33,18 +32,24 @@ async function runLines(client: TmuxClient, lines: string[]): Promise<{ stdout: 
   return { stdout: result.stdout, stderr: result.stderr, error: null };
 }
 
-/** Kills sessions by their `$id`, never by a bare name (tmux would match a prefix). */
+/**
+ * Kills sessions by their `$id`, never by a bare name (tmux would match a prefix). Success is read from a listing
+ * taken right after: a session is dead when tmux no longer lists it, which is the truth that matters and costs one
+ * spawn instead of an echo per session.
+ */
 export async function killSessions(client: TmuxClient, sessionIds: readonly string[]): Promise<Map<string, BatchOutcome>> {
   const outcomes = new Map<string, BatchOutcome>();
   if (sessionIds.length === 0) return outcomes;
-  const nonce = randomBytes(8).toString('hex');
-  const lines = sessionIds.map((id, i) => `kill-session -t ${quote(id)} ; display-message -p ${quote(`AJ${nonce}:K:${i}`)}`);
-  const { stdout, stderr, error } = await runLines(client, lines);
-  const confirmed = new Set(stdout.split('\n').filter((l) => l.startsWith(`AJ${nonce}:K:`)).map((l) => Number(l.split(':')[2])));
-  sessionIds.forEach((id, i) => {
-    const ok = confirmed.has(i);
-    outcomes.set(id, { ok, output: '', error: ok ? null : (error ?? failureText(stderr, id, 'kill-session did not confirm')) });
-  });
+  const { stderr, error } = await runLines(client, sessionIds.map((id) => `kill-session -t ${quote(id)}`));
+  const listing = await client.run(['list-sessions', '-F', '#{session_id}']);
+  let alive: Set<string> | null = null;
+  if (listing.exitCode === 0) alive = new Set(listing.stdout.split('\n').filter(Boolean));
+  else if (isNoServer(listing.stderr)) alive = new Set();
+  for (const id of sessionIds) {
+    const ok = alive !== null && !alive.has(id);
+    const why = alive === null ? `cannot confirm: ${listing.stderr.trim() || 'list-sessions failed'}` : failureText(stderr, id, 'session still listed after kill-session');
+    outcomes.set(id, { ok, output: '', error: ok ? null : (error ?? why) });
+  }
   return outcomes;
 }
 
@@ -52,29 +57,20 @@ export async function killSessions(client: TmuxClient, sessionIds: readonly stri
 export async function capturePanes(client: TmuxClient, paneIds: readonly string[]): Promise<Map<string, BatchOutcome>> {
   const outcomes = new Map<string, BatchOutcome>();
   if (paneIds.length === 0) return outcomes;
+  // Each line ends with its own marker: the text since the previous marker is that pane's capture. A failed capture
+  // drops its whole line, marker included, so a missing marker means failure and its (empty) output goes nowhere.
   const nonce = randomBytes(8).toString('hex');
-  const begin = (i: number) => `AJ${nonce}:B:${i}`;
-  const end = (i: number) => `AJ${nonce}:E:${i}`;
-  const lines = paneIds.map(
-    (pane, i) => `display-message -p ${quote(begin(i))} ; capture-pane -p -J -S - -E - -t ${quote(pane)} ; display-message -p ${quote(end(i))}`,
-  );
+  const lines = paneIds.map((pane, i) => `capture-pane -p -J -S - -E - -t ${quote(pane)} ; display-message -p ${quote(`AJ${nonce}:E:${i}`)}`);
   const { stdout, stderr, error } = await runLines(client, lines);
   const texts = new Map<number, string>();
-  let current: number | null = null;
   let buffer: string[] = [];
   for (const line of stdout.split('\n')) {
-    if (line.startsWith(`AJ${nonce}:`)) {
-      const [, tag, index] = line.split(':');
-      if (tag === 'B') {
-        current = Number(index);
-        buffer = [];
-      } else if (tag === 'E' && current === Number(index)) {
-        texts.set(current, trimTrailingBlankLines(buffer).join('\n') + '\n');
-        current = null;
-      }
-      continue;
+    if (line.startsWith(`AJ${nonce}:E:`)) {
+      texts.set(Number(line.slice(`AJ${nonce}:E:`.length)), trimTrailingBlankLines(buffer).join('\n') + '\n');
+      buffer = [];
+    } else {
+      buffer.push(line);
     }
-    if (current !== null) buffer.push(line);
   }
   paneIds.forEach((pane, i) => {
     const text = texts.get(i);

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
@@ -108,6 +109,21 @@ describe('cleaning a finished agent', () => {
     assert.equal(action?.outcome, 'failed');
     assert.match(action?.error ?? '', /not enough free space/);
     assert.equal(sha256File(log), hash);
+  });
+
+  it('removes temp copies left by a janitor that died mid-archive, and keeps those of a live one', async () => {
+    const task = makeTask(sb.workspace, [{ id: 'tmp-1', status: 'completed', tmux_session: null }]);
+    task.log('tmp-1_stream.jsonl', 'x\n');
+    fs.mkdirSync(task.archive);
+    const dead = spawnSync('true').pid;
+    const stale = path.join(task.archive, `.aj-tmp-${dead}-0000beef-tmp-1_stream.jsonl`);
+    const alive = path.join(task.archive, `.aj-tmp-${process.ppid}-0000cafe-other.jsonl`);
+    fs.writeFileSync(stale, 'partial');
+    fs.writeFileSync(alive, 'in progress');
+    await runCleanup(sb.config(), { dryRun: false });
+    assert.ok(!fs.existsSync(stale));
+    assert.ok(fs.existsSync(alive));
+    fs.rmSync(alive);
   });
 
   it('stores uncompressed archives by hard link when compression is off', async () => {

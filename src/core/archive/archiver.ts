@@ -1,10 +1,12 @@
 import fs from 'node:fs';
-import path from 'node:path';
 import { childPath } from '../guards.js';
 import { ARCHIVE_DIR, LOGS_DIR } from '../task-scan.js';
 import { errorMessage } from '../timeouts.js';
 import { IN_MEMORY_LIMIT, fsyncDir, hashFile, linkNoReplace, readNoFollowSync, streamFileTo, syncAndClose, tempName, unlinkQuiet, writeTemp, type Written } from './archive-io.js';
 import { appendManifest, readManifest, type ManifestEntry } from './manifest.js';
+import { checkFreeSpace, prepareArchiveDir, removeStaleTemps } from './archive-dir.js';
+
+export { prepareArchiveDir } from './archive-dir.js';
 
 export type ArchiveSource = { kind: 'log'; name: string } | { kind: 'content'; name: string; label: string; text: string };
 
@@ -47,29 +49,6 @@ export interface StagedBatch {
 }
 
 const isStaged = (item: Staged | ArchiveResult): item is Staged => 'linkFrom' in item;
-
-/** Refuses a symlinked or escaping archive/, creating it when missing. */
-export async function prepareArchiveDir(taskDir: string): Promise<string> {
-  const dir = childPath(taskDir, ARCHIVE_DIR);
-  try {
-    await fs.promises.mkdir(dir, { mode: 0o755 });
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-  }
-  const st = fs.lstatSync(dir);
-  if (st.isSymbolicLink()) throw new Error(`${dir} is a symlink; refused`);
-  if (!st.isDirectory()) throw new Error(`${dir} is not a folder; refused`);
-  if (path.dirname(fs.realpathSync(dir)) !== fs.realpathSync(taskDir)) throw new Error(`${dir} resolves outside its workspace; refused`);
-  return dir;
-}
-
-function checkFreeSpace(dir: string, needed: number, minFree: number): void {
-  const st = fs.statfsSync(dir);
-  const free = st.bavail * st.bsize;
-  if (free - needed < minFree) {
-    throw new Error(`not enough free space in ${dir}: ${free} bytes free, ${needed} needed plus ${minFree} kept free`);
-  }
-}
 
 function logPath(taskDir: string, name: string): string {
   return childPath(childPath(taskDir, LOGS_DIR), name);
@@ -118,6 +97,7 @@ export async function stageArchive(taskDir: string, requests: readonly ArchiveRe
   const batch: StagedBatch = { taskDir, archiveDir: null, items: [], options };
   try {
     batch.archiveDir = await prepareArchiveDir(taskDir);
+    await removeStaleTemps(batch.archiveDir);
     let needed = 0;
     for (const { source } of requests) needed += source.kind === 'content' ? Buffer.byteLength(source.text) : (fs.lstatSync(logPath(taskDir, source.name), { throwIfNoEntry: false })?.size ?? 0);
     checkFreeSpace(batch.archiveDir, needed, options.minFreeBytes);

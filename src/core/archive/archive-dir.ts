@@ -1,0 +1,50 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { childPath } from '../guards.js';
+import { ARCHIVE_DIR } from '../task-scan.js';
+import { unlinkQuiet } from './archive-io.js';
+
+/** Refuses a symlinked or escaping archive/, creating it when missing. */
+export async function prepareArchiveDir(taskDir: string): Promise<string> {
+  const dir = childPath(taskDir, ARCHIVE_DIR);
+  try {
+    await fs.promises.mkdir(dir, { mode: 0o755 });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+  }
+  const st = fs.lstatSync(dir);
+  if (st.isSymbolicLink()) throw new Error(`${dir} is a symlink; refused`);
+  if (!st.isDirectory()) throw new Error(`${dir} is not a folder; refused`);
+  if (path.dirname(fs.realpathSync(dir)) !== fs.realpathSync(taskDir)) throw new Error(`${dir} resolves outside its workspace; refused`);
+  return dir;
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Temp copies left by a janitor that crashed mid-archive: their sources are still in logs/, so they are only clutter.
+ * The task lock is held, so a temp whose writer is not running can be nobody's work in progress.
+ */
+export async function removeStaleTemps(archiveDir: string): Promise<void> {
+  for (const name of await fs.promises.readdir(archiveDir)) {
+    const m = /^\.aj-tmp-(\d+)-/.exec(name);
+    if (!m || Number(m[1]) === process.pid || pidAlive(Number(m[1]))) continue;
+    await unlinkQuiet(path.join(archiveDir, name));
+  }
+}
+
+export function checkFreeSpace(dir: string, needed: number, minFree: number): void {
+  const st = fs.statfsSync(dir);
+  const free = st.bavail * st.bsize;
+  if (free - needed < minFree) {
+    throw new Error(`not enough free space in ${dir}: ${free} bytes free, ${needed} needed plus ${minFree} kept free`);
+  }
+}
+

@@ -1,0 +1,75 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import { createHash } from 'node:crypto';
+import { after, before, describe, it } from 'node:test';
+import { execa } from 'execa';
+import { runCleanup } from '../../src/core/index.js';
+import { readProcEntry } from '../../src/core/process/proc-table.js';
+import { terminateAll } from '../../src/core/process/process-killer.js';
+import { listFiles, makeTask } from '../helpers/fixture.js';
+import { Sandbox, isRunning, sha256File } from '../helpers/sandbox.js';
+
+const isRoot = process.getuid?.() === 0;
+
+describe('archive/ on another file system (EXDEV)', () => {
+  let sb: Sandbox;
+  const mounts: string[] = [];
+  before(() => {
+    sb = Sandbox.create();
+  });
+  after(async () => {
+    for (const m of mounts) await execa('umount', [m], { reject: false });
+    await sb.cleanup();
+  });
+
+  // Mounting a tmpfs needs root; CI runs as root. On a developer laptop this one test cannot run and says so.
+  it('copies, fsyncs, verifies and only then unlinks, with and without gzip', { skip: isRoot ? false : 'needs root to mount a tmpfs' }, async () => {
+    const plain = makeTask(sb.workspace, [{ id: 'xdev-1', status: 'completed', tmux_session: null }]);
+    const packed = makeTask(sb.workspace, [{ id: 'xdev-2', status: 'completed', tmux_session: null }]);
+    for (const t of [plain, packed]) {
+      fs.mkdirSync(t.archive);
+      await execa('mount', ['-t', 'tmpfs', '-o', 'size=16m', 'tmpfs', t.archive]);
+      mounts.push(t.archive);
+      assert.notEqual(fs.statSync(t.archive).dev, fs.statSync(t.logs).dev);
+    }
+    const body = Buffer.from('x'.repeat(100_000) + 'end\n');
+    const hash = createHash('sha256').update(body).digest('hex');
+    plain.log('xdev-1_stream.jsonl', body);
+    packed.log('xdev-2_stream.jsonl', body);
+
+    const r1 = await runCleanup(sb.config({ compression: 'none', minFreeBytes: 1024 }), { dryRun: false, onlyAgent: 'xdev-1' });
+    const r2 = await runCleanup(sb.config({ minFreeBytes: 1024 }), { dryRun: false, onlyAgent: 'xdev-2' });
+
+    for (const r of [r1, r2]) {
+      assert.equal(r.errors.length, 0, JSON.stringify(r.errors));
+      assert.deepEqual(r.actions.map((a) => `${a.kind}:${a.outcome}`), ['archive-file:done', 'record-outcome:done'], JSON.stringify(r.actions));
+    }
+    assert.equal(sha256File(path.join(plain.archive, 'xdev-1_stream.jsonl')), hash);
+    assert.equal(createHash('sha256').update(zlib.gunzipSync(fs.readFileSync(path.join(packed.archive, 'xdev-2_stream.jsonl.gz')))).digest('hex'), hash);
+    assert.deepEqual(listFiles(plain.logs), []);
+    assert.deepEqual(listFiles(packed.logs), []);
+    assert.ok(!listFiles(plain.archive).some((f) => f.startsWith('.aj-tmp-')), 'no temp copies left behind');
+  });
+});
+
+describe('PID reuse guard', () => {
+  it('never signals a PID whose start time differs from the snapshot', async () => {
+    const child = spawn('sleep', ['100008'], { stdio: 'ignore' });
+    try {
+      const real = readProcEntry(child.pid!);
+      assert.ok(real);
+      // Same PID, another start time: what a recycled PID looks like to a stale snapshot.
+      const stale = { ...real, start: String(Number(real.start) - 1) };
+      const result = await terminateAll([stale], 100, 1000);
+      assert.deepEqual(result.signalled, []);
+      assert.ok(isRunning(child.pid!), 'the process now holding the PID is untouched');
+      const fresh = await terminateAll([real], 100, 1000);
+      assert.deepEqual(fresh.signalled.map((p) => p.pid), [child.pid]);
+    } finally {
+      child.kill('SIGKILL');
+    }
+  });
+});

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { DaemonStatus } from '../shared/index.js';
+import { pidAlive } from './process/pid-alive.js';
 
 /** The janitor's own state (heartbeat, journal) lives here, never inside the roots. */
 export function stateDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -10,15 +11,6 @@ export function stateDir(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 export const HEARTBEAT_FILE = 'daemon.json';
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /** Reads the daemon's heartbeat; with no daemon (none has been started yet) the answer is "no daemon running". */
 export function readDaemonStatus(env: NodeJS.ProcessEnv = process.env): DaemonStatus {
@@ -30,6 +22,6 @@ export function readDaemonStatus(env: NodeJS.ProcessEnv = process.env): DaemonSt
     return { running: false, pid: null, message: 'no daemon running' };
   }
   const pid = typeof beat.pid === 'number' && Number.isInteger(beat.pid) ? beat.pid : null;
-  if (pid === null || !alive(pid)) return { running: false, pid: null, message: `no daemon running (stale heartbeat ${file})` };
+  if (pid === null || !pidAlive(pid)) return { running: false, pid: null, message: `no daemon running (stale heartbeat ${file})` };
   return { running: true, pid, message: `daemon running, pid ${pid}` };
 }

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { AgentEntrySchema, RegistryEnvelopeSchema, type InputError } from '../shared/index.js';
 import { agentIdProblem, sessionNameProblem } from './guards.js';
+import { readRegularFileSync } from './safe-read.js';
 import type { z } from 'zod';
 
 export const REGISTRY_FILE = 'AGENT_REGISTRY.json';
@@ -55,9 +56,9 @@ export function readRegistryFile(file: string): { text: string; mtimeMs: number 
     if (!before.isFile()) return { error: 'registry is not a regular file' };
     let bytes: Buffer;
     try {
-      bytes = fs.readFileSync(file);
+      bytes = readRegularFileSync(file);
     } catch (err) {
-      return { error: `cannot read: ${(err as NodeJS.ErrnoException).code ?? String(err)}` };
+      return { error: `cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` };
     }
     let after: fs.Stats;
     try {

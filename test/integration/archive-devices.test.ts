@@ -73,3 +73,23 @@ describe('PID reuse guard', () => {
     }
   });
 });
+
+describe('files swapped for something else', () => {
+  it('a log or registry replaced by a FIFO is refused without hanging the sweep', async () => {
+    const sb = Sandbox.create();
+    try {
+      const task = makeTask(sb.workspace, [{ id: 'fifo-1', status: 'completed', tmux_session: null }]);
+      await execa('mkfifo', [path.join(task.logs, 'fifo-1_stream.jsonl')]);
+      const other = makeTask(sb.workspace, []);
+      fs.rmSync(other.registry);
+      await execa('mkfifo', [other.registry]);
+      const report = await runCleanup(sb.config(), { dryRun: false });
+      const archive = report.actions.find((a) => a.kind === 'archive-file');
+      assert.equal(archive?.outcome, 'skipped', JSON.stringify(archive));
+      assert.ok(report.errors.some((e) => e.path === other.registry && /not a regular file/.test(e.message)), JSON.stringify(report.errors));
+      assert.ok(fs.lstatSync(path.join(task.logs, 'fifo-1_stream.jsonl')).isFIFO());
+    } finally {
+      await sb.cleanup();
+    }
+  });
+});

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { childPath } from '../guards.js';
 import { ARCHIVE_DIR } from '../task-scan.js';
 import { unlinkQuiet } from './archive-io.js';
+import { pidAlive } from '../process/pid-alive.js';
 
 /** Refuses a symlinked or escaping archive/, creating it when missing. */
 export async function prepareArchiveDir(taskDir: string): Promise<string> {
@@ -17,15 +18,6 @@ export async function prepareArchiveDir(taskDir: string): Promise<string> {
   if (!st.isDirectory()) throw new Error(`${dir} is not a folder; refused`);
   if (path.dirname(fs.realpathSync(dir)) !== fs.realpathSync(taskDir)) throw new Error(`${dir} resolves outside its workspace; refused`);
   return dir;
-}
-
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /**

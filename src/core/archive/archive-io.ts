@@ -36,16 +36,6 @@ export function tempName(dir: string, name: string): string {
   return path.join(dir, `.aj-tmp-${process.pid}-${randomBytes(4).toString('hex')}-${name}`);
 }
 
-/** O_NOFOLLOW: a log swapped for a symlink between scan and read is refused, not followed. */
-export function readNoFollowSync(file: string): Buffer {
-  const fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
-  try {
-    return fs.readFileSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
-}
-
 /**
  * Writes `data` (gzip or as is) to a new temp file and returns it still open, so that many files can be fsynced in
  * parallel afterwards. The compressed bytes are decompressed and hashed first: a source is only ever unlinked for an
@@ -105,7 +95,12 @@ export async function hashFile(file: string, compressed: boolean): Promise<strin
 }
 
 async function openNoFollow(file: string): Promise<fs.promises.FileHandle> {
-  return fs.promises.open(file, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
+  const handle = await fs.promises.open(file, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK);
+  if (!(await handle.stat()).isFile()) {
+    await handle.close();
+    throw new Error(`${file} is not a regular file; refused`);
+  }
+  return handle;
 }
 
 export async function fsyncDir(dir: string): Promise<void> {

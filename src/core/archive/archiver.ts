@@ -1,8 +1,9 @@
 import fs from 'node:fs';
 import { childPath } from '../guards.js';
+import { readRegularFileSync } from '../safe-read.js';
 import { ARCHIVE_DIR, LOGS_DIR } from '../task-scan.js';
 import { errorMessage } from '../timeouts.js';
-import { IN_MEMORY_LIMIT, fsyncDir, hashFile, linkNoReplace, readNoFollowSync, streamFileTo, syncAndClose, tempName, unlinkQuiet, writeTemp, type Written } from './archive-io.js';
+import { IN_MEMORY_LIMIT, fsyncDir, hashFile, linkNoReplace, streamFileTo, syncAndClose, tempName, unlinkQuiet, writeTemp, type Written } from './archive-io.js';
 import { appendManifest, readManifest, type ManifestEntry } from './manifest.js';
 import { checkFreeSpace, prepareArchiveDir, removeStaleTemps } from './archive-dir.js';
 
@@ -85,7 +86,7 @@ async function prepareOne(taskDir: string, archiveDir: string, request: ArchiveR
     const written = await streamFileTo(sourcePath, temp, compress);
     return { request, fd: null, sourcePath, sourceStat: st, linkFrom: temp, temp, written };
   }
-  const { handle, written } = await writeTemp(temp, readNoFollowSync(sourcePath), compress);
+  const { handle, written } = await writeTemp(temp, readRegularFileSync(sourcePath), compress);
   return { request, fd: handle, sourcePath, sourceStat: st, linkFrom: temp, temp, written };
 }
 

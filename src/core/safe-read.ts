@@ -1,0 +1,25 @@
+import fs from 'node:fs';
+
+/**
+ * Opens a file for reading without following a symlink and without blocking: a name swapped for a FIFO between our
+ * lstat and the open would otherwise hang the sweep until some writer appeared. The descriptor is then checked to be
+ * a regular file, so what is read is what was checked.
+ */
+export function openRegularFileSync(file: string): { fd: number; stat: fs.Stats } {
+  const fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK);
+  const stat = fs.fstatSync(fd);
+  if (!stat.isFile()) {
+    fs.closeSync(fd);
+    throw new Error(`${file} is not a regular file; refused`);
+  }
+  return { fd, stat };
+}
+
+export function readRegularFileSync(file: string): Buffer {
+  const { fd } = openRegularFileSync(file);
+  try {
+    return fs.readFileSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+}

@@ -1,0 +1,141 @@
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import { after, describe, it } from 'node:test';
+import { runJson } from '../helpers/cli.js';
+import { listFiles, makeTask } from '../helpers/fixture.js';
+import { Sandbox, sha256File } from '../helpers/sandbox.js';
+
+/** Hostile files in a task: symlinked logs, logs/ and prompts, and names that only look like an agent's. */
+
+const sandboxes: Sandbox[] = [];
+function fresh(): Sandbox {
+  const sb = Sandbox.create();
+  fs.mkdirSync(path.join(sb.dir, 'tmux-tmp'));
+  sandboxes.push(sb);
+  return sb;
+}
+const sweep = (sb: Sandbox) => runJson(sb, ['sweep'], { TMUX_TMPDIR: path.join(sb.dir, 'tmux-tmp') });
+
+/** Every path under `dir` with its kind and content hash (or link target): equal trees mean nothing was changed. */
+function tree(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (abs: string, rel: string) => {
+    for (const name of fs.readdirSync(abs).sort()) {
+      const p = path.join(abs, name);
+      const r = rel ? `${rel}/${name}` : name;
+      const st = fs.lstatSync(p);
+      if (st.isSymbolicLink()) out[r] = `link:${fs.readlinkSync(p)}`;
+      else if (st.isDirectory()) {
+        out[r] = 'dir';
+        walk(p, r);
+      } else if (st.isFile()) out[r] = `file:${createHash('sha256').update(fs.readFileSync(p)).digest('hex')}`;
+      else out[r] = 'other';
+    }
+  };
+  walk(dir, '');
+  return out;
+}
+
+const gunzipHash = (file: string) => createHash('sha256').update(zlib.gunzipSync(fs.readFileSync(file))).digest('hex');
+
+after(async () => {
+  for (const sb of sandboxes) await sb.cleanup();
+});
+
+describe('hostile files', () => {
+  it('a symlinked log is refused and reported; its target is neither read into the archive nor moved', async () => {
+    const sb = fresh();
+    const outside = path.join(sb.dir, 'outside.txt');
+    fs.writeFileSync(outside, 'not the agent’s\n');
+    const outsideHash = sha256File(outside);
+    const task = makeTask(sb.workspace, [{ id: 'sym-1', status: 'completed', tmux_session: null }]);
+    const link = path.join(task.logs, 'sym-1_stream.jsonl');
+    fs.symlinkSync(outside, link);
+    const real = task.log('sym-1.stderr.log', 'real log\n');
+    const realHash = sha256File(real);
+
+    const r = await sweep(sb);
+
+    assert.equal(r.exitCode, 1);
+    assert.ok(r.report.errors.some((e) => e.path === link && /symlink; refused/.test(e.message)), JSON.stringify(r.report.errors));
+    const byTarget = Object.fromEntries(r.report.actions.filter((a) => a.kind === 'archive-file').map((a) => [a.target, a.outcome]));
+    assert.deepEqual(byTarget, { 'logs/sym-1.stderr.log': 'done', 'logs/sym-1_stream.jsonl': 'skipped' });
+    assert.equal(sha256File(outside), outsideHash);
+    assert.equal(fs.readlinkSync(link), outside, 'the symlink stays where it was');
+    assert.deepEqual(listFiles(task.logs), ['sym-1_stream.jsonl']);
+    assert.equal(gunzipHash(path.join(task.archive, 'sym-1.stderr.log.gz')), realHash);
+    assert.ok(!listFiles(task.archive).some((f) => f.startsWith('sym-1_stream')));
+    assert.doesNotMatch(fs.readFileSync(path.join(task.archive, 'MANIFEST.jsonl'), 'utf8'), /sym-1_stream/);
+  });
+
+  it('a symlinked logs/ is refused and reported; the folder it points to is untouched', async () => {
+    const sb = fresh();
+    const target = path.join(sb.dir, 'outside-logs');
+    fs.mkdirSync(target);
+    fs.writeFileSync(path.join(target, 'lsym-1_stream.jsonl'), 'elsewhere\n');
+    fs.writeFileSync(path.join(target, 'lsym-1.log'), 'elsewhere too\n');
+    const task = makeTask(sb.workspace, [{ id: 'lsym-1', status: 'completed', tmux_session: null }]);
+    fs.rmdirSync(task.logs);
+    fs.symlinkSync(target, task.logs);
+    const before = tree(sb.dir);
+
+    const r = await sweep(sb);
+
+    assert.equal(r.exitCode, 1);
+    assert.ok(r.report.errors.some((e) => e.path === task.logs && /logs\/ is a symlink; refused/.test(e.message)), JSON.stringify(r.report.errors));
+    assert.deepEqual(r.report.actions.filter((a) => a.kind === 'archive-file'), []);
+    assert.deepEqual(tree(sb.dir), before);
+  });
+
+  it('a symlinked prompt is refused and reported; its target stays', async () => {
+    const sb = fresh();
+    const target = path.join(sb.dir, 'prompt-target.txt');
+    fs.writeFileSync(target, 'keep me\n');
+    const hash = sha256File(target);
+    const task = makeTask(sb.workspace, [{ id: 'psym-1', status: 'completed', tmux_session: null }]);
+    const link = path.join(task.dir, 'agent_prompt_psym-1.txt');
+    fs.symlinkSync(target, link);
+
+    const r = await sweep(sb);
+
+    assert.equal(r.exitCode, 1);
+    assert.ok(r.report.errors.some((e) => e.path === link && /not a regular file; refused/.test(e.message)), JSON.stringify(r.report.errors));
+    assert.equal(r.report.actions.find((a) => a.kind === 'delete-prompt')?.outcome, 'skipped');
+    assert.equal(sha256File(target), hash);
+    assert.equal(fs.readlinkSync(link), target);
+  });
+
+  it('only files with an exact id boundary move: fixer-1 never takes fixer-10’s, fixer-1x’s or fixer-1.5’s logs', async () => {
+    const sb = fresh();
+    const task = makeTask(sb.workspace, [
+      { id: 'fixer-1', status: 'completed', tmux_session: null },
+      { id: 'fixer-10', status: 'running', tmux_session: null },
+      { id: 'fixer-1.5', status: 'running', tmux_session: null },
+    ]);
+    const mine = ['fixer-1_stream.jsonl', 'fixer-1.log', 'fixer-1.stderr.log'];
+    const others = ['fixer-10_stream.jsonl', 'fixer-10.log', 'fixer-1.5_x.log', 'fixer-1x.log', 'fixer-1-old.log', 'fixer-1', 'xfixer-1_stream.jsonl', 'Fixer-1_stream.jsonl'];
+    const hashes = new Map<string, string>();
+    for (const name of [...mine, ...others]) hashes.set(name, sha256File(task.log(name, `${name}\n`)));
+    for (const id of ['fixer-1', 'fixer-10', 'fixer-1.5', 'fixer-1x']) task.prompt(id);
+    const before = tree(sb.dir);
+
+    const r = await sweep(sb);
+
+    assert.equal(r.exitCode, 0, JSON.stringify(r.report.errors));
+    assert.deepEqual(
+      r.report.actions.filter((a) => a.kind === 'archive-file').map((a) => `${a.agentId} ${a.target} ${a.outcome}`),
+      mine.sort().map((name) => `fixer-1 logs/${name} done`),
+    );
+    assert.deepEqual(listFiles(task.logs), [...others].sort());
+    for (const name of mine) assert.equal(gunzipHash(path.join(task.archive, `${name}.gz`)), hashes.get(name));
+    // Apart from fixer-1's logs, its prompt and the new archive/, nothing changed.
+    const after = tree(sb.dir);
+    const ours = (p: string) => p.includes('/archive') || p.endsWith('agent_prompt_fixer-1.txt') || mine.some((m) => p.endsWith(`/logs/${m}`));
+    const unchanged = (t: Record<string, string>) => Object.fromEntries(Object.entries(t).filter(([p]) => !ours(p)));
+    assert.deepEqual(unchanged(after), unchanged(before));
+    assert.deepEqual(listFiles(task.dir).filter((f) => f.startsWith('agent_prompt_')), ['agent_prompt_fixer-1.5.txt', 'agent_prompt_fixer-10.txt', 'agent_prompt_fixer-1x.txt']);
+  });
+});

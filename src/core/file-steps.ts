@@ -73,9 +73,12 @@ export async function commitStep(ledger: Ledger, staged: StagedArchives, stepMs:
   });
 }
 
-/** Step 6: the prompt file goes, if it is still the regular file the plan saw. */
+/**
+ * Step 6: the prompt file goes, if it is still the regular file the plan saw, and only once the agent's session is
+ * known dead: an agent whose cleanup stopped keeps everything for the next sweep to retry.
+ */
 export async function promptStep(ledger: Ledger): Promise<void> {
-  await mapPool(ledger.pending('delete-prompt'), 16, async (action) => {
+  await mapPool(ledger.unblocked('delete-prompt'), 16, async (action) => {
     try {
       const file = childPath(action.task, action.file);
       const st = fs.lstatSync(file, { throwIfNoEntry: false });
@@ -97,6 +100,11 @@ export const JOURNAL_FILE = 'JOURNAL.jsonl';
 export async function journalStep(ledger: Ledger): Promise<void> {
   const byTask = new Map<string, ActionOf<'record-outcome'>[]>();
   for (const action of ledger.pending('record-outcome')) {
+    // Another janitor may have done it all meanwhile; a journal line saying "nothing" would only be noise.
+    if (!ledger.resultsFor(action.task, action.agentId).some((r) => r.outcome === 'done' || r.outcome === 'failed')) {
+      ledger.record(action, 'skipped', 'nothing was done for this agent');
+      continue;
+    }
     const list = byTask.get(action.task);
     if (list) list.push(action);
     else byTask.set(action.task, [action]);

@@ -53,7 +53,11 @@ export class TmuxClient {
   }
 }
 
-/** tmux reports a missing server in several wordings across versions; none of them is a failure for us. */
+/**
+ * A socket that does not exist, or exists with nobody listening, means no server: nothing to clean. Any other
+ * connection failure (permission denied, say) is an error: treating it as "no server" would make every live session
+ * look dead.
+ */
 export function isNoServer(stderr: string): boolean {
-  return /no server running|error connecting to|failed to connect to server|No such file or directory/i.test(stderr);
+  return /no server running/i.test(stderr) || /error connecting to .*\(No such file or directory\)/i.test(stderr);
 }

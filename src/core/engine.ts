@@ -48,8 +48,9 @@ export async function runCleanup(config: Config, options: RunOptions): Promise<S
   const spawnsBefore = tmux.spawns;
   const policy = policyFrom(config, options.onlyAgent ?? null);
   const roots = config.roots.length ? config.roots : [process.cwd()];
-  const snapshot = await takeSnapshot(roots, policy, tmux);
-  const stepsMs: Record<string, number> = { snapshot: Math.round(performance.now() - started) };
+  const stepsMs: Record<string, number> = {};
+  const snapshot = await takeSnapshot(roots, policy, tmux, stepsMs);
+  stepsMs.snapshot = Math.round(performance.now() - started);
   const planStart = performance.now();
   const planned = plan(snapshot, policy);
   stepsMs.plan = Math.round(performance.now() - planStart);

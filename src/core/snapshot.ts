@@ -24,8 +24,11 @@ function newestLogWrite(taskDir: string, names: readonly string[]): number {
  * Gathers one consistent view: the tmux listing runs while the file system is scanned, and log mtimes are read only
  * for agents whose idleness or ghost status is in question.
  */
-export async function takeSnapshot(roots: readonly string[], policy: PlanPolicy, tmux: TmuxClient): Promise<Snapshot> {
-  const listing = listTmux(tmux);
+export async function takeSnapshot(roots: readonly string[], policy: PlanPolicy, tmux: TmuxClient, timings: Record<string, number> = {}): Promise<Snapshot> {
+  const started = performance.now();
+  const listing = listTmux(tmux).finally(() => {
+    timings.tmuxList = Math.round(performance.now() - started);
+  });
   const discovery = discoverTasks(roots);
   const errors: InputError[] = [...discovery.errors];
   const tasks: TaskView[] = [];
@@ -42,6 +45,7 @@ export async function takeSnapshot(roots: readonly string[], policy: PlanPolicy,
     }
     tasks.push({ scan, logsByAgent, lastLogWriteMs });
   }
+  timings.scan = Math.round(performance.now() - started);
   const tmuxState = await listing;
   if (tmuxState.error) errors.push({ path: tmux.describe(), message: tmuxState.error });
   return { now: Date.now(), tasks, tmux: tmuxState, errors };

@@ -1,7 +1,8 @@
+import { isUtf8 } from 'node:buffer';
 import fs from 'node:fs';
 import { AgentEntrySchema, RegistryEnvelopeSchema, type InputError } from '../shared/index.js';
 import { agentIdProblem, sessionNameProblem } from './guards.js';
-import { readRegularFileSync } from './safe-read.js';
+import { openRegularFileSync } from './safe-read.js';
 import type { z } from 'zod';
 
 export const REGISTRY_FILE = 'AGENT_REGISTRY.json';
@@ -29,7 +30,6 @@ export interface RegistryRead {
 }
 
 const MAX_REREADS = 3;
-const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
 function statKey(st: fs.Stats): string {
   return `${st.ino}:${st.size}:${st.mtimeMs}:${st.ctimeMs}`;
@@ -41,37 +41,33 @@ function describeIssue(issue: z.core.$ZodIssue, prefix: string): string {
 }
 
 /**
- * Reads a registry the orchestrator may be rewriting in place: the file is read between two stats and read again
- * when they differ, so a read never mixes two versions without noticing.
+ * Reads a registry the orchestrator may be rewriting in place: the file is read between two stats of the same
+ * descriptor and read again when they differ, so a read never mixes two versions without noticing.
  */
 export function readRegistryFile(file: string): { text: string; mtimeMs: number } | { error: string } {
   for (let attempt = 0; attempt < MAX_REREADS; attempt++) {
-    let before: fs.Stats;
+    let opened: { fd: number; stat: fs.Stats };
     try {
-      before = fs.lstatSync(file);
+      opened = openRegularFileSync(file);
     } catch (err) {
-      return { error: `cannot stat: ${(err as NodeJS.ErrnoException).code ?? String(err)}` };
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ELOOP') return { error: 'registry is a symlink; refused' };
+      return { error: `cannot read: ${code ?? (err as Error).message}` };
     }
-    if (before.isSymbolicLink()) return { error: 'registry is a symlink; refused' };
-    if (!before.isFile()) return { error: 'registry is not a regular file' };
     let bytes: Buffer;
-    try {
-      bytes = readRegularFileSync(file);
-    } catch (err) {
-      return { error: `cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` };
-    }
     let after: fs.Stats;
     try {
-      after = fs.lstatSync(file);
-    } catch {
-      continue;
+      bytes = fs.readFileSync(opened.fd);
+      after = fs.fstatSync(opened.fd);
+    } catch (err) {
+      return { error: `cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` };
+    } finally {
+      fs.closeSync(opened.fd);
     }
-    if (statKey(before) !== statKey(after) || bytes.length !== after.size) continue;
-    try {
-      return { text: UTF8.decode(bytes), mtimeMs: after.mtimeMs };
-    } catch {
-      return { error: 'not valid UTF-8 (possibly half-written); not acted on' };
-    }
+    // Same descriptor before and after: an in-place rewrite during the read shows up as a changed size or mtime.
+    if (statKey(opened.stat) !== statKey(after) || bytes.length !== after.size) continue;
+    if (!isUtf8(bytes)) return { error: 'not valid UTF-8 (possibly half-written); not acted on' };
+    return { text: bytes.toString('utf8'), mtimeMs: after.mtimeMs };
   }
   return { error: `registry kept changing during ${MAX_REREADS} reads; will retry next sweep` };
 }

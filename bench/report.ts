@@ -21,6 +21,8 @@ export interface FixtureResult {
   checks: (Check & { phase: string })[];
   /** Zombie reports of the first sweep and whether they were still zombies afterwards (see zombieFollowUp). */
   zombies: ZombieFollowUp | null;
+  /** tmux alone destroying as many sessions as the sweep killed, on an identical server (see tmux-floor.ts). */
+  tmuxKillFloorMs?: number;
 }
 
 export interface TargetRow {

@@ -7,6 +7,7 @@ import { execa } from 'execa';
 import { buildFixture, destroyAllSync, destroyFixture, listSessions, panePids, type FixtureSpec } from './fixtures.js';
 import { checkFirstSweep, checkNoop, median, runSweep, zombieFollowUp, type Check } from './measure.js';
 import { checksText, figuresTable, targetsFor, targetsTable, type FixtureResult, type TargetRow } from './report.js';
+import { tmuxKillFloorMs } from './tmux-floor.js';
 
 /**
  * `npm run bench`: builds each fixture, runs one real sweep and then several no-op sweeps as separate processes,
@@ -95,6 +96,10 @@ async function benchFixture(spec: FixtureSpec, noopRuns: number): Promise<Fixtur
     result.checks.push(...mergeRuns(noopChecks).map((c) => ({ ...c, phase: `no-op x${noopRuns}` })));
   } finally {
     await destroyFixture(fixture);
+  }
+  if (spec.live) {
+    result.tmuxKillFloorMs = await tmuxKillFloorMs(result.finished + result.running, result.finished);
+    process.stdout.write(`   tmux alone, killing ${result.finished} of ${result.finished + result.running} sessions (no janitor): ${result.tmuxKillFloorMs} ms\n`);
   }
   process.stdout.write(checksText(result) + '\n');
   return result;

@@ -61,6 +61,8 @@ export async function execute(actions: readonly PlannedAction[], tmux: TmuxClien
     // tmux kills sessions in its own process; the copies for the archive are made meanwhile (nothing moves yet).
     const killing = timed('kill', () => killStep(ledger, tmux, options));
     const staging = timed('stage', () => stageStep(ledger, captured, options, options.stepMs));
+    // Awaited below; until then a rejection must not surface as an unhandled one if the kill step throws first.
+    staging.catch(() => undefined);
     await killing;
     await timed('signal', () => signalStep(ledger, procs, options));
     reportSuspects(ledger, new Set(actions.filter((a) => a.kind === 'record-outcome').map((a) => a.agentId)), procs);

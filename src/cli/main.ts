@@ -1,6 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { ConfigError, agentIdProblem, loadConfig, readDaemonStatus, reportExitCode, runCleanup, runDoctor } from '../core/index.js';
 import type { Config } from '../shared/index.js';
+import { runDaemon, type DaemonFlags } from './daemon-command.js';
 import { formatDoctor, formatReport } from './format-report.js';
 
 class UsageError extends Error {}
@@ -64,11 +65,13 @@ export async function main(argv: readonly string[]): Promise<number> {
       code = reportExitCode(report);
     });
 
-  addCommon(program.command('daemon').description('watch the roots and clean agents as they finish (not in this version yet)'))
-    .option('--ui', 'serve the web UI on 127.0.0.1')
+  addCommon(program.command('daemon').description('watch the roots and clean agents as they finish; runs until SIGTERM'))
+    .option('--ui', 'serve the web UI on 127.0.0.1 (not in this version yet)')
     .option('--port <n>', 'port for --ui')
-    .action(() => {
-      throw new UsageError('the daemon is not part of this version yet; run `agent-janitor sweep` (for example from a timer) instead');
+    .addHelpText('after', '\nSignals: SIGTERM/SIGINT finish the sweep in flight and exit 0; SIGHUP reloads the config; SIGQUIT prints state.\n\nExample:\n  agent-janitor daemon --root ~/src/project --json')
+    .action(async (flags: DaemonFlags & { ui?: boolean }) => {
+      if (flags.ui) throw new UsageError('the web UI (--ui) is not part of this version yet');
+      code = await runDaemon(flags, configFrom(flags), write);
     });
 
   program

@@ -67,3 +67,38 @@ export function discoverTasks(roots: readonly string[]): Discovery {
   tasks.sort((a, b) => (a.dir < b.dir ? -1 : a.dir > b.dir ? 1 : 0));
   return { tasks, errors };
 }
+
+/**
+ * The daemon re-plans only the tasks whose registry changed: their refs are rebuilt here with the same checks as a
+ * full discovery, and a task that is gone (or no longer a real TASK-* folder) is dropped.
+ */
+export function taskRefs(roots: readonly string[], dirs: Iterable<string>): Discovery {
+  const workspaces = new Map<string, string>();
+  for (const root of roots) {
+    try {
+      const ws = workspaceDirOf(fs.realpathSync(root));
+      workspaces.set(ws, ws);
+    } catch {
+      // An unreadable root is reported by the full reconcile.
+    }
+  }
+  const tasks: TaskRef[] = [];
+  const errors: InputError[] = [];
+  for (const dir of new Set(dirs)) {
+    const workspace = path.dirname(dir);
+    const name = path.basename(dir);
+    if (!workspaces.has(workspace) || !name.startsWith('TASK-')) continue;
+    let st: fs.Stats;
+    try {
+      st = fs.lstatSync(dir);
+    } catch {
+      continue;
+    }
+    if (st.isSymbolicLink()) errors.push({ path: dir, message: 'task workspace is a symlink; refused' });
+    else if (!st.isDirectory()) continue;
+    else if (!isTaskDirName(name)) errors.push({ path: dir, message: 'task folder name has unexpected characters; refused' });
+    else tasks.push({ dir, name, root: workspace });
+  }
+  tasks.sort((a, b) => (a.dir < b.dir ? -1 : a.dir > b.dir ? 1 : 0));
+  return { tasks, errors };
+}

@@ -11,9 +11,11 @@ export interface RunOptions {
   onlyAgent?: string;
   /** Injected by tests and the daemon to share a client (and its spawn count). */
   tmux?: TmuxClient;
+  /** The daemon's incremental sweep: only these task folders (orphan sessions are then not judged). */
+  tasks?: Iterable<string>;
 }
 
-export function policyFrom(config: Config, onlyAgent: string | null): PlanPolicy {
+export function policyFrom(config: Config, onlyAgent: string | null, fullScan = true): PlanPolicy {
   return {
     sessionPattern: new RegExp(config.sessionPattern),
     terminalStatuses: new Set(config.terminalStatuses),
@@ -21,6 +23,7 @@ export function policyFrom(config: Config, onlyAgent: string | null): PlanPolicy
     ghostGraceSeconds: config.ghostGraceSeconds,
     pins: new Set(config.pins),
     onlyAgent,
+    fullScan,
   };
 }
 
@@ -46,10 +49,10 @@ export async function runCleanup(config: Config, options: RunOptions): Promise<S
   const started = performance.now();
   const tmux = options.tmux ?? tmuxClientFor(config);
   const spawnsBefore = tmux.spawns;
-  const policy = policyFrom(config, options.onlyAgent ?? null);
+  const policy = policyFrom(config, options.onlyAgent ?? null, options.tasks === undefined);
   const roots = config.roots.length ? config.roots : [process.cwd()];
   const stepsMs: Record<string, number> = {};
-  const snapshot = await takeSnapshot(roots, policy, tmux, stepsMs);
+  const snapshot = await takeSnapshot(roots, policy, tmux, stepsMs, options.tasks ?? null);
   stepsMs.snapshot = Math.round(performance.now() - started);
   const planStart = performance.now();
   const planned = plan(snapshot, policy);

@@ -7,4 +7,6 @@ export { execute } from './executor.js';
 export { TmuxClient } from './tmux/tmux-client.js';
 export { agentIdProblem, isValidAgentId, sessionNameProblem } from './guards.js';
 export { runDoctor } from './doctor.js';
-export { readDaemonStatus, stateDir } from './daemon-status.js';
+export { readDaemonStatus, stateDir } from './daemon/heartbeat.js';
+export { JanitorDaemon, type DaemonOptions } from './daemon/janitor-daemon.js';
+export { AlreadyRunningError } from './daemon/instance-lock.js';

@@ -26,6 +26,8 @@ export interface PlanPolicy {
   pins: ReadonlySet<string>;
   /** clean-agent: clean exactly this agent whatever its status, and report nothing else. */
   onlyAgent: string | null;
+  /** Orphan sessions can only be told from a scan of every registry; a partial (per-task) sweep must not guess. */
+  fullScan: boolean;
 }
 
 interface ActionBase<K extends ActionKind> {

@@ -23,7 +23,7 @@ function judge(agent: RegistryAgent, view: TaskView, live: TmuxSession | undefin
   if (live) {
     const lastOutput = Math.max(live.lastActivityMs, lastLog);
     const idle = Math.max(0, (snapshot.now - lastOutput) / 60_000);
-    const idleMinutes = Math.round(idle * 10) / 10;
+    const idleMinutes = Math.round(idle * 100) / 100;
     if (policy.idleMinutes !== null && idle >= policy.idleMinutes) {
       const pinned = agent.pinned || policy.pins.has(agent.id);
       const why = `no output for ${Math.floor(idle)} min (threshold ${policy.idleMinutes})`;
@@ -152,6 +152,7 @@ export function plan(snapshot: Snapshot, policy: PlanPolicy): Plan {
       session: agent.session,
       sessionAlive: live !== undefined,
       idleMinutes: j.idleMinutes,
+      pinned: agent.pinned || policy.pins.has(agent.id),
     };
     agents.push(report);
     if (j.verdict === 'ghost') {
@@ -165,7 +166,7 @@ export function plan(snapshot: Snapshot, policy: PlanPolicy): Plan {
     }
     actions.push(...planned);
   }
-  if (policy.onlyAgent === null && snapshot.tmux.error === null) {
+  if (policy.onlyAgent === null && policy.fullScan && snapshot.tmux.error === null) {
     const unreadable = snapshot.tasks.some((v) => v.scan.registry?.fatal);
     for (const session of snapshot.tmux.sessions.values()) {
       if (!policy.sessionPattern.test(session.name) || users.has(session.name)) continue;

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { InputError } from '../shared/index.js';
 import { matchLogFiles } from './archive/file-match.js';
-import { discoverTasks } from './discovery.js';
+import { discoverTasks, taskRefs } from './discovery.js';
 import type { PlanPolicy, Snapshot, TaskView } from './plan-types.js';
 import { LOGS_DIR, scanTask } from './task-scan.js';
 import type { TmuxClient } from './tmux/tmux-client.js';
@@ -24,12 +24,18 @@ function newestLogWrite(taskDir: string, names: readonly string[]): number {
  * Gathers one consistent view: the tmux listing runs while the file system is scanned, and log mtimes are read only
  * for agents whose idleness or ghost status is in question.
  */
-export async function takeSnapshot(roots: readonly string[], policy: PlanPolicy, tmux: TmuxClient, timings: Record<string, number> = {}): Promise<Snapshot> {
+export async function takeSnapshot(
+  roots: readonly string[],
+  policy: PlanPolicy,
+  tmux: TmuxClient,
+  timings: Record<string, number> = {},
+  onlyTasks: Iterable<string> | null = null,
+): Promise<Snapshot> {
   const started = performance.now();
   const listing = listTmux(tmux).finally(() => {
     timings.tmuxList = Math.round(performance.now() - started);
   });
-  const discovery = discoverTasks(roots);
+  const discovery = onlyTasks ? taskRefs(roots, onlyTasks) : discoverTasks(roots);
   const errors: InputError[] = [...discovery.errors];
   const tasks: TaskView[] = [];
   for (const ref of discovery.tasks) {

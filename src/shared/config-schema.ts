@@ -36,6 +36,10 @@ export const ConfigSchema = z.strictObject({
   /** Bytes that must stay free on the archive's file system after archiving. */
   minFreeBytes: z.number().int().nonnegative().default(64 * 1024 * 1024),
   killGraceMs: positiveMs.default(2000),
+  /** Daemon: full reconcile period, catching anything the watcher missed (and idleness, which no file event shows). */
+  reconcileSeconds: z.number().positive().default(60),
+  /** Daemon: quiet time after a registry event before its task is re-planned, so bursts of writes cost one sweep. */
+  debounceMs: z.number().int().nonnegative().default(40),
   timeouts: z
     .strictObject({
       tmuxMs: positiveMs.default(10_000),

@@ -2,3 +2,4 @@ export * from './config-schema.js';
 export * from './registry-schema.js';
 export * from './report-schema.js';
 export * from './status-schema.js';
+export * from './daemon-schema.js';

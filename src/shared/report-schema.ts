@@ -39,6 +39,8 @@ export const AgentReportSchema = z.object({
   session: z.string().nullable(),
   sessionAlive: z.boolean(),
   idleMinutes: z.number().nullable(),
+  /** Pinned agents (registry `pinned: true`, or listed in the config's `pins`) are never cleaned for being idle. */
+  pinned: z.boolean(),
 });
 export type AgentReport = z.infer<typeof AgentReportSchema>;
 

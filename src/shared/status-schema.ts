@@ -5,6 +5,13 @@ export const DaemonStatusSchema = z.object({
   running: z.boolean(),
   pid: z.number().int().nullable(),
   message: z.string(),
+  uptimeSeconds: z.number().nullable(),
+  lastSweepAt: z.string().nullable(),
+  sweeps: z.number().int().nullable(),
+  tasks: z.number().int().nullable(),
+  agents: z.number().int().nullable(),
+  actions: z.record(z.string(), z.number().int()).nullable(),
+  failures: z.number().int().nullable(),
 });
 export type DaemonStatus = z.infer<typeof DaemonStatusSchema>;
 

@@ -84,6 +84,7 @@ export function policy(overrides: Partial<PlanPolicy> = {}): PlanPolicy {
     ghostGraceSeconds: 120,
     pins: new Set(),
     onlyAgent: null,
+    fullScan: true,
     ...overrides,
   };
 }

@@ -1,0 +1,92 @@
+import { AlreadyRunningError, ConfigError, JanitorDaemon, loadConfig, stateDir } from '../core/index.js';
+import type { Config, DaemonEvent } from '../shared/index.js';
+
+export interface DaemonFlags {
+  root?: string[];
+  tmuxSocket?: string;
+  config?: string;
+  json?: boolean;
+}
+
+function human(e: DaemonEvent): string {
+  switch (e.event) {
+    case 'ready':
+      return `ready: pid ${e.pid}, ${e.tasks} task(s), ${e.agents} agent(s), watching ${e.roots.join(', ')} (${e.watch})`;
+    case 'sweep':
+      return `sweep (${e.trigger}): ${e.tasks} task(s), ${e.actions.done ?? 0} done, ${e.actions.failed ?? 0} failed, ${e.engineMs} ms`;
+    case 'action':
+      return `${e.action.outcome.toUpperCase()} ${e.action.agentId} ${e.action.kind} ${e.action.target}: ${e.action.error ?? e.action.detail ?? e.action.reason}`;
+    case 'orphan':
+      return `attention: ${e.orphan.kind}: ${e.orphan.reason}`;
+    case 'idle-warning':
+      return `idle: ${e.agentId} silent for ${e.idleMinutes} min, cleaned in ${e.cleanInMinutes} min unless it speaks or is pinned`;
+    case 'error':
+      return `error: ${e.error.path}: ${e.error.message}`;
+    case 'watch-fallback':
+      return `watching by polling: ${e.reason}`;
+    case 'reload':
+      return `reload: ${e.message}`;
+    case 'stopping':
+      return `stopping (${e.signal}): finishing the sweep in flight`;
+  }
+}
+
+/**
+ * `agent-janitor daemon`: runs until SIGTERM/SIGINT (drain, exit 0); SIGHUP reloads the config file, keeping the
+ * command-line overrides; SIGQUIT prints the daemon's state on stderr.
+ */
+export async function runDaemon(flags: DaemonFlags, config: Config, write: (text: string) => void): Promise<number> {
+  const emit = (event: DaemonEvent) => write(flags.json ? JSON.stringify(event) + '\n' : `${event.ts} ${human(event)}\n`);
+  const daemon = new JanitorDaemon(config, { stateDir: stateDir(), emit });
+  // Handlers go in before anything starts: a signal that arrives during start-up must not kill the process outright.
+  let requested: NodeJS.Signals | null = null;
+  let onStop: (signal: NodeJS.Signals) => void = (signal) => {
+    requested ??= signal;
+  };
+  const stop = (signal: NodeJS.Signals) => onStop(signal);
+  const reload = () => {
+    try {
+      const next = loadConfig(flags.config, { roots: flags.root, tmuxSocket: flags.tmuxSocket });
+      void daemon.reload(next).then(() => emit({ event: 'reload', ts: new Date().toISOString(), ok: true, message: 'config reloaded' }));
+    } catch (err) {
+      const message = err instanceof ConfigError ? err.message : String(err);
+      emit({ event: 'reload', ts: new Date().toISOString(), ok: false, message: `config not reloaded, keeping the old one: ${message}` });
+    }
+  };
+  const quit = () => process.stderr.write(`agent-janitor state: ${JSON.stringify(daemon.state())}\n`);
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+  process.on('SIGHUP', reload);
+  process.on('SIGQUIT', quit);
+  const detach = () => {
+    process.off('SIGTERM', stop);
+    process.off('SIGINT', stop);
+    process.off('SIGHUP', reload);
+    process.off('SIGQUIT', quit);
+  };
+  try {
+    await daemon.start();
+  } catch (err) {
+    detach();
+    if (err instanceof AlreadyRunningError) {
+      process.stderr.write(`agent-janitor: ${err.message}\n`);
+      return 1;
+    }
+    throw err;
+  }
+  const code = await new Promise<number>((resolve) => {
+    onStop = (signal) => {
+      onStop = () => undefined;
+      daemon.stop(signal).then(
+        () => resolve(0),
+        (err: unknown) => {
+          process.stderr.write(`agent-janitor: stopping failed: ${String(err)}\n`);
+          resolve(1);
+        },
+      );
+    };
+    if (requested) onStop(requested);
+  });
+  detach();
+  return code;
+}

@@ -1,0 +1,57 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { HeartbeatSchema, type DaemonStatus, type Heartbeat } from '../../shared/index.js';
+import { pidAlive } from '../process/pid-alive.js';
+
+/** The janitor's own state (heartbeat, lock) lives here, never inside the roots. */
+export function stateDir(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.AGENT_JANITOR_STATE_DIR) return path.resolve(env.AGENT_JANITOR_STATE_DIR);
+  return path.join(env.XDG_STATE_HOME || path.join(os.homedir(), '.local', 'state'), 'agent-janitor');
+}
+
+export const HEARTBEAT_FILE = 'daemon.json';
+
+/** Written to a temp name and renamed, so a reader never sees half a heartbeat. */
+export function writeHeartbeat(dir: string, beat: Heartbeat): void {
+  const file = path.join(dir, HEARTBEAT_FILE);
+  const temp = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(temp, JSON.stringify(beat) + '\n', { mode: 0o600 });
+  fs.renameSync(temp, file);
+}
+
+export function removeHeartbeat(dir: string): void {
+  fs.rmSync(path.join(dir, HEARTBEAT_FILE), { force: true });
+}
+
+export function readHeartbeat(dir: string): Heartbeat | null {
+  try {
+    const parsed = HeartbeatSchema.safeParse(JSON.parse(fs.readFileSync(path.join(dir, HEARTBEAT_FILE), 'utf8')));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
+
+const NOT_RUNNING = { uptimeSeconds: null, lastSweepAt: null, sweeps: null, tasks: null, agents: null, actions: null, failures: null };
+
+/** `agent-janitor status`: the heartbeat of a live daemon, or "no daemon running". */
+export function readDaemonStatus(env: NodeJS.ProcessEnv = process.env): DaemonStatus {
+  const dir = stateDir(env);
+  const beat = readHeartbeat(dir);
+  if (!beat) return { running: false, pid: null, message: 'no daemon running', ...NOT_RUNNING };
+  if (!pidAlive(beat.pid)) return { running: false, pid: null, message: `no daemon running (stale heartbeat of pid ${beat.pid} in ${dir})`, ...NOT_RUNNING };
+  const uptimeSeconds = Math.round((Date.now() - Date.parse(beat.startedAt)) / 1000);
+  return {
+    running: true,
+    pid: beat.pid,
+    message: `daemon running, pid ${beat.pid}, up ${uptimeSeconds} s, ${beat.sweeps} sweep(s), last at ${beat.lastSweepAt ?? 'never'}, ${beat.failures} failure(s)`,
+    uptimeSeconds,
+    lastSweepAt: beat.lastSweepAt,
+    sweeps: beat.sweeps,
+    tasks: beat.tasks,
+    agents: beat.agents,
+    actions: beat.actions,
+    failures: beat.failures,
+  };
+}

@@ -1,0 +1,94 @@
+import path from 'node:path';
+import { watch, type FSWatcher } from 'chokidar';
+import { REGISTRY_FILE } from '../registry-reader.js';
+import { workspaceDirOf } from '../discovery.js';
+import { errorMessage } from '../timeouts.js';
+
+export type WatchMode = 'inotify' | 'polling';
+
+export interface WatcherEvents {
+  /** A registry (or its task folder) appeared, changed or vanished: that task needs a new plan. */
+  taskChanged(taskDir: string): void;
+  /** Watching had to fall back to polling (for example inotify's watch limit was reached). */
+  fellBack(reason: string): void;
+}
+
+/**
+ * Which paths matter, relative to a root: the workspace, its TASK-* folders, and each task's AGENT_REGISTRY.json.
+ * Everything else (logs, archives, a whole source tree when the root is a repository) is never watched, which keeps
+ * one inotify watch per task.
+ */
+function relevance(root: string, workspace: string, file: string): boolean {
+  if (file === root || file === workspace) return true;
+  const rel = path.relative(workspace, file);
+  if (rel.startsWith('..') || path.isAbsolute(rel)) {
+    // Above the workspace: only the path leading to it (the root itself when the workspace does not exist yet).
+    return workspace.startsWith(file + path.sep);
+  }
+  const parts = rel.split(path.sep);
+  if (parts.length === 1) return parts[0]!.startsWith('TASK-');
+  return parts.length === 2 && parts[0]!.startsWith('TASK-') && parts[1] === REGISTRY_FILE;
+}
+
+function taskOf(workspace: string, file: string): string | null {
+  const rel = path.relative(workspace, file);
+  if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) return null;
+  const first = rel.split(path.sep)[0]!;
+  return first.startsWith('TASK-') ? path.join(workspace, first) : null;
+}
+
+/** chokidar over every root, with a fallback to polling when the kernel refuses more watches. */
+export class WorkspaceWatcher {
+  private watcher: FSWatcher | null = null;
+  mode: WatchMode = 'inotify';
+
+  constructor(
+    private readonly roots: readonly string[],
+    private readonly events: WatcherEvents,
+  ) {}
+
+  async start(mode: WatchMode = 'inotify'): Promise<void> {
+    this.mode = mode;
+    const pairs = this.roots.map((root) => {
+      const resolved = path.resolve(root);
+      return { root: resolved, workspace: workspaceDirOf(resolved) };
+    });
+    const watcher = watch(
+      pairs.map((p) => p.root),
+      {
+        ignoreInitial: true,
+        persistent: true,
+        followSymlinks: false,
+        depth: 3,
+        usePolling: mode === 'polling',
+        interval: 1000,
+        ignored: (file: string) => !pairs.some((p) => relevance(p.root, p.workspace, file)),
+      },
+    );
+    const onPath = (file: string) => {
+      for (const p of pairs) {
+        const task = taskOf(p.workspace, file);
+        if (task) this.events.taskChanged(task);
+      }
+    };
+    for (const event of ['add', 'change', 'unlink', 'addDir', 'unlinkDir'] as const) watcher.on(event, onPath);
+    watcher.on('error', (err: unknown) => {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (this.mode === 'inotify' && (code === 'ENOSPC' || code === 'EMFILE')) void this.fallBack(`inotify refused a watch (${code}): ${errorMessage(err)}`);
+    });
+    await new Promise<void>((resolve) => watcher.once('ready', () => resolve()));
+    this.watcher = watcher;
+  }
+
+  private async fallBack(reason: string): Promise<void> {
+    await this.stop();
+    this.events.fellBack(reason);
+    await this.start('polling');
+  }
+
+  async stop(): Promise<void> {
+    const watcher = this.watcher;
+    this.watcher = null;
+    await watcher?.close();
+  }
+}

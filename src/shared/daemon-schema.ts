@@ -1,0 +1,41 @@
+import { z } from 'zod';
+import { ActionResultSchema, InputErrorSchema, OrphanSchema } from './report-schema.js';
+
+/**
+ * `agent-janitor daemon --json` writes one of these per line (SPEC.md: the first is `ready`). The tray app and the
+ * web bridge consume the same events.
+ */
+export const DaemonEventSchema = z.discriminatedUnion('event', [
+  z.object({ event: z.literal('ready'), ts: z.string(), pid: z.number().int(), roots: z.array(z.string()), tasks: z.number().int(), agents: z.number().int(), watch: z.enum(['inotify', 'polling']) }),
+  z.object({
+    event: z.literal('sweep'),
+    ts: z.string(),
+    trigger: z.enum(['start', 'watch', 'reconcile', 'reload']),
+    tasks: z.number().int(),
+    actions: z.record(z.string(), z.number().int()),
+    engineMs: z.number(),
+  }),
+  z.object({ event: z.literal('action'), ts: z.string(), action: ActionResultSchema }),
+  z.object({ event: z.literal('orphan'), ts: z.string(), orphan: OrphanSchema }),
+  z.object({ event: z.literal('idle-warning'), ts: z.string(), task: z.string(), agentId: z.string(), idleMinutes: z.number(), cleanInMinutes: z.number() }),
+  z.object({ event: z.literal('error'), ts: z.string(), error: InputErrorSchema }),
+  z.object({ event: z.literal('watch-fallback'), ts: z.string(), reason: z.string() }),
+  z.object({ event: z.literal('reload'), ts: z.string(), ok: z.boolean(), message: z.string() }),
+  z.object({ event: z.literal('stopping'), ts: z.string(), signal: z.string() }),
+]);
+export type DaemonEvent = z.infer<typeof DaemonEventSchema>;
+
+/** The daemon's heartbeat file, read by `agent-janitor status`. */
+export const HeartbeatSchema = z.object({
+  pid: z.number().int(),
+  startedAt: z.string(),
+  updatedAt: z.string(),
+  lastSweepAt: z.string().nullable(),
+  sweeps: z.number().int(),
+  tasks: z.number().int(),
+  agents: z.number().int(),
+  actions: z.record(z.string(), z.number().int()),
+  failures: z.number().int(),
+  watch: z.enum(['inotify', 'polling']),
+});
+export type Heartbeat = z.infer<typeof HeartbeatSchema>;

@@ -1,0 +1,137 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, it } from 'node:test';
+import { runCli } from '../helpers/cli.js';
+import { DaemonProcess } from '../helpers/daemon-process.js';
+import { listFiles, makeTask } from '../helpers/fixture.js';
+import { Sandbox, waitFor } from '../helpers/sandbox.js';
+
+describe('agent-janitor daemon', () => {
+  let sb: Sandbox;
+  const daemons: DaemonProcess[] = [];
+  const start = (args: string[] = []) => {
+    const d = DaemonProcess.start(sb, args);
+    daemons.push(d);
+    return d;
+  };
+  beforeEach(() => {
+    sb = Sandbox.create();
+  });
+  afterEach(async () => {
+    for (const d of daemons.splice(0)) await d.stop('SIGKILL');
+    await sb.cleanup();
+  });
+
+  it('says ready after the first reconcile, then cleans an agent as soon as its registry says it finished', async () => {
+    await sb.startSession('agent_w-1');
+    await sb.startSession('agent_w-2');
+    const task = makeTask(sb.workspace, [
+      { id: 'w-1', status: 'running', tmux_session: 'agent_w-1' },
+      { id: 'w-2', status: 'running', tmux_session: 'agent_w-2' },
+    ]);
+    const log = task.log('w-1_stream.jsonl', 'output\n');
+    task.prompt('w-1');
+    const d = start();
+    const ready = await d.waitFor((e) => e.event === 'ready');
+    assert.equal(d.events[d.events.length - 1]?.event === 'ready' || d.events.some((e) => e.event === 'ready'), true);
+    assert.equal(d.events.findIndex((e) => e.event === 'ready'), d.events.indexOf(ready));
+    assert.ok(ready.event === 'ready' && ready.tasks === 1 && ready.agents === 2);
+
+    // In place, as the orchestrator does: same inode, new content.
+    fs.writeFileSync(task.registry, JSON.stringify({ agents: [{ id: 'w-1', status: 'completed', tmux_session: 'agent_w-1' }, { id: 'w-2', status: 'running', tmux_session: 'agent_w-2' }] }));
+    await d.waitFor((e) => e.event === 'action' && e.action.kind === 'record-outcome' && e.action.agentId === 'w-1');
+    assert.deepEqual(await sb.sessions(), ['agent_w-2']);
+    assert.ok(!fs.existsSync(log));
+    assert.ok(listFiles(task.archive).includes('w-1_stream.jsonl.gz'));
+
+    const status = await runCli(sb, ['status', '--json']);
+    const parsed = JSON.parse(status.stdout) as { running: boolean; pid: number; sweeps: number };
+    assert.equal(parsed.running, true);
+    assert.equal(parsed.pid, d.child.pid);
+    assert.ok(parsed.sweeps >= 2);
+
+    assert.equal(await d.stop('SIGTERM'), 0);
+    assert.ok(d.events.some((e) => e.event === 'stopping'));
+    assert.match((await runCli(sb, ['status'])).stdout, /no daemon running/);
+  });
+
+  it('never acts on a half-written registry, and acts as soon as it is whole', async () => {
+    await sb.startSession('agent_h-1');
+    const task = makeTask(sb.workspace, [{ id: 'h-1', status: 'running', tmux_session: 'agent_h-1' }]);
+    const d = start();
+    await d.waitFor((e) => e.event === 'ready');
+    const whole = JSON.stringify({ agents: [{ id: 'h-1', status: 'completed', tmux_session: 'agent_h-1' }] });
+    fs.writeFileSync(task.registry, whole.slice(0, whole.length - 9));
+    await d.waitFor((e) => e.event === 'error' && e.error.path === task.registry);
+    assert.deepEqual(await sb.sessions(), ['agent_h-1'], 'nothing done on a half-written file');
+    fs.writeFileSync(task.registry, whole);
+    await d.waitFor((e) => e.event === 'action' && e.action.kind === 'kill-session' && e.action.outcome === 'done');
+    assert.deepEqual(await sb.sessions(), []);
+  });
+
+  it('picks up tasks that appear after it started, and reports an orphan session once', async () => {
+    await sb.startSession('agent_orphan-1');
+    const d = start();
+    await d.waitFor((e) => e.event === 'ready');
+    await d.waitFor((e) => e.event === 'orphan' && e.orphan.kind === 'orphan-session');
+    await sb.startSession('agent_late-1');
+    const task = makeTask(sb.workspace, [{ id: 'late-1', status: 'completed', tmux_session: 'agent_late-1' }]);
+    task.log('late-1_stream.jsonl', 'late\n');
+    await d.waitFor((e) => e.event === 'action' && e.action.agentId === 'late-1' && e.action.kind === 'record-outcome');
+    assert.deepEqual(await sb.sessions(), ['agent_orphan-1'], 'an orphan is reported, not killed');
+    assert.equal(d.events.filter((e) => e.event === 'orphan').length, 1);
+  });
+
+  it('runs once per user: a second daemon exits 1 and names the first', async () => {
+    const first = start();
+    await first.waitFor((e) => e.event === 'ready');
+    const second = start();
+    assert.equal(await second.exited, 1);
+    assert.match(second.stderr, new RegExp(`another agent-janitor daemon is running \\(pid ${first.child.pid}\\)`));
+  });
+
+  it('starts at once after a kill -9, without waiting for the stale lock', async () => {
+    const first = start();
+    await first.waitFor((e) => e.event === 'ready');
+    await first.stop('SIGKILL');
+    const second = start();
+    await second.waitFor((e) => e.event === 'ready', 5000);
+  });
+
+  it('warns before cleaning an idle agent, cleans it at the threshold, and never cleans a pinned one', async () => {
+    await sb.startSession('agent_quiet-1');
+    await sb.startSession('agent_pinned-1');
+    makeTask(sb.workspace, [
+      { id: 'quiet-1', status: 'running', tmux_session: 'agent_quiet-1' },
+      { id: 'pinned-1', status: 'running', tmux_session: 'agent_pinned-1', pinned: true },
+    ]);
+    const config = path.join(sb.dir, 'config.json');
+    // 2.4 s threshold, warning from 0.6 s of silence on, a reconcile every 0.5 s.
+    fs.writeFileSync(config, JSON.stringify({ idleMinutes: 0.04, idleWarningMinutes: 0.03, reconcileSeconds: 0.5 }));
+    const d = start(['--config', config]);
+    const warning = await d.waitFor((e) => e.event === 'idle-warning' && e.agentId === 'quiet-1');
+    assert.ok(warning.event === 'idle-warning' && warning.cleanInMinutes >= 0 && warning.idleMinutes < 0.04);
+    const kill = await d.waitFor((e) => e.event === 'action' && e.action.kind === 'kill-session' && e.action.agentId === 'quiet-1', 20_000);
+    assert.ok(d.events.indexOf(warning) < d.events.indexOf(kill), 'the warning comes first');
+    assert.ok(await waitFor(async () => (await sb.sessions()).join() === 'agent_pinned-1'));
+    assert.ok(!d.events.some((e) => e.event === 'idle-warning' && e.agentId === 'pinned-1'));
+  });
+
+  it('reloads its config on SIGHUP, and keeps the old one when the new one is invalid', async () => {
+    const config = path.join(sb.dir, 'config.json');
+    fs.writeFileSync(config, JSON.stringify({ idleMinutes: 110 }));
+    const d = start(['--config', config]);
+    await d.waitFor((e) => e.event === 'ready');
+    fs.writeFileSync(config, JSON.stringify({ idleMinutes: 'soon' }));
+    d.child.kill('SIGHUP');
+    const bad = await d.waitFor((e) => e.event === 'reload');
+    assert.ok(bad.event === 'reload' && !bad.ok && /idleMinutes/.test(bad.message) && bad.message.includes(config));
+    fs.writeFileSync(config, JSON.stringify({ idleMinutes: 90 }));
+    const from = d.events.length;
+    d.child.kill('SIGHUP');
+    const good = await d.waitFor((e) => e.event === 'reload', 15_000, from);
+    assert.ok(good.event === 'reload' && good.ok);
+    assert.equal(await d.stop('SIGINT'), 0);
+  });
+});

@@ -28,6 +28,10 @@ function human(e: DaemonEvent): string {
       return `reload: ${e.message}`;
     case 'stopping':
       return `stopping (${e.signal}): finishing the sweep in flight`;
+    case 'stalled':
+      return `stalled: step ${e.step} running for ${e.runningMs} ms (limit ${e.limitMs} ms)`;
+    case 'breaker':
+      return `backing off ${e.task} until ${e.retryAt} after ${e.failures} failed sweeps: ${e.lastError}`;
   }
 }
 

@@ -13,6 +13,10 @@ export interface RunOptions {
   tmux?: TmuxClient;
   /** The daemon's incremental sweep: only these task folders (orphan sessions are then not judged). */
   tasks?: Iterable<string>;
+  /** Task folders to leave out (the daemon's open circuit breakers). */
+  excludeTasks?: ReadonlySet<string>;
+  /** Told as each execution step starts, so the daemon's watchdog can name a stalled step. */
+  onStep?: (step: string) => void;
 }
 
 export function policyFrom(config: Config, onlyAgent: string | null, fullScan = true): PlanPolicy {
@@ -24,6 +28,7 @@ export function policyFrom(config: Config, onlyAgent: string | null, fullScan = 
     pins: new Set(config.pins),
     onlyAgent,
     fullScan,
+    excludeTasks: new Set(),
   };
 }
 
@@ -49,7 +54,7 @@ export async function runCleanup(config: Config, options: RunOptions): Promise<S
   const started = performance.now();
   const tmux = options.tmux ?? tmuxClientFor(config);
   const spawnsBefore = tmux.spawns;
-  const policy = policyFrom(config, options.onlyAgent ?? null, options.tasks === undefined);
+  const policy = { ...policyFrom(config, options.onlyAgent ?? null, options.tasks === undefined), excludeTasks: options.excludeTasks ?? new Set<string>() };
   const roots = config.roots.length ? config.roots : [process.cwd()];
   const stepsMs: Record<string, number> = {};
   const snapshot = await takeSnapshot(roots, policy, tmux, stepsMs, options.tasks ?? null);
@@ -71,6 +76,7 @@ export async function runCleanup(config: Config, options: RunOptions): Promise<S
       stepMs: config.timeouts.stepMs,
       tmuxMs: config.timeouts.tmuxMs,
       lockStaleMs: config.timeouts.lockStaleMs,
+      ...(options.onStep ? { onStep: options.onStep } : {}),
     });
     actions = done.results;
     Object.assign(stepsMs, done.stepsMs);

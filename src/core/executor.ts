@@ -12,6 +12,7 @@ import type { TmuxState } from './tmux/tmux-listing.js';
 
 export interface ExecuteOptions extends SessionStepOptions, ArchiveOptions {
   lockStaleMs: number;
+  onStep?: (step: string) => void;
 }
 
 export interface Execution {
@@ -47,6 +48,7 @@ export async function execute(actions: readonly PlannedAction[], tmux: TmuxClien
   const stepsMs: Record<string, number> = {};
   const timed = async <T>(name: string, work: () => Promise<T> | T): Promise<T> => {
     const start = performance.now();
+    options.onStep?.(name);
     try {
       return await work();
     } finally {

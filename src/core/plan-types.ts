@@ -28,6 +28,8 @@ export interface PlanPolicy {
   onlyAgent: string | null;
   /** Orphan sessions can only be told from a scan of every registry; a partial (per-task) sweep must not guess. */
   fullScan: boolean;
+  /** Tasks whose agents are neither judged nor acted on (open circuit breakers); their registries still name sessions. */
+  excludeTasks: ReadonlySet<string>;
 }
 
 interface ActionBase<K extends ActionKind> {

@@ -104,6 +104,7 @@ function cleanupActions(
 function judgeAll(snapshot: Snapshot, policy: PlanPolicy): Map<RegistryAgent, { view: TaskView; live: TmuxSession | undefined; j: Judgement }> {
   const judged = new Map<RegistryAgent, { view: TaskView; live: TmuxSession | undefined; j: Judgement }>();
   for (const view of snapshot.tasks) {
+    if (policy.excludeTasks.has(view.scan.ref.dir)) continue;
     for (const agent of view.scan.registry?.agents ?? []) {
       if (policy.onlyAgent !== null && agent.id !== policy.onlyAgent) continue;
       const live = agent.rawSession !== null ? snapshot.tmux.sessions.get(agent.rawSession) : undefined;

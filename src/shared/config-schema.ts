@@ -40,6 +40,10 @@ export const ConfigSchema = z.strictObject({
   reconcileSeconds: z.number().positive().default(60),
   /** Daemon: quiet time after a registry event before its task is re-planned, so bursts of writes cost one sweep. */
   debounceMs: z.number().int().nonnegative().default(40),
+  /** Daemon: Prometheus textfile (for node_exporter's textfile collector); null writes none. */
+  metricsPath: z.string().min(1).nullable().default(null),
+  /** Daemon: a task whose cleanup failed this many sweeps in a row is backed off, from 30 s doubling up to 30 min. */
+  breakerThreshold: z.number().int().positive().default(3),
   timeouts: z
     .strictObject({
       tmuxMs: positiveMs.default(10_000),

@@ -22,6 +22,9 @@ export const DaemonEventSchema = z.discriminatedUnion('event', [
   z.object({ event: z.literal('watch-fallback'), ts: z.string(), reason: z.string() }),
   z.object({ event: z.literal('reload'), ts: z.string(), ok: z.boolean(), message: z.string() }),
   z.object({ event: z.literal('stopping'), ts: z.string(), signal: z.string() }),
+  /** A cleanup step ran past its time limit, or a task's cleanup keeps failing (its breaker opened). */
+  z.object({ event: z.literal('stalled'), ts: z.string(), step: z.string(), runningMs: z.number(), limitMs: z.number() }),
+  z.object({ event: z.literal('breaker'), ts: z.string(), task: z.string(), failures: z.number().int(), retryAt: z.string(), lastError: z.string() }),
 ]);
 export type DaemonEvent = z.infer<typeof DaemonEventSchema>;
 
@@ -37,5 +40,6 @@ export const HeartbeatSchema = z.object({
   actions: z.record(z.string(), z.number().int()),
   failures: z.number().int(),
   watch: z.enum(['inotify', 'polling']),
+  breakers: z.array(z.object({ task: z.string(), failures: z.number().int(), retryAt: z.string(), lastError: z.string() })),
 });
 export type Heartbeat = z.infer<typeof HeartbeatSchema>;

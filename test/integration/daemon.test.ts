@@ -135,3 +135,48 @@ describe('agent-janitor daemon', () => {
     assert.equal(await d.stop('SIGINT'), 0);
   });
 });
+
+describe('agent-janitor daemon against a hanging tmux', () => {
+  it('reports the stalled step, backs off the task, and keeps serving the others', async () => {
+    const sb = Sandbox.create();
+    const d0: DaemonProcess[] = [];
+    try {
+      // Answers the listing at once (one live pane for agent_hang-1) but takes 4 s over every batch. Given by path,
+      // never on PATH; it ends by itself.
+      const tmux = path.join(sb.dir, 'tmux-hangs');
+      fs.writeFileSync(
+        tmux,
+        `#!/bin/sh\ncase "$*" in\n  *list-panes*) printf '4242\\t$7\\t1795000000\\t%%9\\t4243\\t0\\tagent_hang-1\\n' ;;\n  *) sleep 4 ;;\nesac\n`,
+        { mode: 0o755 },
+      );
+      const config = path.join(sb.dir, 'config.json');
+      const metrics = path.join(sb.dir, 'metrics', 'agent_janitor.prom');
+      fs.writeFileSync(config, JSON.stringify({ tmuxBinary: tmux, timeouts: { stepMs: 1000, tmuxMs: 10_000 }, breakerThreshold: 1, reconcileSeconds: 0.5, metricsPath: metrics }));
+      const hung = makeTask(sb.workspace, [{ id: 'hang-1', status: 'completed', tmux_session: 'agent_hang-1' }]);
+      const hungLog = hung.log('hang-1_stream.jsonl', 'keep\n');
+      const d = DaemonProcess.start(sb, ['--config', config]);
+      d0.push(d);
+      const stalled = await d.waitFor((e) => e.event === 'stalled');
+      assert.ok(stalled.event === 'stalled' && stalled.step === 'capture scrollback' && stalled.limitMs === 1000);
+      const breaker = await d.waitFor((e) => e.event === 'breaker');
+      assert.ok(breaker.event === 'breaker' && breaker.task === hung.dir);
+      assert.ok(fs.existsSync(hungLog), 'a session that could not be captured keeps its logs');
+
+      // Another task, no session: served while the broken one is backed off.
+      const free = makeTask(sb.workspace, [{ id: 'free-1', status: 'completed', tmux_session: null }]);
+      free.log('free-1_stream.jsonl', 'free\n');
+      await d.waitFor((e) => e.event === 'action' && e.action.agentId === 'free-1' && e.action.kind === 'archive-file' && e.action.outcome === 'done', 15_000);
+
+      const status = JSON.parse((await runCli(sb, ['status', '--json'])).stdout) as { running: boolean; failures: number };
+      assert.equal(status.running, true);
+      assert.ok(status.failures >= 1);
+      const prom = fs.readFileSync(metrics, 'utf8');
+      assert.match(prom, /^agent_janitor_open_breakers 1$/m);
+      assert.match(prom, /^agent_janitor_actions_total\{outcome="done"\} \d+$/m);
+      assert.equal(await d.stop('SIGTERM'), 0);
+    } finally {
+      for (const d of d0) await d.stop('SIGKILL');
+      await sb.cleanup();
+    }
+  });
+});

@@ -1,8 +1,11 @@
-import type { Config, DaemonEvent, Orphan, SweepReport } from '../../shared/index.js';
+import type { Config, DaemonEvent, SweepReport } from '../../shared/index.js';
 import { runCleanup, tmuxClientFor } from '../engine.js';
 import { errorMessage } from '../timeouts.js';
 import { removeHeartbeat, writeHeartbeat } from './heartbeat.js';
 import { acquireInstanceLock } from './instance-lock.js';
+import { CircuitBreakers } from './circuit-breaker.js';
+import { writeMetrics } from './metrics.js';
+import { ReportEvents } from './report-events.js';
 import { WorkspaceWatcher } from './workspace-watcher.js';
 
 type Trigger = 'start' | 'watch' | 'reconcile' | 'reload';
@@ -13,17 +16,6 @@ export interface DaemonOptions {
 }
 
 const now = () => new Date().toISOString();
-
-function orphanKey(o: Orphan): string {
-  switch (o.kind) {
-    case 'orphan-session':
-      return `${o.kind}:${o.sessionId}:${o.session}`;
-    case 'ghost-agent':
-      return `${o.kind}:${o.task}:${o.agentId}`;
-    default:
-      return `${o.kind}:${o.pid}:${o.agentId}`;
-  }
-}
 
 /**
  * The event-driven janitor: a registry change re-plans only its task, a periodic full reconcile catches anything the
@@ -42,11 +34,12 @@ export class JanitorDaemon {
   private reconcileTimer: NodeJS.Timeout | null = null;
   private loop: Promise<void> | null = null;
   private stopping = false;
-  private readonly seenOrphans = new Set<string>();
-  private readonly seenErrors = new Set<string>();
-  private readonly warned = new Set<string>();
+  private readonly events: ReportEvents;
+  private readonly breakers: CircuitBreakers;
+  private currentStep: { name: string; since: number; reported: boolean } | null = null;
+  private watchdog: NodeJS.Timeout | null = null;
   private readonly startedAt = now();
-  private stats = { sweeps: 0, tasks: 0, agents: 0, failures: 0, lastSweepAt: null as string | null, actions: {} as Record<string, number> };
+  private stats = { sweeps: 0, tasks: 0, agents: 0, failures: 0, lastSweepAt: null as string | null, lastSweepMs: null as number | null, actions: {} as Record<string, number> };
 
   constructor(
     config: Config,
@@ -54,11 +47,14 @@ export class JanitorDaemon {
   ) {
     this.config = config;
     this.tmux = tmuxClientFor(config);
+    this.events = new ReportEvents(options.emit);
+    this.breakers = new CircuitBreakers(30_000, 30 * 60_000, config.breakerThreshold);
   }
 
   async start(): Promise<void> {
     this.releaseLock = await acquireInstanceLock(this.options.stateDir, this.config.timeouts.lockStaleMs);
     this.beat();
+    this.watchdog = setInterval(() => this.watch(), 1000);
     await this.startWatcher();
     // Through the loop like every other sweep, so a watch event during start-up cannot run a second one beside it.
     this.schedule(null, 'start');
@@ -116,64 +112,76 @@ export class JanitorDaemon {
   private async sweep(tasks: string[] | null, trigger: Trigger): Promise<void> {
     let report: SweepReport;
     try {
-      report = await runCleanup(this.config, { dryRun: false, tmux: this.tmux, ...(tasks ? { tasks } : {}) });
+      const excludeTasks = new Set(this.breakers.open(Date.now()).map((b) => b.task));
+      const onStep = (name: string) => {
+        this.currentStep = { name, since: Date.now(), reported: false };
+      };
+      report = await runCleanup(this.config, { dryRun: false, tmux: this.tmux, excludeTasks, onStep, ...(tasks ? { tasks } : {}) });
     } catch (err) {
       this.options.emit({ event: 'error', ts: now(), error: { path: 'daemon', message: `sweep failed: ${errorMessage(err)}` } });
       this.stats.failures++;
       return;
+    } finally {
+      this.currentStep = null;
     }
     this.record(report, tasks === null, trigger);
   }
 
   private record(report: SweepReport, full: boolean, trigger: Trigger): void {
     const ts = now();
-    const { emit } = this.options;
-    for (const action of report.actions) if (action.outcome === 'done' || action.outcome === 'failed') emit({ event: 'action', ts, action });
-    const orphanKeys = new Set<string>();
-    for (const orphan of report.orphans) {
-      const key = orphanKey(orphan);
-      orphanKeys.add(key);
-      if (!this.seenOrphans.has(key)) emit({ event: 'orphan', ts, orphan });
-      this.seenOrphans.add(key);
-    }
-    const errorKeys = new Set<string>();
-    for (const error of report.errors) {
-      const key = `${error.path}\0${error.message}`;
-      errorKeys.add(key);
-      if (!this.seenErrors.has(key)) emit({ event: 'error', ts, error });
-      this.seenErrors.add(key);
-    }
+    this.events.record(report, full, this.config, ts);
     if (full) {
-      // A full sweep sees everything: what it no longer reports is resolved, and may be announced again if it returns.
-      for (const key of this.seenOrphans) if (!orphanKeys.has(key)) this.seenOrphans.delete(key);
-      for (const key of this.seenErrors) if (!errorKeys.has(key)) this.seenErrors.delete(key);
       this.stats.tasks = report.stats.tasks;
       this.stats.agents = report.stats.agents;
     }
-    this.warnIdle(report, ts);
+    this.reportTimeouts(report, ts);
+    this.updateBreakers(report);
     this.stats.sweeps++;
     this.stats.lastSweepAt = ts;
+    this.stats.lastSweepMs = report.stats.engineMs;
     this.stats.failures += report.stats.actions.failed;
     for (const [outcome, n] of Object.entries(report.stats.actions)) this.stats.actions[outcome] = (this.stats.actions[outcome] ?? 0) + n;
-    emit({ event: 'sweep', ts, trigger, tasks: report.stats.tasks, actions: report.stats.actions, engineMs: report.stats.engineMs });
+    this.options.emit({ event: 'sweep', ts, trigger, tasks: report.stats.tasks, actions: report.stats.actions, engineMs: report.stats.engineMs });
     this.beat();
   }
 
-  /** SPEC.md: a warning comes `idleWarningMinutes` before an idle agent is cleaned; pinned agents are never warned. */
-  private warnIdle(report: SweepReport, ts: string): void {
-    const limit = this.config.idleMinutes;
-    if (limit === null) return;
-    for (const agent of report.agents) {
-      const key = `${agent.task}\0${agent.agentId}`;
-      const idle = agent.idleMinutes;
-      if (agent.verdict !== 'active' || agent.pinned || idle === null || idle < limit - this.config.idleWarningMinutes) {
-        this.warned.delete(key);
+  /** A task with a failed action counts a failure; one whose actions all went through closes its breaker. */
+  private updateBreakers(report: SweepReport): void {
+    const failed = new Map<string, string>();
+    const acted = new Set<string>();
+    for (const a of report.actions) {
+      acted.add(a.task);
+      if (a.outcome === 'failed') failed.set(a.task, `${a.kind} ${a.target}: ${a.error ?? 'failed'}`);
+    }
+    for (const task of acted) {
+      const error = failed.get(task);
+      if (error === undefined) {
+        this.breakers.succeeded(task);
         continue;
       }
-      if (this.warned.has(key)) continue;
-      this.warned.add(key);
-      this.options.emit({ event: 'idle-warning', ts, task: agent.task, agentId: agent.agentId, idleMinutes: idle, cleanInMinutes: Math.max(0, Math.round((limit - idle) * 100) / 100) });
+      const opened = this.breakers.failed(task, error, Date.now());
+      if (opened) this.options.emit({ event: 'breaker', ts: now(), task, failures: opened.failures, retryAt: new Date(opened.openUntil).toISOString(), lastError: error });
     }
+  }
+
+  /** A step cut off by its own time limit stalled too; the watchdog below covers steps that are still running. */
+  private reportTimeouts(report: SweepReport, ts: string): void {
+    const steps = new Map<string, number>();
+    for (const a of [...report.actions.map((x) => x.error ?? ''), ...report.errors.map((e) => e.message)]) {
+      const m = /(\w[\w /.-]*?) timed out after (\d+) ms/.exec(a);
+      if (m) steps.set(m[1]!, Number(m[2]));
+    }
+    for (const [step, limitMs] of steps) this.options.emit({ event: 'stalled', ts, step, runningMs: limitMs, limitMs });
+  }
+
+  /** Emits `stalled` once for a step that has run past its time limit without being cut off yet. */
+  private watch(): void {
+    const step = this.currentStep;
+    if (!step || step.reported) return;
+    const runningMs = Date.now() - step.since;
+    if (runningMs <= this.config.timeouts.stepMs) return;
+    step.reported = true;
+    this.options.emit({ event: 'stalled', ts: now(), step: step.name, runningMs, limitMs: this.config.timeouts.stepMs });
   }
 
   private beat(): void {
@@ -189,9 +197,18 @@ export class JanitorDaemon {
         actions: this.stats.actions,
         failures: this.stats.failures,
         watch: this.watcher?.mode ?? 'inotify',
+        breakers: this.breakers.open(Date.now()).map((b) => ({ task: b.task, failures: b.failures, retryAt: new Date(b.openUntil).toISOString(), lastError: b.lastError })),
       });
+      if (this.config.metricsPath) {
+        writeMetrics(this.config.metricsPath, {
+          ...this.stats,
+          lastSweepAt: this.stats.lastSweepAt === null ? null : Date.parse(this.stats.lastSweepAt),
+          openBreakers: this.breakers.open(Date.now()).length,
+          startedAt: Date.parse(this.startedAt),
+        });
+      }
     } catch (err) {
-      this.options.emit({ event: 'error', ts: now(), error: { path: this.options.stateDir, message: `cannot write heartbeat: ${errorMessage(err)}` } });
+      this.options.emit({ event: 'error', ts: now(), error: { path: this.options.stateDir, message: `cannot write heartbeat or metrics: ${errorMessage(err)}` } });
     }
   }
 
@@ -221,6 +238,7 @@ export class JanitorDaemon {
     if (this.reconcileTimer) clearInterval(this.reconcileTimer);
     await this.watcher?.stop();
     await this.loop;
+    if (this.watchdog) clearInterval(this.watchdog);
     removeHeartbeat(this.options.stateDir);
     await this.releaseLock?.();
   }

@@ -85,6 +85,7 @@ export function policy(overrides: Partial<PlanPolicy> = {}): PlanPolicy {
     pins: new Set(),
     onlyAgent: null,
     fullScan: true,
+    excludeTasks: new Set(),
     ...overrides,
   };
 }

@@ -72,6 +72,15 @@ export class WorkspaceWatcher {
       }
     };
     for (const event of ['add', 'change', 'unlink', 'addDir', 'unlinkDir'] as const) watcher.on(event, onPath);
+    // chokidar drops a 'change' whose stat looks unchanged (a rewrite within its throttle window, or one that only
+    // moved atime past mtime), which would leave a finished agent waiting for the next reconcile. Every raw inotify
+    // event on a registry counts instead; re-planning an unchanged task is a no-op.
+    watcher.on('raw', (_event: string, evPath: string | null, details: unknown) => {
+      const watched = (details as { watchedPath?: unknown } | null)?.watchedPath;
+      if (typeof watched !== 'string') return;
+      const file = path.basename(watched) === REGISTRY_FILE ? watched : evPath && path.basename(evPath) === REGISTRY_FILE ? path.join(watched, path.basename(evPath)) : null;
+      if (file) onPath(file);
+    });
     watcher.on('error', (err: unknown) => {
       const code = (err as NodeJS.ErrnoException).code;
       if (this.mode === 'inotify' && (code === 'ENOSPC' || code === 'EMFILE')) void this.fallBack(`inotify refused a watch (${code}): ${errorMessage(err)}`);

@@ -1,6 +1,7 @@
 import type { ActionResult, InputError, Orphan } from '../shared/index.js';
 import type { ArchiveOptions } from './archive/archiver.js';
 import { commitStep, journalStep, promptStep, stageStep } from './file-steps.js';
+import { beginStep, endStep } from './intent-steps.js';
 import { Ledger } from './ledger.js';
 import type { PlannedAction } from './plan-types.js';
 import { captureStep, killStep, processStep, reportSuspects, signalStep, type SessionStepOptions } from './session-steps.js';
@@ -60,6 +61,7 @@ export async function execute(actions: readonly PlannedAction[], tmux: TmuxClien
     // Not overlapped with the capture: a blocking /proc read would leave tmux's output pipe undrained and stall it.
     const captured = await timed('capture', () => captureStep(ledger, tmux, options));
     const procs = await timed('processes', () => processStep(ledger, listing, options));
+    await timed('intents', () => beginStep(ledger, actions, procs));
     // tmux kills sessions in its own process; the copies for the archive are made meanwhile (nothing moves yet).
     const killing = timed('kill', () => killStep(ledger, tmux, options));
     const staging = timed('stage', () => stageStep(ledger, captured, options, options.stepMs));
@@ -72,6 +74,7 @@ export async function execute(actions: readonly PlannedAction[], tmux: TmuxClien
     await timed('archive', () => commitStep(ledger, staged, options.stepMs));
     await timed('prompts', () => promptStep(ledger));
     await timed('journal', () => journalStep(ledger));
+    errors.push(...(await endStep(ledger, actions)));
   } catch (err) {
     errors.push({ path: 'executor', message: `cleanup stopped: ${errorMessage(err)}` });
   } finally {

@@ -1,4 +1,5 @@
 import type { ActionKind, AgentReport, InputError, Orphan } from '../shared/index.js';
+import type { RememberedProcess } from './intents.js';
 import type { FileEntry, TaskScan } from './task-scan.js';
 import type { TmuxState } from './tmux/tmux-listing.js';
 
@@ -46,7 +47,7 @@ interface ActionBase<K extends ActionKind> {
 export type PlannedAction =
   | (ActionBase<'capture-scrollback'> & { session: string; paneIds: string[] })
   | (ActionBase<'kill-session'> & { session: string; sessionId: string })
-  | (ActionBase<'signal-processes'> & { session: string })
+  | (ActionBase<'signal-processes'> & { session: string; remembered: RememberedProcess[] })
   | (ActionBase<'archive-file'> & { file: string })
   | (ActionBase<'delete-prompt'> & { file: string })
   | ActionBase<'record-outcome'>;

@@ -19,7 +19,11 @@ function judge(agent: RegistryAgent, view: TaskView, live: TmuxSession | undefin
   const terminal = policy.terminalStatuses.has(agent.status);
   const lastLog = view.lastLogWriteMs.get(agent.id) ?? 0;
   if (policy.onlyAgent === agent.id) return { verdict: 'finished', reason: 'clean-agent requested', clean: true, idleMinutes: null };
+  const begun = view.scan.intents.pending.get(agent.id);
+  if (begun) return { verdict: 'finished', reason: `resuming an interrupted cleanup (${begun.reason})`, clean: true, idleMinutes: null };
   if (terminal) return { verdict: 'finished', reason: `status ${agent.status}`, clean: true, idleMinutes: null };
+  const ended = view.scan.intents.ended.get(agent.id);
+  if (ended && !live) return { verdict: 'clean', reason: `cleaned by agent-janitor at ${ended.ts} (${ended.reason})`, clean: false, idleMinutes: null };
   if (live) {
     const lastOutput = Math.max(live.lastActivityMs, lastLog);
     const idle = Math.max(0, (snapshot.now - lastOutput) / 60_000);
@@ -77,7 +81,11 @@ function cleanupActions(
     claimed.set(session, agent.id);
     actions.push({ ...base, kind: 'capture-scrollback', target: session, session, paneIds: live.panes.map((p) => p.paneId) });
     actions.push({ ...base, kind: 'kill-session', target: session, session, sessionId: live.id });
-    actions.push({ ...base, kind: 'signal-processes', target: session, session });
+    actions.push({ ...base, kind: 'signal-processes', target: session, session, remembered: [] });
+  } else if (!live) {
+    // The session died in an interrupted cleanup: its processes are known only from the intent journal.
+    const remembered = view.scan.intents.pending.get(agent.id)?.pids ?? [];
+    if (remembered.length) actions.push({ ...base, kind: 'signal-processes', target: agent.session ?? agent.id, session: agent.session ?? agent.id, remembered });
   }
   const refusal = view.scan.archiveRefusal;
   for (const file of view.logsByAgent.get(agent.id) ?? []) {
@@ -97,7 +105,8 @@ function cleanupActions(
     if (skip) errors.push({ path: `${task}/${prompt.name}`, message: skip });
     actions.push({ ...base, kind: 'delete-prompt', target: `${PROMPT_PREFIX}${agent.id}${PROMPT_SUFFIX}`, file: prompt.name, ...(skip ? { skip } : {}) });
   }
-  if (actions.some((a) => !a.skip)) actions.push({ ...base, kind: 'record-outcome', target: JOURNAL_TARGET });
+  // An interrupted cleanup is closed by its record-outcome, even when nothing else is left to do.
+  if (actions.some((a) => !a.skip) || view.scan.intents.pending.has(agent.id)) actions.push({ ...base, kind: 'record-outcome', target: JOURNAL_TARGET });
   return actions;
 }
 

@@ -99,7 +99,16 @@ export async function killStep(ledger: Ledger, tmux: TmuxClient, opts: SessionSt
 export async function signalStep(ledger: Ledger, killed: ProcessSnapshot, opts: SessionStepOptions): Promise<void> {
   const actions = ledger.unblocked('signal-processes');
   const all = new Map<number, ProcInfo>();
-  for (const action of actions) for (const proc of killed.members.get(agentKey(action)) ?? []) all.set(proc.pid, proc);
+  for (const action of actions) {
+    // A session killed by an interrupted run: its processes come from the intent journal, checked by start time.
+    if (action.remembered.length && !killed.members.has(agentKey(action))) {
+      killed.members.set(
+        agentKey(action),
+        action.remembered.map((r) => ({ pid: r.pid, ppid: 0, state: '?', start: r.start, argv: '', tmuxPane: null, tmuxEnv: null })),
+      );
+    }
+    for (const proc of killed.members.get(agentKey(action)) ?? []) if (!killed.guarded.has(proc.pid)) all.set(proc.pid, proc);
+  }
   let result;
   try {
     result = await withTimeout('terminate processes', opts.stepMs + opts.killGraceMs, () => terminateAll([...all.values()], opts.killGraceMs, opts.tmuxMs));

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { InputError } from '../shared/index.js';
 import type { TaskRef } from './discovery.js';
+import { INTENTS_FILE, emptyIntents, readIntents, type TaskIntents } from './intents.js';
 import { REGISTRY_FILE, readRegistry, type RegistryRead } from './registry-reader.js';
 
 export const LOGS_DIR = 'logs';
@@ -24,6 +25,8 @@ export interface TaskScan {
   archiveExists: boolean;
   /** Prompt files keyed by the agent id embedded in their name. */
   prompts: Map<string, FileEntry>;
+  /** Cleanups begun and not finished, and agents the janitor ended (see intents.ts). */
+  intents: TaskIntents;
   errors: InputError[];
 }
 
@@ -44,6 +47,7 @@ export function scanTask(ref: TaskRef): TaskScan {
     archiveRefusal: null,
     archiveExists: false,
     prompts: new Map(),
+    intents: emptyIntents(),
     errors: [],
   };
   let entries: fs.Dirent[];
@@ -67,6 +71,12 @@ export function scanTask(ref: TaskRef): TaskScan {
       scan.archiveExists = true;
       if (entry.isSymbolicLink()) scan.archiveRefusal = 'archive/ is a symlink; refused';
       else if (!entry.isDirectory()) scan.archiveRefusal = 'archive exists and is not a folder; refused';
+    } else if (name === INTENTS_FILE) {
+      try {
+        scan.intents = readIntents(ref.dir);
+      } catch (err) {
+        scan.errors.push({ path: path.join(ref.dir, name), message: `intent journal not readable: ${(err as Error).message}` });
+      }
     } else if (name.startsWith(PROMPT_PREFIX) && name.endsWith(PROMPT_SUFFIX)) {
       const id = name.slice(PROMPT_PREFIX.length, -PROMPT_SUFFIX.length);
       scan.prompts.set(id, { name, kind: kindOf(entry) });

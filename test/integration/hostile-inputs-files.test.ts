@@ -131,9 +131,10 @@ describe('hostile files', () => {
     );
     assert.deepEqual(listFiles(task.logs), [...others].sort());
     for (const name of mine) assert.equal(gunzipHash(path.join(task.archive, `${name}.gz`)), hashes.get(name));
-    // Apart from fixer-1's logs, its prompt and the new archive/, nothing changed.
+    // Apart from fixer-1's logs, its prompt, the new archive/ and the task's intent journal, nothing changed.
     const after = tree(sb.dir);
-    const ours = (p: string) => p.includes('/archive') || p.endsWith('agent_prompt_fixer-1.txt') || mine.some((m) => p.endsWith(`/logs/${m}`));
+    const ours = (p: string) =>
+      p.includes('/archive') || p.endsWith('/.agent-janitor-intents.jsonl') || p.endsWith('agent_prompt_fixer-1.txt') || mine.some((m) => p.endsWith(`/logs/${m}`));
     const unchanged = (t: Record<string, string>) => Object.fromEntries(Object.entries(t).filter(([p]) => !ours(p)));
     assert.deepEqual(unchanged(after), unchanged(before));
     assert.deepEqual(listFiles(task.dir).filter((f) => f.startsWith('agent_prompt_')), ['agent_prompt_fixer-1.5.txt', 'agent_prompt_fixer-10.txt', 'agent_prompt_fixer-1x.txt']);

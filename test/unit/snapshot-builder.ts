@@ -1,6 +1,7 @@
 /** Hand-built planner inputs: no file system, no tmux. Shared by planner.test.ts and planner-property.test.ts. */
 import { DEFAULT_TERMINAL_STATUSES, type ActionKind } from '../../src/shared/index.js';
 import { matchLogFiles } from '../../src/core/archive/file-match.js';
+import type { TaskIntents } from '../../src/core/intents.js';
 import type { PlanPolicy, PlannedAction, Snapshot, TaskView } from '../../src/core/plan-types.js';
 import type { RegistryAgent, RegistryRead } from '../../src/core/registry-reader.js';
 import type { FileEntry } from '../../src/core/task-scan.js';
@@ -31,6 +32,7 @@ export interface TaskSpec {
   prompts?: (string | FileEntry)[];
   archiveRefusal?: string | null;
   lastLogWriteMs?: Record<string, number>;
+  intents?: TaskIntents;
 }
 
 export function agent(spec: AgentSpec, index: number): RegistryAgent {
@@ -54,7 +56,7 @@ export function task(spec: TaskSpec): TaskView {
     prompts.set(entry.name.slice('agent_prompt_'.length, -'.txt'.length), entry);
   }
   return {
-    scan: { ref: { dir, name: spec.name, root: ROOT }, registry, logs, archiveRefusal: spec.archiveRefusal ?? null, archiveExists: true, prompts, errors: [] },
+    scan: { ref: { dir, name: spec.name, root: ROOT }, registry, logs, archiveRefusal: spec.archiveRefusal ?? null, archiveExists: true, prompts, intents: spec.intents ?? { pending: new Map(), ended: new Map() }, errors: [] },
     logsByAgent: matchLogFiles(logs, new Set(registry.agents.map((a) => a.id))),
     lastLogWriteMs: new Map(Object.entries(spec.lastLogWriteMs ?? {})),
   };

@@ -1,0 +1,81 @@
+import type { InputError } from '../shared/index.js';
+import { INTENTS_FILE, appendIntents, type BeginIntent, type EndIntent } from './intents.js';
+import { agentKey, type Ledger } from './ledger.js';
+import type { PlannedAction } from './plan-types.js';
+import { mapPool } from './pool.js';
+import type { ProcessSnapshot } from './session-steps.js';
+import { errorMessage } from './timeouts.js';
+
+type Agents = Map<string, { task: string; agentId: string; reason: string; session: string | null }>;
+
+function agentsWithWork(ledger: Ledger, actions: readonly PlannedAction[]): Agents {
+  const agents: Agents = new Map();
+  for (const a of actions) {
+    if (a.kind !== 'record-outcome' || ledger.blocked.has(agentKey(a))) continue;
+    agents.set(agentKey(a), { task: a.task, agentId: a.agentId, reason: a.reason, session: null });
+  }
+  for (const a of actions) {
+    const agent = agents.get(agentKey(a));
+    if (agent && a.kind === 'kill-session' && !a.skip) agent.session = a.session;
+  }
+  return agents;
+}
+
+function byTask<T extends { task: string }>(items: Iterable<T>): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const item of items) {
+    const list = out.get(item.task);
+    if (list) list.push(item);
+    else out.set(item.task, [item]);
+  }
+  return out;
+}
+
+/**
+ * Before anything is killed: one fsynced `begin` line per agent, with the processes of its session, so that a
+ * crash at any later moment leaves enough for the next run to finish the job. An agent whose intent cannot be
+ * written is left alone entirely.
+ */
+export async function beginStep(ledger: Ledger, actions: readonly PlannedAction[], procs: ProcessSnapshot): Promise<void> {
+  const ts = new Date().toISOString();
+  const agents = agentsWithWork(ledger, actions);
+  await mapPool([...byTask(agents.values())], 8, async ([task, list]) => {
+    const records: BeginIntent[] = list.map((a) => ({
+      op: 'begin',
+      ts,
+      agentId: a.agentId,
+      reason: a.reason,
+      session: a.session,
+      pids: (procs.members.get(agentKey(a)) ?? []).map((p) => ({ pid: p.pid, start: p.start })),
+    }));
+    try {
+      await appendIntents(task, records);
+    } catch (err) {
+      for (const a of list) ledger.blocked.set(agentKey(a), `cannot write the intent journal: ${errorMessage(err)}; nothing done`);
+    }
+  });
+}
+
+/** After the outcome is journaled: agents with nothing failed get their `end` line; the others resume next run. */
+export async function endStep(ledger: Ledger, actions: readonly PlannedAction[]): Promise<InputError[]> {
+  const ts = new Date().toISOString();
+  const finished: { task: string; end: EndIntent }[] = [];
+  for (const a of actions) {
+    if (a.kind !== 'record-outcome' || ledger.blocked.has(agentKey(a))) continue;
+    if (ledger.resultsFor(a.task, a.agentId).some((r) => r.outcome === 'failed')) continue;
+    finished.push({ task: a.task, end: { op: 'end', ts, agentId: a.agentId, reason: a.reason } });
+  }
+  const errors: InputError[] = [];
+  await mapPool([...byTask(finished)], 8, async ([task, list]) => {
+    try {
+      await appendIntents(
+        task,
+        list.map((f) => f.end),
+      );
+    } catch (err) {
+      // The cleanup is done and journaled; without its end line the next run re-checks the agent and closes it.
+      errors.push({ path: `${task}/${INTENTS_FILE}`, message: `cannot close the intent: ${errorMessage(err)}` });
+    }
+  });
+  return errors;
+}

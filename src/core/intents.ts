@@ -1,0 +1,89 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { childPath } from './guards.js';
+import { readRegularFileSync } from './safe-read.js';
+
+/**
+ * The intent journal, `.agent-janitor-intents.jsonl` in each task folder. Before a cleanup kills anything, a `begin` line records
+ * the agent and the processes of its session (pid + start time); after the outcome is journaled, an `end` line
+ * closes it. A `begin` without its `end` is an interrupted cleanup: the next run finishes it whatever the registry
+ * says, signals the remembered processes (re-identified by start time), and archives what is left. An `end` also
+ * remembers that the janitor ended an agent the registry still calls running (idle, clean-agent), so it is reported
+ * as cleaned rather than as a ghost.
+ */
+export const INTENTS_FILE = '.agent-janitor-intents.jsonl';
+
+export interface RememberedProcess {
+  pid: number;
+  start: string;
+}
+
+export interface BeginIntent {
+  op: 'begin';
+  ts: string;
+  agentId: string;
+  reason: string;
+  session: string | null;
+  pids: RememberedProcess[];
+}
+
+export interface EndIntent {
+  op: 'end';
+  ts: string;
+  agentId: string;
+  reason: string;
+}
+
+export interface TaskIntents {
+  pending: Map<string, BeginIntent>;
+  ended: Map<string, EndIntent>;
+}
+
+export function emptyIntents(): TaskIntents {
+  return { pending: new Map(), ended: new Map() };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null;
+}
+
+/** Later lines win: a begin after an end reopens the agent, an end closes its begin. A torn last line is ignored. */
+export function parseIntents(text: string): TaskIntents {
+  const intents = emptyIntents();
+  for (const line of text.split('\n')) {
+    if (!line.trim()) continue;
+    let rec: unknown;
+    try {
+      rec = JSON.parse(line);
+    } catch {
+      continue;
+    }
+    if (!isRecord(rec) || typeof rec.agentId !== 'string' || typeof rec.ts !== 'string' || typeof rec.reason !== 'string') continue;
+    if (rec.op === 'begin') {
+      const pids = Array.isArray(rec.pids) ? rec.pids.filter((p): p is RememberedProcess => isRecord(p) && Number.isInteger(p.pid) && typeof p.start === 'string') : [];
+      intents.pending.set(rec.agentId, { op: 'begin', ts: rec.ts, agentId: rec.agentId, reason: rec.reason, session: typeof rec.session === 'string' ? rec.session : null, pids });
+      intents.ended.delete(rec.agentId);
+    } else if (rec.op === 'end') {
+      intents.pending.delete(rec.agentId);
+      intents.ended.set(rec.agentId, { op: 'end', ts: rec.ts, agentId: rec.agentId, reason: rec.reason });
+    }
+  }
+  return intents;
+}
+
+export function readIntents(taskDir: string): TaskIntents {
+  return parseIntents(readRegularFileSync(path.join(taskDir, INTENTS_FILE)).toString('utf8'));
+}
+
+/** One write on an O_APPEND descriptor, fsynced: a begin must be on disk before the first kill. */
+export async function appendIntents(taskDir: string, records: readonly (BeginIntent | EndIntent)[]): Promise<void> {
+  if (records.length === 0) return;
+  const flags = fs.constants.O_WRONLY | fs.constants.O_APPEND | fs.constants.O_CREAT | fs.constants.O_NOFOLLOW;
+  const handle = await fs.promises.open(childPath(taskDir, INTENTS_FILE), flags, 0o644);
+  try {
+    await handle.write(records.map((r) => JSON.stringify(r)).join('\n') + '\n');
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}

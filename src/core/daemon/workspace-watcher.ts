@@ -14,9 +14,8 @@ export interface WatcherEvents {
 }
 
 /**
- * Which paths matter, relative to a root: the workspace, its TASK-* folders, and each task's AGENT_REGISTRY.json.
- * Everything else (logs, archives, a whole source tree when the root is a repository) is never watched, which keeps
- * one inotify watch per task.
+ * Which paths matter, relative to a root: the workspace and its TASK-* folders. Everything else (logs, archives, a
+ * whole source tree when the root is a repository) is never watched.
  */
 function relevance(root: string, workspace: string, file: string): boolean {
   if (file === root || file === workspace) return true;
@@ -25,9 +24,10 @@ function relevance(root: string, workspace: string, file: string): boolean {
     // Above the workspace: only the path leading to it (the root itself when the workspace does not exist yet).
     return workspace.startsWith(file + path.sep);
   }
+  // Only folders are watched: a registry is seen through its task folder's raw events (one inotify watch per task
+  // instead of two, and none of chokidar's per-file bookkeeping, which dominates memory at 10,000 tasks).
   const parts = rel.split(path.sep);
-  if (parts.length === 1) return parts[0]!.startsWith('TASK-');
-  return parts.length === 2 && parts[0]!.startsWith('TASK-') && parts[1] === REGISTRY_FILE;
+  return parts.length === 1 && parts[0]!.startsWith('TASK-');
 }
 
 function taskOf(workspace: string, file: string): string | null {
@@ -59,7 +59,7 @@ export class WorkspaceWatcher {
         ignoreInitial: true,
         persistent: true,
         followSymlinks: false,
-        depth: 3,
+        depth: 2,
         usePolling: mode === 'polling',
         interval: 1000,
         ignored: (file: string) => !pairs.some((p) => relevance(p.root, p.workspace, file)),
@@ -72,9 +72,8 @@ export class WorkspaceWatcher {
       }
     };
     for (const event of ['add', 'change', 'unlink', 'addDir', 'unlinkDir'] as const) watcher.on(event, onPath);
-    // chokidar drops a 'change' whose stat looks unchanged (a rewrite within its throttle window, or one that only
-    // moved atime past mtime), which would leave a finished agent waiting for the next reconcile. Every raw inotify
-    // event on a registry counts instead; re-planning an unchanged task is a no-op.
+    // Registries are not watched as files (see relevance): every raw inotify event a task folder reports for its
+    // AGENT_REGISTRY.json counts. This also sidesteps chokidar dropping a 'change' whose stat looks unchanged.
     watcher.on('raw', (_event: string, evPath: string | null, details: unknown) => {
       const watched = (details as { watchedPath?: unknown } | null)?.watchedPath;
       if (typeof watched !== 'string') return;

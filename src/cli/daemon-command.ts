@@ -28,6 +28,8 @@ function human(e: DaemonEvent): string {
       return `reload: ${e.message}`;
     case 'stopping':
       return `stopping (${e.signal}): finishing the sweep in flight`;
+    case 'resume':
+      return `resumed after about ${Math.round(e.sleptMs / 1000)} s asleep: reconciling; the sleep does not count as idleness`;
     case 'stalled':
       return `stalled: step ${e.step} running for ${e.runningMs} ms (limit ${e.limitMs} ms)`;
     case 'breaker':

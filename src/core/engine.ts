@@ -17,6 +17,8 @@ export interface RunOptions {
   excludeTasks?: ReadonlySet<string>;
   /** Told as each execution step starts, so the daemon's watchdog can name a stalled step. */
   onStep?: (step: string) => void;
+  /** Sleeps the daemon saw (see PlanPolicy.suspensions). */
+  suspensions?: readonly (readonly [number, number])[];
 }
 
 export function policyFrom(config: Config, onlyAgent: string | null, fullScan = true): PlanPolicy {
@@ -29,6 +31,7 @@ export function policyFrom(config: Config, onlyAgent: string | null, fullScan = 
     onlyAgent,
     fullScan,
     excludeTasks: new Set(),
+    suspensions: [],
   };
 }
 
@@ -54,7 +57,11 @@ export async function runCleanup(config: Config, options: RunOptions): Promise<S
   const started = performance.now();
   const tmux = options.tmux ?? tmuxClientFor(config);
   const spawnsBefore = tmux.spawns;
-  const policy = { ...policyFrom(config, options.onlyAgent ?? null, options.tasks === undefined), excludeTasks: options.excludeTasks ?? new Set<string>() };
+  const policy = {
+    ...policyFrom(config, options.onlyAgent ?? null, options.tasks === undefined),
+    excludeTasks: options.excludeTasks ?? new Set<string>(),
+    suspensions: options.suspensions ?? [],
+  };
   const roots = config.roots.length ? config.roots : [process.cwd()];
   const stepsMs: Record<string, number> = {};
   const snapshot = await takeSnapshot(roots, policy, tmux, stepsMs, options.tasks ?? null);

@@ -31,6 +31,11 @@ export interface PlanPolicy {
   fullScan: boolean;
   /** Tasks whose agents are neither judged nor acted on (open circuit breakers); their registries still name sessions. */
   excludeTasks: ReadonlySet<string>;
+  /**
+   * Times the machine was asleep (wall-clock jumps the daemon saw), as [resumed-at epoch ms, length ms]: silence while
+   * suspended is not idleness, so a sleep after an agent's last output is subtracted from its idle time.
+   */
+  suspensions: readonly (readonly [number, number])[];
 }
 
 interface ActionBase<K extends ActionKind> {

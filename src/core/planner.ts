@@ -26,7 +26,8 @@ function judge(agent: RegistryAgent, view: TaskView, live: TmuxSession | undefin
   if (ended && !live) return { verdict: 'clean', reason: `cleaned by agent-janitor at ${ended.ts} (${ended.reason})`, clean: false, idleMinutes: null };
   if (live) {
     const lastOutput = Math.max(live.lastActivityMs, lastLog);
-    const idle = Math.max(0, (snapshot.now - lastOutput) / 60_000);
+    const asleep = policy.suspensions.reduce((sum, [resumedAt, length]) => (resumedAt > lastOutput ? sum + Math.min(length, resumedAt - lastOutput) : sum), 0);
+    const idle = Math.max(0, (snapshot.now - lastOutput - asleep) / 60_000);
     const idleMinutes = Math.round(idle * 100) / 100;
     if (policy.idleMinutes !== null && idle >= policy.idleMinutes) {
       const pinned = agent.pinned || policy.pins.has(agent.id);

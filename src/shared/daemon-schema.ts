@@ -10,7 +10,7 @@ export const DaemonEventSchema = z.discriminatedUnion('event', [
   z.object({
     event: z.literal('sweep'),
     ts: z.string(),
-    trigger: z.enum(['start', 'watch', 'reconcile', 'reload']),
+    trigger: z.enum(['start', 'watch', 'reconcile', 'reload', 'resume']),
     tasks: z.number().int(),
     actions: z.record(z.string(), z.number().int()),
     engineMs: z.number(),
@@ -20,6 +20,8 @@ export const DaemonEventSchema = z.discriminatedUnion('event', [
   z.object({ event: z.literal('idle-warning'), ts: z.string(), task: z.string(), agentId: z.string(), idleMinutes: z.number(), cleanInMinutes: z.number() }),
   z.object({ event: z.literal('error'), ts: z.string(), error: InputErrorSchema }),
   z.object({ event: z.literal('watch-fallback'), ts: z.string(), reason: z.string() }),
+  /** The wall clock jumped ahead of the monotonic one: the machine slept. Its length does not count as idleness. */
+  z.object({ event: z.literal('resume'), ts: z.string(), sleptMs: z.number() }),
   z.object({ event: z.literal('reload'), ts: z.string(), ok: z.boolean(), message: z.string() }),
   z.object({ event: z.literal('stopping'), ts: z.string(), signal: z.string() }),
   /** A cleanup step ran past its time limit, or a task's cleanup keeps failing (its breaker opened). */

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseIntents } from '../../src/core/intents.js';
 import { plan } from '../../src/core/planner.js';
-import { live, policy, snapshot, task } from './snapshot-builder.js';
+import { NOW, live, policy, snapshot, task } from './snapshot-builder.js';
 
 const begin = (agentId: string, pids: { pid: number; start: string }[] = []) => JSON.stringify({ op: 'begin', ts: 't1', agentId, reason: 'idle', session: `agent_${agentId}`, pids });
 const end = (agentId: string) => JSON.stringify({ op: 'end', ts: 't2', agentId, reason: 'idle' });
@@ -34,5 +34,18 @@ describe('intent journal', () => {
     assert.equal(p.agents[0]?.verdict, 'clean');
     assert.deepEqual(p.orphans, []);
     assert.deepEqual(p.actions, []);
+  });
+});
+
+describe('idleness across a sleep', () => {
+  it('a sleep after the last output is not counted; one before it is', () => {
+    const view = task({ name: 'TASK-s', agents: [{ id: 's-1', status: 'running', session: 'agent_s-1' }] });
+    const lastOutput = NOW - 3 * 3600_000 - 60_000;
+    const snap = snapshot([view], [{ name: 'agent_s-1', lastActivityMs: lastOutput }]);
+    const asleep = plan(snap, policy({ idleMinutes: 30, suspensions: [[NOW - 30_000, 3 * 3600_000]] }));
+    assert.equal(asleep.agents[0]?.verdict, 'active');
+    assert.ok((asleep.agents[0]?.idleMinutes ?? 99) < 2);
+    const before = plan(snap, policy({ idleMinutes: 30, suspensions: [[lastOutput - 1000, 3 * 3600_000]] }));
+    assert.equal(before.agents[0]?.verdict, 'idle');
   });
 });

@@ -88,6 +88,7 @@ export function policy(overrides: Partial<PlanPolicy> = {}): PlanPolicy {
     onlyAgent: null,
     fullScan: true,
     excludeTasks: new Set(),
+    suspensions: [],
     ...overrides,
   };
 }

@@ -8,7 +8,10 @@ import { writeMetrics } from './metrics.js';
 import { ReportEvents } from './report-events.js';
 import { WorkspaceWatcher } from './workspace-watcher.js';
 
-type Trigger = 'start' | 'watch' | 'reconcile' | 'reload';
+type Trigger = 'start' | 'watch' | 'reconcile' | 'reload' | 'resume';
+
+/** A wall-clock jump beyond the monotonic clock by more than this is a sleep (or a clock change), not scheduling lag. */
+const SLEEP_JUMP_MS = 30_000;
 
 export interface DaemonOptions {
   stateDir: string;
@@ -38,6 +41,8 @@ export class JanitorDaemon {
   private readonly breakers: CircuitBreakers;
   private currentStep: { name: string; since: number; reported: boolean } | null = null;
   private watchdog: NodeJS.Timeout | null = null;
+  private clocks = { wall: Date.now(), mono: performance.now() };
+  private readonly suspensions: [number, number][] = [];
   private readonly startedAt = now();
   private stats = { sweeps: 0, tasks: 0, agents: 0, failures: 0, lastSweepAt: null as string | null, lastSweepMs: null as number | null, actions: {} as Record<string, number> };
 
@@ -110,13 +115,15 @@ export class JanitorDaemon {
   }
 
   private async sweep(tasks: string[] | null, trigger: Trigger): Promise<void> {
+    // Before judging idleness, not only on the watchdog's tick: a sweep right after a resume must know of the sleep.
+    this.checkClock();
     let report: SweepReport;
     try {
       const excludeTasks = new Set(this.breakers.open(Date.now()).map((b) => b.task));
       const onStep = (name: string) => {
         this.currentStep = { name, since: Date.now(), reported: false };
       };
-      report = await runCleanup(this.config, { dryRun: false, tmux: this.tmux, excludeTasks, onStep, ...(tasks ? { tasks } : {}) });
+      report = await runCleanup(this.config, { dryRun: false, tmux: this.tmux, excludeTasks, onStep, suspensions: this.suspensions, ...(tasks ? { tasks } : {}) });
     } catch (err) {
       this.options.emit({ event: 'error', ts: now(), error: { path: 'daemon', message: `sweep failed: ${errorMessage(err)}` } });
       this.stats.failures++;
@@ -174,8 +181,27 @@ export class JanitorDaemon {
     for (const [step, limitMs] of steps) this.options.emit({ event: 'stalled', ts, step, runningMs: limitMs, limitMs });
   }
 
+  /**
+   * The monotonic clock stops while the machine sleeps; the wall clock does not. A jump between them is remembered
+   * (so the sleep is not counted as silence) and followed by a full reconcile, since the world may have changed.
+   */
+  private checkClock(): void {
+    const wall = Date.now();
+    const mono = performance.now();
+    const jump = wall - this.clocks.wall - (mono - this.clocks.mono);
+    this.clocks = { wall, mono };
+    if (jump < SLEEP_JUMP_MS) return;
+    this.suspensions.push([wall, jump]);
+    // Only sleeps within the idle horizon can matter; older ones are dropped so the list stays short.
+    const horizon = wall - ((this.config.idleMinutes ?? 0) + 60) * 60_000 - jump;
+    while (this.suspensions.length > 1 && this.suspensions[0]![0] < horizon) this.suspensions.shift();
+    this.options.emit({ event: 'resume', ts: now(), sleptMs: Math.round(jump) });
+    this.schedule(null, 'resume');
+  }
+
   /** Emits `stalled` once for a step that has run past its time limit without being cut off yet. */
   private watch(): void {
+    this.checkClock();
     const step = this.currentStep;
     if (!step || step.reported) return;
     const runningMs = Date.now() - step.since;

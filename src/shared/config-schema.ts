@@ -42,6 +42,9 @@ export const ConfigSchema = z.strictObject({
   debounceMs: z.number().int().nonnegative().default(40),
   /** Daemon: Prometheus textfile (for node_exporter's textfile collector); null writes none. */
   metricsPath: z.string().min(1).nullable().default(null),
+  /** Daemon: its own log (`<state dir>/janitor.log`, every event) is rotated at this size, keeping `logFiles` old ones. */
+  logMaxBytes: z.number().int().positive().default(5 * 1024 * 1024),
+  logFiles: z.number().int().positive().default(3),
   /** Daemon: a task whose cleanup failed this many sweeps in a row is backed off, from 30 s doubling up to 30 min. */
   breakerThreshold: z.number().int().positive().default(3),
   timeouts: z

@@ -54,6 +54,10 @@ describe('agent-janitor daemon', () => {
     assert.equal(await d.stop('SIGTERM'), 0);
     assert.ok(d.events.some((e) => e.event === 'stopping'));
     assert.match((await runCli(sb, ['status'])).stdout, /no daemon running/);
+    // Its own log holds the same events.
+    const ownLog = fs.readFileSync(path.join(sb.dir, 'state', 'agent-janitor', 'janitor.log'), 'utf8').trim().split('\n');
+    assert.equal(ownLog.length, d.events.length, ownLog.join("\n"));
+    assert.equal((JSON.parse(ownLog[0]!) as { event: string }).event, d.events[0]?.event);
   });
 
   it('never acts on a half-written registry, and acts as soon as it is whole', async () => {
@@ -116,6 +120,20 @@ describe('agent-janitor daemon', () => {
     assert.ok(d.events.indexOf(warning) < d.events.indexOf(kill), 'the warning comes first');
     assert.ok(await waitFor(async () => (await sb.sessions()).join() === 'agent_pinned-1'));
     assert.ok(!d.events.some((e) => e.event === 'idle-warning' && e.agentId === 'pinned-1'));
+  });
+
+  it('caps its own log and rotates it', async () => {
+    const config = path.join(sb.dir, 'config.json');
+    fs.writeFileSync(config, JSON.stringify({ logMaxBytes: 2048, logFiles: 2, reconcileSeconds: 0.1 }));
+    const d = start(['--config', config]);
+    await d.waitFor((e) => e.event === 'ready');
+    const dir = path.join(sb.dir, 'state', 'agent-janitor');
+    await d.waitFor(() => fs.existsSync(path.join(dir, 'janitor.log.2')), 20_000);
+    await new Promise((r) => setTimeout(r, 1500));
+    assert.equal(await d.stop('SIGTERM'), 0);
+    const logs = listFiles(dir).filter((f) => f.startsWith('janitor.log'));
+    assert.deepEqual(logs, ['janitor.log', 'janitor.log.1', 'janitor.log.2']);
+    for (const f of logs) assert.ok(fs.statSync(path.join(dir, f)).size <= 2048 + 1024, `${f} is capped`);
   });
 
   it('reloads its config on SIGHUP, and keeps the old one when the new one is invalid', async () => {

@@ -6,6 +6,7 @@ import { acquireInstanceLock } from './instance-lock.js';
 import { CircuitBreakers } from './circuit-breaker.js';
 import { writeMetrics } from './metrics.js';
 import { ReportEvents } from './report-events.js';
+import { EventLog } from './event-log.js';
 import { WorkspaceWatcher } from './workspace-watcher.js';
 
 type Trigger = 'start' | 'watch' | 'reconcile' | 'reload' | 'resume';
@@ -46,18 +47,27 @@ export class JanitorDaemon {
   private readonly startedAt = now();
   private stats = { sweeps: 0, tasks: 0, agents: 0, failures: 0, lastSweepAt: null as string | null, lastSweepMs: null as number | null, actions: {} as Record<string, number> };
 
-  constructor(
-    config: Config,
-    private readonly options: DaemonOptions,
-  ) {
+  private log: EventLog | null = null;
+  private readonly options: DaemonOptions;
+
+  constructor(config: Config, options: DaemonOptions) {
+    // Every event goes to the rotated log file (opened once this daemon holds the lock) as well as to the adapter.
+    this.options = {
+      ...options,
+      emit: (event) => {
+        this.log?.write(event);
+        options.emit(event);
+      },
+    };
     this.config = config;
     this.tmux = tmuxClientFor(config);
-    this.events = new ReportEvents(options.emit);
+    this.events = new ReportEvents(this.options.emit);
     this.breakers = new CircuitBreakers(30_000, 30 * 60_000, config.breakerThreshold);
   }
 
   async start(): Promise<void> {
     this.releaseLock = await acquireInstanceLock(this.options.stateDir, this.config.timeouts.lockStaleMs);
+    this.log = new EventLog(this.options.stateDir, this.config.logMaxBytes, this.config.logFiles);
     this.beat();
     this.watchdog = setInterval(() => this.watch(), 1000);
     await this.startWatcher();
@@ -266,6 +276,7 @@ export class JanitorDaemon {
     await this.loop;
     if (this.watchdog) clearInterval(this.watchdog);
     removeHeartbeat(this.options.stateDir);
+    await this.log?.close();
     await this.releaseLock?.();
   }
 }

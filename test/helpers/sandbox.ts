@@ -21,7 +21,7 @@ export class Sandbox {
     this.root = path.join(dir, 'project');
     this.workspace = path.join(this.root, '.agent-workspace');
     fs.mkdirSync(this.workspace, { recursive: true });
-    for (const d of ['home', 'config', 'state']) fs.mkdirSync(path.join(dir, d));
+    for (const d of ['home', 'config', 'state', 'tmux-tmp']) fs.mkdirSync(path.join(dir, d));
   }
 
   static create(): Sandbox {
@@ -36,6 +36,8 @@ export class Sandbox {
       AGENT_JANITOR_TMUX_SOCKET: '',
       AGENT_JANITOR_CONFIG: '',
       TMUX: '',
+      // Even a tmux client that lost its -S socket could then only reach a server inside the sandbox.
+      TMUX_TMPDIR: path.join(this.dir, 'tmux-tmp'),
     };
   }
 
@@ -44,7 +46,7 @@ export class Sandbox {
   }
 
   async tmux(...args: string[]): Promise<{ stdout: string; exitCode: number; stderr: string }> {
-    const r = await execa('tmux', ['-S', this.socket, ...args], { reject: false, timeout: 10_000, env: { TMUX: '' } });
+    const r = await execa('tmux', ['-S', this.socket, ...args], { reject: false, timeout: 10_000, env: { TMUX: '', TMUX_TMPDIR: path.join(this.dir, 'tmux-tmp') } });
     return { stdout: String(r.stdout), stderr: String(r.stderr), exitCode: r.exitCode ?? -1 };
   }
 
@@ -97,4 +99,19 @@ export async function waitFor(check: () => boolean | Promise<boolean>, limitMs =
     await new Promise((r) => setTimeout(r, 25));
   }
   return check();
+}
+
+/** Sandboxes made on demand by a test file and all cleaned up by its `after` hook. */
+export function sandboxPool(): { fresh(): Sandbox; cleanupAll(): Promise<void> } {
+  const made: Sandbox[] = [];
+  return {
+    fresh() {
+      const sb = Sandbox.create();
+      made.push(sb);
+      return sb;
+    },
+    async cleanupAll() {
+      for (const sb of made.splice(0)) await sb.cleanup();
+    },
+  };
 }

@@ -4,12 +4,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
-import { createHash } from 'node:crypto';
 import { runCleanup } from '../../src/core/index.js';
+import { gunzipHash } from '../helpers/tree.js';
 import { listFiles, makeTask } from '../helpers/fixture.js';
 import { Sandbox, sha256File } from '../helpers/sandbox.js';
 
-const gunzipHash = (file: string) => createHash('sha256').update(zlib.gunzipSync(fs.readFileSync(file))).digest('hex');
 
 describe('cleaning a finished agent', () => {
   let sb: Sandbox;

@@ -7,24 +7,18 @@ import { execa } from 'execa';
 import { SweepReportSchema, type SweepReport } from '../../src/shared/index.js';
 import { runCli, runJson, type CliRun } from '../helpers/cli.js';
 import { listFiles, makeTask, type TaskFixture } from '../helpers/fixture.js';
-import { Sandbox, isRunning, sha256File } from '../helpers/sandbox.js';
+import type { Sandbox} from '../helpers/sandbox.js';
+import { sandboxPool, isRunning, sha256File } from '../helpers/sandbox.js';
 
 /** SPEC.md "CLI contract": which roots and which tmux server a run acts on, clean-agent, and the human output. */
 
 const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../bin/agent-janitor.js');
-const sandboxes: Sandbox[] = [];
+const pool = sandboxPool();
 
-/** Every sandbox gets its own TMUX_TMPDIR too, so even a CLI run that lost its socket could only reach a sandbox server. */
-function fresh(): Sandbox {
-  const sb = Sandbox.create();
-  fs.mkdirSync(path.join(sb.dir, 'tmux-tmp'));
-  sandboxes.push(sb);
-  return sb;
-}
-const guardEnv = (sb: Sandbox) => ({ TMUX_TMPDIR: path.join(sb.dir, 'tmux-tmp') });
+const fresh = () => pool.fresh();
 
 async function cliIn(sb: Sandbox, cwd: string, args: string[], env: Record<string, string> = {}): Promise<CliRun> {
-  const r = await execa(process.execPath, [BIN, ...args], { cwd, env: { ...sb.env, ...guardEnv(sb), ...env }, reject: false, timeout: 60_000 });
+  const r = await execa(process.execPath, [BIN, ...args], { cwd, env: { ...sb.env, ...env }, reject: false, timeout: 60_000 });
   return { exitCode: r.exitCode ?? -1, stdout: String(r.stdout), stderr: String(r.stderr) };
 }
 
@@ -51,9 +45,7 @@ function assertCleaned(task: TaskFixture, id: string): void {
   assert.ok(!fs.existsSync(path.join(task.dir, `agent_prompt_${id}.txt`)), `${id}: prompt deleted`);
 }
 
-after(async () => {
-  for (const sb of sandboxes) await sb.cleanup();
-});
+after(() => pool.cleanupAll());
 
 describe('roots and the tmux server', () => {
   it('--root defaults to the current folder', async () => {
@@ -70,7 +62,7 @@ describe('roots and the tmux server', () => {
     const sb = fresh();
     const task = await finished(sb, sb.workspace, 'env-1');
     await sb.startSession('agent_bystander-1');
-    const r = await runCli(sb, ['sweep', '--json', '--root', sb.root], { ...guardEnv(sb), AGENT_JANITOR_TMUX_SOCKET: sb.socket });
+    const r = await runCli(sb, ['sweep', '--json', '--root', sb.root], { AGENT_JANITOR_TMUX_SOCKET: sb.socket });
     assert.equal(r.exitCode, 0, r.stderr);
     assert.equal(parse(r).actions.find((a) => a.kind === 'kill-session')?.outcome, 'done');
     assert.deepEqual(await sb.sessions(), ['agent_bystander-1']);
@@ -84,7 +76,7 @@ describe('roots and the tmux server', () => {
     fs.mkdirSync(otherWorkspace, { recursive: true });
     const t1 = await finished(sb, sb.workspace, 'rootA-1');
     const t2 = await finished(sb, otherWorkspace, 'rootB-1');
-    const r = await runJson(sb, ['sweep', '--root', other], guardEnv(sb));
+    const r = await runJson(sb, ['sweep', '--root', other]);
     assert.equal(r.exitCode, 0, r.stderr);
     assert.equal(r.report.stats.roots, 2);
     assert.deepEqual(r.report.agents.map((a) => a.agentId).sort(), ['rootA-1', 'rootB-1']);
@@ -92,7 +84,7 @@ describe('roots and the tmux server', () => {
     assertCleaned(t2, 'rootB-1');
 
     const t3 = await finished(sb, sb.workspace, 'ws-1');
-    const w = await runCli(sb, ['sweep', '--json', '--root', sb.workspace, '--tmux-socket', sb.socket], guardEnv(sb));
+    const w = await runCli(sb, ['sweep', '--json', '--root', sb.workspace, '--tmux-socket', sb.socket]);
     assert.equal(w.exitCode, 0, w.stderr);
     assert.equal(parse(w).stats.roots, 1);
     assertCleaned(t3, 'ws-1');
@@ -117,7 +109,7 @@ describe('clean-agent', () => {
     const twinPanes = (await Promise.all(['agent_fixer-10', 'agent_fixer-1x', 'agent_fixer-1_5'].map((s) => sb.panePids(s)))).flat();
     const twinHashes = ids.slice(1).map((id) => sha256File(path.join(task.logs, `${id}_stream.jsonl`)));
 
-    const r = await runJson(sb, ['clean-agent', 'fixer-1'], guardEnv(sb));
+    const r = await runJson(sb, ['clean-agent', 'fixer-1']);
 
     assert.equal(r.exitCode, 0, `${r.stderr}\n${JSON.stringify(r.report.errors)}`);
     assert.deepEqual(r.report.agents.map((a) => `${a.agentId}:${a.verdict}`), ['fixer-1:finished']);
@@ -139,7 +131,7 @@ describe('clean-agent', () => {
   it('an unknown id exits 1 with an error naming it, and touches nothing', async () => {
     const sb = fresh();
     const task = await finished(sb, sb.workspace, 'known-1');
-    const r = await runJson(sb, ['clean-agent', 'nobody-42'], guardEnv(sb));
+    const r = await runJson(sb, ['clean-agent', 'nobody-42']);
     assert.equal(r.exitCode, 1);
     assert.ok(r.report.errors.some((e) => e.message.includes('nobody-42')), JSON.stringify(r.report.errors));
     assert.deepEqual(r.report.actions, []);
@@ -152,7 +144,7 @@ describe('human output', () => {
   it('shows a table with the agent, each action and its outcome', async () => {
     const sb = fresh();
     await finished(sb, sb.workspace, 'hum-1');
-    const r = await runCli(sb, ['sweep', '--root', sb.root, '--tmux-socket', sb.socket], guardEnv(sb));
+    const r = await runCli(sb, ['sweep', '--root', sb.root, '--tmux-socket', sb.socket]);
     assert.equal(r.exitCode, 0, r.stderr);
     assert.throws(() => JSON.parse(r.stdout) as unknown);
     assert.match(r.stdout, /^OUTCOME\s+AGENT\s+ACTION\s+TARGET/m);

@@ -1,53 +1,26 @@
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import type { SweepReport } from '../../src/shared/index.js';
+import { tree } from '../helpers/tree.js';
 import { runCli, runJson } from '../helpers/cli.js';
 import { makeTask } from '../helpers/fixture.js';
-import { Sandbox, isRunning } from '../helpers/sandbox.js';
+import type { Sandbox} from '../helpers/sandbox.js';
+import { sandboxPool, isRunning } from '../helpers/sandbox.js';
 
 /** SPEC.md "CLI contract", through the built CLI (bin/agent-janitor.js). */
 
-const sandboxes: Sandbox[] = [];
+const pool = sandboxPool();
 
-/** Every sandbox gets its own TMUX_TMPDIR too, so even a CLI run that lost its socket could only reach a sandbox server. */
-function fresh(): Sandbox {
-  const sb = Sandbox.create();
-  fs.mkdirSync(path.join(sb.dir, 'tmux-tmp'));
-  sandboxes.push(sb);
-  return sb;
-}
-const guardEnv = (sb: Sandbox) => ({ TMUX_TMPDIR: path.join(sb.dir, 'tmux-tmp') });
-const cli = (sb: Sandbox, args: string[], env: Record<string, string> = {}) => runCli(sb, args, { ...guardEnv(sb), ...env });
-const json = (sb: Sandbox, args: string[]) => runJson(sb, args, guardEnv(sb));
+const fresh = () => pool.fresh();
+const cli = (sb: Sandbox, args: string[], env: Record<string, string> = {}) => runCli(sb, args, { ...env });
+const json = (sb: Sandbox, args: string[]) => runJson(sb, args);
 
-/** Every path under `dir` with its kind and content hash (or link target): equal trees mean nothing was changed. */
-function tree(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (abs: string, rel: string) => {
-    for (const name of fs.readdirSync(abs).sort()) {
-      const p = path.join(abs, name);
-      const r = rel ? `${rel}/${name}` : name;
-      const st = fs.lstatSync(p);
-      if (st.isSymbolicLink()) out[r] = `link:${fs.readlinkSync(p)}`;
-      else if (st.isDirectory()) {
-        out[r] = 'dir';
-        walk(p, r);
-      } else if (st.isFile()) out[r] = `file:${createHash('sha256').update(fs.readFileSync(p)).digest('hex')}`;
-      else out[r] = 'other';
-    }
-  };
-  walk(dir, '');
-  return out;
-}
 
 const key = (a: { kind: string; task: string; agentId: string; target: string }) => `${a.kind} ${a.agentId} ${a.target} @${path.basename(a.task)}`;
 
-after(async () => {
-  for (const sb of sandboxes) await sb.cleanup();
-});
+after(() => pool.cleanupAll());
 
 describe('sweep --json, --dry-run and a repeated sweep', () => {
   const sb = fresh();

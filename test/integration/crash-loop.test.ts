@@ -58,16 +58,23 @@ describe('crash loop: kill -9 at a random moment, then restart', () => {
 
       await crashedSweep(sb, randomInt(0, 400));
       // The restart, as the daemon's next tick would: a lock the crash left between mkdir and its owner note is only
-      // known to be orphaned a second later, so the task may be skipped (never failed) once or twice first.
+      // known to be orphaned a second later (and at worst once it is stale, 15 s), so the task may be skipped (never
+      // failed) a few times first.
       let resumed = await runJson(sb, ['sweep']);
-      for (let tries = 0; tries < 10 && resumed.report.actions.some((a) => a.outcome === 'skipped' && /another agent-janitor/.test(a.detail ?? '')); tries++) {
-        await new Promise((r) => setTimeout(r, 300));
+      for (let tries = 0; tries < 40 && resumed.report.actions.some((a) => a.outcome === 'skipped' && /another agent-janitor/.test(a.detail ?? '')); tries++) {
+        await new Promise((r) => setTimeout(r, 500));
         resumed = await runJson(sb, ['sweep']);
       }
       assert.equal(resumed.exitCode, 0, `iteration ${i}: ${JSON.stringify(resumed.report.errors)} ${JSON.stringify(resumed.report.actions.filter((a) => a.outcome === 'failed'))}`);
 
       // Every log byte archived exactly once.
-      assert.deepEqual(listFiles(task.logs), [], `iteration ${i}: logs left; resumed: ${JSON.stringify(resumed.report.actions.map((a) => `${a.kind} ${a.outcome} ${a.detail ?? a.error ?? ''}`))} agents ${JSON.stringify(resumed.report.agents.map((a) => `${a.agentId} ${a.verdict} ${a.reason}`))}`);
+      const lockInfo = () => {
+        const lock = path.join(task.dir, '.agent-janitor.lock');
+        const owner = fs.existsSync(`${lock}.owner`) ? fs.readFileSync(`${lock}.owner`, 'utf8') : 'none';
+        const st = fs.statSync(lock, { throwIfNoEntry: false });
+        return `lock ${st ? `age ${Date.now() - st.mtimeMs} ms` : 'absent'}, owner ${owner}`;
+      };
+      assert.deepEqual(listFiles(task.logs), [], `iteration ${i}: ${lockInfo()}; logs left; resumed: ${JSON.stringify(resumed.report.actions.map((a) => `${a.kind} ${a.outcome} ${a.detail ?? a.error ?? ''}`))} agents ${JSON.stringify(resumed.report.agents.map((a) => `${a.agentId} ${a.verdict} ${a.reason}`))}`);
       const manifest = fs.readFileSync(path.join(task.archive, 'MANIFEST.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { source: string; archive: string; sha256: string });
       for (const id of agents) {
         const entries = manifest.filter((m) => m.source === `logs/${id}_stream.jsonl`);

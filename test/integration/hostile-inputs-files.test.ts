@@ -1,49 +1,22 @@
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import zlib from 'node:zlib';
 import { after, describe, it } from 'node:test';
+import { gunzipHash, tree } from '../helpers/tree.js';
 import { runJson } from '../helpers/cli.js';
 import { listFiles, makeTask } from '../helpers/fixture.js';
-import { Sandbox, sha256File } from '../helpers/sandbox.js';
+import type { Sandbox} from '../helpers/sandbox.js';
+import { sandboxPool, sha256File } from '../helpers/sandbox.js';
 
 /** Hostile files in a task: symlinked logs, logs/ and prompts, and names that only look like an agent's. */
 
-const sandboxes: Sandbox[] = [];
-function fresh(): Sandbox {
-  const sb = Sandbox.create();
-  fs.mkdirSync(path.join(sb.dir, 'tmux-tmp'));
-  sandboxes.push(sb);
-  return sb;
-}
-const sweep = (sb: Sandbox) => runJson(sb, ['sweep'], { TMUX_TMPDIR: path.join(sb.dir, 'tmux-tmp') });
+const pool = sandboxPool();
+const fresh = () => pool.fresh();
+const sweep = (sb: Sandbox) => runJson(sb, ['sweep']);
 
-/** Every path under `dir` with its kind and content hash (or link target): equal trees mean nothing was changed. */
-function tree(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (abs: string, rel: string) => {
-    for (const name of fs.readdirSync(abs).sort()) {
-      const p = path.join(abs, name);
-      const r = rel ? `${rel}/${name}` : name;
-      const st = fs.lstatSync(p);
-      if (st.isSymbolicLink()) out[r] = `link:${fs.readlinkSync(p)}`;
-      else if (st.isDirectory()) {
-        out[r] = 'dir';
-        walk(p, r);
-      } else if (st.isFile()) out[r] = `file:${createHash('sha256').update(fs.readFileSync(p)).digest('hex')}`;
-      else out[r] = 'other';
-    }
-  };
-  walk(dir, '');
-  return out;
-}
 
-const gunzipHash = (file: string) => createHash('sha256').update(zlib.gunzipSync(fs.readFileSync(file))).digest('hex');
 
-after(async () => {
-  for (const sb of sandboxes) await sb.cleanup();
-});
+after(() => pool.cleanupAll());
 
 describe('hostile files', () => {
   it('a symlinked log is refused and reported; its target is neither read into the archive nor moved', async () => {

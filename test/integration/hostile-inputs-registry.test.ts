@@ -1,42 +1,19 @@
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
+import { tree } from '../helpers/tree.js';
 import { runJson } from '../helpers/cli.js';
 import { makeTask } from '../helpers/fixture.js';
-import { Sandbox, isRunning } from '../helpers/sandbox.js';
+import type { Sandbox} from '../helpers/sandbox.js';
+import { sandboxPool, isRunning } from '../helpers/sandbox.js';
 
 /** Hostile registries: ids, session names, shapes and task folder names. Each is reported; nothing outside is touched. */
 
-const sandboxes: Sandbox[] = [];
-function fresh(): Sandbox {
-  const sb = Sandbox.create();
-  fs.mkdirSync(path.join(sb.dir, 'tmux-tmp'));
-  sandboxes.push(sb);
-  return sb;
-}
-const sweep = (sb: Sandbox) => runJson(sb, ['sweep'], { TMUX_TMPDIR: path.join(sb.dir, 'tmux-tmp') });
+const pool = sandboxPool();
+const fresh = () => pool.fresh();
+const sweep = (sb: Sandbox) => runJson(sb, ['sweep']);
 
-/** Every path under `dir` with its kind and content hash (or link target): equal trees mean nothing was changed. */
-function tree(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (abs: string, rel: string) => {
-    for (const name of fs.readdirSync(abs).sort()) {
-      const p = path.join(abs, name);
-      const r = rel ? `${rel}/${name}` : name;
-      const st = fs.lstatSync(p);
-      if (st.isSymbolicLink()) out[r] = `link:${fs.readlinkSync(p)}`;
-      else if (st.isDirectory()) {
-        out[r] = 'dir';
-        walk(p, r);
-      } else if (st.isFile()) out[r] = `file:${createHash('sha256').update(fs.readFileSync(p)).digest('hex')}`;
-      else out[r] = 'other';
-    }
-  };
-  walk(dir, '');
-  return out;
-}
 
 /** Pane pids of every session, and the server: all must still run after the sweep. */
 async function livePids(sb: Sandbox): Promise<number[]> {
@@ -45,9 +22,7 @@ async function livePids(sb: Sandbox): Promise<number[]> {
   return pids;
 }
 
-after(async () => {
-  for (const sb of sandboxes) await sb.cleanup();
-});
+after(() => pool.cleanupAll());
 
 describe('hostile registries', () => {
   it('ids with ../, /, shell metacharacters, newlines or 200 characters are reported and nothing derived from them is touched', async () => {

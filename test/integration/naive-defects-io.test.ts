@@ -8,26 +8,21 @@ import { execa } from 'execa';
 import lockfile from 'proper-lockfile';
 import { runJson } from '../helpers/cli.js';
 import { listFiles, makeTask, type TaskFixture } from '../helpers/fixture.js';
-import { Sandbox, sha256File } from '../helpers/sandbox.js';
+import type { Sandbox} from '../helpers/sandbox.js';
+import { sandboxPool, sha256File } from '../helpers/sandbox.js';
 
 /**
  * The bash daemon's file and subprocess defects (SPEC.md and the review beside it): unlocked moves, swallowed
  * failures, no time limits. The naive commands only ever run on sandbox files.
  */
 
-const sandboxes: Sandbox[] = [];
-function fresh(): Sandbox {
-  const sb = Sandbox.create();
-  fs.mkdirSync(path.join(sb.dir, 'tmux-tmp'));
-  sandboxes.push(sb);
-  return sb;
-}
-const guardEnv = (sb: Sandbox) => ({ TMUX_TMPDIR: path.join(sb.dir, 'tmux-tmp') });
-const sweep = (sb: Sandbox, args: string[] = []) => runJson(sb, ['sweep', ...args], guardEnv(sb));
+const pool = sandboxPool();
+const fresh = () => pool.fresh();
+const sweep = (sb: Sandbox, args: string[] = []) => runJson(sb, ['sweep', ...args]);
 const sha = (data: Buffer) => createHash('sha256').update(data).digest('hex');
 
 async function naive(sb: Sandbox, script: string): Promise<number> {
-  const r = await execa('bash', ['-c', script], { cwd: sb.dir, env: { ...sb.env, ...guardEnv(sb) }, reject: false, timeout: 10_000 });
+  const r = await execa('bash', ['-c', script], { cwd: sb.dir, env: { ...sb.env }, reject: false, timeout: 10_000 });
   return r.exitCode ?? -1;
 }
 
@@ -52,9 +47,7 @@ interface ManifestLine {
   sha256: string;
 }
 
-after(async () => {
-  for (const sb of sandboxes) await sb.cleanup();
-});
+after(() => pool.cleanupAll());
 
 describe('naive defects: files and subprocesses', () => {
   it('d. unlocked moves lose files; four concurrent sweeps archive every log exactly once', async () => {

@@ -5,7 +5,8 @@ import { after, describe, it } from 'node:test';
 import { execa } from 'execa';
 import { runJson } from '../helpers/cli.js';
 import { listFiles, makeTask } from '../helpers/fixture.js';
-import { Sandbox, isRunning, sha256File } from '../helpers/sandbox.js';
+import type { Sandbox} from '../helpers/sandbox.js';
+import { sandboxPool, isRunning, sha256File } from '../helpers/sandbox.js';
 
 /**
  * Each defect of the old bash daemon (SPEC.md, and the review beside it): the naive command fails on a fixture, and
@@ -13,19 +14,13 @@ import { Sandbox, isRunning, sha256File } from '../helpers/sandbox.js';
  * (SIGHUP-ignoring and setsid'd processes are covered by processes.test.ts.)
  */
 
-const sandboxes: Sandbox[] = [];
-function fresh(): Sandbox {
-  const sb = Sandbox.create();
-  fs.mkdirSync(path.join(sb.dir, 'tmux-tmp'));
-  sandboxes.push(sb);
-  return sb;
-}
-const guardEnv = (sb: Sandbox) => ({ TMUX_TMPDIR: path.join(sb.dir, 'tmux-tmp') });
-const sweep = (sb: Sandbox, args: string[] = []) => runJson(sb, ['sweep', ...args], guardEnv(sb));
+const pool = sandboxPool();
+const fresh = () => pool.fresh();
+const sweep = (sb: Sandbox, args: string[] = []) => runJson(sb, ['sweep', ...args]);
 
 /** The naive approach, as the bash daemon ran it; SOCK is the sandbox socket. */
 async function naive(sb: Sandbox, script: string): Promise<{ exitCode: number; stdout: string }> {
-  const r = await execa('bash', ['-c', script], { env: { ...sb.env, ...guardEnv(sb), SOCK: sb.socket }, reject: false, timeout: 10_000 });
+  const r = await execa('bash', ['-c', script], { env: { ...sb.env, SOCK: sb.socket }, reject: false, timeout: 10_000 });
   return { exitCode: r.exitCode ?? -1, stdout: String(r.stdout) };
 }
 
@@ -36,9 +31,7 @@ async function formats(sb: Sandbox, session: string, ...names: string[]): Promis
   return r.stdout.trim().split(' ').map(Number);
 }
 
-after(async () => {
-  for (const sb of sandboxes) await sb.cleanup();
-});
+after(() => pool.cleanupAll());
 
 describe('naive defects', () => {
   it('a. `ps aux | grep -c ID` counts processes of an agent that has none (the grep, the tmux server); we report none', async () => {
@@ -101,7 +94,7 @@ describe('naive defects', () => {
     const swept = await sweep(sb);
     assert.equal(swept.exitCode, 0, JSON.stringify(swept.report.errors));
     assert.ok(!swept.report.actions.some((a) => a.kind === 'kill-session'), 'no session to kill for fixer-1');
-    const cleaned = await runJson(sb, ['clean-agent', 'fixer-1'], guardEnv(sb));
+    const cleaned = await runJson(sb, ['clean-agent', 'fixer-1']);
     assert.equal(cleaned.exitCode, 0, JSON.stringify(cleaned.report.errors));
 
     assert.deepEqual(await sb.sessions(), ['agent_fixer-10']);

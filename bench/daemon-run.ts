@@ -1,12 +1,11 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { execa } from 'execa';
 import { destroyAllSync } from './fixtures.js';
 import { clockTicksPerSecond, killChildrenSync, type Dist } from './daemon-measure.js';
 import { idleScenario, latencyScenario, watchScenario, type DaemonCheck, type IdleResult, type LatencyResult, type WatchResult } from './daemon-scenarios.js';
+import { machine } from './machine.js';
 
 /**
  * `npm run bench:daemon`: SPEC.md's three daemon targets, measured on the built `daemon --json`:
@@ -86,18 +85,6 @@ function figures(latency: LatencyResult | null, idle: IdleResult | null, watch: 
 
 function checksText(name: string, checks: readonly DaemonCheck[]): string {
   return checks.map((c) => `  [${c.ok ? ' ok ' : c.fatal ? 'FAIL' : 'WARN'}] ${name}: ${c.name} (${c.detail})`).join('\n');
-}
-
-async function machine(): Promise<Record<string, string | number>> {
-  const tmux = await execa('tmux', ['-V'], { reject: false, timeout: 10_000 });
-  return {
-    cpus: os.cpus().length,
-    cpuModel: os.cpus()[0]?.model ?? 'unknown',
-    memoryGiB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
-    platform: `${os.platform()} ${os.release()}`,
-    node: process.version,
-    tmux: String(tmux.stdout).trim() || 'unknown',
-  };
 }
 
 async function main(): Promise<number> {

@@ -1,13 +1,12 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { execa } from 'execa';
 import { buildFixture, destroyAllSync, destroyFixture, listSessions, panePids, type FixtureSpec } from './fixtures.js';
 import { checkFirstSweep, checkNoop, median, runSweep, zombieFollowUp, type Check } from './measure.js';
 import { checksText, figuresTable, targetsFor, targetsTable, type FixtureResult, type TargetRow } from './report.js';
 import { tmuxKillFloorMs } from './tmux-floor.js';
+import { machine } from './machine.js';
 
 /**
  * `npm run bench`: builds each fixture, runs one real sweep and then several no-op sweeps as separate processes,
@@ -103,18 +102,6 @@ async function benchFixture(spec: FixtureSpec, noopRuns: number): Promise<Fixtur
   }
   process.stdout.write(checksText(result) + '\n');
   return result;
-}
-
-async function machine(): Promise<Record<string, string | number>> {
-  const tmux = await execa('tmux', ['-V'], { reject: false, timeout: 10_000 });
-  return {
-    cpus: os.cpus().length,
-    cpuModel: os.cpus()[0]?.model ?? 'unknown',
-    memoryGiB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
-    platform: `${os.platform()} ${os.release()}`,
-    node: process.version,
-    tmux: String(tmux.stdout).trim() || 'unknown',
-  };
 }
 
 async function main(): Promise<number> {

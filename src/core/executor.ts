@@ -61,7 +61,8 @@ export async function execute(actions: readonly PlannedAction[], tmux: TmuxClien
     // Not overlapped with the capture: a blocking /proc read would leave tmux's output pipe undrained and stall it.
     const captured = await timed('capture', () => captureStep(ledger, tmux, options));
     const procs = await timed('processes', () => processStep(ledger, listing, options));
-    await timed('intents', () => beginStep(ledger, actions, procs));
+    const held = new Set(locks.map((l) => l.task));
+    await timed('intents', () => beginStep(ledger, actions, procs, held));
     // tmux kills sessions in its own process; the copies for the archive are made meanwhile (nothing moves yet).
     const killing = timed('kill', () => killStep(ledger, tmux, options));
     const staging = timed('stage', () => stageStep(ledger, captured, options, options.stepMs));
@@ -74,7 +75,7 @@ export async function execute(actions: readonly PlannedAction[], tmux: TmuxClien
     await timed('archive', () => commitStep(ledger, staged, options.stepMs));
     await timed('prompts', () => promptStep(ledger));
     await timed('journal', () => journalStep(ledger));
-    errors.push(...(await endStep(ledger, actions)));
+    errors.push(...(await endStep(ledger, actions, new Set(locks.map((l) => l.task)))));
   } catch (err) {
     errors.push({ path: 'executor', message: `cleanup stopped: ${errorMessage(err)}` });
   } finally {

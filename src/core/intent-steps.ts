@@ -8,10 +8,11 @@ import { errorMessage } from './timeouts.js';
 
 type Agents = Map<string, { task: string; agentId: string; reason: string; session: string | null }>;
 
-function agentsWithWork(ledger: Ledger, actions: readonly PlannedAction[]): Agents {
+/** Only tasks this run holds the lock of: another janitor's intents are its own to open and close. */
+function agentsWithWork(ledger: Ledger, actions: readonly PlannedAction[], held: ReadonlySet<string>): Agents {
   const agents: Agents = new Map();
   for (const a of actions) {
-    if (a.kind !== 'record-outcome' || ledger.blocked.has(agentKey(a))) continue;
+    if (a.kind !== 'record-outcome' || !held.has(a.task) || ledger.blocked.has(agentKey(a))) continue;
     agents.set(agentKey(a), { task: a.task, agentId: a.agentId, reason: a.reason, session: null });
   }
   for (const a of actions) {
@@ -36,9 +37,9 @@ function byTask<T extends { task: string }>(items: Iterable<T>): Map<string, T[]
  * crash at any later moment leaves enough for the next run to finish the job. An agent whose intent cannot be
  * written is left alone entirely.
  */
-export async function beginStep(ledger: Ledger, actions: readonly PlannedAction[], procs: ProcessSnapshot): Promise<void> {
+export async function beginStep(ledger: Ledger, actions: readonly PlannedAction[], procs: ProcessSnapshot, held: ReadonlySet<string>): Promise<void> {
   const ts = new Date().toISOString();
-  const agents = agentsWithWork(ledger, actions);
+  const agents = agentsWithWork(ledger, actions, held);
   await mapPool([...byTask(agents.values())], 8, async ([task, list]) => {
     const records: BeginIntent[] = list.map((a) => ({
       op: 'begin',
@@ -57,11 +58,11 @@ export async function beginStep(ledger: Ledger, actions: readonly PlannedAction[
 }
 
 /** After the outcome is journaled: agents with nothing failed get their `end` line; the others resume next run. */
-export async function endStep(ledger: Ledger, actions: readonly PlannedAction[]): Promise<InputError[]> {
+export async function endStep(ledger: Ledger, actions: readonly PlannedAction[], held: ReadonlySet<string>): Promise<InputError[]> {
   const ts = new Date().toISOString();
   const finished: { task: string; end: EndIntent }[] = [];
   for (const a of actions) {
-    if (a.kind !== 'record-outcome' || ledger.blocked.has(agentKey(a))) continue;
+    if (a.kind !== 'record-outcome' || !held.has(a.task) || ledger.blocked.has(agentKey(a))) continue;
     if (ledger.resultsFor(a.task, a.agentId).some((r) => r.outcome === 'failed')) continue;
     finished.push({ task: a.task, end: { op: 'end', ts, agentId: a.agentId, reason: a.reason } });
   }

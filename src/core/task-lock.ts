@@ -33,6 +33,7 @@ function ownerIsDead(lockDir: string): boolean {
 }
 
 export interface TaskLock {
+  readonly task: string;
   readonly path: string;
   release(): Promise<void>;
   /** Set if the lock's mtime could not be refreshed and another instance may have taken it over. */
@@ -59,6 +60,7 @@ export async function tryLockTask(taskDir: string, staleMs: number, retried = fa
     });
     fs.writeFileSync(lockDir + OWNER_SUFFIX, ownerToken());
     return {
+      task: taskDir,
       path: lockDir,
       get compromised() {
         return state.compromised;

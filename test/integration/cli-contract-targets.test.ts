@@ -77,7 +77,7 @@ describe('roots and the tmux server', () => {
     const t1 = await finished(sb, sb.workspace, 'rootA-1');
     const t2 = await finished(sb, otherWorkspace, 'rootB-1');
     const r = await runJson(sb, ['sweep', '--root', other]);
-    assert.equal(r.exitCode, 0, r.stderr);
+    assert.equal(r.exitCode, 0, `${r.stderr} ${JSON.stringify(r.report.errors)} ${JSON.stringify(r.report.actions.filter((a) => a.outcome === 'failed'))}`);
     assert.equal(r.report.stats.roots, 2);
     assert.deepEqual(r.report.agents.map((a) => a.agentId).sort(), ['rootA-1', 'rootB-1']);
     assertCleaned(t1, 'rootA-1');

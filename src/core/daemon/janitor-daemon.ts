@@ -28,7 +28,7 @@ const now = () => new Date().toISOString();
  */
 export class JanitorDaemon {
   private config: Config;
-  private readonly tmux;
+  private tmux;
   private watcher: WorkspaceWatcher | null = null;
   private releaseLock: (() => Promise<void>) | null = null;
   private readonly dirty = new Set<string>();
@@ -257,6 +257,8 @@ export class JanitorDaemon {
   async reload(next: Config): Promise<void> {
     const rootsChanged = JSON.stringify(next.roots) !== JSON.stringify(this.config.roots);
     this.config = next;
+    // A new socket, binary or timeout applies from the next sweep on.
+    this.tmux = tmuxClientFor(next);
     if (rootsChanged) {
       await this.watcher?.stop();
       await this.startWatcher();

@@ -17,7 +17,7 @@ export interface WatcherEvents {
  * Which paths matter, relative to a root: the workspace and its TASK-* folders. Everything else (logs, archives, a
  * whole source tree when the root is a repository) is never watched.
  */
-function relevance(root: string, workspace: string, file: string): boolean {
+function relevance(root: string, workspace: string, file: string, mode: WatchMode): boolean {
   if (file === root || file === workspace) return true;
   const rel = path.relative(workspace, file);
   if (rel.startsWith('..') || path.isAbsolute(rel)) {
@@ -27,7 +27,9 @@ function relevance(root: string, workspace: string, file: string): boolean {
   // Only folders are watched: a registry is seen through its task folder's raw events (one inotify watch per task
   // instead of two, and none of chokidar's per-file bookkeeping, which dominates memory at 10,000 tasks).
   const parts = rel.split(path.sep);
-  return parts.length === 1 && parts[0]!.startsWith('TASK-');
+  if (parts.length === 1) return parts[0]!.startsWith('TASK-');
+  // Polling has no raw folder events, so there the registries themselves are polled.
+  return mode === 'polling' && parts.length === 2 && parts[0]!.startsWith('TASK-') && parts[1] === REGISTRY_FILE;
 }
 
 function taskOf(workspace: string, file: string): string | null {
@@ -59,10 +61,10 @@ export class WorkspaceWatcher {
         ignoreInitial: true,
         persistent: true,
         followSymlinks: false,
-        depth: 2,
+        depth: mode === 'polling' ? 3 : 2,
         usePolling: mode === 'polling',
         interval: 1000,
-        ignored: (file: string) => !pairs.some((p) => relevance(p.root, p.workspace, file)),
+        ignored: (file: string) => !pairs.some((p) => relevance(p.root, p.workspace, file, mode)),
       },
     );
     const onPath = (file: string) => {

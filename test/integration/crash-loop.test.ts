@@ -30,6 +30,13 @@ describe('crash loop: kill -9 at a random moment, then restart', () => {
     sb = Sandbox.create();
   });
   after(async () => {
+    // If an iteration failed, its agents' processes may still run: kill those we recorded, if still ours.
+    for (const name of fs.readdirSync(sb.dir).filter((f) => f.startsWith('pids-'))) {
+      for (const pid of fs.readFileSync(path.join(sb.dir, name), 'utf8').trim().split('\n').map(Number)) {
+        const argv = fs.existsSync(`/proc/${pid}/cmdline`) ? fs.readFileSync(`/proc/${pid}/cmdline`, 'latin1').split('\0') : [];
+        if (argv[0] === 'sh' || (argv[0] === 'sleep' && ['100011', '100012', '100013'].includes(argv[1] ?? ''))) process.kill(pid, 'SIGKILL');
+      }
+    }
     await sb.cleanup();
   });
 

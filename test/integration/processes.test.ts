@@ -20,7 +20,14 @@ describe('processes started by an agent', () => {
     sb = Sandbox.create();
   });
   after(async () => {
-    for (const child of own) if (child.pid && isRunning(child.pid)) child.kill('SIGKILL');
+    // Each was started in a process group of its own: killing the group takes its children (the sleeps) too.
+    for (const child of own) {
+      try {
+        if (child.pid) process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        // Already gone.
+      }
+    }
     await sb.cleanup();
   });
 
@@ -65,8 +72,8 @@ describe('processes started by an agent', () => {
   it('reports a process that only names the agent in argv as a suspect and never kills it', async () => {
     await sb.startSession('agent_sus-1');
     makeTask(sb.workspace, [{ id: 'sus-1', status: 'completed', tmux_session: 'agent_sus-1' }]);
-    const suspect = spawn('sh', ['-c', 'sleep 100005; : sus-1'], { stdio: 'ignore' });
-    const twin = spawn('sh', ['-c', 'sleep 100006; : sus-10'], { stdio: 'ignore' });
+    const suspect = spawn('sh', ['-c', 'sleep 100005; : sus-1'], { stdio: 'ignore', detached: true });
+    const twin = spawn('sh', ['-c', 'sleep 100006; : sus-10'], { stdio: 'ignore', detached: true });
     own.push(suspect, twin);
     assert.ok(await waitFor(() => isRunning(suspect.pid!)));
 
@@ -82,7 +89,7 @@ describe('processes started by an agent', () => {
     await sb.startSession('agent_zom-1');
     makeTask(sb.workspace, [{ id: 'zom-1', status: 'completed', tmux_session: 'agent_zom-1' }]);
     // A parent that never reaps: its child exits and stays in state Z until the parent dies.
-    const parent = spawn('perl', ['-e', '$| = 1; if (my $p = fork) { print "$p\\n"; sleep 100007 } else { exit 0 }', 'zom-1'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    const parent = spawn('perl', ['-e', '$| = 1; if (my $p = fork) { print "$p\\n"; sleep 100007 } else { exit 0 }', 'zom-1'], { stdio: ['ignore', 'pipe', 'ignore'], detached: true });
     own.push(parent);
     const zombiePid = await new Promise<number>((resolve) => parent.stdout!.once('data', (d: Buffer) => resolve(Number(String(d).trim()))));
     assert.ok(await waitFor(() => fs.readFileSync(`/proc/${zombiePid}/stat`, 'latin1').includes(') Z ')));

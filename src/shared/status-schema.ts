@@ -12,6 +12,8 @@ export const DaemonStatusSchema = z.object({
   agents: z.number().int().nullable(),
   actions: z.record(z.string(), z.number().int()).nullable(),
   failures: z.number().int().nullable(),
+  /** Tasks the daemon is backing off because their cleanup keeps failing. */
+  breakers: z.array(z.object({ task: z.string(), failures: z.number().int(), retryAt: z.string(), lastError: z.string() })).nullable(),
 });
 export type DaemonStatus = z.infer<typeof DaemonStatusSchema>;
 

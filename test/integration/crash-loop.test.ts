@@ -43,7 +43,7 @@ describe('crash loop: kill -9 at a random moment, then restart', () => {
   it(`finishes every cleanup with nothing lost and nothing done twice (${ITERATIONS} iterations)`, async () => {
     const pidFiles: string[] = [];
     for (let i = 0; i < ITERATIONS; i++) {
-      const agents = [`crash${i}-a`, `crash${i}-b`];
+      const agents = [`crash${i}-a`, `crash${i}-b`, `crash${i}-c`, `crash${i}-d`];
       const task: TaskFixture = makeTask(
         sb.workspace,
         agents.map((id) => ({ id, status: 'running', tmux_session: `agent_${id}` })),

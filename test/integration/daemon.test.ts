@@ -185,9 +185,10 @@ describe('agent-janitor daemon against a hanging tmux', () => {
       free.log('free-1_stream.jsonl', 'free\n');
       await d.waitFor((e) => e.event === 'action' && e.action.agentId === 'free-1' && e.action.kind === 'archive-file' && e.action.outcome === 'done', 15_000);
 
-      const status = JSON.parse((await runCli(sb, ['status', '--json'])).stdout) as { running: boolean; failures: number };
+      const status = JSON.parse((await runCli(sb, ['status', '--json'])).stdout) as { running: boolean; failures: number; breakers: { task: string }[] };
       assert.equal(status.running, true);
       assert.ok(status.failures >= 1);
+      assert.deepEqual(status.breakers.map((b) => b.task), [hung.dir]);
       const prom = fs.readFileSync(metrics, 'utf8');
       assert.match(prom, /^agent_janitor_open_breakers 1$/m);
       assert.match(prom, /^agent_janitor_actions_total\{outcome="done"\} \d+$/m);

@@ -33,7 +33,7 @@ export function readHeartbeat(dir: string): Heartbeat | null {
   }
 }
 
-const NOT_RUNNING = { uptimeSeconds: null, lastSweepAt: null, sweeps: null, tasks: null, agents: null, actions: null, failures: null };
+const NOT_RUNNING = { uptimeSeconds: null, lastSweepAt: null, sweeps: null, tasks: null, agents: null, actions: null, failures: null, breakers: null };
 
 /** `agent-janitor status`: the heartbeat of a live daemon, or "no daemon running". */
 export function readDaemonStatus(env: NodeJS.ProcessEnv = process.env): DaemonStatus {
@@ -45,7 +45,7 @@ export function readDaemonStatus(env: NodeJS.ProcessEnv = process.env): DaemonSt
   return {
     running: true,
     pid: beat.pid,
-    message: `daemon running, pid ${beat.pid}, up ${uptimeSeconds} s, ${beat.sweeps} sweep(s), last at ${beat.lastSweepAt ?? 'never'}, ${beat.failures} failure(s)`,
+    message: `daemon running, pid ${beat.pid}, up ${uptimeSeconds} s, ${beat.sweeps} sweep(s), last at ${beat.lastSweepAt ?? 'never'}, ${beat.failures} failure(s), ${beat.breakers.length} task(s) backed off`,
     uptimeSeconds,
     lastSweepAt: beat.lastSweepAt,
     sweeps: beat.sweeps,
@@ -53,5 +53,6 @@ export function readDaemonStatus(env: NodeJS.ProcessEnv = process.env): DaemonSt
     agents: beat.agents,
     actions: beat.actions,
     failures: beat.failures,
+    breakers: beat.breakers,
   };
 }

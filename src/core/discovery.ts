@@ -21,6 +21,22 @@ export function workspaceDirOf(root: string): string {
   return path.basename(resolved) === '.agent-workspace' ? resolved : path.join(resolved, '.agent-workspace');
 }
 
+/** The checks every task folder passes, in a full discovery and in the daemon's per-task one. */
+function taskEntry(workspace: string, name: string, kind: { isSymbolicLink(): boolean; isDirectory(): boolean }, errors: InputError[]): TaskRef | null {
+  if (!name.startsWith('TASK-')) return null;
+  const dir = path.join(workspace, name);
+  if (kind.isSymbolicLink()) {
+    errors.push({ path: dir, message: 'task workspace is a symlink; refused' });
+    return null;
+  }
+  if (!kind.isDirectory()) return null;
+  if (!isTaskDirName(name)) {
+    errors.push({ path: dir, message: 'task folder name has unexpected characters; refused' });
+    return null;
+  }
+  return { dir, name, root: workspace };
+}
+
 export function discoverTasks(roots: readonly string[]): Discovery {
   const tasks: TaskRef[] = [];
   const errors: InputError[] = [];
@@ -48,20 +64,10 @@ export function discoverTasks(roots: readonly string[]): Discovery {
       continue;
     }
     for (const entry of entries) {
-      if (!entry.name.startsWith('TASK-')) continue;
-      const dir = path.join(workspace, entry.name);
-      if (entry.isSymbolicLink()) {
-        errors.push({ path: dir, message: 'task workspace is a symlink; refused' });
-        continue;
-      }
-      if (!entry.isDirectory()) continue;
-      if (!isTaskDirName(entry.name)) {
-        errors.push({ path: dir, message: 'task folder name has unexpected characters; refused' });
-        continue;
-      }
-      if (seen.has(dir)) continue;
-      seen.add(dir);
-      tasks.push({ dir, name: entry.name, root: workspace });
+      const ref = taskEntry(workspace, entry.name, entry, errors);
+      if (!ref || seen.has(ref.dir)) continue;
+      seen.add(ref.dir);
+      tasks.push(ref);
     }
   }
   tasks.sort((a, b) => (a.dir < b.dir ? -1 : a.dir > b.dir ? 1 : 0));
@@ -86,18 +92,10 @@ export function taskRefs(roots: readonly string[], dirs: Iterable<string>): Disc
   const errors: InputError[] = [];
   for (const dir of new Set(dirs)) {
     const workspace = path.dirname(dir);
-    const name = path.basename(dir);
-    if (!workspaces.has(workspace) || !name.startsWith('TASK-')) continue;
-    let st: fs.Stats;
-    try {
-      st = fs.lstatSync(dir);
-    } catch {
-      continue;
-    }
-    if (st.isSymbolicLink()) errors.push({ path: dir, message: 'task workspace is a symlink; refused' });
-    else if (!st.isDirectory()) continue;
-    else if (!isTaskDirName(name)) errors.push({ path: dir, message: 'task folder name has unexpected characters; refused' });
-    else tasks.push({ dir, name, root: workspace });
+    if (!workspaces.has(workspace)) continue;
+    const st = fs.lstatSync(dir, { throwIfNoEntry: false });
+    const ref = st ? taskEntry(workspace, path.basename(dir), st, errors) : null;
+    if (ref) tasks.push(ref);
   }
   tasks.sort((a, b) => (a.dir < b.dir ? -1 : a.dir > b.dir ? 1 : 0));
   return { tasks, errors };

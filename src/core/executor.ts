@@ -57,11 +57,11 @@ export async function execute(actions: readonly PlannedAction[], tmux: TmuxClien
     }
   };
   const locks = await timed('lock', () => lockTasks(ledger, actions, options.lockStaleMs));
+  const held = new Set(locks.map((l) => l.task));
   try {
     // Not overlapped with the capture: a blocking /proc read would leave tmux's output pipe undrained and stall it.
     const captured = await timed('capture', () => captureStep(ledger, tmux, options));
     const procs = await timed('processes', () => processStep(ledger, listing, options));
-    const held = new Set(locks.map((l) => l.task));
     await timed('intents', () => beginStep(ledger, actions, procs, held));
     // tmux kills sessions in its own process; the copies for the archive are made meanwhile (nothing moves yet).
     const killing = timed('kill', () => killStep(ledger, tmux, options));
@@ -75,7 +75,7 @@ export async function execute(actions: readonly PlannedAction[], tmux: TmuxClien
     await timed('archive', () => commitStep(ledger, staged, options.stepMs));
     await timed('prompts', () => promptStep(ledger));
     await timed('journal', () => journalStep(ledger));
-    errors.push(...(await endStep(ledger, actions, new Set(locks.map((l) => l.task)))));
+    errors.push(...(await endStep(ledger, actions, held)));
   } catch (err) {
     errors.push({ path: 'executor', message: `cleanup stopped: ${errorMessage(err)}` });
   } finally {

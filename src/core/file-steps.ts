@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { commitStaged, discardStaged, prepareArchiveDir, stageArchive, syncStaged, type ArchiveOptions, type ArchiveRequest, type StagedBatch } from './archive/archiver.js';
 import { childPath } from './guards.js';
-import { agentKey, type ActionOf, type Ledger } from './ledger.js';
+import { agentKey, byTask, type ActionOf, type Ledger } from './ledger.js';
+import { appendLinesDurably } from './durable-write.js';
 import { mapPool } from './pool.js';
 import { errorMessage, withTimeout } from './timeouts.js';
 
@@ -98,18 +99,13 @@ export const JOURNAL_FILE = 'JOURNAL.jsonl';
 
 /** Step 7: one line per agent in the task's archive/JOURNAL.jsonl, with every action's outcome. */
 export async function journalStep(ledger: Ledger): Promise<void> {
-  const byTask = new Map<string, ActionOf<'record-outcome'>[]>();
+  const toJournal: ActionOf<'record-outcome'>[] = [];
   for (const action of ledger.pending('record-outcome')) {
     // Another janitor may have done it all meanwhile; a journal line saying "nothing" would only be noise.
-    if (!ledger.resultsFor(action.task, action.agentId).some((r) => r.outcome === 'done' || r.outcome === 'failed')) {
-      ledger.record(action, 'skipped', 'nothing was done for this agent');
-      continue;
-    }
-    const list = byTask.get(action.task);
-    if (list) list.push(action);
-    else byTask.set(action.task, [action]);
+    if (ledger.resultsFor(action.task, action.agentId).some((r) => r.outcome === 'done' || r.outcome === 'failed')) toJournal.push(action);
+    else ledger.record(action, 'skipped', 'nothing was done for this agent');
   }
-  await mapPool([...byTask], TASK_CONCURRENCY, async ([task, actions]) => {
+  await mapPool([...byTask(toJournal)], TASK_CONCURRENCY, async ([task, actions]) => {
     const ts = new Date().toISOString();
     const lines = actions.map((action) => {
       const results = ledger.resultsFor(task, action.agentId).map(({ kind, target, outcome, detail, error }) => ({ kind, target, outcome, detail, error }));
@@ -117,7 +113,7 @@ export async function journalStep(ledger: Ledger): Promise<void> {
     });
     try {
       const dir = await prepareArchiveDir(task);
-      await fs.promises.appendFile(path.join(dir, JOURNAL_FILE), lines.join('\n') + '\n', { flag: fs.constants.O_WRONLY | fs.constants.O_APPEND | fs.constants.O_CREAT | fs.constants.O_NOFOLLOW });
+      await appendLinesDurably(path.join(dir, JOURNAL_FILE), lines);
       for (const action of actions) ledger.record(action, 'done', `appended to archive/${JOURNAL_FILE}`);
     } catch (err) {
       for (const action of actions) ledger.record(action, 'failed', errorMessage(err));

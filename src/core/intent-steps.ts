@@ -1,6 +1,6 @@
 import type { InputError } from '../shared/index.js';
 import { INTENTS_FILE, appendIntents, type BeginIntent, type EndIntent } from './intents.js';
-import { agentKey, type Ledger } from './ledger.js';
+import { agentKey, byTask, type Ledger } from './ledger.js';
 import type { PlannedAction } from './plan-types.js';
 import { mapPool } from './pool.js';
 import type { ProcessSnapshot } from './session-steps.js';
@@ -20,16 +20,6 @@ function agentsWithWork(ledger: Ledger, actions: readonly PlannedAction[], held:
     if (agent && a.kind === 'kill-session' && !a.skip) agent.session = a.session;
   }
   return agents;
-}
-
-function byTask<T extends { task: string }>(items: Iterable<T>): Map<string, T[]> {
-  const out = new Map<string, T[]>();
-  for (const item of items) {
-    const list = out.get(item.task);
-    if (list) list.push(item);
-    else out.set(item.task, [item]);
-  }
-  return out;
 }
 
 /**

@@ -1,5 +1,5 @@
-import fs from 'node:fs';
 import path from 'node:path';
+import { appendLinesDurably } from './durable-write.js';
 import { childPath } from './guards.js';
 import { readRegularFileSync } from './safe-read.js';
 
@@ -75,15 +75,7 @@ export function readIntents(taskDir: string): TaskIntents {
   return parseIntents(readRegularFileSync(path.join(taskDir, INTENTS_FILE)).toString('utf8'));
 }
 
-/** One write on an O_APPEND descriptor, fsynced: a begin must be on disk before the first kill. */
+/** fsynced: a begin must be on disk before the first kill. */
 export async function appendIntents(taskDir: string, records: readonly (BeginIntent | EndIntent)[]): Promise<void> {
-  if (records.length === 0) return;
-  const flags = fs.constants.O_WRONLY | fs.constants.O_APPEND | fs.constants.O_CREAT | fs.constants.O_NOFOLLOW;
-  const handle = await fs.promises.open(childPath(taskDir, INTENTS_FILE), flags, 0o644);
-  try {
-    await handle.write(records.map((r) => JSON.stringify(r)).join('\n') + '\n');
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
+  await appendLinesDurably(childPath(taskDir, INTENTS_FILE), records.map((r) => JSON.stringify(r)));
 }

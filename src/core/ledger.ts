@@ -3,6 +3,17 @@ import type { PlannedAction } from './plan-types.js';
 
 export const agentKey = (a: { task: string; agentId: string }): string => `${a.task}\0${a.agentId}`;
 
+/** Groups items by their task folder, keeping their order. */
+export function byTask<T extends { task: string }>(items: Iterable<T>): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const item of items) {
+    const list = out.get(item.task);
+    if (list) list.push(item);
+    else out.set(item.task, [item]);
+  }
+  return out;
+}
+
 export type ActionOf<K extends ActionKind> = Extract<PlannedAction, { kind: K }>;
 
 /** Collects the outcome of each planned action as the executor's steps run, and what later steps must not do. */

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { appendLinesDurably } from '../durable-write.js';
 
 export const MANIFEST_FILE = 'MANIFEST.jsonl';
 
@@ -16,16 +17,9 @@ export interface ManifestEntry {
   storedBytes: number;
 }
 
-/** Every entry is one write on an O_APPEND descriptor, fsynced before any source is unlinked. */
+/** fsynced before any source is unlinked. */
 export async function appendManifest(archiveDir: string, entries: readonly ManifestEntry[]): Promise<void> {
-  if (entries.length === 0) return;
-  const handle = await fs.promises.open(path.join(archiveDir, MANIFEST_FILE), fs.constants.O_WRONLY | fs.constants.O_APPEND | fs.constants.O_CREAT | fs.constants.O_NOFOLLOW, 0o644);
-  try {
-    await handle.write(entries.map((e) => JSON.stringify(e)).join('\n') + '\n');
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
+  await appendLinesDurably(path.join(archiveDir, MANIFEST_FILE), entries.map((e) => JSON.stringify(e)));
 }
 
 export async function readManifest(archiveDir: string): Promise<ManifestEntry[]> {

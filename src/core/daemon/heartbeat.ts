@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { HeartbeatSchema, type DaemonStatus, type Heartbeat } from '../../shared/index.js';
+import { writeFileAtomic } from '../durable-write.js';
 import { pidAlive } from '../process/pid-alive.js';
 
 /** The janitor's own state (heartbeat, lock) lives here, never inside the roots. */
@@ -12,12 +13,8 @@ export function stateDir(env: NodeJS.ProcessEnv = process.env): string {
 
 export const HEARTBEAT_FILE = 'daemon.json';
 
-/** Written to a temp name and renamed, so a reader never sees half a heartbeat. */
 export function writeHeartbeat(dir: string, beat: Heartbeat): void {
-  const file = path.join(dir, HEARTBEAT_FILE);
-  const temp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(temp, JSON.stringify(beat) + '\n', { mode: 0o600 });
-  fs.renameSync(temp, file);
+  writeFileAtomic(path.join(dir, HEARTBEAT_FILE), JSON.stringify(beat) + '\n', 0o600);
 }
 
 export function removeHeartbeat(dir: string): void {

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { writeFileAtomic } from '../durable-write.js';
 
 export interface MetricsSnapshot {
   sweeps: number;
@@ -36,11 +37,8 @@ export function renderMetrics(m: MetricsSnapshot): string {
   );
 }
 
-/** Written to a temp file in the same folder and renamed: the collector never reads half a file. */
+/** Atomic, so the collector never reads half a file. */
 export function writeMetrics(file: string, m: MetricsSnapshot): void {
-  const dir = path.dirname(file);
-  fs.mkdirSync(dir, { recursive: true });
-  const temp = path.join(dir, `.${path.basename(file)}.${process.pid}.tmp`);
-  fs.writeFileSync(temp, renderMetrics(m));
-  fs.renameSync(temp, file);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  writeFileAtomic(file, renderMetrics(m));
 }

@@ -38,6 +38,30 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', { patterns: [electronOnly, ...noUpward('electron-main', 'preload', 'bridge')] }] },
   },
   {
+    // The web bridge is an adapter like the CLI: over the engine, never over Electron.
+    files: ['src/bridge/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [electronOnly, ...noUpward('cli', 'electron-main', 'preload')] }] },
+  },
+  {
+    files: ['src/electron-main/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: noUpward('cli', 'preload', 'bridge') }] },
+  },
+  {
+    // Sandboxed: the preload sees electron's renderer half and the shared contract, nothing of the engine.
+    files: ['src/preload/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: noUpward('core', 'cli', 'electron-main', 'bridge') }] },
+  },
+  {
+    // Browser code: the shared contract only; no engine, no Node, no Electron (it reaches the engine through window.janitor).
+    files: ['renderer/**/*.ts', 'renderer/**/*.tsx'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [electronOnly, ...noUpward('core', 'cli', 'electron-main', 'preload', 'bridge'), { group: ['node:*'], message: 'The renderer runs in a browser.' }] },
+      ],
+    },
+  },
+  {
     files: ['src/core/**/*.ts', 'src/cli/**/*.ts', 'src/shared/**/*.ts'],
     rules: {
       'no-restricted-properties': [

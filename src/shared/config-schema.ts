@@ -47,6 +47,28 @@ export const ConfigSchema = z.strictObject({
   logFiles: z.number().int().positive().default(3),
   /** Daemon: a task whose cleanup failed this many sweeps in a row is backed off, from 30 s doubling up to 30 min. */
   breakerThreshold: z.number().int().positive().default(3),
+  /** Archives are removed oldest first, past either limit; both null keeps everything (SPEC.md "Retention"). */
+  retention: z
+    .strictObject({
+      maxAgeDays: z.number().positive().nullable().default(null),
+      /** Total archive bytes per root. */
+      maxBytesPerRoot: z.number().int().positive().nullable().default(null),
+    })
+    .prefault({}),
+  /** Tray notifications (desktop app); grouped so a burst makes one notification. */
+  notifications: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      orphans: z.boolean().default(true),
+      ghosts: z.boolean().default(true),
+      idleWarnings: z.boolean().default(true),
+      stalled: z.boolean().default(true),
+      /** At most one notification per kind within this window; what arrives meanwhile is grouped into the next. */
+      minIntervalSeconds: z.number().nonnegative().default(60),
+    })
+    .prefault({}),
+  /** Desktop app: start at login (an autostart .desktop file on Linux, a login item on macOS and Windows). */
+  startAtLogin: z.boolean().default(false),
   timeouts: z
     .strictObject({
       tmuxMs: positiveMs.default(10_000),

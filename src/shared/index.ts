@@ -3,3 +3,5 @@ export * from './registry-schema.js';
 export * from './report-schema.js';
 export * from './status-schema.js';
 export * from './daemon-schema.js';
+export * from './ui-model.js';
+export * from './ui-contract.js';

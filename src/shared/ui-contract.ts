@@ -1,0 +1,96 @@
+import { z } from 'zod';
+import { DaemonEventSchema } from './daemon-schema.js';
+import { SweepReportSchema } from './report-schema.js';
+import {
+  ActivityEntrySchema,
+  AgentRowSchema,
+  AlertSchema,
+  ArchiveTaskSchema,
+  DiskUsageSchema,
+  FieldIssueSchema,
+  RetentionPlanSchema,
+  SettingsSchema,
+  UiStateSchema,
+} from './ui-model.js';
+
+/**
+ * The one contract between the UI and the engine. Electron's preload derives `window.janitor` from it, the main
+ * process validates every IPC payload with it, the web bridge serves it as `POST /api/<method>`, and the renderer
+ * calls it without knowing which of the two carries the call.
+ */
+
+const empty = z.object({}).strict();
+const agentRef = z.strictObject({ taskDir: z.string().min(1), agentId: z.string().min(1) });
+/** Clean one agent, every agent of one task, or (both absent) run a full sweep. */
+export const CleanTargetSchema = z.strictObject({ taskDir: z.string().min(1).optional(), agentId: z.string().min(1).optional() });
+export type CleanTarget = z.infer<typeof CleanTargetSchema>;
+
+const archiveRef = z.strictObject({ taskDir: z.string().min(1), path: z.string().min(1) });
+
+export const SaveSettingsResultSchema = z.discriminatedUnion('ok', [
+  z.object({ ok: z.literal(true), settings: SettingsSchema }),
+  z.object({ ok: z.literal(false), issues: z.array(FieldIssueSchema) }),
+]);
+export type SaveSettingsResult = z.infer<typeof SaveSettingsResultSchema>;
+
+export const FixResultSchema = z.object({ ok: z.boolean(), message: z.string() });
+export type FixResult = z.infer<typeof FixResultSchema>;
+
+export const uiMethods = {
+  getState: { input: empty, output: UiStateSchema },
+  listAgents: { input: empty, output: z.array(AgentRowSchema) },
+  /** A dry run of exactly what `cleanNow` with the same target would do. */
+  previewClean: { input: CleanTargetSchema, output: SweepReportSchema },
+  cleanNow: { input: CleanTargetSchema, output: SweepReportSchema },
+  setPinned: { input: z.strictObject({ agentId: z.string().min(1), pinned: z.boolean() }), output: z.object({ pins: z.array(z.string()) }) },
+  /** The tail of an agent's live log (or its scrollback), for "open logs". */
+  readLog: { input: agentRef, output: z.object({ path: z.string(), text: z.string(), bytes: z.number().int(), truncated: z.boolean() }) },
+  listAlerts: { input: empty, output: z.array(AlertSchema) },
+  fixAlert: { input: z.strictObject({ id: z.string().min(1) }), output: FixResultSchema },
+  listArchives: { input: empty, output: z.array(ArchiveTaskSchema) },
+  /** SPEC.md: restore puts the file back into `logs/`, decompressed and checked against its recorded sha256. */
+  restoreArchive: { input: archiveRef, output: z.object({ restored: z.string() }) },
+  deleteArchive: { input: archiveRef, output: z.object({ deleted: z.string(), storedBytes: z.number().int() }) },
+  previewRetention: { input: empty, output: RetentionPlanSchema },
+  applyRetention: { input: empty, output: RetentionPlanSchema },
+  diskUsage: { input: empty, output: DiskUsageSchema },
+  activity: {
+    input: z.strictObject({ query: z.string().max(200).default(''), limit: z.number().int().positive().max(5000).default(500) }),
+    output: z.object({ entries: z.array(ActivityEntrySchema), total: z.number().int() }),
+  },
+  getSettings: { input: empty, output: SettingsSchema },
+  /** Validated with ConfigSchema on the engine's side too; a bad value comes back as issues naming its field. */
+  saveSettings: { input: z.strictObject({ config: z.record(z.string(), z.unknown()) }), output: SaveSettingsResultSchema },
+  setPaused: { input: z.strictObject({ paused: z.boolean() }), output: UiStateSchema },
+  /** Desktop only: open or reveal a file in the system's file manager; the web bridge answers ok: false. */
+  openPath: { input: z.strictObject({ path: z.string().min(1), reveal: z.boolean().default(false) }), output: FixResultSchema },
+} as const;
+
+export type UiMethods = typeof uiMethods;
+export type UiMethodName = keyof UiMethods;
+export const UI_METHOD_NAMES = Object.keys(uiMethods) as UiMethodName[];
+
+export type UiInput<M extends UiMethodName> = z.input<UiMethods[M]['input']>;
+export type UiOutput<M extends UiMethodName> = z.output<UiMethods[M]['output']>;
+
+/** What the window pushes to the renderer: the daemon's own events, and the UI state whenever it changes. */
+export const UiEventSchema = z.union([DaemonEventSchema, z.object({ event: z.literal('state'), state: UiStateSchema })]);
+export type UiEvent = z.infer<typeof UiEventSchema>;
+
+/** The engine side: the Electron main process and the web bridge both serve one of these. */
+export type JanitorService = { [M in UiMethodName]: (input: z.output<UiMethods[M]['input']>) => Promise<UiOutput<M>> } & {
+  subscribe(listener: (event: UiEvent) => void): () => void;
+};
+
+/** The renderer side, `window.janitor`: the same methods with their inputs' defaults optional. */
+export type JanitorApi = { [M in UiMethodName]: (input: UiInput<M>) => Promise<UiOutput<M>> } & {
+  onEvent(listener: (event: UiEvent) => void): () => void;
+};
+
+/** IPC channel names: one per method, one for events. */
+export const ipcChannel = (method: UiMethodName) => `janitor:${method}` as const;
+export const IPC_EVENT_CHANNEL = 'janitor:event';
+
+/** An error crossing IPC or HTTP keeps its field issues, so the UI can show them beside the field. */
+export const UiErrorSchema = z.object({ error: z.string(), issues: z.array(FieldIssueSchema).default([]) });
+export type UiError = z.infer<typeof UiErrorSchema>;

@@ -5,3 +5,4 @@ export * from './status-schema.js';
 export * from './daemon-schema.js';
 export * from './ui-model.js';
 export * from './ui-contract.js';
+export * from './alert-id.js';

@@ -10,3 +10,4 @@ export { runDoctor } from './doctor.js';
 export { readDaemonStatus, stateDir } from './daemon/heartbeat.js';
 export { JanitorDaemon, type DaemonOptions } from './daemon/janitor-daemon.js';
 export { AlreadyRunningError } from './daemon/instance-lock.js';
+export { createJanitorService, type JanitorServiceOptions, type RunningJanitorService } from './app/janitor-service.js';

@@ -10,7 +10,7 @@ export const DaemonEventSchema = z.discriminatedUnion('event', [
   z.object({
     event: z.literal('sweep'),
     ts: z.string(),
-    trigger: z.enum(['start', 'watch', 'reconcile', 'reload', 'resume']),
+    trigger: z.enum(['start', 'watch', 'reconcile', 'reload', 'resume', 'manual']),
     tasks: z.number().int(),
     actions: z.record(z.string(), z.number().int()),
     engineMs: z.number(),

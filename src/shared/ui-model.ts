@@ -140,7 +140,8 @@ export const ActivityEntrySchema = z.object({
   task: z.string(),
   agentId: z.string(),
   reason: z.string(),
-  results: z.array(ActionResultSchema.pick({ kind: true, target: true, outcome: true, detail: true, error: true })),
+  /** Engine actions (ActionKind) and what the user did from the UI (`restore-archive`, `delete-archive`, `kill-orphan-session`, ...). */
+  results: z.array(ActionResultSchema.pick({ target: true, outcome: true, detail: true, error: true }).extend({ kind: z.string() })),
 });
 export type ActivityEntry = z.infer<typeof ActivityEntrySchema>;
 

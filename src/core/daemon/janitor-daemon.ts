@@ -9,7 +9,7 @@ import { ReportEvents } from './report-events.js';
 import { EventLog } from './event-log.js';
 import { WorkspaceWatcher } from './workspace-watcher.js';
 
-type Trigger = 'start' | 'watch' | 'reconcile' | 'reload' | 'resume';
+type Trigger = 'start' | 'watch' | 'reconcile' | 'reload' | 'resume' | 'manual';
 
 /** A wall-clock jump beyond the monotonic clock by more than this is a sleep (or a clock change), not scheduling lag. */
 const SLEEP_JUMP_MS = 30_000;
@@ -17,6 +17,8 @@ const SLEEP_JUMP_MS = 30_000;
 export interface DaemonOptions {
   stateDir: string;
   emit(event: DaemonEvent): void;
+  /** Every sweep's report (the UI keeps the last full one for its status and alert count). */
+  onReport?(report: SweepReport, full: boolean): void;
 }
 
 const now = () => new Date().toISOString();
@@ -38,6 +40,7 @@ export class JanitorDaemon {
   private reconcileTimer: NodeJS.Timeout | null = null;
   private loop: Promise<void> | null = null;
   private stopping = false;
+  private paused = false;
   private readonly events: ReportEvents;
   private readonly breakers: CircuitBreakers;
   private currentStep: { name: string; since: number; reported: boolean } | null = null;
@@ -110,7 +113,8 @@ export class JanitorDaemon {
 
   private kick(): void {
     this.debounce = null;
-    if (this.loop) return;
+    // Paused: changes pile up in `dirty`/`fullPending` and are swept on resume.
+    if (this.loop || this.paused) return;
     this.loop = (async () => {
       while (!this.stopping && (this.fullPending || this.dirty.size > 0)) {
         const full = this.fullPending;
@@ -146,6 +150,7 @@ export class JanitorDaemon {
 
   private record(report: SweepReport, full: boolean, trigger: Trigger): void {
     const ts = now();
+    this.options.onReport?.(report, full);
     this.events.record(report, full, this.config, ts);
     if (full) {
       this.stats.tasks = report.stats.tasks;
@@ -246,6 +251,65 @@ export class JanitorDaemon {
     } catch (err) {
       this.options.emit({ event: 'error', ts: now(), error: { path: this.options.stateDir, message: `cannot write heartbeat or metrics: ${errorMessage(err)}` } });
     }
+  }
+
+  /** The tray's Pause: no automatic sweeps until resumed; a cleanup the user asks for still runs. */
+  setPaused(paused: boolean): void {
+    if (this.paused === paused) return;
+    this.paused = paused;
+    if (!paused) this.schedule(null, 'resume');
+  }
+
+  /** A full reconcile now (the tray's resume-from-sleep, a breaker's "retry now"). */
+  reconcile(): void {
+    this.schedule(null, 'reconcile');
+  }
+
+  resetBreaker(task: string): boolean {
+    const closed = this.breakers.succeeded(task);
+    if (closed) this.beat();
+    return closed;
+  }
+
+  /**
+   * A cleanup the user asked for (or its dry run), queued behind the sweep in flight so the two never interleave;
+   * a real one is recorded and emits its events like any sweep.
+   */
+  async runNow(options: { dryRun: boolean; onlyAgent?: string; tasks?: string[] }): Promise<SweepReport> {
+    if (options.dryRun) return runCleanup(this.config, { ...options, tmux: this.tmux, suspensions: this.suspensions });
+    if (this.stopping) throw new Error('the janitor is stopping: no new cleanup is started');
+    while (this.loop) await this.loop;
+    const run = (async () => {
+      const report = await runCleanup(this.config, { ...options, tmux: this.tmux, suspensions: this.suspensions });
+      this.record(report, !options.tasks && !options.onlyAgent, 'manual');
+      return report;
+    })();
+    // Others wait on the loop, never on this run's failure, which goes to the caller alone.
+    this.loop = run.then(
+      () => undefined,
+      () => undefined,
+    ).finally(() => {
+      this.loop = null;
+      // Whatever arrived meanwhile is swept now.
+      if (this.fullPending || this.dirty.size > 0) this.kick();
+    });
+    return run;
+  }
+
+  /** What the UI's status line and tray icon are derived from. */
+  snapshot(): { paused: boolean; sweeping: boolean; stopping: boolean; lastSweepAt: string | null; tasks: number; agents: number; failures: number; watch: 'inotify' | 'polling' | null; breakers: { task: string; failures: number; retryAt: string; lastError: string }[]; config: Config } {
+    return {
+      paused: this.paused,
+      sweeping: this.loop !== null,
+      stopping: this.stopping,
+      lastSweepAt: this.stats.lastSweepAt,
+      tasks: this.stats.tasks,
+      agents: this.stats.agents,
+      failures: this.stats.failures,
+      watch: this.watcher?.mode ?? null,
+      breakers: this.breakers.open(Date.now()).map((b) => ({ task: b.task, failures: b.failures, retryAt: new Date(b.openUntil).toISOString(), lastError: b.lastError })),
+      config: this.config,
+    };
   }
 
   /** SIGQUIT: what the daemon holds right now. */

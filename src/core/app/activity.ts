@@ -1,0 +1,44 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { ActivityEntrySchema, type ActivityEntry } from '../../shared/index.js';
+import { discoverTasks } from '../discovery.js';
+import { JOURNAL_FILE } from '../file-steps.js';
+import { ARCHIVE_DIR } from '../task-scan.js';
+import { USER_JOURNAL_FILE } from './user-journal.js';
+
+function readJournal(file: string, task: string, into: ActivityEntry[], query: string): void {
+  let text: string;
+  try {
+    const st = fs.lstatSync(file, { throwIfNoEntry: false });
+    if (!st?.isFile()) return;
+    text = fs.readFileSync(file, 'utf8');
+  } catch {
+    return;
+  }
+  for (const line of text.split('\n')) {
+    if (!line.trim()) continue;
+    // Filter on the raw line first: a search over 10,000 tasks must not parse every entry.
+    if (query && !(line.toLowerCase().includes(query) || task.toLowerCase().includes(query))) continue;
+    let raw: unknown;
+    try {
+      raw = JSON.parse(line);
+    } catch {
+      continue;
+    }
+    const parsed = ActivityEntrySchema.safeParse({ ...(raw as object), task });
+    if (parsed.success) into.push(parsed.data);
+  }
+}
+
+/**
+ * The Activity view: every journaled action with its reason and outcome, newest first. Reads each task's
+ * archive/JOURNAL.jsonl (engine and UI actions on that task) and the state dir's journal (UI actions on no task).
+ */
+export function readActivity(roots: readonly string[], stateDir: string, query: string, limit: number): { entries: ActivityEntry[]; total: number } {
+  const q = query.trim().toLowerCase();
+  const all: ActivityEntry[] = [];
+  for (const ref of discoverTasks(roots).tasks) readJournal(path.join(ref.dir, ARCHIVE_DIR, JOURNAL_FILE), ref.name, all, q);
+  readJournal(path.join(stateDir, USER_JOURNAL_FILE), '', all, q);
+  all.sort((a, b) => (a.ts < b.ts ? 1 : a.ts > b.ts ? -1 : 0));
+  return { entries: all.slice(0, limit), total: all.length };
+}

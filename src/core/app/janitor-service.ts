@@ -1,0 +1,196 @@
+import type { Alert, CleanTarget, Config, DaemonEvent, FixResult, JanitorService, SweepReport, UiEvent, UiState } from '../../shared/index.js';
+import { JanitorDaemon } from '../daemon/janitor-daemon.js';
+import { tmuxClientFor } from '../engine.js';
+import { errorMessage } from '../timeouts.js';
+import { readActivity } from './activity.js';
+import { agentRows } from './agent-rows.js';
+import { deriveAlerts } from './alerts.js';
+import { deleteArchive, knownTask, listArchives, restoreArchive } from './archives.js';
+import { diskUsage } from './disk-usage.js';
+import { readLogTail } from './log-tail.js';
+import { killOrphanSession, terminateSuspect } from './process-fixes.js';
+import { applyRetention, planRetention } from './retention.js';
+import { savePinned, saveSettings, settingsOf, type SettingsSource } from './settings-store.js';
+import { journalUserAction } from './user-journal.js';
+import { uiStateOf } from './ui-state.js';
+
+export interface JanitorServiceOptions {
+  config: Config;
+  settings: SettingsSource;
+  stateDir: string;
+  host: 'desktop' | 'web';
+  /** The adapter's own output of every daemon event (`daemon --json`, the Electron log). */
+  emit?: (event: DaemonEvent) => void;
+}
+
+export type RunningJanitorService = JanitorService & {
+  /** Starts the daemon inside: takes the one-per-user lock (AlreadyRunningError), sweeps once, watches. */
+  start(): Promise<void>;
+  /** Drains the sweep in flight, then releases the daemon lock. */
+  close(): Promise<void>;
+  /** For the adapter's signal handling (SIGHUP reload, SIGQUIT state). */
+  readonly daemon: JanitorDaemon;
+  /** A full reconcile (resume from sleep). */
+  reconcile(): void;
+};
+
+type Stalled = Extract<DaemonEvent, { event: 'stalled' }>;
+
+/**
+ * The engine's API for a window: the daemon runs inside, and every UI method is answered from the same engine
+ * calls the CLI makes (a dry run is the Agents and Alerts views' source of truth, so they show exactly what a sweep
+ * would do). Electron's main process and the web bridge both serve this object.
+ */
+export function createJanitorService(options: JanitorServiceOptions): RunningJanitorService {
+  const listeners = new Set<(event: UiEvent) => void>();
+  const stalled: Stalled[] = [];
+  const firstSeen = new Map<string, string>();
+  let lastFull: SweepReport | null = null;
+  let lastFailed = false;
+  let busy = 0;
+  const publish = (event: UiEvent) => {
+    for (const listener of listeners) listener(event);
+  };
+  const roots = () => {
+    const c = daemon.snapshot().config;
+    return c.roots.length ? c.roots : [process.cwd()];
+  };
+  const alertsOf = (report: SweepReport): Alert[] => {
+    const snap = daemon.snapshot();
+    return deriveAlerts({ report, config: snap.config, breakers: snap.breakers, stalled, firstSeen, now: Date.now() });
+  };
+  const state = (): UiState => uiStateOf(daemon.snapshot(), { host: options.host, busy: busy > 0, lastFailed, alerts: lastFull ? alertsOf(lastFull).length : 0 });
+  const publishState = () => publish({ event: 'state', state: state() });
+
+  const daemon = new JanitorDaemon(options.config, {
+    stateDir: options.stateDir,
+    emit: (event) => {
+      options.emit?.(event);
+      if (event.event === 'stalled') {
+        stalled.push(event);
+        if (stalled.length > 100) stalled.shift();
+      }
+      publish(event);
+      if (event.event === 'sweep' || event.event === 'breaker' || event.event === 'stalled' || event.event === 'ready') publishState();
+    },
+    onReport: (report, full) => {
+      lastFailed = report.actions.some((a) => a.outcome === 'failed');
+      if (full) lastFull = report;
+    },
+  });
+
+  const dryRun = () => daemon.runNow({ dryRun: true });
+  const targetOptions = (t: CleanTarget): { tasks?: string[]; onlyAgent?: string } => {
+    const tasks = t.taskDir ? [knownTask(roots(), t.taskDir).dir] : undefined;
+    return { ...(tasks ? { tasks } : {}), ...(t.agentId ? { onlyAgent: t.agentId } : {}) };
+  };
+  const withBusy = async <T>(work: () => Promise<T>): Promise<T> => {
+    busy++;
+    publishState();
+    try {
+      return await work();
+    } finally {
+      busy--;
+      publishState();
+    }
+  };
+
+  const fix = async (alert: Alert): Promise<FixResult> => {
+    const o = alert.orphan;
+    const config = daemon.snapshot().config;
+    if (o?.kind === 'orphan-session') {
+      const client = tmuxClientFor(config);
+      try {
+        const message = await killOrphanSession(client, config, o.sessionId, o.session);
+        await journalUserAction({ stateDir: options.stateDir }, '', 'orphan session killed by the user', [{ kind: 'kill-orphan-session', target: `${o.session} (${o.sessionId})`, outcome: 'done', detail: message }]);
+        return { ok: true, message };
+      } catch (err) {
+        await journalUserAction({ stateDir: options.stateDir }, '', 'orphan session killed by the user', [{ kind: 'kill-orphan-session', target: `${o.session} (${o.sessionId})`, outcome: 'failed', error: errorMessage(err) }]);
+        throw err;
+      }
+    }
+    if (o?.kind === 'suspect') {
+      const message = await terminateSuspect(config, o.pid, o.argv);
+      await journalUserAction({ stateDir: options.stateDir }, o.agentId, 'suspect chosen by the user', [{ kind: 'terminate-suspect', target: `pid ${o.pid}`, outcome: 'done', detail: message }]);
+      return { ok: true, message };
+    }
+    if ((o?.kind === 'ghost-agent' || o?.kind === 'leftover-process') && alert.agentId) {
+      const report = await withBusy(() => daemon.runNow({ dryRun: false, onlyAgent: alert.agentId!, ...(alert.task ? { tasks: [alert.task] } : {}) }));
+      const failed = report.actions.filter((a) => a.outcome === 'failed');
+      return failed.length ? { ok: false, message: failed.map((a) => `${a.kind} ${a.target}: ${a.error ?? 'failed'}`).join('; ') } : { ok: true, message: `${alert.agentId} cleaned: ${report.actions.filter((a) => a.outcome === 'done').length} action(s) done` };
+    }
+    if (alert.kind === 'idle-warning' && alert.agentId) {
+      await daemon.reload(savePinned(options.settings, alert.agentId, true));
+      return { ok: true, message: `${alert.agentId} pinned: it is not cleaned for being idle` };
+    }
+    if (alert.kind === 'breaker' && alert.task) {
+      daemon.resetBreaker(alert.task);
+      const report = await withBusy(() => daemon.runNow({ dryRun: false, tasks: [alert.task!] }));
+      const failed = report.actions.filter((a) => a.outcome === 'failed').length;
+      return { ok: failed === 0, message: failed ? `${failed} action(s) failed again` : 'task swept, breaker closed' };
+    }
+    if (alert.kind === 'stalled') {
+      stalled.length = 0;
+      daemon.reconcile();
+      return { ok: true, message: 'a full reconcile was started' };
+    }
+    return { ok: false, message: 'nothing one click can safely do here: see the explanation' };
+  };
+
+  const service: RunningJanitorService = {
+    daemon,
+    start: () => daemon.start(),
+    getState: async () => state(),
+    listAgents: async () => agentRows(await dryRun()),
+    previewClean: async (t) => daemon.runNow({ dryRun: true, ...targetOptions(t) }),
+    cleanNow: async (t) => withBusy(() => daemon.runNow({ dryRun: false, ...targetOptions(t) })),
+    setPinned: async ({ agentId, pinned }) => {
+      const config = savePinned(options.settings, agentId, pinned);
+      await daemon.reload(config);
+      publishState();
+      return { pins: config.pins };
+    },
+    readLog: async ({ taskDir, agentId }) => readLogTail(knownTask(roots(), taskDir).dir, agentId),
+    listAlerts: async () => alertsOf(await dryRun()),
+    fixAlert: async ({ id }) => {
+      const alert = alertsOf(await dryRun()).find((a) => a.id === id);
+      if (!alert) return { ok: true, message: 'this problem is already gone' };
+      const result = await fix(alert);
+      publishState();
+      return result;
+    },
+    listArchives: async () => listArchives(roots()),
+    restoreArchive: async ({ taskDir, path }) => ({ restored: await restoreArchive(roots(), taskDir, path) }),
+    deleteArchive: async ({ taskDir, path }) => deleteArchive(roots(), taskDir, path, 'deleted by the user'),
+    previewRetention: async () => planRetention(daemon.snapshot().config),
+    applyRetention: async () => applyRetention(daemon.snapshot().config),
+    diskUsage: async () => diskUsage(roots(), options.stateDir, (await planRetention(daemon.snapshot().config)).reclaimBytes),
+    activity: async ({ query, limit }) => readActivity(roots(), options.stateDir, query, limit),
+    getSettings: async () => settingsOf(options.settings, daemon.snapshot().config),
+    saveSettings: async ({ config }) => {
+      const { result, config: next } = saveSettings(options.settings, config);
+      if (next) {
+        await daemon.reload(next);
+        publishState();
+      }
+      return result;
+    },
+    setPaused: async ({ paused }) => {
+      daemon.setPaused(paused);
+      const s = state();
+      publish({ event: 'state', state: s });
+      return s;
+    },
+    openPath: async ({ path }) => ({ ok: false, message: `Opening files needs the desktop app. The file is at ${path}` }),
+    subscribe: (listener) => {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    close: async () => {
+      await daemon.stop('quit');
+      listeners.clear();
+    },
+    reconcile: () => daemon.reconcile(),
+  };
+  return service;
+}

@@ -1,0 +1,26 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { appendLinesDurably } from '../durable-write.js';
+import { JOURNAL_FILE } from '../file-steps.js';
+import { prepareArchiveDir } from '../archive/archive-dir.js';
+
+export interface UserAction {
+  kind: string;
+  target: string;
+  outcome: 'done' | 'failed';
+  detail?: string;
+  error?: string;
+}
+
+/** What the user did from the UI that concerns no task (an orphan session, a suspect process). */
+export const USER_JOURNAL_FILE = 'activity.jsonl';
+
+/**
+ * Actions taken from the UI are journaled like the engine's own (SPEC.md: every failure is named in the journal), in
+ * the task's archive/JOURNAL.jsonl when they concern a task, else in the state dir; the Activity view reads both.
+ */
+export async function journalUserAction(where: { taskDir: string } | { stateDir: string }, agentId: string, reason: string, results: readonly UserAction[]): Promise<void> {
+  if ('stateDir' in where) fs.mkdirSync(where.stateDir, { recursive: true, mode: 0o700 });
+  const file = 'taskDir' in where ? path.join(await prepareArchiveDir(where.taskDir), JOURNAL_FILE) : path.join(where.stateDir, USER_JOURNAL_FILE);
+  await appendLinesDurably(file, [JSON.stringify({ ts: new Date().toISOString(), agentId, reason, results })]);
+}

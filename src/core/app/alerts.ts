@@ -19,7 +19,7 @@ function forOrphan(o: Orphan): Fixable {
       return {
         severity: 'warning',
         title: `Ghost agent ${o.agentId}`,
-        explanation: `${o.reason}. The registry says it is running, but its session${o.session ? ` ${o.session}` : ''} is gone: nobody will finish it.`,
+        explanation: `${o.reason}. Its registry still lists it as working, but with no session nothing is running it, so it will never be marked finished and its logs and prompt stay behind.`,
         fix: { label: 'Clean up agent', effect: `Cleans ${o.agentId} as if finished: archives its logs, deletes its prompt file and journals the outcome.` },
       };
     case 'suspect':

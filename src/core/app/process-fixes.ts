@@ -13,9 +13,10 @@ import { listTmux } from '../tmux/tmux-listing.js';
 export async function killOrphanSession(client: TmuxClient, config: Config, sessionId: string, name: string): Promise<string> {
   const state = await listTmux(client);
   if (state.error) throw new Error(`cannot list tmux sessions: ${state.error}`);
-  const session = state.sessions.get(sessionId);
+  // Listed by name; the id must match too, or a new session took the name meanwhile (and is not the one judged).
+  const session = state.sessions.get(name);
   if (!session) return `session ${name} (${sessionId}) is already gone`;
-  if (session.name !== name) throw new Error(`session ${sessionId} is now named ${session.name}, not ${name}; not killed`);
+  if (session.id !== sessionId) throw new Error(`session ${name} is now ${session.id}, not the ${sessionId} judged an orphan; not killed`);
   const table = await readProcessTable(config.timeouts.stepMs);
   const guarded = protectedPids(table, state.serverPid);
   const { members } = sessionProcesses(session, table, childrenIndex(table), paneEnvIndex(table), state.serverPid, guarded);

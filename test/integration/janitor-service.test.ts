@@ -1,0 +1,185 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { after, describe, it } from 'node:test';
+import { createJanitorService, type RunningJanitorService } from '../../src/core/index.js';
+import { uiMethods, type ConfigInput, type UiEvent } from '../../src/shared/index.js';
+import { makeTask } from '../helpers/fixture.js';
+import { isRunning, sandboxPool, sha256File, type Sandbox } from '../helpers/sandbox.js';
+
+const pool = sandboxPool();
+const running: RunningJanitorService[] = [];
+after(async () => {
+  for (const s of running.splice(0)) await s.close();
+  await pool.cleanupAll();
+});
+
+/** A service over a sandbox, with its config in a file (settings are saved there) and its state dir inside. */
+async function serve(sb: Sandbox, fileConfig: ConfigInput = {}): Promise<{ service: RunningJanitorService; configFile: string; events: UiEvent[] }> {
+  const configFile = path.join(sb.dir, 'config', 'agent-janitor', 'config.json');
+  fs.mkdirSync(path.dirname(configFile), { recursive: true });
+  fs.writeFileSync(configFile, JSON.stringify({ killGraceMs: 300, reconcileSeconds: 3600, ...fileConfig }));
+  const overrides = { roots: [sb.root], tmuxSocket: sb.socket };
+  const config = { ...sb.config(fileConfig as ConfigInput), reconcileSeconds: 3600 };
+  const service = createJanitorService({ config, settings: { file: configFile, overrides, env: {} }, stateDir: path.join(sb.dir, 'state', 'aj'), host: 'web' });
+  const events: UiEvent[] = [];
+  service.subscribe((e) => events.push(e));
+  await service.start();
+  running.push(service);
+  return { service, configFile, events };
+}
+
+async function stop(service: RunningJanitorService): Promise<void> {
+  running.splice(running.indexOf(service), 1);
+  await service.close();
+}
+
+describe('janitor service (the API behind the window and the web bridge)', () => {
+  it('lists agents with verdicts and files, previews exactly what cleanNow then does, and archives byte-exact', async () => {
+    const sb = pool.fresh();
+    await sb.startSession('agent_s-1');
+    const task = makeTask(sb.workspace, [{ id: 's-1', status: 'running', tmux_session: 'agent_s-1' }]);
+    const log = task.log('s-1_stream.jsonl', '{"line":1}\n'.repeat(500));
+    const hash = sha256File(log);
+    task.prompt('s-1');
+    const { service } = await serve(sb);
+
+    const rows = uiMethods.listAgents.output.parse(await service.listAgents({}));
+    assert.equal(rows.length, 1);
+    assert.equal(rows[0]!.verdict, 'active');
+    assert.equal(rows[0]!.sessionAlive, true);
+    assert.deepEqual(rows[0]!.files.map((f) => f.path).sort(), ['agent_prompt_s-1.txt', 'logs/s-1_stream.jsonl']);
+    assert.equal(rows[0]!.bytes, fs.statSync(log).size + fs.statSync(path.join(task.dir, 'agent_prompt_s-1.txt')).size);
+
+    const target = { taskDir: task.dir, agentId: 's-1' };
+    const preview = await service.previewClean(target);
+    assert.ok(preview.actions.length > 0 && preview.actions.every((a) => a.outcome === 'planned' || a.outcome === 'skipped'));
+    assert.deepEqual(await sb.sessions(), ['agent_s-1'], 'a preview changes nothing');
+    assert.ok(fs.existsSync(log));
+
+    const done = await service.cleanNow(target);
+    assert.deepEqual(
+      done.actions.map((a) => [a.kind, a.target]),
+      preview.actions.map((a) => [a.kind, a.target]),
+      'the preview lists exactly the actions taken',
+    );
+    assert.ok(done.actions.every((a) => a.outcome === 'done' || a.outcome === 'skipped'), JSON.stringify(done.actions));
+    assert.deepEqual(await sb.sessions(), []);
+    assert.ok(!fs.existsSync(log) && !fs.existsSync(path.join(task.dir, 'agent_prompt_s-1.txt')));
+
+    const archives = await service.listArchives({});
+    const file = archives[0]!.files.find((f) => f.source === 'logs/s-1_stream.jsonl')!;
+    assert.equal(file.sha256, hash);
+    assert.ok(archives[0]!.ratio! > 1, 'gzip compresses a repetitive log');
+
+    const restored = await service.restoreArchive({ taskDir: task.dir, path: file.path });
+    assert.equal(restored.restored, 'logs/restored/s-1_stream.jsonl');
+    assert.equal(sha256File(path.join(task.dir, restored.restored)), hash, 'restore gives back the same bytes');
+    const again = await service.restoreArchive({ taskDir: task.dir, path: file.path });
+    assert.equal(again.restored, 'logs/restored/s-1_stream.jsonl~1', 'a second restore never replaces the first');
+
+    const activity = await service.activity({ query: 's-1', limit: 50 });
+    assert.ok(activity.entries.some((e) => e.results.some((r) => r.kind === 'kill-session' && r.outcome === 'done')));
+    assert.ok(activity.entries.some((e) => e.results.some((r) => r.kind === 'restore-archive')));
+    assert.equal((await service.activity({ query: 'no-such-agent-xyz', limit: 50 })).entries.length, 0);
+
+    const deleted = await service.deleteArchive({ taskDir: task.dir, path: file.path });
+    assert.equal(deleted.deleted, file.path);
+    assert.ok(!fs.existsSync(path.join(task.dir, file.path)));
+    await assert.rejects(service.restoreArchive({ taskDir: task.dir, path: file.path }), /not an archived file/);
+    await assert.rejects(service.deleteArchive({ taskDir: task.dir, path: 'AGENT_REGISTRY.json' }), /not an archived file/, 'only manifest-listed files can be deleted');
+    await assert.rejects(service.readLog({ taskDir: sb.dir, agentId: 's-1' }), /not a task folder under the configured roots/);
+    assert.ok(fs.existsSync(task.registry));
+    await stop(service);
+  });
+
+  it('raises alerts for an orphan session, a ghost agent and an idle agent, and each one-click fix works', async () => {
+    const sb = pool.fresh();
+    await sb.startSession('agent_orphan-1', 'sh -c "trap \'\' HUP; sleep 100000"');
+    const [orphanPane] = await sb.panePids('agent_orphan-1');
+    await sb.startSession('agent_idle-1');
+    const task = makeTask(sb.workspace, [
+      { id: 'ghost-1', status: 'running', tmux_session: 'agent_ghost-1' },
+      { id: 'idle-1', status: 'running', tmux_session: 'agent_idle-1' },
+    ]);
+    task.log('ghost-1_stream.jsonl', 'ghost output\n');
+    task.prompt('ghost-1');
+    // idleMinutes tiny and a grace of 0: the ghost is a ghost at once, and the idle agent is inside its warning window.
+    const { service, configFile } = await serve(sb, { ghostGraceSeconds: 0, idleMinutes: 60, idleWarningMinutes: 60 });
+    const alerts = await service.listAlerts({});
+    const kinds = alerts.map((a) => a.kind).sort();
+    assert.deepEqual(kinds, ['ghost-agent', 'idle-warning', 'orphan-session'], JSON.stringify(alerts, null, 1));
+    for (const a of alerts) assert.ok(a.fix && a.explanation.length > 20, `${a.id} has an explanation and a fix`);
+
+    const orphan = alerts.find((a) => a.kind === 'orphan-session')!;
+    const fixed = await service.fixAlert({ id: orphan.id });
+    assert.equal(fixed.ok, true, fixed.message);
+    assert.ok(!(await sb.sessions()).includes('agent_orphan-1'));
+    assert.equal(isRunning(orphanPane!), false, 'the HUP-ignoring process in the orphan session is dead too');
+
+    const ghost = alerts.find((a) => a.kind === 'ghost-agent')!;
+    assert.equal((await service.fixAlert({ id: ghost.id })).ok, true);
+    assert.ok(!fs.existsSync(path.join(task.dir, 'agent_prompt_ghost-1.txt')));
+    assert.ok(fs.readdirSync(task.archive).some((f) => f.startsWith('ghost-1_stream.jsonl')));
+
+    const idle = alerts.find((a) => a.kind === 'idle-warning')!;
+    assert.equal((await service.fixAlert({ id: idle.id })).ok, true);
+    assert.deepEqual(JSON.parse(fs.readFileSync(configFile, 'utf8')).pins, ['idle-1']);
+    const left = await service.listAlerts({});
+    assert.deepEqual(left.map((a) => a.kind), [], 'every fixed problem is gone');
+    assert.deepEqual(await sb.sessions(), ['agent_idle-1'], 'the pinned agent keeps its session');
+    assert.equal((await service.fixAlert({ id: orphan.id })).message, 'this problem is already gone');
+    await stop(service);
+  });
+
+  it('saves settings through the shared schema: bad values come back as field issues, good ones reach the file and the daemon', async () => {
+    const sb = pool.fresh();
+    const { service, configFile } = await serve(sb);
+    const settings = await service.getSettings({});
+    assert.equal(settings.path, configFile);
+    assert.deepEqual(settings.overridden, ['roots', 'tmuxSocket']);
+    const bad = await service.saveSettings({ config: { ...settings.config, idleMinutes: -5, sessionPattern: '([', retention: { maxAgeDays: 'x' } } });
+    assert.equal(bad.ok, false);
+    const paths = bad.ok ? [] : bad.issues.map((i) => i.path).sort();
+    assert.deepEqual(paths, ['idleMinutes', 'retention.maxAgeDays', 'sessionPattern']);
+    const before = fs.readFileSync(configFile, 'utf8');
+    assert.equal(fs.readFileSync(configFile, 'utf8'), before, 'a rejected save writes nothing');
+
+    const good = await service.saveSettings({ config: { ...settings.config, idleMinutes: 30, retention: { maxAgeDays: 7, maxBytesPerRoot: null } } });
+    assert.equal(good.ok, true);
+    const onFile = JSON.parse(fs.readFileSync(configFile, 'utf8'));
+    assert.equal(onFile.idleMinutes, 30);
+    assert.equal(onFile.roots, undefined, 'a command-line root is not written into the file');
+    assert.equal((await service.getSettings({})).config.idleMinutes, 30, 'the running daemon uses the new value');
+    assert.deepEqual((await service.getSettings({})).config.roots, [sb.root]);
+    await stop(service);
+  });
+
+  it('pauses automatic cleaning and reports disk usage per root and task', async () => {
+    const sb = pool.fresh();
+    const task = makeTask(sb.workspace, [{ id: 'p-1', status: 'running', tmux_session: null }]);
+    task.log('p-1_stream.jsonl', 'x'.repeat(4096));
+    const { service, events } = await serve(sb);
+    const paused = await service.setPaused({ paused: true });
+    assert.equal(paused.tray, 'paused');
+    assert.ok(events.some((e) => e.event === 'state' && e.state.paused));
+    task.writeRegistry([{ id: 'p-1', status: 'completed', tmux_session: null }]);
+    await new Promise((r) => setTimeout(r, 600));
+    assert.ok(fs.existsSync(path.join(task.logs, 'p-1_stream.jsonl')), 'paused: a finished agent is left alone');
+    await service.setPaused({ paused: false });
+    const deadline = Date.now() + 10_000;
+    while (fs.existsSync(path.join(task.logs, 'p-1_stream.jsonl')) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+    assert.ok(!fs.existsSync(path.join(task.logs, 'p-1_stream.jsonl')), 'resumed: the change made while paused is acted on');
+
+    const usage = await service.diskUsage({});
+    const root = usage.roots[0]!;
+    const t = root.tasks.find((x) => x.taskDir === task.dir)!;
+    const archiveBytes = fs.readdirSync(task.archive).reduce((n, f) => n + fs.lstatSync(path.join(task.archive, f)).size, 0);
+    assert.equal(t.archive, archiveBytes);
+    assert.equal(t.logs, 0);
+    assert.equal(t.other, fs.statSync(task.registry).size + fs.readdirSync(task.dir).filter((f) => f.startsWith('.agent-janitor')).reduce((n, f) => n + fs.lstatSync(path.join(task.dir, f)).size, 0));
+    assert.ok(root.freeBytes! > 0 && root.totalBytes! >= root.freeBytes!);
+    assert.equal(usage.history.length, 1);
+    await stop(service);
+  });
+});

@@ -1,0 +1,211 @@
+import { ConfigSchema, type ActivityEntry, type AgentRow, type Alert, type ArchiveFile, type Config, type Verdict } from '../../src/shared/index.js';
+
+/**
+ * Realistic, deterministic data for the dev harness (never part of the app): tasks and agents as the orchestrator
+ * names them, with the verdicts, files, archives, alerts and journal a busy machine would have.
+ */
+
+export function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const hex = (r: () => number, n: number) => Array.from({ length: n }, () => Math.floor(r() * 16).toString(16)).join('');
+const pick = <T>(r: () => number, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
+const pad = (n: number) => String(n).padStart(2, '0');
+
+export const ROOTS = ['/home/dev/work/webshop', '/home/dev/work/infra'];
+const TYPES = ['builder', 'reviewer', 'fixer', 'tester', 'planner', 'researcher', 'docs'];
+
+export interface MockWorld {
+  now: number;
+  agents: AgentRow[];
+  archives: Map<string, ArchiveFile[]>;
+  alerts: Alert[];
+  activity: ActivityEntry[];
+  config: Config;
+}
+
+function taskName(r: () => number, t: Date): string {
+  return `TASK-${t.getUTCFullYear()}${pad(t.getUTCMonth() + 1)}${pad(t.getUTCDate())}-${pad(t.getUTCHours())}${pad(t.getUTCMinutes())}${pad(t.getUTCSeconds())}-${hex(r, 8)}`;
+}
+
+function verdictFor(r: () => number): { status: string; verdict: Verdict; alive: boolean; idle: number | null; reason: string } {
+  const x = r();
+  if (x < 0.3) return { status: 'running', verdict: 'active', alive: true, idle: Math.floor(r() * 40), reason: 'running, output within the last 110 minutes' };
+  if (x < 0.36) {
+    const idle = 111 + Math.floor(r() * 300);
+    return { status: 'running', verdict: 'idle', alive: true, idle, reason: `no output for ${idle} minutes (threshold 110)` };
+  }
+  if (x < 0.38) return { status: 'running', verdict: 'pinned', alive: true, idle: 130 + Math.floor(r() * 200), reason: 'idle past the threshold but pinned: kept' };
+  if (x < 0.5) return { status: pick(r, ['completed', 'failed', 'terminated', 'error']), verdict: 'finished', alive: r() < 0.8, idle: Math.floor(r() * 20), reason: 'terminal status; session, logs or prompt left to clean' };
+  if (x < 0.96) return { status: pick(r, ['completed', 'completed', 'completed', 'terminated']), verdict: 'clean', alive: false, idle: null, reason: 'finished and nothing left to clean' };
+  if (x < 0.98) return { status: 'running', verdict: 'session-missing', alive: false, idle: null, reason: 'session gone 40 s ago; within the 120 s grace period' };
+  if (x < 0.995) return { status: 'running', verdict: 'ghost', alive: false, idle: null, reason: 'not finished, but its session has been gone for 14 minutes' };
+  return { status: '??', verdict: 'invalid', alive: false, idle: null, reason: 'entry failed validation: id holds "..": nothing derived from it is touched' };
+}
+
+export function makeWorld(agentCount: number, seed = 7, now = Date.now()): MockWorld {
+  const r = rng(seed);
+  const agents: AgentRow[] = [];
+  const archives = new Map<string, ArchiveFile[]>();
+  const activity: ActivityEntry[] = [];
+  let made = 0;
+  let taskIndex = 0;
+  while (made < agentCount) {
+    const root = ROOTS[taskIndex % ROOTS.length]!;
+    const created = new Date(now - (taskIndex * 37 + Math.floor(r() * 30)) * 60_000);
+    const task = taskName(r, created);
+    const taskDir = `${root}/.agent-workspace/${task}`;
+    const size = Math.min(agentCount - made, 5 + Math.floor(r() * 40));
+    const taskArchive: ArchiveFile[] = [];
+    for (let i = 0; i < size; i++) {
+      const t = new Date(created.getTime() + i * 47_000);
+      const type = pick(r, TYPES);
+      const agentId = `${type}-${pad(t.getUTCHours())}${pad(t.getUTCMinutes())}${pad(t.getUTCSeconds())}-${hex(r, 6)}`;
+      const v = verdictFor(r);
+      const session = v.verdict === 'invalid' ? null : `agent_${agentId}`;
+      const files =
+        v.verdict === 'clean'
+          ? []
+          : [
+              { path: `logs/${agentId}_stream.jsonl`, bytes: Math.floor(20_000 + r() * 9_000_000), mtime: new Date(now - (v.idle ?? 5) * 60_000).toISOString() },
+              { path: `logs/${agentId}.log`, bytes: Math.floor(2_000 + r() * 300_000), mtime: new Date(now - (v.idle ?? 5) * 60_000).toISOString() },
+              ...(r() < 0.7 ? [{ path: `agent_prompt_${agentId}.txt`, bytes: Math.floor(800 + r() * 12_000), mtime: t.toISOString() }] : []),
+            ];
+      agents.push({
+        task,
+        taskDir,
+        root,
+        agentId,
+        status: v.status,
+        verdict: v.verdict,
+        reason: v.reason,
+        session,
+        sessionAlive: v.alive,
+        idleMinutes: v.idle,
+        pinned: v.verdict === 'pinned',
+        files,
+        bytes: files.reduce((n, f) => n + f.bytes, 0),
+      });
+      if (v.verdict === 'clean') {
+        const archivedAt = new Date(t.getTime() + (20 + Math.floor(r() * 200)) * 60_000).toISOString();
+        for (const name of [`${agentId}_stream.jsonl`, `${agentId}.log`, `${agentId}_scrollback.txt`]) {
+          const bytes = Math.floor(5_000 + r() * 6_000_000);
+          taskArchive.push({
+            path: `archive/${name}.gz`,
+            agentId,
+            source: name.endsWith('_scrollback.txt') ? `tmux:agent_${agentId}` : `logs/${name}`,
+            bytes,
+            storedBytes: Math.floor(bytes / (3 + r() * 6)),
+            archivedAt,
+            sha256: hex(r, 64),
+          });
+        }
+        const failed = r() < 0.04;
+        activity.push({
+          ts: archivedAt,
+          task,
+          agentId,
+          reason: pick(r, ['status completed', 'status terminated', `idle for ${111 + Math.floor(r() * 90)} minutes`]),
+          results: [
+            { kind: 'capture-scrollback', target: `agent_${agentId}`, outcome: 'done' },
+            failed
+              ? { kind: 'kill-session', target: `agent_${agentId}`, outcome: 'failed', error: 'tmux: timed out after 10000 ms (server busy)' }
+              : { kind: 'kill-session', target: `agent_${agentId}`, outcome: 'done' },
+            { kind: 'archive-file', target: `logs/${agentId}_stream.jsonl`, outcome: failed ? 'skipped' : 'done', detail: failed ? 'kept: the session may still write it' : 'gzip 4.2×' },
+            { kind: 'delete-prompt', target: `agent_prompt_${agentId}.txt`, outcome: failed ? 'skipped' : 'done' },
+          ],
+        });
+      }
+    }
+    if (taskArchive.length > 0) archives.set(taskDir, taskArchive);
+    made += size;
+    taskIndex++;
+  }
+  activity.sort((a, b) => (a.ts < b.ts ? 1 : -1));
+
+  const some = (v: Verdict) => agents.find((a) => a.verdict === v);
+  const ghost = some('ghost');
+  const idle = some('idle');
+  const since = (min: number) => new Date(now - min * 60_000).toISOString();
+  const alerts: Alert[] = [
+    {
+      id: 'orphan-session:agent_builder-101500-77aa01',
+      kind: 'orphan-session',
+      severity: 'warning',
+      title: 'Orphan session agent_builder-101500-77aa01',
+      explanation: 'This tmux session matches the agent pattern, but no registry names it. It may be left from a crashed orchestrator run.',
+      task: null,
+      agentId: null,
+      since: since(42),
+      fix: { label: 'Kill session', effect: 'Saves its scrollback, then kills the session and every process under it.' },
+      orphan: { kind: 'orphan-session', session: 'agent_builder-101500-77aa01', sessionId: '$41', reason: 'no registry names it' },
+    },
+    ...(ghost
+      ? [
+          {
+            id: `ghost-agent:${ghost.agentId}`,
+            kind: 'ghost-agent' as const,
+            severity: 'warning' as const,
+            title: `Ghost agent ${ghost.agentId}`,
+            explanation: 'The registry says this agent is still running, but its tmux session has been gone for 14 minutes.',
+            task: ghost.task,
+            agentId: ghost.agentId,
+            since: since(14),
+            fix: { label: 'Clean agent', effect: 'Archives its logs and deletes its prompt file, as for a finished agent.' },
+            orphan: { kind: 'ghost-agent' as const, task: ghost.taskDir, agentId: ghost.agentId, session: ghost.session, reason: 'session gone' },
+          },
+        ]
+      : []),
+    {
+      id: 'zombie:48812',
+      kind: 'zombie',
+      severity: 'info',
+      title: 'Zombie process 48812 (parent 48790)',
+      explanation: 'A finished process its parent has not reaped yet. It holds no memory; it goes away when its parent (node, pid 48790) exits or reaps it. Nothing one click can safely do.',
+      task: null,
+      agentId: 'tester-093011-c0ffee',
+      since: since(95),
+      fix: null,
+      orphan: { kind: 'zombie', agentId: 'tester-093011-c0ffee', pid: 48812, ppid: 48790, reason: 'state Z' },
+    },
+    {
+      id: 'breaker:webshop-task',
+      kind: 'breaker',
+      severity: 'error',
+      title: 'Cleanup of a task keeps failing',
+      explanation: 'Archiving failed 3 sweeps in a row (EACCES: permission denied, archive/MANIFEST.jsonl). The task is backed off until 15:42; fix the permission, then retry.',
+      task: agents[0]?.task ?? null,
+      agentId: null,
+      since: since(9),
+      fix: { label: 'Retry now', effect: 'Closes the circuit breaker and sweeps this task again at once.' },
+      orphan: null,
+    },
+    ...(idle
+      ? [
+          {
+            id: `idle-warning:${idle.agentId}`,
+            kind: 'idle-warning' as const,
+            severity: 'info' as const,
+            title: `${idle.agentId} will be cleaned in 8 minutes`,
+            explanation: `No output for ${idle.idleMinutes ?? 0} minutes. Pin it to keep it running.`,
+            task: idle.task,
+            agentId: idle.agentId,
+            since: since(2),
+            fix: { label: 'Pin agent', effect: 'Adds it to the pins: it is never cleaned for being idle.' },
+            orphan: null,
+          },
+        ]
+      : []),
+  ];
+
+  const config = ConfigSchema.parse({ roots: ROOTS, retention: { maxAgeDays: 30, maxBytesPerRoot: 2 * 1024 ** 3 }, pins: agents.filter((a) => a.pinned).slice(0, 3).map((a) => a.agentId) });
+  return { now, agents, archives, alerts, activity, config };
+}

@@ -1,0 +1,108 @@
+import { useContext, useEffect, useState } from 'preact/hooks';
+import type { CleanTarget, SweepReport } from '../../../src/shared/index.js';
+import { AppContext } from '../app-context.js';
+import { messageOf } from '../api/errors.js';
+import { plural } from '../lib/format.js';
+import { ActionTable } from './action-table.js';
+import { Notice } from './badges.js';
+import { Dialog } from './dialog.js';
+
+type Phase = { step: 'previewing' } | { step: 'preview'; report: SweepReport } | { step: 'cleaning'; report: SweepReport } | { step: 'done'; report: SweepReport };
+
+function targetLabel(t: CleanTarget): string {
+  if (t.agentId) return `agent ${t.agentId}`;
+  if (t.taskDir) return `task ${t.taskDir.split('/').pop() ?? t.taskDir}`;
+  return 'every task (full sweep)';
+}
+
+/**
+ * "Clean now…": first a dry run (previewClean) lists exactly what will be done, and only Confirm runs it (cleanNow
+ * with the same target); then the real outcomes are shown, failures with their error.
+ */
+export function CleanDialog({ target, onClose }: { target: CleanTarget; onClose: (cleaned: boolean) => void }) {
+  const { api } = useContext(AppContext);
+  const [phase, setPhase] = useState<Phase>({ step: 'previewing' });
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    api.previewClean(target).then(
+      (report) => setPhase({ step: 'preview', report }),
+      (err: unknown) => setError(messageOf(err)),
+    );
+    // Once per dialog: the target does not change while it is open.
+  }, []);
+
+  const confirm = (report: SweepReport) => {
+    setPhase({ step: 'cleaning', report });
+    setError(null);
+    api.cleanNow(target).then(
+      (result) => setPhase({ step: 'done', report: result }),
+      (err: unknown) => {
+        setError(messageOf(err));
+        setPhase({ step: 'preview', report });
+      },
+    );
+  };
+
+  const done = phase.step === 'done';
+  const report = phase.step === 'previewing' ? null : phase.report;
+  const actions = report ? report.actions : [];
+  const planned = actions.filter((a) => a.outcome === 'planned').length;
+  const failed = actions.filter((a) => a.outcome === 'failed').length;
+  return (
+    <Dialog
+      title={done ? `Cleaned ${targetLabel(target)}` : `Clean ${targetLabel(target)}?`}
+      onClose={() => onClose(done)}
+      testId="preview-dialog"
+      wide
+      footer={
+        done ? (
+          <button type="button" class="primary" onClick={() => onClose(true)} data-testid="clean-close">
+            Close
+          </button>
+        ) : (
+          <>
+            <button type="button" onClick={() => onClose(false)} data-testid="cancel-clean">
+              Cancel
+            </button>
+            <button
+              type="button"
+              class="primary"
+              disabled={phase.step !== 'preview' || planned === 0}
+              onClick={() => report && confirm(report)}
+              data-testid="confirm-clean"
+            >
+              {phase.step === 'cleaning' ? 'Cleaning…' : `Confirm: run ${plural(planned, 'action')}`}
+            </button>
+          </>
+        )
+      }
+    >
+      {error ? <Notice kind="error" testId="clean-error">{error}</Notice> : null}
+      {phase.step === 'previewing' && !error ? <p class="muted">Working out what a sweep would do…</p> : null}
+      {report ? (
+        <>
+          <p data-testid={done ? 'clean-summary' : 'preview-summary'}>
+            {done
+              ? failed > 0
+                ? `${plural(actions.length - failed, 'action')} done or skipped, ${failed} failed.`
+                : `Done: ${plural(actions.filter((a) => a.outcome === 'done').length, 'action')}.`
+              : planned === 0
+                ? 'Nothing to do: no action is planned for this target.'
+                : `These actions will run, in this order (${plural(planned, 'planned action')}${actions.length > planned ? `, ${actions.length - planned} skipped` : ''}).`}
+          </p>
+          {actions.length > 0 ? <ActionTable actions={actions} testId={done ? 'clean-result' : 'preview-action'} showAgent={!target.agentId} /> : null}
+          {report.errors.length > 0 ? (
+            <Notice kind="error" testId="clean-input-errors">
+              {report.errors.map((e, i) => (
+                <div key={i}>
+                  <span class="mono">{e.path}</span>: {e.message}
+                </div>
+              ))}
+            </Notice>
+          ) : null}
+        </>
+      ) : null}
+    </Dialog>
+  );
+}

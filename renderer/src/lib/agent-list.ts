@@ -1,0 +1,101 @@
+import type { AgentRow, Verdict } from '../../../src/shared/index.js';
+
+/** The Agents view's filters and its grouping into task sections. Pure, so it is unit-tested under Node. */
+
+export interface AgentFilter {
+  /** Matched case-insensitively against agent id, task and session. */
+  text: string;
+  verdict: Verdict | '';
+  aliveOnly: boolean;
+  pinnedOnly: boolean;
+  /** Exact task name (from a `#/agents?task=…` link), or null for every task. */
+  task: string | null;
+}
+
+export const EMPTY_FILTER: AgentFilter = { text: '', verdict: '', aliveOnly: false, pinnedOnly: false, task: null };
+
+export function filterAgents(rows: readonly AgentRow[], f: AgentFilter): AgentRow[] {
+  const needle = f.text.trim().toLowerCase();
+  return rows.filter(
+    (r) =>
+      (f.verdict === '' || r.verdict === f.verdict) &&
+      (!f.aliveOnly || r.sessionAlive) &&
+      (!f.pinnedOnly || r.pinned) &&
+      (f.task === null || r.task === f.task) &&
+      (needle === '' ||
+        r.agentId.toLowerCase().includes(needle) ||
+        r.task.toLowerCase().includes(needle) ||
+        (r.session !== null && r.session.toLowerCase().includes(needle))),
+  );
+}
+
+export interface TaskHeader {
+  kind: 'task';
+  task: string;
+  taskDir: string;
+  root: string;
+  agents: number;
+  alive: number;
+  /** Agents whose verdict means a sweep would clean them now. */
+  cleanable: number;
+  bytes: number;
+  collapsed: boolean;
+}
+
+export interface AgentItem {
+  kind: 'agent';
+  row: AgentRow;
+}
+
+export type AgentListItem = TaskHeader | AgentItem;
+
+const CLEANABLE: ReadonlySet<Verdict> = new Set(['finished', 'idle', 'ghost']);
+
+export function isCleanable(v: Verdict): boolean {
+  return CLEANABLE.has(v);
+}
+
+/**
+ * One flat list for the virtualized table: a header per task (newest task first: task names start with their
+ * creation time), then its agents by id. A collapsed task keeps its header and hides its agents.
+ */
+export function groupByTask(rows: readonly AgentRow[], collapsed: ReadonlySet<string> = new Set()): AgentListItem[] {
+  const groups = new Map<string, AgentRow[]>();
+  for (const r of rows) {
+    const g = groups.get(r.taskDir);
+    if (g) g.push(r);
+    else groups.set(r.taskDir, [r]);
+  }
+  const tasks = [...groups.entries()].sort(([a, ra], [b, rb]) => {
+    const ta = ra[0]!.task;
+    const tb = rb[0]!.task;
+    return ta < tb ? 1 : ta > tb ? -1 : a < b ? -1 : a > b ? 1 : 0;
+  });
+  const out: AgentListItem[] = [];
+  for (const [taskDir, agents] of tasks) {
+    const first = agents[0]!;
+    const isCollapsed = collapsed.has(taskDir);
+    out.push({
+      kind: 'task',
+      task: first.task,
+      taskDir,
+      root: first.root,
+      agents: agents.length,
+      alive: agents.filter((a) => a.sessionAlive).length,
+      cleanable: agents.filter((a) => isCleanable(a.verdict)).length,
+      bytes: agents.reduce((n, a) => n + a.bytes, 0),
+      collapsed: isCollapsed,
+    });
+    if (isCollapsed) continue;
+    agents.sort((a, b) => (a.agentId < b.agentId ? -1 : a.agentId > b.agentId ? 1 : 0));
+    for (const row of agents) out.push({ kind: 'agent', row });
+  }
+  return out;
+}
+
+/** How many agents have each verdict, for the verdict filter's options. */
+export function verdictCounts(rows: readonly AgentRow[]): Map<Verdict, number> {
+  const m = new Map<Verdict, number>();
+  for (const r of rows) m.set(r.verdict, (m.get(r.verdict) ?? 0) + 1);
+  return m;
+}

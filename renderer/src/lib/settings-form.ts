@@ -1,0 +1,135 @@
+import { ConfigSchema, type Config, type FieldIssue } from '../../../src/shared/index.js';
+
+/**
+ * The Settings form's model: what the inputs hold (numbers as typed text) and how it becomes a config again,
+ * validated with the same ConfigSchema the engine uses. Pure, so it is unit-tested under Node.
+ */
+
+export interface SettingsDraft {
+  roots: string[];
+  terminalStatuses: string[];
+  sessionPattern: string;
+  idleMinutes: string;
+  /** "never": idle agents are not cleaned (idleMinutes null). */
+  idleNever: boolean;
+  idleWarningMinutes: string;
+  compression: 'gzip' | 'none';
+  retentionMaxAgeDays: string;
+  /** In MiB; the config holds bytes. */
+  retentionMaxMiB: string;
+  notifications: { enabled: boolean; orphans: boolean; ghosts: boolean; idleWarnings: boolean; stalled: boolean; minIntervalSeconds: string };
+  startAtLogin: boolean;
+  pins: string[];
+}
+
+const MiB = 1024 * 1024;
+
+function numText(n: number | null): string {
+  return n === null ? '' : String(n);
+}
+
+export function draftFromConfig(c: Config): SettingsDraft {
+  return {
+    roots: [...c.roots],
+    terminalStatuses: [...c.terminalStatuses],
+    sessionPattern: c.sessionPattern,
+    idleMinutes: numText(c.idleMinutes ?? 110),
+    idleNever: c.idleMinutes === null,
+    idleWarningMinutes: numText(c.idleWarningMinutes),
+    compression: c.compression,
+    retentionMaxAgeDays: numText(c.retention.maxAgeDays),
+    retentionMaxMiB: c.retention.maxBytesPerRoot === null ? '' : String(Math.round((c.retention.maxBytesPerRoot / MiB) * 100) / 100),
+    notifications: { ...c.notifications, minIntervalSeconds: numText(c.notifications.minIntervalSeconds) },
+    startAtLogin: c.startAtLogin,
+    pins: [...c.pins],
+  };
+}
+
+/** Number fields: empty means "no limit" where the config allows null, and is an error where it does not. */
+function parseNumber(text: string, path: string, nullable: boolean, issues: FieldIssue[]): number | null {
+  const t = text.trim();
+  if (t === '') {
+    if (!nullable) issues.push({ path, message: 'required' });
+    return null;
+  }
+  const n = Number(t);
+  if (!Number.isFinite(n)) {
+    issues.push({ path, message: 'enter a number' });
+    return null;
+  }
+  return n;
+}
+
+function listIssues(items: readonly string[], path: string, issues: FieldIssue[]): string[] {
+  items.forEach((v, i) => {
+    if (v.trim() === '') issues.push({ path: `${path}.${i}`, message: 'empty: fill it in or remove it' });
+  });
+  return items.map((v) => v.trim());
+}
+
+export interface DraftResult {
+  /** The config to save: the loaded one with the form's fields put in. */
+  config: Record<string, unknown>;
+  /** Field issues, dotted paths as ConfigSchema names them (`retention.maxAgeDays`, `roots.2`). */
+  issues: FieldIssue[];
+}
+
+/** Fields the form does not show (tmuxSocket, timeouts, ...) are kept from `base` as loaded. */
+export function configFromDraft(base: Config, d: SettingsDraft): DraftResult {
+  const issues: FieldIssue[] = [];
+  const maxMiB = parseNumber(d.retentionMaxMiB, 'retention.maxBytesPerRoot', true, issues);
+  const config: Record<string, unknown> = {
+    ...base,
+    roots: listIssues(d.roots, 'roots', issues),
+    terminalStatuses: listIssues(d.terminalStatuses, 'terminalStatuses', issues),
+    sessionPattern: d.sessionPattern,
+    idleMinutes: d.idleNever ? null : parseNumber(d.idleMinutes, 'idleMinutes', false, issues),
+    idleWarningMinutes: parseNumber(d.idleWarningMinutes, 'idleWarningMinutes', false, issues),
+    compression: d.compression,
+    retention: {
+      ...base.retention,
+      maxAgeDays: parseNumber(d.retentionMaxAgeDays, 'retention.maxAgeDays', true, issues),
+      maxBytesPerRoot: maxMiB === null ? null : Math.round(maxMiB * MiB),
+    },
+    notifications: {
+      ...base.notifications,
+      enabled: d.notifications.enabled,
+      orphans: d.notifications.orphans,
+      ghosts: d.notifications.ghosts,
+      idleWarnings: d.notifications.idleWarnings,
+      stalled: d.notifications.stalled,
+      minIntervalSeconds: parseNumber(d.notifications.minIntervalSeconds, 'notifications.minIntervalSeconds', false, issues),
+    },
+    startAtLogin: d.startAtLogin,
+    pins: listIssues(d.pins, 'pins', issues),
+  };
+  return { config, issues };
+}
+
+/** Form-level checks first, then ConfigSchema's; one message per field, the form's own where both speak. */
+export function validateDraft(base: Config, d: SettingsDraft): DraftResult {
+  const { config, issues } = configFromDraft(base, d);
+  const seen = new Set(issues.map((i) => i.path));
+  const parsed = ConfigSchema.safeParse(config);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const path = issue.path.map(String).join('.');
+      if (seen.has(path)) continue;
+      seen.add(path);
+      issues.push({ path, message: issue.message });
+    }
+  }
+  return { config, issues };
+}
+
+/** Issues keyed by dotted path; an issue about a list's item also marks the list itself. */
+export function issuesByPath(issues: readonly FieldIssue[]): Map<string, string> {
+  const m = new Map<string, string>();
+  for (const i of issues) if (!m.has(i.path)) m.set(i.path, i.message);
+  return m;
+}
+
+/** True if a key named in Settings.overridden fixes this field (`retention` covers `retention.maxAgeDays`). */
+export function isOverridden(overridden: readonly string[], path: string): boolean {
+  return overridden.some((o) => path === o || path.startsWith(`${o}.`) || o.startsWith(`${path}.`));
+}

@@ -1,0 +1,171 @@
+import { useContext, useMemo, useState } from 'preact/hooks';
+import { VerdictSchema, type AgentRow, type CleanTarget, type Verdict } from '../../../src/shared/index.js';
+import { AppContext } from '../app-context.js';
+import { messageOf } from '../api/errors.js';
+import { Notice } from '../components/badges.js';
+import { CleanDialog } from '../components/clean-dialog.js';
+import { VirtualList } from '../components/virtual-list.js';
+import { filterAgents, groupByTask, verdictCounts, type AgentFilter, type AgentListItem } from '../lib/agent-list.js';
+import { formatBytes, plural } from '../lib/format.js';
+import { useDebounced, useLoader, useRefreshOn } from '../lib/hooks.js';
+import { formatHash } from '../lib/route.js';
+import { AgentLogPanel } from './agent-log-panel.js';
+import { AgentRowView, TaskRowView } from './agent-rows.js';
+
+const TASK_ROW_PX = 34;
+const AGENT_ROW_PX = 32;
+
+function itemKey(item: AgentListItem): string {
+  return item.kind === 'task' ? `t:${item.taskDir}` : `a:${item.row.taskDir}:${item.row.agentId}`;
+}
+
+export function AgentsView() {
+  const { api, route, navigate } = useContext(AppContext);
+  const agents = useLoader(() => api.listAgents({}), []);
+  useRefreshOn(['sweep', 'action'], agents.reload);
+
+  const [text, setText] = useState(route.params.q ?? '');
+  const [verdict, setVerdict] = useState<Verdict | ''>('');
+  const [aliveOnly, setAliveOnly] = useState(false);
+  const [pinnedOnly, setPinnedOnly] = useState(false);
+  const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(new Set());
+  const [cleanTarget, setCleanTarget] = useState<CleanTarget | null>(null);
+  const [logAgent, setLogAgent] = useState<AgentRow | null>(null);
+  const [pinOverrides, setPinOverrides] = useState<ReadonlyMap<string, boolean>>(new Map());
+  const [actionError, setActionError] = useState<string | null>(null);
+  const debouncedText = useDebounced(text, 150);
+  const task = route.params.task ?? null;
+
+  // A pin shows at once; the next listAgents (after the engine saved it) replaces the override.
+  const rows = useMemo(() => {
+    const all = agents.data ?? [];
+    if (pinOverrides.size === 0) return all;
+    return all.map((r) => (pinOverrides.has(r.agentId) ? { ...r, pinned: pinOverrides.get(r.agentId)! } : r));
+  }, [agents.data, pinOverrides]);
+  const filter: AgentFilter = { text: debouncedText, verdict, aliveOnly, pinnedOnly, task };
+  const filtered = useMemo(() => filterAgents(rows, filter), [rows, debouncedText, verdict, aliveOnly, pinnedOnly, task]);
+  const items = useMemo(() => groupByTask(filtered, collapsed), [filtered, collapsed]);
+  const counts = useMemo(() => verdictCounts(rows), [rows]);
+  const selectedIndex = route.id ? items.findIndex((i) => i.kind === 'agent' && i.row.agentId === route.id) : -1;
+
+  const toggleTask = (taskDir: string) => {
+    const next = new Set(collapsed);
+    if (next.has(taskDir)) next.delete(taskDir);
+    else next.add(taskDir);
+    setCollapsed(next);
+  };
+
+  const setPinned = (row: AgentRow, pinned: boolean) => {
+    setActionError(null);
+    setPinOverrides(new Map(pinOverrides).set(row.agentId, pinned));
+    api.setPinned({ agentId: row.agentId, pinned }).then(
+      () => agents.reload(),
+      (err: unknown) => {
+        const next = new Map(pinOverrides);
+        next.delete(row.agentId);
+        setPinOverrides(next);
+        setActionError(`Could not ${pinned ? 'pin' : 'unpin'} ${row.agentId}: ${messageOf(err)}`);
+      },
+    );
+  };
+
+  const render = (item: AgentListItem) =>
+    item.kind === 'task' ? (
+      <TaskRowView item={item} onToggle={() => toggleTask(item.taskDir)} onClean={() => setCleanTarget({ taskDir: item.taskDir })} />
+    ) : (
+      <AgentRowView
+        row={item.row}
+        selected={item.row.agentId === route.id}
+        logOpen={logAgent?.agentId === item.row.agentId && logAgent.taskDir === item.row.taskDir}
+        onClean={() => setCleanTarget({ taskDir: item.row.taskDir, agentId: item.row.agentId })}
+        onPin={(p) => setPinned(item.row, p)}
+        onLogs={() => setLogAgent(item.row)}
+      />
+    );
+
+  return (
+    <section class="view view-agents" aria-labelledby="agents-title">
+      <div class="toolbar">
+        <h1 id="agents-title">Agents</h1>
+        <label class="field-inline">
+          <span class="sr-only">Search agents</span>
+          <input type="search" placeholder="Search id, task, session" value={text} onInput={(e) => setText(e.currentTarget.value)} data-testid="agents-search" />
+        </label>
+        <label class="field-inline">
+          Verdict
+          <select value={verdict} onChange={(e) => setVerdict(e.currentTarget.value as Verdict | '')} data-testid="agents-verdict">
+            <option value="">all</option>
+            {VerdictSchema.options.map((v) => (
+              <option key={v} value={v}>
+                {v} ({counts.get(v) ?? 0})
+              </option>
+            ))}
+          </select>
+        </label>
+        <label class="check">
+          <input type="checkbox" checked={aliveOnly} onChange={(e) => setAliveOnly(e.currentTarget.checked)} data-testid="agents-alive-only" />
+          alive only
+        </label>
+        <label class="check">
+          <input type="checkbox" checked={pinnedOnly} onChange={(e) => setPinnedOnly(e.currentTarget.checked)} data-testid="agents-pinned-only" />
+          pinned only
+        </label>
+        {task ? (
+          <span class="chip" data-testid="agents-task-filter">
+            task <span class="mono">{task}</span>
+            <button type="button" class="icon-button" aria-label="Show every task" onClick={() => navigate(formatHash({ view: 'agents' }))}>
+              ×
+            </button>
+          </span>
+        ) : null}
+        <div class="spacer" />
+        <span class="muted" data-testid="agents-count">
+          {agents.data ? `${plural(filtered.length, 'agent')} of ${rows.length.toLocaleString('en-US')} · ${formatBytes(filtered.reduce((n, r) => n + r.bytes, 0))}` : ''}
+        </span>
+        <button type="button" onClick={agents.reload} disabled={agents.loading} data-testid="agents-refresh">
+          Refresh
+        </button>
+      </div>
+      {agents.error ? <Notice kind="error" testId="agents-error">{agents.error}</Notice> : null}
+      {actionError ? <Notice kind="error" testId="agents-action-error">{actionError}</Notice> : null}
+      <div class="table agents-table" role="table" aria-label="Agents by task">
+        <div class="table-head agent-cols" role="row">
+          <span role="columnheader">Agent</span>
+          <span role="columnheader">Status</span>
+          <span role="columnheader">Verdict and reason</span>
+          <span role="columnheader">Session</span>
+          <span role="columnheader" class="num">Idle</span>
+          <span role="columnheader" class="num">Files</span>
+          <span role="columnheader" class="num">Size</span>
+          <span role="columnheader">Pinned</span>
+          <span role="columnheader" class="actions-col">Actions</span>
+        </div>
+        {agents.data && items.length === 0 ? (
+          <p class="empty" data-testid="agents-empty">
+            {rows.length === 0 ? 'No agents: no registry under the configured roots names one.' : 'No agent matches these filters.'}
+          </p>
+        ) : (
+          <VirtualList
+            items={items}
+            itemSize={(i) => (i.kind === 'task' ? TASK_ROW_PX : AGENT_ROW_PX)}
+            itemKey={itemKey}
+            render={render}
+            testId="agents-list"
+            label="Agents"
+            scrollTo={selectedIndex >= 0 ? { index: selectedIndex, key: route.id ?? '' } : null}
+          />
+        )}
+      </div>
+      {logAgent ? <AgentLogPanel agent={logAgent} onClose={() => setLogAgent(null)} /> : null}
+      {cleanTarget ? (
+        <CleanDialog
+          target={cleanTarget}
+          onClose={(cleaned) => {
+            setCleanTarget(null);
+            if (cleaned) agents.reload();
+          }}
+        />
+      ) : null}
+    </section>
+  );
+}

@@ -1,0 +1,162 @@
+import { useContext, useEffect, useRef, useState } from 'preact/hooks';
+import type { Alert } from '../../../src/shared/index.js';
+import { AppContext } from '../app-context.js';
+import { messageOf } from '../api/errors.js';
+import { Notice, SeverityBadge } from '../components/badges.js';
+import { formatAge, formatTime } from '../lib/format.js';
+import { useLoader, useNow, useRefreshOn } from '../lib/hooks.js';
+import { formatHash } from '../lib/route.js';
+
+type FixState = { step: 'confirm' } | { step: 'fixing' };
+interface FixOutcome {
+  title: string;
+  ok: boolean;
+  message: string;
+}
+
+const SEVERITY_ORDER = { error: 0, warning: 1, info: 2 } as const;
+
+function AlertCard(props: { alert: Alert; selected: boolean; now: number; outcome: FixOutcome | null; onOutcome: (o: FixOutcome) => void }) {
+  const { alert, selected, now, outcome } = props;
+  const { api, navigate } = useContext(AppContext);
+  const [fix, setFix] = useState<FixState | null>(null);
+  const ref = useRef<HTMLElement>(null);
+
+  useEffect(() => {
+    if (selected) ref.current?.scrollIntoView({ block: 'center' });
+  }, [selected]);
+
+  const runFix = () => {
+    setFix({ step: 'fixing' });
+    api.fixAlert({ id: alert.id }).then(
+      (r) => {
+        setFix(null);
+        props.onOutcome({ title: alert.title, ok: r.ok, message: r.message });
+      },
+      (err: unknown) => {
+        setFix(null);
+        props.onOutcome({ title: alert.title, ok: false, message: messageOf(err) });
+      },
+    );
+  };
+
+  return (
+    <article
+      ref={ref}
+      class={`alert-card severity-${alert.severity}${selected ? ' selected' : ''}`}
+      data-testid={`alert-${alert.id}`}
+      data-kind={alert.kind}
+      aria-current={selected ? 'true' : undefined}
+      tabIndex={-1}
+    >
+      <header class="alert-head">
+        <SeverityBadge severity={alert.severity} />
+        <span class="badge kind">{alert.kind}</span>
+        <h2 class="alert-title">
+          <a href={formatHash({ view: 'alerts', id: alert.id })}>{alert.title}</a>
+        </h2>
+        <span class="muted" title={formatTime(alert.since)}>
+          since {formatAge(alert.since, now)}
+        </span>
+      </header>
+      <p class="alert-explanation">{alert.explanation}</p>
+      {alert.task || alert.agentId ? (
+        <p class="alert-where muted">
+          {alert.task ? (
+            <>
+              task{' '}
+              <a class="mono" href={formatHash({ view: 'agents', params: { task: alert.task } })} onClick={(e) => {
+                e.preventDefault();
+                navigate(formatHash({ view: 'agents', params: { task: alert.task! } }));
+              }}>
+                {alert.task}
+              </a>
+            </>
+          ) : null}
+          {alert.agentId ? (
+            <>
+              {alert.task ? ' · ' : ''}agent <span class="mono">{alert.agentId}</span>
+            </>
+          ) : null}
+        </p>
+      ) : null}
+      <footer class="alert-actions">
+        {alert.fix === null ? (
+          <span class="muted" data-testid={`alert-nofix-${alert.id}`}>
+            Nothing one click can safely do: see above.
+          </span>
+        ) : fix?.step === 'confirm' || fix?.step === 'fixing' ? (
+          <div class="fix-confirm" role="group" aria-label="Confirm fix">
+            <span data-testid={`alert-effect-${alert.id}`}>{alert.fix.effect}</span>
+            <button type="button" onClick={() => setFix(null)} disabled={fix.step === 'fixing'}>
+              Cancel
+            </button>
+            <button type="button" class="primary" onClick={runFix} disabled={fix.step === 'fixing'} data-testid={`alert-fix-confirm-${alert.id}`}>
+              {fix.step === 'fixing' ? 'Working…' : `Confirm: ${alert.fix.label}`}
+            </button>
+          </div>
+        ) : (
+          <>
+            <button type="button" onClick={() => setFix({ step: 'confirm' })} data-testid={`alert-fix-${alert.id}`} title={alert.fix.effect}>
+              {alert.fix.label}
+            </button>
+            <span class="muted">{alert.fix.effect}</span>
+          </>
+        )}
+        {outcome ? (
+          <Notice kind={outcome.ok ? 'ok' : 'error'} testId={`alert-result-${alert.id}`}>
+            {outcome.message}
+          </Notice>
+        ) : null}
+      </footer>
+    </article>
+  );
+}
+
+export function AlertsView() {
+  const { api, route } = useContext(AppContext);
+  const alerts = useLoader(() => api.listAlerts({}), []);
+  useRefreshOn(['sweep', 'action', 'orphan', 'stalled', 'breaker', 'idle-warning', 'error'], alerts.reload);
+  const now = useNow();
+  // Fix results outlive their cards: a fixed alert is gone from the next listing, its result stays on top.
+  const [outcomes, setOutcomes] = useState<ReadonlyMap<string, FixOutcome>>(new Map());
+    const sorted = [...(alerts.data ?? [])].sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || (a.since < b.since ? 1 : -1));
+  const missing = route.id !== null && alerts.data !== null && !alerts.data.some((a) => a.id === route.id) && !outcomes.has(route.id);
+  const listed = new Set(sorted.map((a) => a.id));
+  const onOutcome = (id: string, o: FixOutcome) => {
+    setOutcomes((cur) => new Map(cur).set(id, o));
+    alerts.reload();
+  };
+
+  return (
+    <section class="view view-alerts" aria-labelledby="alerts-title">
+      <div class="toolbar">
+        <h1 id="alerts-title">Alerts</h1>
+        <div class="spacer" />
+        <button type="button" onClick={alerts.reload} disabled={alerts.loading} data-testid="alerts-refresh">
+          Refresh
+        </button>
+      </div>
+      {alerts.error ? <Notice kind="error" testId="alerts-error">{alerts.error}</Notice> : null}
+      {missing ? (
+        <Notice kind="info" testId="alert-gone">
+          The alert this link pointed to is gone: its problem was fixed or went away.
+        </Notice>
+      ) : null}
+      {[...outcomes].filter(([id]) => !listed.has(id)).map(([id, o]) => (
+        <Notice key={id} kind={o.ok ? 'ok' : 'error'} testId={`alert-result-${id}`}>
+          {o.title}: {o.message}
+        </Notice>
+      ))}
+      <div class="scroll-area alert-list" data-testid="alerts-list">
+        {alerts.data && sorted.length === 0 ? (
+          <p class="empty" data-testid="alerts-empty">
+            No alerts: no orphans, ghosts, stuck cleanups or idle warnings right now.
+          </p>
+        ) : (
+          sorted.map((a) => <AlertCard key={a.id} alert={a} selected={a.id === route.id} now={now} outcome={outcomes.get(a.id) ?? null} onOutcome={(o) => onOutcome(a.id, o)} />)
+        )}
+      </div>
+    </section>
+  );
+}

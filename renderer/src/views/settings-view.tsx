@@ -1,0 +1,224 @@
+import { useContext, useEffect, useState } from 'preact/hooks';
+import type { FieldIssue, Settings } from '../../../src/shared/index.js';
+import { AppContext } from '../app-context.js';
+import { issuesOf, messageOf } from '../api/errors.js';
+import { Notice } from '../components/badges.js';
+import { formatBytes } from '../lib/format.js';
+import { useLoader } from '../lib/hooks.js';
+import { draftFromConfig, isOverridden, issuesByPath, validateDraft, type SettingsDraft } from '../lib/settings-form.js';
+import { CheckField, ListField, NumberField, SelectField, TextField } from './settings-fields.js';
+
+type SaveState = { step: 'idle' } | { step: 'saving' } | { step: 'saved' } | { step: 'failed'; message: string };
+
+function SettingsForm({ settings, onSaved }: { settings: Settings; onSaved: (s: Settings) => void }) {
+  const { api } = useContext(AppContext);
+  const [draft, setDraft] = useState<SettingsDraft>(() => draftFromConfig(settings.config));
+  const [issues, setIssues] = useState<FieldIssue[]>([]);
+  // Issues are shown live once a save was tried, so a fix clears its message as it is typed.
+  const [tried, setTried] = useState(false);
+  const [save, setSave] = useState<SaveState>({ step: 'idle' });
+  const [dirty, setDirty] = useState(false);
+
+  const update = (patch: Partial<SettingsDraft>) => {
+    const next = { ...draft, ...patch };
+    setDraft(next);
+    setDirty(true);
+    if (save.step === 'saved') setSave({ step: 'idle' });
+    if (tried) setIssues(validateDraft(settings.config, next).issues);
+  };
+  const notif = (patch: Partial<SettingsDraft['notifications']>) => update({ notifications: { ...draft.notifications, ...patch } });
+
+  const submit = (e: Event) => {
+    e.preventDefault();
+    setTried(true);
+    const checked = validateDraft(settings.config, draft);
+    setIssues(checked.issues);
+    if (checked.issues.length > 0) {
+      setSave({ step: 'failed', message: `Not saved: ${checked.issues.length === 1 ? 'one field needs' : `${checked.issues.length} fields need`} attention.` });
+      return;
+    }
+    setSave({ step: 'saving' });
+    api.saveSettings({ config: checked.config }).then(
+      (r) => {
+        if (r.ok) {
+          setIssues([]);
+          setDirty(false);
+          setSave({ step: 'saved' });
+          onSaved(r.settings);
+          setDraft(draftFromConfig(r.settings.config));
+        } else {
+          setIssues(r.issues);
+          setSave({ step: 'failed', message: 'Not saved: the janitor refused some values (see the fields).' });
+        }
+      },
+      (err: unknown) => {
+        setIssues(issuesOf(err));
+        setSave({ step: 'failed', message: `Not saved: ${messageOf(err)}` });
+      },
+    );
+  };
+
+  const errors = issuesByPath(issues);
+  const locked = (path: string) => isOverridden(settings.overridden, path);
+  const shown = new Set(FIELD_PATHS);
+  const otherIssues = issues.filter((i) => !shown.has(i.path) && !/^(roots|terminalStatuses|pins)\.\d+$/.test(i.path));
+  const f = (path: string) => ({ path, error: errors.get(path), locked: locked(path) });
+  const maxMiB = Number(draft.retentionMaxMiB);
+
+  return (
+    <form class="settings-form" onSubmit={submit} noValidate>
+      <fieldset>
+        <legend>Where agents run</legend>
+        <ListField {...f('roots')} label="Roots" items={draft.roots} errors={errors} onChange={(roots) => update({ roots })} placeholder="/home/me/projects/app" addLabel="Add root" help="Folders that hold .agent-workspace/ (or such folders themselves)." />
+        <TextField {...f('sessionPattern')} label="Session pattern" mono value={draft.sessionPattern} onChange={(sessionPattern) => update({ sessionPattern })} help="Regular expression; a tmux session that does not match is never killed." />
+        <ListField {...f('terminalStatuses')} label="Finished statuses" items={draft.terminalStatuses} errors={errors} onChange={(terminalStatuses) => update({ terminalStatuses })} addLabel="Add status" help="Registry statuses that mean an agent is done." />
+      </fieldset>
+      <fieldset>
+        <legend>Idle agents</legend>
+        <NumberField
+          {...f('idleMinutes')}
+          label="Clean when idle for"
+          unit="minutes"
+          value={draft.idleNever ? '' : draft.idleMinutes}
+          disabled={draft.idleNever}
+          placeholder={draft.idleNever ? 'never' : ''}
+          onChange={(idleMinutes) => update({ idleMinutes })}
+          extra={
+            <label class="check">
+              <input type="checkbox" checked={draft.idleNever} disabled={locked('idleMinutes')} onChange={(e) => update({ idleNever: e.currentTarget.checked })} data-testid="settings-never-idleMinutes" />
+              never
+            </label>
+          }
+          help="Silence measured from pane output and log writes. Pinned agents are never cleaned for idleness."
+        />
+        <NumberField {...f('idleWarningMinutes')} label="Warn before" unit="minutes" value={draft.idleWarningMinutes} onChange={(idleWarningMinutes) => update({ idleWarningMinutes })} />
+        <ListField {...f('pins')} label="Pinned agents" items={draft.pins} errors={errors} onChange={(pins) => update({ pins })} placeholder="builder-232300-9040a9" addLabel="Add pin" />
+      </fieldset>
+      <fieldset>
+        <legend>Archive</legend>
+        <SelectField {...f('compression')} label="Compression" value={draft.compression} options={['gzip', 'none'] as const} onChange={(compression) => update({ compression })} />
+        <NumberField {...f('retention.maxAgeDays')} label="Keep archives for" unit="days" placeholder="forever" value={draft.retentionMaxAgeDays} onChange={(retentionMaxAgeDays) => update({ retentionMaxAgeDays })} help="Empty keeps them forever." />
+        <NumberField
+          {...f('retention.maxBytesPerRoot')}
+          label="At most, per root"
+          unit={draft.retentionMaxMiB.trim() !== '' && Number.isFinite(maxMiB) ? `MiB (${formatBytes(maxMiB * 1024 * 1024)})` : 'MiB'}
+          placeholder="no limit"
+          value={draft.retentionMaxMiB}
+          onChange={(retentionMaxMiB) => update({ retentionMaxMiB })}
+          help="Oldest archives go first once a root's archives pass this. Empty: no limit."
+        />
+      </fieldset>
+      <fieldset>
+        <legend>Notifications and start-up</legend>
+        <CheckField {...f('notifications.enabled')} label="Show notifications" checked={draft.notifications.enabled} onChange={(enabled) => notif({ enabled })} />
+        <CheckField {...f('notifications.orphans')} label="Orphan sessions" checked={draft.notifications.orphans} onChange={(orphans) => notif({ orphans })} />
+        <CheckField {...f('notifications.ghosts')} label="Ghost agents" checked={draft.notifications.ghosts} onChange={(ghosts) => notif({ ghosts })} />
+        <CheckField {...f('notifications.idleWarnings')} label="Idle warnings" checked={draft.notifications.idleWarnings} onChange={(idleWarnings) => notif({ idleWarnings })} />
+        <CheckField {...f('notifications.stalled')} label="Stalled cleanups" checked={draft.notifications.stalled} onChange={(stalled) => notif({ stalled })} />
+        <NumberField {...f('notifications.minIntervalSeconds')} label="At most one per kind every" unit="seconds" value={draft.notifications.minIntervalSeconds} onChange={(minIntervalSeconds) => notif({ minIntervalSeconds })} help="What arrives meanwhile is grouped into the next notification." />
+        <CheckField {...f('startAtLogin')} label="Start at login" checked={draft.startAtLogin} onChange={(startAtLogin) => update({ startAtLogin })} help="Desktop app only." />
+      </fieldset>
+      {otherIssues.length > 0 ? (
+        <Notice kind="error" testId="settings-other-errors">
+          {otherIssues.map((i) => (
+            <div key={i.path} data-testid={`settings-error-${i.path}`}>
+              <span class="mono">{i.path || '(config)'}</span>: {i.message}
+            </div>
+          ))}
+        </Notice>
+      ) : null}
+      <div class="form-actions">
+        <button type="submit" class="primary" disabled={save.step === 'saving'} data-testid="settings-save">
+          {save.step === 'saving' ? 'Saving…' : 'Save'}
+        </button>
+        <button
+          type="button"
+          disabled={!dirty || save.step === 'saving'}
+          onClick={() => {
+            setDraft(draftFromConfig(settings.config));
+            setIssues([]);
+            setTried(false);
+            setDirty(false);
+            setSave({ step: 'idle' });
+          }}
+          data-testid="settings-reset"
+        >
+          Discard changes
+        </button>
+        {save.step === 'saved' ? (
+          <span class="ok-text" role="status" data-testid="settings-saved">
+            Saved.
+          </span>
+        ) : null}
+        {save.step === 'failed' ? (
+          <span class="error-text" role="alert" data-testid="settings-save-error">
+            {save.message}
+          </span>
+        ) : null}
+        {dirty && save.step === 'idle' ? <span class="muted">Unsaved changes.</span> : null}
+      </div>
+    </form>
+  );
+}
+
+/** Every path the form shows a field for; an issue elsewhere is listed above the Save button. */
+const FIELD_PATHS = [
+  'roots',
+  'sessionPattern',
+  'terminalStatuses',
+  'idleMinutes',
+  'idleWarningMinutes',
+  'pins',
+  'compression',
+  'retention.maxAgeDays',
+  'retention.maxBytesPerRoot',
+  'notifications.enabled',
+  'notifications.orphans',
+  'notifications.ghosts',
+  'notifications.idleWarnings',
+  'notifications.stalled',
+  'notifications.minIntervalSeconds',
+  'startAtLogin',
+];
+
+export function SettingsView() {
+  const { api } = useContext(AppContext);
+  const loaded = useLoader(() => api.getSettings({}), []);
+  const [settings, setSettings] = useState<Settings | null>(null);
+  const [formKey, setFormKey] = useState(0);
+  useEffect(() => {
+    // A (re)load starts the form afresh; a save only updates what the form was based on.
+    if (loaded.data) {
+      setSettings(loaded.data);
+      setFormKey((k) => k + 1);
+    }
+  }, [loaded.data]);
+
+  return (
+    <section class="view view-settings" aria-labelledby="settings-title">
+      <div class="toolbar">
+        <h1 id="settings-title">Settings</h1>
+        {settings ? (
+          <span class="muted">
+            Saved to <span class="mono" data-testid="settings-path">{settings.path}</span>
+          </span>
+        ) : null}
+        <div class="spacer" />
+        <button
+          type="button"
+          onClick={loaded.reload}
+          data-testid="settings-reload"
+        >
+          Reload
+        </button>
+      </div>
+      {loaded.error ? <Notice kind="error" testId="settings-load-error">{loaded.error}</Notice> : null}
+      {settings && settings.overridden.length > 0 ? (
+        <Notice kind="info" testId="settings-overridden">
+          Fixed by the command line or environment (read-only here): <span class="mono">{settings.overridden.join(', ')}</span>
+        </Notice>
+      ) : null}
+      <div class="scroll-area">{settings ? <SettingsForm key={formKey} settings={settings} onSaved={setSettings} /> : null}</div>
+    </section>
+  );
+}

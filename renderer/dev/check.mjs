@@ -2,6 +2,7 @@
 // and checks each view does what a person would do with it, under the app's CSP. Screenshots of every view go to
 // --shots DIR (default: a new temp folder). Needs Chromium: CHROMIUM=/path or /usr/bin/chromium.
 // Run: npm run check:renderer
+/* global document, window -- the page.evaluate callbacks run in the browser */
 import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
@@ -91,6 +92,13 @@ try {
   assert.ok((await tid(page, 'log-text').innerText()).length > 100, 'log text shown');
   await tid(page, 'log-open-editor').waitFor();
   await shot(page, 'agents-log');
+
+  step = 'full sweep preview, 10,000 agents';
+  await tid(page, 'clean-all').click();
+  await tid(page, 'preview-action').first().waitFor();
+  assert.equal(await tid(page, 'preview-action').count(), 1000, 'a huge preview lists the first 1000 actions');
+  assert.match(await tid(page, 'preview-action-more').innerText(), /more actions/);
+  await tid(page, 'cancel-clean').click();
   await page.close();
 
   step = 'header';
@@ -103,7 +111,14 @@ try {
   await tid(page, 'clean-all').click();
   await tid(page, 'preview-action').first().waitFor();
   await shot(page, 'full-sweep-preview');
-  await tid(page, 'cancel-clean').click();
+  await tid(page, 'confirm-clean').click();
+  await tid(page, 'clean-result').first().waitFor();
+  // The mock fails some kills; failures are listed first, each with its error.
+  assert.equal(await tid(page, 'clean-result').first().getAttribute('data-outcome'), 'failed');
+  assert.match(await tid(page, 'clean-result-error').first().innerText(), /timed out/);
+  assert.match(await tid(page, 'clean-summary').innerText(), /failed/);
+  await shot(page, 'full-sweep-result');
+  await tid(page, 'clean-close').click();
 
   step = 'alerts deep link';
   const ghostId = await page.evaluate(async () => (await window.janitor.listAlerts({})).find((a) => a.kind === 'ghost-agent')?.id);

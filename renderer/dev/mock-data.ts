@@ -95,7 +95,7 @@ export function makeWorld(agentCount: number, seed = 7, now = Date.now()): MockW
         bytes: files.reduce((n, f) => n + f.bytes, 0),
       });
       if (v.verdict === 'clean') {
-        const archivedAt = new Date(t.getTime() + (20 + Math.floor(r() * 200)) * 60_000).toISOString();
+        const archivedAt = new Date(Math.min(now - 60_000, t.getTime() + (20 + Math.floor(r() * 200)) * 60_000)).toISOString();
         for (const name of [`${agentId}_stream.jsonl`, `${agentId}.log`, `${agentId}_scrollback.txt`]) {
           const bytes = Math.floor(5_000 + r() * 6_000_000);
           taskArchive.push({

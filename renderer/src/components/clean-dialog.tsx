@@ -46,7 +46,8 @@ export function CleanDialog({ target, onClose }: { target: CleanTarget; onClose:
 
   const done = phase.step === 'done';
   const report = phase.step === 'previewing' ? null : phase.report;
-  const actions = report ? report.actions : [];
+  // After the run, failures come first: they are what needs reading.
+  const actions = !report ? [] : done ? [...report.actions.filter((a) => a.outcome === 'failed'), ...report.actions.filter((a) => a.outcome !== 'failed')] : report.actions;
   const planned = actions.filter((a) => a.outcome === 'planned').length;
   const failed = actions.filter((a) => a.outcome === 'failed').length;
   return (

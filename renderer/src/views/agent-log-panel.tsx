@@ -1,4 +1,4 @@
-import { useContext, useState } from 'preact/hooks';
+import { useContext, useEffect, useRef, useState } from 'preact/hooks';
 import type { AgentRow } from '../../../src/shared/index.js';
 import { AppContext } from '../app-context.js';
 import { messageOf } from '../api/errors.js';
@@ -11,6 +11,11 @@ export function AgentLogPanel({ agent, onClose }: { agent: AgentRow; onClose: ()
   const { api, desktop } = useContext(AppContext);
   const log = useLoader(() => api.readLog({ taskDir: agent.taskDir, agentId: agent.agentId }), [agent.taskDir, agent.agentId]);
   const [openMessage, setOpenMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  const pre = useRef<HTMLPreElement>(null);
+  // It is the log's tail: start at its newest line, as `tail -f` would.
+  useEffect(() => {
+    if (pre.current) pre.current.scrollTop = pre.current.scrollHeight;
+  }, [log.data]);
 
   const openInEditor = (path: string) => {
     setOpenMessage(null);
@@ -48,7 +53,7 @@ export function AgentLogPanel({ agent, onClose }: { agent: AgentRow; onClose: ()
       {log.error ? <Notice kind="error" testId="log-error">{log.error}</Notice> : null}
       {openMessage ? <Notice kind="error">{openMessage.text}</Notice> : null}
       {log.data ? (
-        <pre class="log-text" data-testid="log-text" tabIndex={0}>
+        <pre ref={pre} class="log-text" data-testid="log-text" tabIndex={0}>
           {log.data.text === '' ? '(empty)' : log.data.text}
         </pre>
       ) : log.loading ? (

@@ -1,11 +1,15 @@
-import { AlreadyRunningError, ConfigError, JanitorDaemon, loadConfig, stateDir } from '../core/index.js';
+import { AlreadyRunningError, ConfigError, JanitorDaemon, configPath, createJanitorService, loadConfig, stateDir } from '../core/index.js';
 import type { Config, DaemonEvent } from '../shared/index.js';
+import { startUi, type UiHandle } from './ui-server.js';
 
 export interface DaemonFlags {
   root?: string[];
   tmuxSocket?: string;
   config?: string;
   json?: boolean;
+  /** `--ui`: serve the window's UI and API on 127.0.0.1 (the web bridge). */
+  ui?: boolean;
+  port?: number;
 }
 
 function human(e: DaemonEvent): string {
@@ -43,7 +47,13 @@ function human(e: DaemonEvent): string {
  */
 export async function runDaemon(flags: DaemonFlags, config: Config, write: (text: string) => void): Promise<number> {
   const emit = (event: DaemonEvent) => write(flags.json ? JSON.stringify(event) + '\n' : `${event.ts} ${human(event)}\n`);
-  const daemon = new JanitorDaemon(config, { stateDir: stateDir(), emit });
+  const overrides = { roots: flags.root, tmuxSocket: flags.tmuxSocket };
+  // With --ui the daemon runs inside the service the web bridge serves; without, it runs bare (less memory).
+  const service = flags.ui
+    ? createJanitorService({ config, settings: { file: configPath(flags.config, process.env).path, overrides }, stateDir: stateDir(), host: 'web', emit })
+    : null;
+  const daemon = service?.daemon ?? new JanitorDaemon(config, { stateDir: stateDir(), emit });
+  let ui: UiHandle | null = null;
   // Handlers go in before anything starts: a signal that arrives during start-up must not kill the process outright.
   let requested: NodeJS.Signals | null = null;
   let onStop: (signal: NodeJS.Signals) => void = (signal) => {
@@ -52,7 +62,7 @@ export async function runDaemon(flags: DaemonFlags, config: Config, write: (text
   const stop = (signal: NodeJS.Signals) => onStop(signal);
   const reload = () => {
     try {
-      const next = loadConfig(flags.config, { roots: flags.root, tmuxSocket: flags.tmuxSocket });
+      const next = loadConfig(flags.config, overrides);
       void daemon.reload(next).then(() => emit({ event: 'reload', ts: new Date().toISOString(), ok: true, message: 'config reloaded' }));
     } catch (err) {
       const message = err instanceof ConfigError ? err.message : String(err);
@@ -80,10 +90,21 @@ export async function runDaemon(flags: DaemonFlags, config: Config, write: (text
     }
     throw err;
   }
+  if (service) {
+    try {
+      ui = await startUi(service, flags.port);
+    } catch (err) {
+      detach();
+      await daemon.stop('ui-failed');
+      process.stderr.write(`agent-janitor: cannot serve the UI: ${err instanceof Error ? err.message : String(err)}\n`);
+      return 1;
+    }
+  }
   const code = await new Promise<number>((resolve) => {
     onStop = (signal) => {
       onStop = () => undefined;
-      daemon.stop(signal).then(
+      // The bridge closes first so no request starts a cleanup while the daemon drains.
+      (ui?.close() ?? Promise.resolve()).then(() => daemon.stop(signal)).then(
         () => resolve(0),
         (err: unknown) => {
           process.stderr.write(`agent-janitor: stopping failed: ${String(err)}\n`);

@@ -21,6 +21,12 @@ function positiveNumber(value: string): number {
   return n;
 }
 
+function portNumber(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 65535) throw new UsageError(`--port: expected a port number (1-65535), got ${JSON.stringify(value)}`);
+  return n;
+}
+
 function configFrom(flags: CommonFlags & { idleMinutes?: number }): Config {
   return loadConfig(flags.config, { roots: flags.root, tmuxSocket: flags.tmuxSocket, idleMinutes: flags.idleMinutes });
 }
@@ -66,11 +72,11 @@ export async function main(argv: readonly string[]): Promise<number> {
     });
 
   addCommon(program.command('daemon').description('watch the roots and clean agents as they finish; runs until SIGTERM'))
-    .option('--ui', 'serve the web UI on 127.0.0.1 (not in this version yet)')
-    .option('--port <n>', 'port for --ui')
-    .addHelpText('after', '\nSignals: SIGTERM/SIGINT finish the sweep in flight and exit 0; SIGHUP reloads the config; SIGQUIT prints state.\n\nExample:\n  agent-janitor daemon --root ~/src/project --json')
-    .action(async (flags: DaemonFlags & { ui?: boolean }) => {
-      if (flags.ui) throw new UsageError('the web UI (--ui) is not part of this version yet');
+    .option('--ui', 'serve the window (UI and API) on 127.0.0.1; prints its URL, with an access token, on stderr')
+    .option('--port <n>', 'port for --ui (default: a free one)', portNumber)
+    .addHelpText('after', '\nSignals: SIGTERM/SIGINT finish the sweep in flight and exit 0; SIGHUP reloads the config; SIGQUIT prints state.\n\nExamples:\n  agent-janitor daemon --root ~/src/project --json\n  agent-janitor daemon --root ~/src/project --ui --port 8765   # then: ssh -L 8765:127.0.0.1:8765 box')
+    .action(async (flags: DaemonFlags) => {
+      if (flags.port !== undefined && !flags.ui) throw new UsageError('--port: only with --ui');
       code = await runDaemon(flags, configFrom(flags), write);
     });
 

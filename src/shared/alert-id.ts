@@ -37,3 +37,22 @@ export function alertIdFor(event: DaemonEvent): string | null {
       return null;
   }
 }
+
+/** The window's route for the alerts list. */
+export const ALERTS_ROUTE = '#/alerts';
+
+/** The window's route for one alert (a notification's deep link); ids hold '/' and ':', so they are one encoded segment. */
+export function alertRoute(alertId: string): string {
+  return `${ALERTS_ROUTE}/${encodeURIComponent(alertId)}`;
+}
+
+/** The alert id in a route made by `alertRoute`, or null for any other hash. */
+export function alertIdFromRoute(hash: string): string | null {
+  const prefix = `${ALERTS_ROUTE}/`;
+  if (!hash.startsWith(prefix) || hash.length === prefix.length) return null;
+  try {
+    return decodeURIComponent(hash.slice(prefix.length));
+  } catch {
+    return null;
+  }
+}

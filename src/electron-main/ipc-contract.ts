@@ -1,0 +1,115 @@
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import type { JanitorService, UiError, UiMethodName, UiOutput } from '../shared/ui-contract.js';
+import { uiMethods } from '../shared/ui-contract.js';
+import type { FieldIssue } from '../shared/ui-model.js';
+
+/**
+ * The pure half of the IPC handlers (`ipc.ts` is the Electron half): who may call, what a payload must look like,
+ * and how a refusal travels. `ipcMain.handle` passes only an Error's message to the renderer, so a refusal is an
+ * Error whose message is the UiError as JSON; the preload takes it apart again (see `uiErrorFromIpcMessage`).
+ */
+
+/** What `ipc.ts` reads off an IpcMainInvokeEvent. */
+export type SenderInfo = {
+  /** `event.senderFrame?.url`; null when the frame is gone. */
+  frameUrl: string | null;
+  /** Whether the frame is the top-level one (no parent). */
+  isMainFrame: boolean;
+  webContentsId: number;
+};
+
+export type TrustedOrigin = {
+  /** The window's index page, `file:///…/dist/renderer/index.html`. */
+  indexUrl: string;
+  /** The main window's webContents id, or null while there is no window. */
+  webContentsId: number | null;
+};
+
+/** Whether `candidate` is the index page itself (any hash; no query, no other file). */
+export function isIndexUrl(candidate: string, indexUrl: string): boolean {
+  let url: URL;
+  let index: URL;
+  try {
+    url = new URL(candidate);
+    index = new URL(indexUrl);
+  } catch {
+    return false;
+  }
+  if (url.protocol !== 'file:' || index.protocol !== 'file:' || url.host !== index.host || url.search !== '') return false;
+  return path.resolve(fileURLToPath(url)) === path.resolve(fileURLToPath(index));
+}
+
+/** Null when the call may proceed, else why not. */
+export function senderProblem(sender: SenderInfo, trusted: TrustedOrigin): string | null {
+  if (trusted.webContentsId === null || sender.webContentsId !== trusted.webContentsId) return 'the call does not come from the janitor window';
+  if (sender.frameUrl === null) return 'the calling frame is gone';
+  if (!sender.isMainFrame) return 'the call comes from a sub-frame';
+  if (!isIndexUrl(sender.frameUrl, trusted.indexUrl)) return `the calling page is not the janitor's own (${sender.frameUrl})`;
+  return null;
+}
+
+type ZodLikeIssue = { path: readonly PropertyKey[]; message: string; code?: string; keys?: readonly string[] };
+
+/** Field issues with dotted paths; an unknown key is named by its own path, so the UI can point at it. */
+export function fieldIssues(issues: readonly ZodLikeIssue[]): FieldIssue[] {
+  const out: FieldIssue[] = [];
+  for (const issue of issues) {
+    const base = issue.path.map(String);
+    if (issue.code === 'unrecognized_keys' && issue.keys !== undefined && issue.keys.length > 0) {
+      for (const key of issue.keys) out.push({ path: [...base, key].join('.'), message: `unknown field "${key}"` });
+    } else {
+      out.push({ path: base.join('.'), message: issue.message });
+    }
+  }
+  return out;
+}
+
+export type Parsed<M extends UiMethodName> = { ok: true; input: Parameters<JanitorService[M]>[0] } | { ok: false; error: UiError };
+
+export function parseInput<M extends UiMethodName>(method: M, payload: unknown): Parsed<M> {
+  const result = uiMethods[method].input.safeParse(payload);
+  if (result.success) return { ok: true, input: result.data as Parameters<JanitorService[M]>[0] };
+  return { ok: false, error: { error: `invalid input for ${method}`, issues: fieldIssues(result.error.issues) } };
+}
+
+/** A refusal as it crosses `ipcMain.handle`: an Error whose message is the UiError's JSON. */
+export class IpcRefusal extends Error {
+  constructor(readonly uiError: UiError) {
+    super(JSON.stringify(uiError));
+    this.name = 'IpcRefusal';
+  }
+}
+
+export function uiErrorOf(error: unknown): UiError {
+  if (error instanceof IpcRefusal) return error.uiError;
+  if (error instanceof Error) {
+    const issues = (error as { issues?: unknown }).issues;
+    const fields = Array.isArray(issues) ? fieldIssues(issues.filter((i): i is ZodLikeIssue => typeof i === 'object' && i !== null && Array.isArray((i as ZodLikeIssue).path))) : [];
+    return { error: error.message, issues: fields };
+  }
+  return { error: String(error), issues: [] };
+}
+
+/**
+ * The whole handler minus Electron: refuse a stranger, validate, call the service. Everything thrown leaves as an
+ * IpcRefusal, so the renderer always gets a UiError.
+ */
+export async function handleCall<M extends UiMethodName>(
+  method: M,
+  sender: SenderInfo,
+  trusted: TrustedOrigin,
+  payload: unknown,
+  service: JanitorService,
+): Promise<UiOutput<M>> {
+  const problem = senderProblem(sender, trusted);
+  if (problem !== null) throw new IpcRefusal({ error: `refused: ${problem}`, issues: [] });
+  const parsed = parseInput(method, payload);
+  if (!parsed.ok) throw new IpcRefusal(parsed.error);
+  const call = service[method] as (input: Parameters<JanitorService[M]>[0]) => Promise<UiOutput<M>>;
+  try {
+    return await call.call(service, parsed.input);
+  } catch (error) {
+    throw new IpcRefusal(uiErrorOf(error));
+  }
+}

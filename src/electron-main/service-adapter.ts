@@ -1,0 +1,39 @@
+import { AlreadyRunningError, ConfigError, configPath, createJanitorService, loadConfig, stateDir, type RunningJanitorService } from '../core/index.js';
+import type { DaemonEvent } from '../shared/daemon-schema.js';
+import type { JanitorService } from '../shared/ui-contract.js';
+
+/**
+ * The one place the desktop app meets the engine: it builds the service's options the way the CLI's daemon does
+ * (config file from $AGENT_JANITOR_CONFIG or the XDG default, state dir from $XDG_STATE_HOME) and starts it. The rest
+ * of the Electron layer sees only this narrow type.
+ */
+export type DesktopEngine = JanitorService & {
+  close(): Promise<void>;
+  /** A full reconcile, e.g. after the machine wakes. */
+  reconcile(): void;
+};
+
+export class EngineStartError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'EngineStartError';
+  }
+}
+
+export async function startEngine(env: NodeJS.ProcessEnv, emit: (event: DaemonEvent) => void): Promise<DesktopEngine> {
+  let service: RunningJanitorService;
+  try {
+    const config = loadConfig(undefined, {}, env);
+    service = createJanitorService({ config, settings: { file: configPath(undefined, env).path, overrides: {}, env }, stateDir: stateDir(env), host: 'desktop', emit });
+  } catch (error) {
+    if (error instanceof ConfigError) throw new EngineStartError(`the config is invalid: ${error.message}`);
+    throw error;
+  }
+  try {
+    await service.start();
+  } catch (error) {
+    if (error instanceof AlreadyRunningError) throw new EngineStartError(`another agent-janitor daemon already runs for this user: ${error.message}`);
+    throw error;
+  }
+  return service;
+}

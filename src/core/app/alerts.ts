@@ -90,7 +90,10 @@ export function deriveAlerts(input: AlertInputs): Alert[] {
   const alerts: Alert[] = [];
   for (const o of input.report.orphans) {
     const id = alertIdForOrphan(o);
-    alerts.push({ id, kind: o.kind, ...forOrphan(o), ...orphanTask(o), since: since(id), orphan: o });
+    const described = forOrphan(o);
+    // The engine's reasons start in lower case, as fragments; here they open a sentence.
+    described.explanation = described.explanation.charAt(0).toUpperCase() + described.explanation.slice(1);
+    alerts.push({ id, kind: o.kind, ...described, ...orphanTask(o), since: since(id), orphan: o });
   }
   for (const e of input.report.errors) alerts.push(inputError(e, since(`error:${e.path}`)));
   const { idleMinutes, idleWarningMinutes } = input.config;

@@ -45,7 +45,8 @@ export function createJanitorService(options: JanitorServiceOptions): RunningJan
   const listeners = new Set<(event: UiEvent) => void>();
   const stalled: Stalled[] = [];
   const firstSeen = new Map<string, string>();
-  let lastFull: SweepReport | null = null;
+  /** From the newest full view of the world: a full sweep's report, or the dry run behind listAlerts/fixAlert. */
+  let alertCount = 0;
   let lastFailed = false;
   let busy = 0;
   const publish = (event: UiEvent) => {
@@ -59,7 +60,7 @@ export function createJanitorService(options: JanitorServiceOptions): RunningJan
     const snap = daemon.snapshot();
     return deriveAlerts({ report, config: snap.config, breakers: snap.breakers, stalled, firstSeen, now: Date.now() });
   };
-  const state = (): UiState => uiStateOf(daemon.snapshot(), { host: options.host, busy: busy > 0, lastFailed, alerts: lastFull ? alertsOf(lastFull).length : 0 });
+  const state = (): UiState => uiStateOf(daemon.snapshot(), { host: options.host, busy: busy > 0, lastFailed, alerts: alertCount });
   const publishState = () => publish({ event: 'state', state: state() });
 
   const daemon = new JanitorDaemon(options.config, {
@@ -75,7 +76,7 @@ export function createJanitorService(options: JanitorServiceOptions): RunningJan
     },
     onReport: (report, full) => {
       lastFailed = report.actions.some((a) => a.outcome === 'failed');
-      if (full) lastFull = report;
+      if (full) alertCount = alertsOf(report).length;
     },
   });
 
@@ -151,11 +152,19 @@ export function createJanitorService(options: JanitorServiceOptions): RunningJan
       return { pins: config.pins };
     },
     readLog: async ({ taskDir, agentId }) => readLogTail(knownTask(roots(), taskDir).dir, agentId),
-    listAlerts: async () => alertsOf(await dryRun()),
+    listAlerts: async () => {
+      const alerts = alertsOf(await dryRun());
+      if (alerts.length !== alertCount) {
+        alertCount = alerts.length;
+        publishState();
+      }
+      return alerts;
+    },
     fixAlert: async ({ id }) => {
       const alert = alertsOf(await dryRun()).find((a) => a.id === id);
       if (!alert) return { ok: true, message: 'this problem is already gone' };
       const result = await fix(alert);
+      alertCount = alertsOf(await dryRun()).length;
       publishState();
       return result;
     },

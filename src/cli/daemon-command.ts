@@ -36,6 +36,8 @@ function human(e: DaemonEvent): string {
       return `resumed after about ${Math.round(e.sleptMs / 1000)} s asleep: reconciling; the sleep does not count as idleness`;
     case 'stalled':
       return `stalled: step ${e.step} running for ${e.runningMs} ms (limit ${e.limitMs} ms)`;
+    case 'retention':
+      return `retention: removed ${e.removed} archived file(s), ${e.reclaimBytes} bytes freed`;
     case 'breaker':
       return `backing off ${e.task} until ${e.retryAt} after ${e.failures} failed sweeps: ${e.lastError}`;
   }

@@ -1,6 +1,7 @@
 import type { Config, DaemonEvent, SweepReport } from '../../shared/index.js';
 import { runCleanup, tmuxClientFor } from '../engine.js';
 import { errorMessage } from '../timeouts.js';
+import { applyRetention } from '../app/retention.js';
 import { removeHeartbeat, writeHeartbeat } from './heartbeat.js';
 import { acquireInstanceLock } from './instance-lock.js';
 import { CircuitBreakers } from './circuit-breaker.js';
@@ -13,6 +14,7 @@ type Trigger = 'start' | 'watch' | 'reconcile' | 'reload' | 'resume' | 'manual';
 
 /** A wall-clock jump beyond the monotonic clock by more than this is a sleep (or a clock change), not scheduling lag. */
 const SLEEP_JUMP_MS = 30_000;
+const RETENTION_EVERY_MS = 60 * 60 * 1000;
 
 export interface DaemonOptions {
   stateDir: string;
@@ -41,6 +43,7 @@ export class JanitorDaemon {
   private loop: Promise<void> | null = null;
   private stopping = false;
   private paused = false;
+  private lastRetention = 0;
   private readonly events: ReportEvents;
   private readonly breakers: CircuitBreakers;
   private currentStep: { name: string; since: number; reported: boolean } | null = null;
@@ -91,7 +94,11 @@ export class JanitorDaemon {
   private async startWatcher(): Promise<void> {
     this.watcher = new WorkspaceWatcher(this.roots(), {
       taskChanged: (dir) => this.schedule(dir, 'watch'),
-      fellBack: (reason) => this.options.emit({ event: 'watch-fallback', ts: now(), reason }),
+      fellBack: (reason) => {
+        this.options.emit({ event: 'watch-fallback', ts: now(), reason });
+        // Whatever changed between the refused watch and the first polling pass is found by a full reconcile.
+        this.schedule(null, 'reconcile');
+      },
     });
     await this.watcher.start();
   }
@@ -146,6 +153,20 @@ export class JanitorDaemon {
       this.currentStep = null;
     }
     this.record(report, tasks === null, trigger);
+    if (tasks === null) await this.retain();
+  }
+
+  /** Configured retention runs after a full sweep, at most once per RETENTION_EVERY_MS: old archives are not urgent. */
+  private async retain(): Promise<void> {
+    const { maxAgeDays, maxBytesPerRoot } = this.config.retention;
+    if ((maxAgeDays === null && maxBytesPerRoot === null) || Date.now() - this.lastRetention < RETENTION_EVERY_MS) return;
+    this.lastRetention = Date.now();
+    try {
+      const done = await applyRetention(this.config);
+      if (done.remove.length > 0) this.options.emit({ event: 'retention', ts: now(), removed: done.remove.length, reclaimBytes: done.reclaimBytes });
+    } catch (err) {
+      this.options.emit({ event: 'error', ts: now(), error: { path: 'retention', message: errorMessage(err) } });
+    }
   }
 
   private record(report: SweepReport, full: boolean, trigger: Trigger): void {

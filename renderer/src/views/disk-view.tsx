@@ -28,9 +28,7 @@ function RootBar({ root }: { root: RootUsage }) {
   return (
     <div class="root-usage" data-testid={`disk-root-${root.root}`}>
       <div class="root-head">
-        <span class="mono ellipsis" title={root.root}>
-          {root.root}
-        </span>
+        <span class="mono strong">{root.root}</span>
         <span class="muted">
           {formatBytes(used)} in task folders
           {root.freeBytes !== null ? ` · ${formatBytes(root.freeBytes)} free` : ''}

@@ -41,7 +41,7 @@ export async function killSessions(client: TmuxClient, sessionIds: readonly stri
   const outcomes = new Map<string, BatchOutcome>();
   if (sessionIds.length === 0) return outcomes;
   const { stderr, error } = await runLines(client, sessionIds.map((id) => `kill-session -t ${quote(id)}`));
-  const listing = await client.run(['list-sessions', '-F', '#{session_id}']);
+  const listing = await client.runSettled(['list-sessions', '-F', '#{session_id}']);
   let alive: Set<string> | null = null;
   if (listing.exitCode === 0) alive = new Set(listing.stdout.split('\n').filter(Boolean));
   else if (isNoServer(listing.stderr)) alive = new Set();

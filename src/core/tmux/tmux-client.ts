@@ -48,6 +48,20 @@ export class TmuxClient {
     };
   }
 
+  /**
+   * For read-only queries. Killing the last sessions makes the server exit, and a client that connects during that
+   * exit is told "server exited unexpectedly"; asked again a moment later, tmux says plainly whether a server (and
+   * which sessions) remain. Never used for commands that change anything: those must not run twice.
+   */
+  async runSettled(args: readonly string[]): Promise<TmuxResult> {
+    let result = await this.run(args);
+    for (let retry = 1; retry <= 3 && result.exitCode !== 0 && /server exited unexpectedly/i.test(result.stderr); retry++) {
+      await new Promise((resolve) => setTimeout(resolve, 25 * retry));
+      result = await this.run(args);
+    }
+    return result;
+  }
+
   describe(): string {
     return this.options.socket ? `tmux -S ${this.options.socket}` : 'tmux (default server)';
   }

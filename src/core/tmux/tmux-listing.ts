@@ -50,7 +50,7 @@ export function parsePaneListing(stdout: string): { serverPid: number | null; se
 
 /** One tmux spawn for every session, window and pane of the server, whatever the number of agents. */
 export async function listTmux(client: TmuxClient): Promise<TmuxState> {
-  const result = await client.run(['list-panes', '-a', '-F', FORMAT]);
+  const result = await client.runSettled(['list-panes', '-a', '-F', FORMAT]);
   if (result.spawnError) return { serverPid: null, sessions: new Map(), error: `cannot run tmux: ${result.spawnError}` };
   if (result.timedOut) return { serverPid: null, sessions: new Map(), error: `${client.describe()} list-panes timed out` };
   if (result.exitCode !== 0) {

@@ -1,0 +1,114 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { z } from 'zod';
+import { FieldIssueSchema, UI_METHOD_NAMES, uiMethods, type FieldIssue, type JanitorService, type UiMethodName } from '../shared/index.js';
+import { sendError, sendJson } from './responses.js';
+
+/** `POST /api/<method>`: one route per name of the shared contract, input and output both checked against it. */
+
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+export function isUiMethod(name: string): name is UiMethodName {
+  return (UI_METHOD_NAMES as readonly string[]).includes(name);
+}
+
+type ZodLikeIssue = { path: readonly PropertyKey[]; message: string; code?: string; keys?: readonly string[] };
+
+/** Dotted field paths; an unknown key is named by its own path, so the UI can point at it. */
+export function fieldIssues(issues: readonly ZodLikeIssue[]): FieldIssue[] {
+  const out: FieldIssue[] = [];
+  for (const issue of issues) {
+    const base = issue.path.map(String);
+    if (issue.code === 'unrecognized_keys' && issue.keys !== undefined && issue.keys.length > 0) {
+      for (const key of issue.keys) out.push({ path: [...base, key].join('.'), message: `unknown field "${key}"` });
+    } else {
+      out.push({ path: base.join('.'), message: issue.message });
+    }
+  }
+  return out;
+}
+
+type Body = { ok: true; text: string } | { ok: false; status: 413 | 400; error: string };
+
+/** Reads at most `limit` bytes; a larger body is refused as soon as its Content-Length or its bytes say so. */
+export function readBody(req: IncomingMessage, limit: number): Promise<Body> {
+  const declared = Number(req.headers['content-length'] ?? NaN);
+  if (Number.isFinite(declared) && declared > limit) return Promise.resolve({ ok: false, status: 413, error: `the body is over ${limit} bytes` });
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let settled = false;
+    const settle = (body: Body) => {
+      if (settled) return;
+      settled = true;
+      resolve(body);
+    };
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        // Stop buffering; the rest is drained and dropped, and the answer closes the connection.
+        chunks.length = 0;
+        settle({ ok: false, status: 413, error: `the body is over ${limit} bytes` });
+      } else if (!settled) chunks.push(chunk);
+    });
+    req.on('end', () => settle({ ok: true, text: Buffer.concat(chunks).toString('utf8') }));
+    req.on('error', (err) => settle({ ok: false, status: 400, error: `the body could not be read: ${err.message}` }));
+  });
+}
+
+function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** The field issues an error carries (e.g. settings refused by the engine), when they have the contract's shape. */
+function issuesOf(err: unknown): FieldIssue[] | null {
+  if (typeof err !== 'object' || err === null || !('issues' in err)) return null;
+  const parsed = FieldIssueSchema.array().safeParse(err.issues);
+  return parsed.success ? parsed.data : null;
+}
+
+function describeIssues(issues: FieldIssue[]): string {
+  const first = issues[0];
+  return first ? ` at ${first.path || '(root)'}: ${first.message}${issues.length > 1 ? ` (and ${issues.length - 1} more)` : ''}` : '';
+}
+
+type AnyMethod = (input: unknown) => Promise<unknown>;
+
+export async function handleApiCall(method: UiMethodName, req: IncomingMessage, res: ServerResponse, service: JanitorService): Promise<void> {
+  const body = await readBody(req, MAX_BODY_BYTES);
+  if (!body.ok) {
+    sendError(res, body.status, body.error, [], body.status === 413 ? { Connection: 'close' } : {});
+    return;
+  }
+  let payload: unknown = {};
+  if (body.text.trim() !== '') {
+    try {
+      payload = JSON.parse(body.text);
+    } catch (err) {
+      sendError(res, 400, `the body of ${method} is not JSON: ${messageOf(err)}`);
+      return;
+    }
+  }
+  const input = (uiMethods[method].input as z.ZodType).safeParse(payload);
+  if (!input.success) {
+    sendError(res, 400, `invalid input for ${method}`, fieldIssues(input.error.issues));
+    return;
+  }
+
+  let result: unknown;
+  try {
+    result = await (service[method] as AnyMethod).call(service, input.data);
+  } catch (err) {
+    const issues = issuesOf(err);
+    if (issues) sendError(res, 400, messageOf(err), issues);
+    else sendError(res, 500, messageOf(err));
+    return;
+  }
+  const output = (uiMethods[method].output as z.ZodType).safeParse(result);
+  if (!output.success) {
+    // The service, not the caller, is at fault: say so, rather than hand the renderer a shape it cannot read.
+    const issues = fieldIssues(output.error.issues);
+    sendError(res, 500, `the janitor service broke the UI contract: its answer to ${method} is malformed${describeIssues(issues)}`, issues);
+    return;
+  }
+  sendJson(res, 200, output.data);
+}

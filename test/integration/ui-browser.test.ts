@@ -13,11 +13,12 @@ import { gunzipHash } from '../helpers/tree.js';
 /**
  * The real thing: `agent-janitor daemon --ui` (the built CLI) over a sandbox with real tmux sessions and files, and
  * the renderer in Debian's Chromium through the web bridge. Every view shows this fixture's data, "Clean now" really
- * kills and archives, settings round-trip, and the bridge refuses what it should. Screenshots of each view go to
- * docs/screenshots/, which the README shows.
+ * kills and archives, settings round-trip, and the bridge refuses what it should. A screenshot of each view is
+ * saved (see SHOTS); the README shows the ones in docs/screenshots/.
  */
 
-const SHOTS = path.resolve(import.meta.dirname, '../../docs/screenshots');
+/** test-results/ (ignored by git) on every run; `npm run screenshots` points this at docs/screenshots for the README. */
+const SHOTS = path.resolve(import.meta.dirname, '../..', process.env.AJ_SCREENSHOT_DIR ?? 'test-results/screenshots');
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 
 function request(url: string, options: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<{ status: number; body: string }> {

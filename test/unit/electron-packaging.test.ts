@@ -27,7 +27,10 @@ type BuilderConfig = {
 /** electron-builder's own loader and schema validation; both run offline. */
 async function loadBuilderConfig(): Promise<{ config: BuilderConfig; validate: (c: unknown) => Promise<void> }> {
   const lib = require('app-builder-lib/out/util/config/config.js') as { getConfig(dir: string, file: null, extra: null): Promise<BuilderConfig>; validateConfiguration(c: unknown, logger: unknown): Promise<void> };
-  const { DebugLogger } = require('builder-util') as { DebugLogger: new (enabled: boolean) => unknown };
+  const { DebugLogger, log } = require('builder-util') as { DebugLogger: new (enabled: boolean) => unknown; log: { stream: NodeJS.WritableStream } };
+  // Its logger writes to stdout, which is the test runner's channel to this file's process: a stray line there
+  // breaks the runner's framing ("Unable to deserialize cloned data").
+  log.stream = process.stderr;
   const config = await lib.getConfig(repo, null, null);
   return { config, validate: (c) => lib.validateConfiguration(c, new DebugLogger(false)) };
 }

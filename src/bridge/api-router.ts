@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { z } from 'zod';
-import { FieldIssueSchema, UI_METHOD_NAMES, uiMethods, type FieldIssue, type JanitorService, type UiMethodName } from '../shared/index.js';
+import { FieldIssueSchema, UI_METHOD_NAMES, fieldIssues, uiMethods, type FieldIssue, type JanitorService, type UiMethodName } from '../shared/index.js';
 import { sendError, sendJson } from './responses.js';
 
 /** `POST /api/<method>`: one route per name of the shared contract, input and output both checked against it. */
@@ -11,21 +11,6 @@ export function isUiMethod(name: string): name is UiMethodName {
   return (UI_METHOD_NAMES as readonly string[]).includes(name);
 }
 
-type ZodLikeIssue = { path: readonly PropertyKey[]; message: string; code?: string; keys?: readonly string[] };
-
-/** Dotted field paths; an unknown key is named by its own path, so the UI can point at it. */
-export function fieldIssues(issues: readonly ZodLikeIssue[]): FieldIssue[] {
-  const out: FieldIssue[] = [];
-  for (const issue of issues) {
-    const base = issue.path.map(String);
-    if (issue.code === 'unrecognized_keys' && issue.keys !== undefined && issue.keys.length > 0) {
-      for (const key of issue.keys) out.push({ path: [...base, key].join('.'), message: `unknown field "${key}"` });
-    } else {
-      out.push({ path: base.join('.'), message: issue.message });
-    }
-  }
-  return out;
-}
 
 type Body = { ok: true; text: string } | { ok: false; status: 413 | 400; error: string };
 

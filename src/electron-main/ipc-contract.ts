@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import type { JanitorService, UiError, UiMethodName, UiOutput } from '../shared/ui-contract.js';
 import { uiMethods } from '../shared/ui-contract.js';
-import type { FieldIssue } from '../shared/ui-model.js';
+import { fieldIssues, isZodLikeIssue } from '../shared/field-issues.js';
 
 /**
  * The pure half of the IPC handlers (`ipc.ts` is the Electron half): who may call, what a payload must look like,
@@ -49,21 +49,6 @@ export function senderProblem(sender: SenderInfo, trusted: TrustedOrigin): strin
   return null;
 }
 
-type ZodLikeIssue = { path: readonly PropertyKey[]; message: string; code?: string; keys?: readonly string[] };
-
-/** Field issues with dotted paths; an unknown key is named by its own path, so the UI can point at it. */
-export function fieldIssues(issues: readonly ZodLikeIssue[]): FieldIssue[] {
-  const out: FieldIssue[] = [];
-  for (const issue of issues) {
-    const base = issue.path.map(String);
-    if (issue.code === 'unrecognized_keys' && issue.keys !== undefined && issue.keys.length > 0) {
-      for (const key of issue.keys) out.push({ path: [...base, key].join('.'), message: `unknown field "${key}"` });
-    } else {
-      out.push({ path: base.join('.'), message: issue.message });
-    }
-  }
-  return out;
-}
 
 export type Parsed<M extends UiMethodName> = { ok: true; input: Parameters<JanitorService[M]>[0] } | { ok: false; error: UiError };
 
@@ -85,7 +70,7 @@ export function uiErrorOf(error: unknown): UiError {
   if (error instanceof IpcRefusal) return error.uiError;
   if (error instanceof Error) {
     const issues = (error as { issues?: unknown }).issues;
-    const fields = Array.isArray(issues) ? fieldIssues(issues.filter((i): i is ZodLikeIssue => typeof i === 'object' && i !== null && Array.isArray((i as ZodLikeIssue).path))) : [];
+    const fields = Array.isArray(issues) ? fieldIssues(issues.filter(isZodLikeIssue)) : [];
     return { error: error.message, issues: fields };
   }
   return { error: String(error), issues: [] };

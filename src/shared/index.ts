@@ -6,3 +6,4 @@ export * from './daemon-schema.js';
 export * from './ui-model.js';
 export * from './ui-contract.js';
 export * from './alert-id.js';
+export * from './field-issues.js';

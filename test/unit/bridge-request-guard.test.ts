@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { fieldIssues } from '../../src/bridge/api-router.js';
+import { fieldIssues } from '../../src/shared/field-issues.js';
 import { bearerToken, checkRequest, cookieValues, tokensEqual, type GuardRequest } from '../../src/bridge/request-guard.js';
 import { staticPathSegments } from '../../src/bridge/static-files.js';
 import { uiMethods } from '../../src/shared/index.js';

@@ -5,7 +5,8 @@ import { describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import vm from 'node:vm';
 import { UI_METHOD_NAMES, UiErrorSchema, ipcChannel, IPC_EVENT_CHANNEL, type JanitorApi, type JanitorService, type UiEvent } from '../../src/shared/ui-contract.js';
-import { IpcRefusal, fieldIssues, handleCall, isIndexUrl, parseInput, senderProblem, type SenderInfo, type TrustedOrigin } from '../../src/electron-main/ipc-contract.js';
+import { fieldIssues } from '../../src/shared/field-issues.js';
+import { IpcRefusal, handleCall, isIndexUrl, parseInput, senderProblem, type SenderInfo, type TrustedOrigin } from '../../src/electron-main/ipc-contract.js';
 import { uiErrorFromIpcMessage } from '../../src/preload/ipc-error.js';
 
 const INDEX = path.resolve('/opt/agent-janitor/resources/app.asar/dist/renderer/index.html');

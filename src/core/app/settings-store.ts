@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { ConfigSchema, type Config, type FieldIssue, type SaveSettingsResult, type Settings } from '../../shared/index.js';
+import { ConfigSchema, fieldIssues, type Config, type SaveSettingsResult, type Settings } from '../../shared/index.js';
 import { ConfigError, loadConfig } from '../config-loader.js';
 import { writeFileAtomic } from '../durable-write.js';
 
@@ -33,10 +33,6 @@ function readFileObject(file: string): Record<string, unknown> {
   }
 }
 
-export function issuesOf(error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] }): FieldIssue[] {
-  return error.issues.map((i) => ({ path: i.path.length ? i.path.map(String).join('.') : '(top level)', message: i.message }));
-}
-
 function write(source: SettingsSource, content: Record<string, unknown>): Config {
   fs.mkdirSync(path.dirname(source.file), { recursive: true, mode: 0o700 });
   writeFileAtomic(source.file, JSON.stringify(content, null, 2) + '\n', 0o600);
@@ -49,7 +45,7 @@ function write(source: SettingsSource, content: Record<string, unknown>): Config
  */
 export function saveSettings(source: SettingsSource, input: Record<string, unknown>): { result: SaveSettingsResult; config: Config | null } {
   const parsed = ConfigSchema.safeParse(input);
-  if (!parsed.success) return { result: { ok: false, issues: issuesOf(parsed.error) }, config: null };
+  if (!parsed.success) return { result: { ok: false, issues: fieldIssues(parsed.error.issues) }, config: null };
   const onFile = readFileObject(source.file);
   const fixed = new Set(overriddenKeys(source));
   const content: Record<string, unknown> = Object.fromEntries(Object.entries(parsed.data).filter(([key]) => !fixed.has(key)));

@@ -31,8 +31,10 @@ export class DaemonProcess {
     this.exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
   }
 
-  static start(sb: Sandbox, args: string[] = [], env: Record<string, string> = {}): DaemonProcess {
-    const child = spawn(process.execPath, [BIN, 'daemon', '--json', '--root', sb.root, '--tmux-socket', sb.socket, ...args], {
+  /** `prefix` runs the daemon under another command (which must exec it, so signals reach the daemon itself). */
+  static start(sb: Sandbox, args: string[] = [], env: Record<string, string> = {}, prefix: string[] = []): DaemonProcess {
+    const command = [...prefix, process.execPath, BIN, 'daemon', '--json', '--root', sb.root, '--tmux-socket', sb.socket, ...args];
+    const child = spawn(command[0]!, command.slice(1), {
       cwd: sb.dir,
       env: { ...process.env, ...sb.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,8 +1,11 @@
+import fs from 'node:fs';
 import path from 'node:path';
-import { watch, type FSWatcher } from 'chokidar';
-import { REGISTRY_FILE } from '../registry-reader.js';
 import { workspaceDirOf } from '../discovery.js';
 import { errorMessage } from '../timeouts.js';
+import { InotifyRoot, isWatchLimit, nodeWatch, type WatchFn } from './inotify-root.js';
+import { RegistryPoller } from './registry-poller.js';
+
+export type { WatchFn } from './inotify-root.js';
 
 export type WatchMode = 'inotify' | 'polling';
 
@@ -13,92 +16,108 @@ export interface WatcherEvents {
   fellBack(reason: string): void;
 }
 
+export interface WatcherOptions {
+  /** Replaces fs.watch (tests make it refuse a watch the way a full inotify does). */
+  watch?: WatchFn;
+  /** Polling mode's shortest period, and the stat-polling period of a root that does not exist yet. */
+  pollMs?: number;
+}
+
 /**
- * Which paths matter, relative to a root: the workspace and its TASK-* folders. Everything else (logs, archives, a
- * whole source tree when the root is a repository) is never watched.
+ * Resolved like discovery resolves roots (realpath), so the task folders reported here are the ones a sweep accepts.
+ * A root that does not exist yet keeps its plain resolved path.
  */
-function relevance(root: string, workspace: string, file: string, mode: WatchMode): boolean {
-  if (file === root || file === workspace) return true;
-  const rel = path.relative(workspace, file);
-  if (rel.startsWith('..') || path.isAbsolute(rel)) {
-    // Above the workspace: only the path leading to it (the root itself when the workspace does not exist yet).
-    return workspace.startsWith(file + path.sep);
+function workspaceOf(root: string): string {
+  try {
+    return workspaceDirOf(fs.realpathSync(root));
+  } catch {
+    return workspaceDirOf(path.resolve(root));
   }
-  // Only folders are watched: a registry is seen through its task folder's raw events (one inotify watch per task
-  // instead of two, and none of chokidar's per-file bookkeeping, which dominates memory at 10,000 tasks).
-  const parts = rel.split(path.sep);
-  if (parts.length === 1) return parts[0]!.startsWith('TASK-');
-  // Polling has no raw folder events, so there the registries themselves are polled.
-  return mode === 'polling' && parts.length === 2 && parts[0]!.startsWith('TASK-') && parts[1] === REGISTRY_FILE;
 }
 
-function taskOf(workspace: string, file: string): string | null {
-  const rel = path.relative(workspace, file);
-  if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) return null;
-  const first = rel.split(path.sep)[0]!;
-  return first.startsWith('TASK-') ? path.join(workspace, first) : null;
-}
-
-/** chokidar over every root, with a fallback to polling when the kernel refuses more watches. */
+/**
+ * Watches every root's `.agent-workspace/` and its `TASK-*` folders with fs.watch (see InotifyRoot), and falls back
+ * to polling the registries (see RegistryPoller) when the kernel refuses a watch (ENOSPC: inotify's max_user_watches;
+ * EMFILE: its max_user_instances), whether at start or when a new task folder is added later.
+ */
 export class WorkspaceWatcher {
-  private watcher: FSWatcher | null = null;
   mode: WatchMode = 'inotify';
+  private roots: InotifyRoot[] = [];
+  private workspaces: string[] = [];
+  private poller: RegistryPoller | null = null;
+  private running = false;
+  private readonly watchFn: WatchFn;
+  private readonly pollMs: number;
 
   constructor(
-    private readonly roots: readonly string[],
+    private readonly rootPaths: readonly string[],
     private readonly events: WatcherEvents,
-  ) {}
-
-  async start(mode: WatchMode = 'inotify'): Promise<void> {
-    this.mode = mode;
-    const pairs = this.roots.map((root) => {
-      const resolved = path.resolve(root);
-      return { root: resolved, workspace: workspaceDirOf(resolved) };
-    });
-    const watcher = watch(
-      pairs.map((p) => p.root),
-      {
-        ignoreInitial: true,
-        persistent: true,
-        followSymlinks: false,
-        depth: mode === 'polling' ? 3 : 2,
-        usePolling: mode === 'polling',
-        interval: 1000,
-        ignored: (file: string) => !pairs.some((p) => relevance(p.root, p.workspace, file, mode)),
-      },
-    );
-    const onPath = (file: string) => {
-      for (const p of pairs) {
-        const task = taskOf(p.workspace, file);
-        if (task) this.events.taskChanged(task);
-      }
-    };
-    for (const event of ['add', 'change', 'unlink', 'addDir', 'unlinkDir'] as const) watcher.on(event, onPath);
-    // Registries are not watched as files (see relevance): every raw inotify event a task folder reports for its
-    // AGENT_REGISTRY.json counts. This also sidesteps chokidar dropping a 'change' whose stat looks unchanged.
-    watcher.on('raw', (_event: string, evPath: string | null, details: unknown) => {
-      const watched = (details as { watchedPath?: unknown } | null)?.watchedPath;
-      if (typeof watched !== 'string') return;
-      const file = path.basename(watched) === REGISTRY_FILE ? watched : evPath && path.basename(evPath) === REGISTRY_FILE ? path.join(watched, path.basename(evPath)) : null;
-      if (file) onPath(file);
-    });
-    watcher.on('error', (err: unknown) => {
-      const code = (err as NodeJS.ErrnoException).code;
-      if (this.mode === 'inotify' && (code === 'ENOSPC' || code === 'EMFILE')) void this.fallBack(`inotify refused a watch (${code}): ${errorMessage(err)}`);
-    });
-    await new Promise<void>((resolve) => watcher.once('ready', () => resolve()));
-    this.watcher = watcher;
+    options: WatcherOptions = {},
+  ) {
+    this.watchFn = options.watch ?? nodeWatch;
+    this.pollMs = options.pollMs ?? 1000;
   }
 
-  private async fallBack(reason: string): Promise<void> {
+  /** Resolves once every watch is in place (or polling has taken over). */
+  async start(mode: WatchMode = 'inotify'): Promise<void> {
     await this.stop();
-    this.events.fellBack(reason);
-    await this.start('polling');
+    this.running = true;
+    this.workspaces = [...new Set(this.rootPaths.map(workspaceOf))];
+    if (mode === 'polling') return this.startPolling();
+    this.mode = 'inotify';
+    const hooks = {
+      taskChanged: (dir: string) => {
+        if (this.mode === 'inotify' && this.running) this.events.taskChanged(dir);
+      },
+      failed: (err: unknown) => this.failed(err),
+    };
+    try {
+      for (const ws of this.workspaces) {
+        // A limit error reported through the hooks (not thrown) has already switched to polling.
+        if (this.mode !== 'inotify') break;
+        const root = new InotifyRoot(ws, this.watchFn, hooks, this.pollMs);
+        this.roots.push(root);
+        root.start();
+      }
+    } catch (err) {
+      this.failed(err);
+    }
+  }
+
+  /** How many fs.watch handles are open (0 in polling mode). */
+  get watches(): number {
+    return this.roots.reduce((n, r) => n + r.watches, 0);
+  }
+
+  /**
+   * A limit error switches everything to polling, once; any other watch error is not something polling would fix,
+   * and the periodic full reconcile still covers what that one watch misses.
+   */
+  private failed(err: unknown): void {
+    if (!this.running || this.mode !== 'inotify' || !isWatchLimit(err)) return;
+    const code = (err as NodeJS.ErrnoException).code ?? 'error';
+    this.closeRoots();
+    this.startPolling();
+    this.events.fellBack(`inotify refused a watch (${code}): ${errorMessage(err)}; polling the registries instead`);
+  }
+
+  private startPolling(): void {
+    this.mode = 'polling';
+    this.poller = new RegistryPoller(this.workspaces, this.pollMs, (dir) => {
+      if (this.running) this.events.taskChanged(dir);
+    });
+    this.poller.start();
+  }
+
+  private closeRoots(): void {
+    for (const r of this.roots) r.close();
+    this.roots = [];
   }
 
   async stop(): Promise<void> {
-    const watcher = this.watcher;
-    this.watcher = null;
-    await watcher?.close();
+    this.running = false;
+    this.closeRoots();
+    this.poller?.stop();
+    this.poller = null;
   }
 }

@@ -24,7 +24,9 @@ export function workspaceDirOf(root: string): string {
 /** The checks every task folder passes, in a full discovery and in the daemon's per-task one. */
 function taskEntry(workspace: string, name: string, kind: { isSymbolicLink(): boolean; isDirectory(): boolean }, errors: InputError[]): TaskRef | null {
   if (!name.startsWith('TASK-')) return null;
-  const dir = path.join(workspace, name);
+  // Joined by hand: the workspace is absolute and normalised and a readdir name has no separator, and at 10,000
+  // tasks path.join's normalising was a noticeable share of a sweep's allocations.
+  const dir = workspace + path.sep + name;
   if (kind.isSymbolicLink()) {
     errors.push({ path: dir, message: 'task workspace is a symlink; refused' });
     return null;

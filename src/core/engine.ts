@@ -1,8 +1,7 @@
 import type { ActionResult, Config, Outcome, SweepReport } from '../shared/index.js';
 import { execute } from './executor.js';
 import type { Plan, PlanPolicy } from './plan-types.js';
-import { plan } from './planner.js';
-import { takeSnapshot } from './snapshot.js';
+import { scanAndPlan } from './snapshot.js';
 import { TmuxClient } from './tmux/tmux-client.js';
 
 export interface RunOptions {
@@ -64,11 +63,9 @@ export async function runCleanup(config: Config, options: RunOptions): Promise<S
   };
   const roots = config.roots.length ? config.roots : [process.cwd()];
   const stepsMs: Record<string, number> = {};
-  const snapshot = await takeSnapshot(roots, policy, tmux, stepsMs, options.tasks ?? null);
-  stepsMs.snapshot = Math.round(performance.now() - started);
-  const planStart = performance.now();
-  const planned = plan(snapshot, policy);
-  stepsMs.plan = Math.round(performance.now() - planStart);
+  // Scan and plan in one chunked pass (snapshot.ts): a full sweep never holds every task's view at once.
+  const scanned = await scanAndPlan(roots, policy, tmux, stepsMs, options.tasks ?? null);
+  const planned = scanned.plan;
   let actions = plannedResults(planned);
   const orphans = [...planned.orphans];
   const errors = [...planned.errors];
@@ -76,7 +73,7 @@ export async function runCleanup(config: Config, options: RunOptions): Promise<S
     errors.push({ path: roots.join(', '), message: `agent ${options.onlyAgent} not found in any valid registry under the roots` });
   }
   if (!options.dryRun && planned.actions.length > 0) {
-    const done = await execute(planned.actions, tmux, snapshot.tmux, {
+    const done = await execute(planned.actions, tmux, scanned.tmux, {
       compression: config.compression,
       minFreeBytes: config.minFreeBytes,
       killGraceMs: config.killGraceMs,
@@ -97,8 +94,8 @@ export async function runCleanup(config: Config, options: RunOptions): Promise<S
     errors,
     stats: {
       roots: roots.length,
-      tasks: snapshot.tasks.length,
-      registries: snapshot.tasks.filter((t) => t.scan.registry !== null).length,
+      tasks: scanned.tasks,
+      registries: scanned.registries,
       agents: planned.agents.length,
       actions: countOutcomes(actions),
       tmuxSpawns: tmux.spawns - spawnsBefore,

@@ -35,13 +35,12 @@ export interface EndIntent {
 }
 
 export interface TaskIntents {
-  pending: Map<string, BeginIntent>;
-  ended: Map<string, EndIntent>;
+  pending: ReadonlyMap<string, BeginIntent>;
+  ended: ReadonlyMap<string, EndIntent>;
 }
 
-export function emptyIntents(): TaskIntents {
-  return { pending: new Map(), ended: new Map() };
-}
+/** Shared by every task without a journal (nearly all of them): two Maps per task add up at 10,000 tasks. */
+export const NO_INTENTS: TaskIntents = Object.freeze({ pending: new Map<string, BeginIntent>(), ended: new Map<string, EndIntent>() });
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null;
@@ -49,7 +48,8 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 /** Later lines win: a begin after an end reopens the agent, an end closes its begin. A torn last line is ignored. */
 export function parseIntents(text: string): TaskIntents {
-  const intents = emptyIntents();
+  const pending = new Map<string, BeginIntent>();
+  const ended = new Map<string, EndIntent>();
   for (const line of text.split('\n')) {
     if (!line.trim()) continue;
     let rec: unknown;
@@ -61,14 +61,14 @@ export function parseIntents(text: string): TaskIntents {
     if (!isRecord(rec) || typeof rec.agentId !== 'string' || typeof rec.ts !== 'string' || typeof rec.reason !== 'string') continue;
     if (rec.op === 'begin') {
       const pids = Array.isArray(rec.pids) ? rec.pids.filter((p): p is RememberedProcess => isRecord(p) && Number.isInteger(p.pid) && typeof p.start === 'string') : [];
-      intents.pending.set(rec.agentId, { op: 'begin', ts: rec.ts, agentId: rec.agentId, reason: rec.reason, session: typeof rec.session === 'string' ? rec.session : null, pids });
-      intents.ended.delete(rec.agentId);
+      pending.set(rec.agentId, { op: 'begin', ts: rec.ts, agentId: rec.agentId, reason: rec.reason, session: typeof rec.session === 'string' ? rec.session : null, pids });
+      ended.delete(rec.agentId);
     } else if (rec.op === 'end') {
-      intents.pending.delete(rec.agentId);
-      intents.ended.set(rec.agentId, { op: 'end', ts: rec.ts, agentId: rec.agentId, reason: rec.reason });
+      pending.delete(rec.agentId);
+      ended.set(rec.agentId, { op: 'end', ts: rec.ts, agentId: rec.agentId, reason: rec.reason });
     }
   }
-  return intents;
+  return { pending, ended };
 }
 
 export function readIntents(taskDir: string): TaskIntents {

@@ -14,9 +14,9 @@ export interface Snapshot {
 export interface TaskView {
   scan: TaskScan;
   /** Log files per agent id, each file given to exactly one agent. */
-  logsByAgent: Map<string, FileEntry[]>;
+  logsByAgent: ReadonlyMap<string, FileEntry[]>;
   /** Newest log mtime per agent, only for agents that are not finished (idle and ghost checks need it). */
-  lastLogWriteMs: Map<string, number>;
+  lastLogWriteMs: ReadonlyMap<string, number>;
 }
 
 export interface PlanPolicy {

@@ -2,7 +2,7 @@ import type { AgentReport, InputError, Orphan, Verdict } from '../shared/index.j
 import type { PlannedAction, Plan, PlanPolicy, Snapshot, TaskView } from './plan-types.js';
 import type { RegistryAgent } from './registry-reader.js';
 import { LOGS_DIR, PROMPT_PREFIX, PROMPT_SUFFIX } from './task-scan.js';
-import type { TmuxSession } from './tmux/tmux-listing.js';
+import type { TmuxSession, TmuxState } from './tmux/tmux-listing.js';
 
 export const JOURNAL_TARGET = 'archive/JOURNAL.jsonl';
 
@@ -15,7 +15,7 @@ interface Judgement {
   idleMinutes: number | null;
 }
 
-function judge(agent: RegistryAgent, view: TaskView, live: TmuxSession | undefined, snapshot: Snapshot, policy: PlanPolicy): Judgement {
+function judge(agent: RegistryAgent, view: TaskView, live: TmuxSession | undefined, now: number, policy: PlanPolicy): Judgement {
   const terminal = policy.terminalStatuses.has(agent.status);
   const lastLog = view.lastLogWriteMs.get(agent.id) ?? 0;
   if (policy.onlyAgent === agent.id) return { verdict: 'finished', reason: 'clean-agent requested', clean: true, idleMinutes: null };
@@ -27,7 +27,7 @@ function judge(agent: RegistryAgent, view: TaskView, live: TmuxSession | undefin
   if (live) {
     const lastOutput = Math.max(live.lastActivityMs, lastLog);
     const asleep = policy.suspensions.reduce((sum, [resumedAt, length]) => (resumedAt > lastOutput ? sum + Math.min(length, resumedAt - lastOutput) : sum), 0);
-    const idle = Math.max(0, (snapshot.now - lastOutput - asleep) / 60_000);
+    const idle = Math.max(0, (now - lastOutput - asleep) / 60_000);
     const idleMinutes = Math.round(idle * 100) / 100;
     if (policy.idleMinutes !== null && idle >= policy.idleMinutes) {
       const pinned = agent.pinned || policy.pins.has(agent.id);
@@ -43,7 +43,7 @@ function judge(agent: RegistryAgent, view: TaskView, live: TmuxSession | undefin
     return { verdict: 'active', reason: `status ${agent.status}; ${why}`, clean: false, idleMinutes: null };
   }
   const registryWrite = view.scan.registry?.mtimeMs ?? 0;
-  const goneForSec = (snapshot.now - Math.max(lastLog, registryWrite)) / 1000;
+  const goneForSec = (now - Math.max(lastLog, registryWrite)) / 1000;
   if (goneForSec > policy.ghostGraceSeconds) {
     return { verdict: 'ghost', reason: `status ${agent.status} but session ${agent.session} is gone`, clean: false, idleMinutes: null };
   }
@@ -111,22 +111,134 @@ function cleanupActions(
   return actions;
 }
 
-function judgeAll(snapshot: Snapshot, policy: PlanPolicy): Map<RegistryAgent, { view: TaskView; live: TmuxSession | undefined; j: Judgement }> {
-  const judged = new Map<RegistryAgent, { view: TaskView; live: TmuxSession | undefined; j: Judgement }>();
-  for (const view of snapshot.tasks) {
-    if (policy.excludeTasks.has(view.scan.ref.dir)) continue;
-    for (const agent of view.scan.registry?.agents ?? []) {
-      if (policy.onlyAgent !== null && agent.id !== policy.onlyAgent) continue;
-      const live = agent.rawSession !== null ? snapshot.tmux.sessions.get(agent.rawSession) : undefined;
-      let j = judge(agent, view, live, snapshot, policy);
-      if (snapshot.tmux.error !== null && agent.rawSession !== null) {
-        // Without a tmux listing we cannot tell a live session from a dead one: act on nothing that depends on it.
-        j = { ...j, verdict: j.clean ? j.verdict : 'active', reason: `${j.reason}; tmux unavailable, left alone`, clean: false };
+interface Pending {
+  agent: RegistryAgent;
+  view: TaskView;
+  live: TmuxSession;
+  j: Judgement;
+  report: AgentReport;
+  seq: number;
+}
+
+/**
+ * Plans task by task, so a sweep over 10,000 tasks can drop each task's view as soon as it is planned instead of
+ * holding every view at once (see snapshot.ts, scanAndPlan). The one thing that needs every task is who names each
+ * live session: whether a session may be killed (another unfinished agent may name it), which agent kills a shared
+ * one, and which sessions are orphans. So an agent to be cleaned whose session is alive is planned in finish(), once
+ * every task was added, and only its task's view is kept until then; every other agent is planned at once. Results
+ * are put back in agent order, so the plan is the same as planning everything in one go.
+ */
+export class Planner {
+  private readonly agents: AgentReport[] = [];
+  private readonly ghosts: Orphan[] = [];
+  /** Who names each live session (only live names can be kept alive or be orphans). */
+  private readonly users: SessionUsers = new Map();
+  private readonly pending: Pending[] = [];
+  private readonly planned: { seq: number; actions: PlannedAction[]; errors: InputError[] }[] = [];
+  private readonly claimed = new Map<string, string>();
+  private unreadable = false;
+  private seq = 0;
+  /**
+   * One copy of each distinct reason: at 10,000 agents nearly every row says the same few things, and the rows are
+   * what a large sweep holds longest.
+   */
+  private readonly reasons = new Map<string, string>();
+
+  constructor(
+    private readonly policy: PlanPolicy,
+    private readonly tmux: TmuxState,
+    private readonly now: number,
+  ) {}
+
+  add(views: Iterable<TaskView>): this {
+    const { policy } = this;
+    for (const view of views) {
+      if (view.scan.registry?.fatal) this.unreadable = true;
+      const excluded = policy.excludeTasks.has(view.scan.ref.dir);
+      for (const agent of view.scan.registry?.agents ?? []) {
+        const live = agent.rawSession !== null ? this.tmux.sessions.get(agent.rawSession) : undefined;
+        const considered = !excluded && (policy.onlyAgent === null || agent.id === policy.onlyAgent);
+        const j = considered ? this.judgeOne(agent, view, live) : null;
+        // Every agent naming a live session counts, refused name or not, excluded or not, so a session is never
+        // called an orphan because of a typo'd entry, and one agent's cleanup never kills another's session.
+        if (live && agent.rawSession !== null) {
+          const keepsSession = j ? !j.clean : !policy.terminalStatuses.has(agent.status);
+          const list = this.users.get(agent.rawSession) ?? [];
+          list.push({ task: view.scan.ref.dir, agentId: agent.id, status: agent.status, keepsSession });
+          this.users.set(agent.rawSession, list);
+        }
+        if (j) this.report(agent, view, live, j);
       }
-      judged.set(agent, { view, live, j });
     }
+    return this;
   }
-  return judged;
+
+  private judgeOne(agent: RegistryAgent, view: TaskView, live: TmuxSession | undefined): Judgement {
+    const j = judge(agent, view, live, this.now, this.policy);
+    if (this.tmux.error !== null && agent.rawSession !== null) {
+      // Without a tmux listing we cannot tell a live session from a dead one: act on nothing that depends on it.
+      return { ...j, verdict: j.clean ? j.verdict : 'active', reason: `${j.reason}; tmux unavailable, left alone`, clean: false };
+    }
+    return j;
+  }
+
+  private report(agent: RegistryAgent, view: TaskView, live: TmuxSession | undefined, j: Judgement): void {
+    const report: AgentReport = {
+      task: view.scan.ref.dir,
+      agentId: agent.id,
+      status: agent.status,
+      verdict: j.verdict,
+      reason: this.intern(j.reason),
+      session: agent.session,
+      sessionAlive: live !== undefined,
+      idleMinutes: j.idleMinutes,
+      pinned: agent.pinned || this.policy.pins.has(agent.id),
+    };
+    const seq = this.seq++;
+    this.agents.push(report);
+    if (j.verdict === 'ghost') {
+      this.ghosts.push({ kind: 'ghost-agent', task: view.scan.ref.dir, agentId: agent.id, session: agent.session, reason: j.reason });
+    }
+    if (!j.clean) return;
+    if (live) this.pending.push({ agent, view, live, j, report, seq });
+    else this.planAgent(agent, view, undefined, j, report, seq);
+  }
+
+  private planAgent(agent: RegistryAgent, view: TaskView, live: TmuxSession | undefined, j: Judgement, report: AgentReport, seq: number): void {
+    const errors: InputError[] = [];
+    const keeper = sessionKeeper(view.scan.ref.dir, agent, live, this.users, this.policy);
+    const actions = cleanupActions(agent, view, live, j.reason, keeper, this.claimed, errors);
+    if (actions.length === 0 && j.verdict === 'finished') {
+      report.verdict = 'clean';
+      report.reason = this.intern(`${j.reason}; nothing left to clean`);
+    }
+    if (actions.length > 0 || errors.length > 0) this.planned.push({ seq, actions, errors });
+  }
+
+  private intern(text: string): string {
+    const known = this.reasons.get(text);
+    if (known !== undefined) return known;
+    this.reasons.set(text, text);
+    return text;
+  }
+
+  /** `inputErrors` (what the scan found) come first in the plan's errors, as they always have. */
+  finish(inputErrors: readonly InputError[]): Plan {
+    const { policy } = this;
+    for (const p of this.pending.splice(0)) this.planAgent(p.agent, p.view, p.live, p.j, p.report, p.seq);
+    this.planned.sort((a, b) => a.seq - b.seq);
+    const actions = this.planned.flatMap((p) => p.actions);
+    const errors = [...inputErrors, ...this.planned.flatMap((p) => p.errors)];
+    const orphans = [...this.ghosts];
+    if (policy.onlyAgent === null && policy.fullScan && this.tmux.error === null) {
+      for (const session of this.tmux.sessions.values()) {
+        if (!policy.sessionPattern.test(session.name) || this.users.has(session.name)) continue;
+        const note = this.unreadable ? ' (some registries could not be read, so it may be named in one of them)' : '';
+        orphans.push({ kind: 'orphan-session', session: session.name, sessionId: session.id, reason: `matches ${policy.sessionPattern.source} but no registry names it${note}` });
+      }
+    }
+    return { agents: this.agents, actions, orphans, errors };
+  }
 }
 
 /**
@@ -134,56 +246,5 @@ function judgeAll(snapshot: Snapshot, policy: PlanPolicy): Map<RegistryAgent, { 
  * real run will do. Per agent, actions follow SPEC.md's order; the executor keeps that order per agent.
  */
 export function plan(snapshot: Snapshot, policy: PlanPolicy): Plan {
-  const agents: AgentReport[] = [];
-  const actions: PlannedAction[] = [];
-  const orphans: Orphan[] = [];
-  const errors: InputError[] = [...snapshot.errors];
-  const judged = judgeAll(snapshot, policy);
-  // Every name any registry wrote, refused or not, so a session is never called an orphan because of a typo'd entry;
-  // and who still needs it, so one agent's cleanup never kills a session another agent is running in.
-  const users: SessionUsers = new Map();
-  for (const view of snapshot.tasks) {
-    for (const agent of view.scan.registry?.agents ?? []) {
-      if (agent.rawSession === null) continue;
-      const mine = judged.get(agent);
-      const keepsSession = mine ? !mine.j.clean : !policy.terminalStatuses.has(agent.status);
-      const list = users.get(agent.rawSession) ?? [];
-      list.push({ task: view.scan.ref.dir, agentId: agent.id, status: agent.status, keepsSession });
-      users.set(agent.rawSession, list);
-    }
-  }
-  const claimed = new Map<string, string>();
-  for (const [agent, { view, live, j }] of judged) {
-    const report: AgentReport = {
-      task: view.scan.ref.dir,
-      agentId: agent.id,
-      status: agent.status,
-      verdict: j.verdict,
-      reason: j.reason,
-      session: agent.session,
-      sessionAlive: live !== undefined,
-      idleMinutes: j.idleMinutes,
-      pinned: agent.pinned || policy.pins.has(agent.id),
-    };
-    agents.push(report);
-    if (j.verdict === 'ghost') {
-      orphans.push({ kind: 'ghost-agent', task: view.scan.ref.dir, agentId: agent.id, session: agent.session, reason: j.reason });
-    }
-    if (!j.clean) continue;
-    const planned = cleanupActions(agent, view, live, j.reason, sessionKeeper(view.scan.ref.dir, agent, live, users, policy), claimed, errors);
-    if (planned.length === 0 && j.verdict === 'finished') {
-      report.verdict = 'clean';
-      report.reason = `${j.reason}; nothing left to clean`;
-    }
-    actions.push(...planned);
-  }
-  if (policy.onlyAgent === null && policy.fullScan && snapshot.tmux.error === null) {
-    const unreadable = snapshot.tasks.some((v) => v.scan.registry?.fatal);
-    for (const session of snapshot.tmux.sessions.values()) {
-      if (!policy.sessionPattern.test(session.name) || users.has(session.name)) continue;
-      const note = unreadable ? ' (some registries could not be read, so it may be named in one of them)' : '';
-      orphans.push({ kind: 'orphan-session', session: session.name, sessionId: session.id, reason: `matches ${policy.sessionPattern.source} but no registry names it${note}` });
-    }
-  }
-  return { agents, actions, orphans, errors };
+  return new Planner(policy, snapshot.tmux, snapshot.now).add(snapshot.tasks).finish(snapshot.errors);
 }

@@ -5,7 +5,7 @@ import { matchLogFiles } from '../../src/core/archive/file-match.js';
 import type { FileEntry } from '../../src/core/task-scan.js';
 
 const files = (...names: string[]): FileEntry[] => names.map((name) => ({ name, kind: 'file' as const }));
-const namesOf = (m: Map<string, FileEntry[]>, id: string): string[] | undefined => m.get(id)?.map((f) => f.name);
+const namesOf = (m: ReadonlyMap<string, FileEntry[]>, id: string): string[] | undefined => m.get(id)?.map((f) => f.name);
 
 describe('matchLogFiles', () => {
   it('matches with an exact boundary: fixer-1 never takes fixer-10 files', () => {

@@ -68,11 +68,12 @@ function build(world: World): { snap: Snapshot; pol: PlanPolicy } {
       archiveRefusal: t.archiveRefusal,
     });
     // As takeSnapshot does: newest log mtime only for agents that are not finished and own at least one file.
+    const lastLogWriteMs = new Map<string, number>();
     for (const a of view.scan.registry?.agents ?? []) {
       if (pol.terminalStatuses.has(a.status) && pol.onlyAgent !== a.id) continue;
-      if (view.logsByAgent.has(a.id)) view.lastLogWriteMs.set(a.id, NOW - t.logAgeMin * MIN);
+      if (view.logsByAgent.has(a.id)) lastLogWriteMs.set(a.id, NOW - t.logAgeMin * MIN);
     }
-    return view;
+    return { ...view, lastLogWriteMs };
   });
   return { snap: snapshot(views, world.sessions, world.tmuxError), pol };
 }

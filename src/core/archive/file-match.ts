@@ -1,5 +1,7 @@
 import type { FileEntry } from '../task-scan.js';
 
+const NO_LOGS: ReadonlyMap<string, FileEntry[]> = new Map();
+
 /** `logs/<id>_*` and `logs/<id>.*` (SPEC.md): the character after the id must be one of these. */
 const BOUNDARY = new Set(['_', '.']);
 
@@ -17,7 +19,9 @@ function ownerCandidates(name: string, ids: ReadonlySet<string>): string[] {
  * Assigns each log file to exactly one agent of the task. A name like `a_b_stream.jsonl` fits both `a` and `a_b`;
  * the longest id wins, so one agent's cleanup never takes a sibling's logs.
  */
-export function matchLogFiles(logs: readonly FileEntry[], ids: ReadonlySet<string>): Map<string, FileEntry[]> {
+export function matchLogFiles(logs: readonly FileEntry[], ids: ReadonlySet<string>): ReadonlyMap<string, FileEntry[]> {
+  // Most tasks of a large tree have an empty logs/: they share one empty Map instead of each allocating its own.
+  if (logs.length === 0) return NO_LOGS;
   const byAgent = new Map<string, FileEntry[]>();
   for (const entry of logs) {
     const candidates = ownerCandidates(entry.name, ids);

@@ -3,9 +3,9 @@ import path from 'node:path';
 import { REGISTRY_FILE } from '../registry-reader.js';
 
 /**
- * A pass over the registries may use at most this share of the time (1/50: 2 % of one core). At 10,000 tasks a pass
- * (one readdir per workspace, one lstat per registry) takes about 50 ms here, so it then runs every 2.5 s instead of
- * every second.
+ * The period is at least this many times a pass's duration, so polling takes about 1/50 (2 %) of one core however
+ * large the tree (2.3 % measured at 10,000 tasks, GC included): small trees are polled every second, 10,000 tasks
+ * every few seconds.
  */
 const DUTY_CYCLE = 50;
 

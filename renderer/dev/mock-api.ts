@@ -192,6 +192,12 @@ export function createMockApi(opts: MockOptions): JanitorApi {
       world.archives.set(taskDir, files.filter((x) => x !== f));
       return { deleted: `${taskDir}/${path}`, storedBytes: f.storedBytes };
     },
+    readArchive: async ({ taskDir, path }) => {
+      const f = (world.archives.get(taskDir) ?? []).find((x) => x.path === path);
+      if (!f) throw Object.assign(new Error(`${path}: not in the manifest`), { issues: [] });
+      const text = Array.from({ length: 40 }, (_, i) => JSON.stringify({ type: 'assistant', text: `archived line ${i} of ${f.agentId}` })).join('\n');
+      return { path, text, bytes: f.bytes, truncated: f.bytes > text.length };
+    },
     previewRetention: async () => retention(),
     applyRetention: async () => {
       const p = retention();

@@ -27,6 +27,10 @@ export type CleanTarget = z.infer<typeof CleanTargetSchema>;
 
 const archiveRef = z.strictObject({ taskDir: z.string().min(1), path: z.string().min(1) });
 
+/** The end of a text file, for the log panel: `path` relative to its task folder, `bytes` the whole file's size. */
+export const FileTailSchema = z.object({ path: z.string(), text: z.string(), bytes: z.number().int(), truncated: z.boolean() });
+export type FileTail = z.infer<typeof FileTailSchema>;
+
 export const SaveSettingsResultSchema = z.discriminatedUnion('ok', [
   z.object({ ok: z.literal(true), settings: SettingsSchema }),
   z.object({ ok: z.literal(false), issues: z.array(FieldIssueSchema) }),
@@ -43,14 +47,16 @@ export const uiMethods = {
   previewClean: { input: CleanTargetSchema, output: SweepReportSchema },
   cleanNow: { input: CleanTargetSchema, output: SweepReportSchema },
   setPinned: { input: z.strictObject({ agentId: z.string().min(1), pinned: z.boolean() }), output: z.object({ pins: z.array(z.string()) }) },
-  /** The tail of an agent's live log (or its scrollback), for "open logs". */
-  readLog: { input: agentRef, output: z.object({ path: z.string(), text: z.string(), bytes: z.number().int(), truncated: z.boolean() }) },
+  /** The tail of an agent's live log (or, once cleaned, of its archived copy), for "open logs". */
+  readLog: { input: agentRef, output: FileTailSchema },
   listAlerts: { input: empty, output: z.array(AlertSchema) },
   fixAlert: { input: z.strictObject({ id: z.string().min(1) }), output: FixResultSchema },
   listArchives: { input: empty, output: z.array(ArchiveTaskSchema) },
   /** SPEC.md: restore puts the file back into `logs/`, decompressed and checked against its recorded sha256. */
   restoreArchive: { input: archiveRef, output: z.object({ restored: z.string() }) },
   deleteArchive: { input: archiveRef, output: z.object({ deleted: z.string(), storedBytes: z.number().int() }) },
+  /** "Open" an archived file: its decompressed tail, checked to be one the manifest lists. */
+  readArchive: { input: archiveRef, output: FileTailSchema },
   previewRetention: { input: empty, output: RetentionPlanSchema },
   applyRetention: { input: empty, output: RetentionPlanSchema },
   diskUsage: { input: empty, output: DiskUsageSchema },

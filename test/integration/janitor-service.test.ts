@@ -166,9 +166,11 @@ describe('janitor service (the API behind the window and the web bridge)', () =>
     task.writeRegistry([{ id: 'p-1', status: 'completed', tmux_session: null }]);
     await new Promise((r) => setTimeout(r, 600));
     assert.ok(fs.existsSync(path.join(task.logs, 'p-1_stream.jsonl')), 'paused: a finished agent is left alone');
+    const before = events.length;
     await service.setPaused({ paused: false });
+    // The sweep's event comes after its last step (the journal line), so the sizes below are final.
     const deadline = Date.now() + 10_000;
-    while (fs.existsSync(path.join(task.logs, 'p-1_stream.jsonl')) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+    while (!events.slice(before).some((e) => e.event === 'sweep' && e.trigger === 'resume') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
     assert.ok(!fs.existsSync(path.join(task.logs, 'p-1_stream.jsonl')), 'resumed: the change made while paused is acted on');
 
     const usage = await service.diskUsage({});

@@ -119,6 +119,8 @@ describe('the window over daemon --ui, in Chromium', () => {
 
     await page.getByTestId('agent-clean-build-1').click();
     await page.getByTestId('preview-dialog').waitFor();
+    // The dialog opens at once and fills in when the dry run answers.
+    await page.getByTestId('preview-action').first().waitFor();
     const kinds = await page.getByTestId('preview-action').evaluateAll((els) => els.map((e) => e.getAttribute('data-kind')));
     assert.ok(kinds.includes('kill-session') && kinds.includes('archive-file') && kinds.includes('delete-prompt'), kinds.join(','));
     assert.deepEqual((await sb.sessions()).includes('agent_build-1'), true, 'the preview changed nothing');
@@ -151,7 +153,13 @@ describe('the window over daemon --ui, in Chromium', () => {
     await page.getByTestId('nav-archives').click();
     await page.locator('[data-testid^="archive-task-"]').first().waitFor();
     assert.ok((await page.locator('[data-testid^="archive-task-"]').count()) >= 2, 'the old task and the cleaned agent');
+    const task = path.basename(work.dir);
+    await page.getByTestId(`archive-toggle-${task}`).click();
+    await page.getByTestId(`archive-open-${task}/archive/build-1_stream.jsonl.gz`).click();
+    await page.getByTestId('log-text').waitFor();
+    assert.match(await page.getByTestId('log-text').innerText(), /"text":"compiling"/, 'Open shows the archived log, decompressed');
     await page.screenshot({ path: path.join(SHOTS, 'archives.png') });
+    await page.getByTestId('log-close').click();
 
     await page.getByTestId('nav-disk').click();
     await page.getByTestId('disk-chart').waitFor();

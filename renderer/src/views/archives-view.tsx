@@ -4,6 +4,7 @@ import { AppContext } from '../app-context.js';
 import { messageOf } from '../api/errors.js';
 import { Notice } from '../components/badges.js';
 import { ConfirmDialog } from '../components/dialog.js';
+import { TextFilePanel, joinPath } from '../components/text-file-panel.js';
 import { VirtualList } from '../components/virtual-list.js';
 import { formatAge, formatBytes, formatRatio, formatTime, plural } from '../lib/format.js';
 import { useLoader, useNow, useRefreshOn } from '../lib/hooks.js';
@@ -11,10 +12,6 @@ import { RetentionPanel } from './retention-panel.js';
 
 type Item = { kind: 'task'; task: ArchiveTask; expanded: boolean } | { kind: 'file'; task: ArchiveTask; file: ArchiveFile };
 const ROW_PX = 32;
-
-function joinPath(dir: string, rel: string): string {
-  return `${dir.replace(/\/+$/, '')}/${rel}`;
-}
 
 export function ArchivesView() {
   const { api, desktop } = useContext(AppContext);
@@ -25,6 +22,7 @@ export function ArchivesView() {
   const [busy, setBusy] = useState(false);
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
   const [retentionKey, setRetentionKey] = useState(0);
+  const [opened, setOpened] = useState<{ task: ArchiveTask; file: ArchiveFile } | null>(null);
   const now = useNow();
 
   const tasks = archives.data ?? [];
@@ -122,6 +120,9 @@ export function ArchivesView() {
         <span role="cell" class="num">{formatRatio(file.storedBytes > 0 ? file.bytes / file.storedBytes : null)}</span>
         <span role="cell" title={formatTime(file.archivedAt)}>{formatAge(file.archivedAt, now)}</span>
         <span role="cell" class="row-actions">
+          <button type="button" class="small" onClick={() => setOpened({ task, file })} data-testid={`archive-open-${id}`}>
+            Open
+          </button>
           <button type="button" class="small" onClick={() => restore(task, file)} data-testid={`archive-restore-${id}`}>
             Restore
           </button>
@@ -175,6 +176,19 @@ export function ArchivesView() {
           <VirtualList items={items} itemSize={() => ROW_PX} itemKey={(i) => (i.kind === 'task' ? `t:${i.task.taskDir}` : `f:${i.task.taskDir}/${i.file.path}`)} render={render} testId="archives-list" label="Archives" />
         )}
       </div>
+      {opened ? (
+        <TextFilePanel
+          title={
+            <>
+              <span class="mono">{opened.file.path}</span> of <span class="mono">{opened.task.task}</span>
+            </>
+          }
+          taskDir={opened.task.taskDir}
+          load={() => api.readArchive({ taskDir: opened.task.taskDir, path: opened.file.path })}
+          deps={[opened.task.taskDir, opened.file.path]}
+          onClose={() => setOpened(null)}
+        />
+      ) : null}
       {deleting ? (
         <ConfirmDialog title="Delete archived log?" confirmLabel="Delete" danger busy={busy} onConfirm={remove} onCancel={() => setDeleting(null)} testId="archive-delete-confirm">
           <p>

@@ -70,7 +70,7 @@ export function knownTask(roots: readonly string[], taskDir: string): TaskRef {
 }
 
 /** Only a file the manifest lists can be restored or deleted: the UI cannot name arbitrary paths. */
-async function listedFile(roots: readonly string[], taskDir: string, rel: string): Promise<{ ref: TaskRef; file: ArchiveFile; abs: string }> {
+export async function listedFile(roots: readonly string[], taskDir: string, rel: string): Promise<{ ref: TaskRef; file: ArchiveFile; abs: string }> {
   const ref = knownTask(roots, taskDir);
   const file = (await archivedFiles(ref.dir)).find((f) => f.path === rel);
   if (!file) throw Object.assign(new Error(`${path.join(ref.dir, rel)}: not an archived file of this task`), { issues: [{ path: 'path', message: 'not an archived file of this task' }] });

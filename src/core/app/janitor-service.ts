@@ -5,9 +5,9 @@ import { errorMessage } from '../timeouts.js';
 import { readActivity } from './activity.js';
 import { agentRows } from './agent-rows.js';
 import { deriveAlerts } from './alerts.js';
-import { deleteArchive, knownTask, listArchives, restoreArchive } from './archives.js';
+import { deleteArchive, knownTask, listArchives, listedFile, restoreArchive } from './archives.js';
 import { diskUsage } from './disk-usage.js';
-import { readLogTail } from './log-tail.js';
+import { archivedTail, readLogTail } from './log-tail.js';
 import { killOrphanSession, terminateSuspect } from './process-fixes.js';
 import { applyRetention, planRetention } from './retention.js';
 import { savePinned, saveSettings, settingsOf, type SettingsSource } from './settings-store.js';
@@ -171,6 +171,10 @@ export function createJanitorService(options: JanitorServiceOptions): RunningJan
     listArchives: async () => listArchives(roots()),
     restoreArchive: async ({ taskDir, path }) => ({ restored: await restoreArchive(roots(), taskDir, path) }),
     deleteArchive: async ({ taskDir, path }) => deleteArchive(roots(), taskDir, path, 'deleted by the user'),
+    readArchive: async ({ taskDir, path }) => {
+      const { ref, file } = await listedFile(roots(), taskDir, path);
+      return archivedTail(ref.dir, file);
+    },
     previewRetention: async () => planRetention(daemon.snapshot().config),
     applyRetention: async () => applyRetention(daemon.snapshot().config),
     diskUsage: async () => diskUsage(roots(), options.stateDir, (await planRetention(daemon.snapshot().config)).reclaimBytes),

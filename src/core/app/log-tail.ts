@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
+import type { ArchiveFile, FileTail } from '../../shared/index.js';
 import { agentIdProblem } from '../guards.js';
 import { matchLogFiles } from '../archive/file-match.js';
 import { openRegularFileSync } from '../safe-read.js';
@@ -19,7 +20,7 @@ function tailOf(buf: Buffer, total: number): { text: string; bytes: number; trun
  * "Open logs": the tail of the agent's live log in logs/, or, once cleaned, of its archived copy. Files are opened
  * without following symlinks.
  */
-export async function readLogTail(taskDir: string, agentId: string): Promise<{ path: string; text: string; bytes: number; truncated: boolean }> {
+export async function readLogTail(taskDir: string, agentId: string): Promise<FileTail> {
   const problem = agentIdProblem(agentId);
   if (problem) throw Object.assign(new Error(problem), { issues: [{ path: 'agentId', message: problem }] });
   let names: string[] = [];
@@ -45,6 +46,11 @@ export async function readLogTail(taskDir: string, agentId: string): Promise<{ p
   const archived = (await archivedFiles(taskDir)).filter((f) => f.agentId === agentId).sort((a, b) => (a.source.endsWith('_stream.jsonl') ? -1 : b.source.endsWith('_stream.jsonl') ? 1 : 0));
   const file = archived[0];
   if (!file) throw new Error(`${taskDir}: no log of ${agentId} in logs/ or archive/`);
+  return archivedTail(taskDir, file);
+}
+
+/** The decompressed tail of an archived file (one the manifest lists: callers look it up first). */
+export function archivedTail(taskDir: string, file: ArchiveFile): FileTail {
   const { fd } = openRegularFileSync(path.join(taskDir, file.path));
   let data: Buffer;
   try {

@@ -34,7 +34,7 @@ function forOrphan(o: Orphan): Fixable {
         severity: 'info',
         title: `Zombie process ${o.pid}`,
         explanation: `${o.reason}. A zombie is already dead and cannot be killed; it disappears when its parent (pid ${o.ppid}) reaps it or exits.`,
-        fix: null,
+        fix: { label: 'Ask the parent to reap it', effect: `Sends SIGCHLD to the parent, pid ${o.ppid}, which a parent that handles it answers by reaping. Nothing is killed.` },
       };
     case 'leftover-process':
       return {

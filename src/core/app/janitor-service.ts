@@ -1,4 +1,4 @@
-import type { Alert, CleanTarget, Config, DaemonEvent, FixResult, JanitorService, SweepReport, UiEvent, UiState } from '../../shared/index.js';
+import { alertIdForOrphan, type Alert, type CleanTarget, type Config, type DaemonEvent, type FixResult, type JanitorService, type Orphan, type SweepReport, type UiEvent, type UiState } from '../../shared/index.js';
 import { JanitorDaemon } from '../daemon/janitor-daemon.js';
 import { tmuxClientFor } from '../engine.js';
 import { errorMessage } from '../timeouts.js';
@@ -8,7 +8,7 @@ import { deriveAlerts } from './alerts.js';
 import { deleteArchive, knownTask, listArchives, listedFile, restoreArchive } from './archives.js';
 import { diskUsage } from './disk-usage.js';
 import { archivedTail, readLogTail } from './log-tail.js';
-import { killOrphanSession, terminateSuspect } from './process-fixes.js';
+import { killOrphanSession, nudgeParent, stillThere, terminateSuspect } from './process-fixes.js';
 import { applyRetention, planRetention } from './retention.js';
 import { savePinned, saveSettings, settingsOf, type SettingsSource } from './settings-store.js';
 import { journalUserAction } from './user-journal.js';
@@ -56,9 +56,17 @@ export function createJanitorService(options: JanitorServiceOptions): RunningJan
     const c = daemon.snapshot().config;
     return c.roots.length ? c.roots : [process.cwd()];
   };
+  /** Zombies and leftover processes from real cleanups (a dry run never sees them), kept while they exist. */
+  const heldOrphans = new Map<string, Extract<Orphan, { kind: 'zombie' | 'leftover-process' }>>();
   const alertsOf = (report: SweepReport): Alert[] => {
     const snap = daemon.snapshot();
-    return deriveAlerts({ report, config: snap.config, breakers: snap.breakers, stalled, firstSeen, now: Date.now() });
+    const seen = new Set(report.orphans.map(alertIdForOrphan));
+    const held: Orphan[] = [];
+    for (const [id, o] of heldOrphans) {
+      if (!stillThere(o)) heldOrphans.delete(id);
+      else if (!seen.has(id)) held.push(o);
+    }
+    return deriveAlerts({ report: { ...report, orphans: [...report.orphans, ...held] }, config: snap.config, breakers: snap.breakers, stalled, firstSeen, now: Date.now() });
   };
   const state = (): UiState => uiStateOf(daemon.snapshot(), { host: options.host, busy: busy > 0, lastFailed, alerts: alertCount });
   const publishState = () => publish({ event: 'state', state: state() });
@@ -75,6 +83,7 @@ export function createJanitorService(options: JanitorServiceOptions): RunningJan
       if (event.event === 'sweep' || event.event === 'breaker' || event.event === 'stalled' || event.event === 'ready') publishState();
     },
     onReport: (report, full) => {
+      for (const o of report.orphans) if (o.kind === 'zombie' || o.kind === 'leftover-process') heldOrphans.set(alertIdForOrphan(o), o);
       lastFailed = report.actions.some((a) => a.outcome === 'failed');
       if (full) alertCount = alertsOf(report).length;
     },
@@ -114,6 +123,11 @@ export function createJanitorService(options: JanitorServiceOptions): RunningJan
       const message = await terminateSuspect(config, o.pid, o.argv);
       await journalUserAction({ stateDir: options.stateDir }, o.agentId, 'suspect chosen by the user', [{ kind: 'terminate-suspect', target: `pid ${o.pid}`, outcome: 'done', detail: message }]);
       return { ok: true, message };
+    }
+    if (o?.kind === 'zombie') {
+      const result = await nudgeParent(o.pid, o.ppid);
+      await journalUserAction({ stateDir: options.stateDir }, o.agentId ?? '', 'zombie: parent asked to reap by the user', [{ kind: 'nudge-parent', target: `pid ${o.ppid}`, outcome: result.ok ? 'done' : 'failed', ...(result.ok ? { detail: result.message } : { error: result.message }) }]);
+      return result;
     }
     if ((o?.kind === 'ghost-agent' || o?.kind === 'leftover-process') && alert.agentId) {
       const report = await withBusy(() => daemon.runNow({ dryRun: false, onlyAgent: alert.agentId!, ...(alert.task ? { tasks: [alert.task] } : {}) }));

@@ -1,4 +1,4 @@
-import type { Config } from '../../shared/index.js';
+import type { Config, Orphan } from '../../shared/index.js';
 import { readProcEntry, readProcessTable } from '../process/proc-table.js';
 import { terminateAll } from '../process/process-killer.js';
 import { childrenIndex, paneEnvIndex, protectedPids, sessionProcesses } from '../process/process-tree.js';
@@ -36,4 +36,32 @@ export async function terminateSuspect(config: Config, pid: number, argv: string
   if (result.errors.length > 0) throw new Error(result.errors.map((e) => `${e.pid}: ${e.message}`).join('; '));
   if (result.survivors.length > 0) throw new Error(`process ${pid} survived SIGKILL`);
   return `process ${pid} terminated`;
+}
+
+/**
+ * A zombie cannot be killed; only its parent can reap it. SIGCHLD asks it to (a parent that handles the signal
+ * waits for its children then), and is harmless to one that does not: nothing is terminated.
+ */
+export async function nudgeParent(pid: number, ppid: number): Promise<{ ok: boolean; message: string }> {
+  const zombie = readProcEntry(pid, false);
+  if (!zombie || zombie.state !== 'Z') return { ok: true, message: `process ${pid} is already reaped` };
+  if (zombie.ppid !== ppid) throw new Error(`process ${pid} now has parent ${zombie.ppid}, not ${ppid}; nothing sent`);
+  process.kill(ppid, 'SIGCHLD');
+  for (let waited = 0; waited < 1000; waited += 50) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const now = readProcEntry(pid, false);
+    if (!now || now.state !== 'Z') return { ok: true, message: `process ${pid} was reaped by its parent ${ppid}` };
+  }
+  const parent = readProcEntry(ppid);
+  return { ok: false, message: `process ${pid} is still a zombie: its parent ${ppid}${parent ? ` (${parent.argv})` : ''} does not reap its children; it goes when that process exits` };
+}
+
+/**
+ * Zombies and leftover processes are seen only while a cleanup runs, never by a dry run; the Alerts view keeps them
+ * until /proc says they are gone (the zombie reaped, the process exited or replaced).
+ */
+export function stillThere(o: Extract<Orphan, { kind: 'zombie' | 'leftover-process' }>): boolean {
+  const entry = readProcEntry(o.pid, o.kind === 'leftover-process');
+  if (!entry) return false;
+  return o.kind === 'zombie' ? entry.state === 'Z' && entry.ppid === o.ppid : entry.state !== 'Z' && entry.argv === o.argv;
 }

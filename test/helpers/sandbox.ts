@@ -73,6 +73,15 @@ export class Sandbox {
 
   async cleanup(): Promise<void> {
     await this.tmux('kill-server');
+    // A test that failed before its own cleanup step leaves SIGHUP-ignoring pane processes running after the server
+    // dies. They are found by the pane identity tmux put in their environment (this sandbox's socket), never by name.
+    for (const pid of startedInSandbox(this.socket)) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // Already gone.
+      }
+    }
     fs.rmSync(this.dir, { recursive: true, force: true });
   }
 }
@@ -114,4 +123,19 @@ export function sandboxPool(): { fresh(): Sandbox; cleanupAll(): Promise<void> }
       for (const sb of made.splice(0)) await sb.cleanup();
     },
   };
+}
+
+/** Processes whose `TMUX` environment names this socket: started in one of the sandbox server's panes. */
+export function startedInSandbox(socket: string): number[] {
+  const out: number[] = [];
+  for (const name of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const env = fs.readFileSync(`/proc/${name}/environ`, 'latin1').split('\0');
+      if (env.some((v) => v.startsWith(`TMUX=${socket},`))) out.push(Number(name));
+    } catch {
+      // Gone, or not ours to read.
+    }
+  }
+  return out;
 }

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { HeartbeatSchema, type DaemonStatus, type Heartbeat } from '../../shared/index.js';
 import { writeFileAtomic } from '../durable-write.js';
+import { writeMetrics } from './metrics.js';
 import { pidAlive } from '../process/pid-alive.js';
 
 /** The janitor's own state (heartbeat, lock) lives here, never inside the roots. */
@@ -15,6 +16,22 @@ export const HEARTBEAT_FILE = 'daemon.json';
 
 export function writeHeartbeat(dir: string, beat: Heartbeat): void {
   writeFileAtomic(path.join(dir, HEARTBEAT_FILE), JSON.stringify(beat) + '\n', 0o600);
+}
+
+export type BeatInput = Omit<Heartbeat, 'pid' | 'updatedAt'> & { lastSweepMs: number | null };
+
+/** After every sweep: the heartbeat `status` reads and, when configured, the Prometheus textfile. */
+export function writeBeat(dir: string, metricsPath: string | null, beat: BeatInput): void {
+  const { lastSweepMs, ...heartbeat } = beat;
+  writeHeartbeat(dir, { ...heartbeat, pid: process.pid, updatedAt: new Date().toISOString() });
+  if (!metricsPath) return;
+  writeMetrics(metricsPath, {
+    ...beat,
+    lastSweepMs,
+    lastSweepAt: beat.lastSweepAt === null ? null : Date.parse(beat.lastSweepAt),
+    openBreakers: beat.breakers.length,
+    startedAt: Date.parse(beat.startedAt),
+  });
 }
 
 export function removeHeartbeat(dir: string): void {

@@ -2,18 +2,16 @@ import type { Config, DaemonEvent, SweepReport } from '../../shared/index.js';
 import { runCleanup, tmuxClientFor } from '../engine.js';
 import { errorMessage } from '../timeouts.js';
 import { applyRetention } from '../app/retention.js';
-import { removeHeartbeat, writeHeartbeat } from './heartbeat.js';
+import { removeHeartbeat, writeBeat } from './heartbeat.js';
 import { acquireInstanceLock } from './instance-lock.js';
 import { CircuitBreakers } from './circuit-breaker.js';
-import { writeMetrics } from './metrics.js';
 import { ReportEvents } from './report-events.js';
 import { EventLog } from './event-log.js';
+import { SleepDetector } from './sleep-detector.js';
 import { WorkspaceWatcher } from './workspace-watcher.js';
 
 type Trigger = 'start' | 'watch' | 'reconcile' | 'reload' | 'resume' | 'manual';
 
-/** A wall-clock jump beyond the monotonic clock by more than this is a sleep (or a clock change), not scheduling lag. */
-const SLEEP_JUMP_MS = 30_000;
 const RETENTION_EVERY_MS = 60 * 60 * 1000;
 
 export interface DaemonOptions {
@@ -48,8 +46,7 @@ export class JanitorDaemon {
   private readonly breakers: CircuitBreakers;
   private currentStep: { name: string; since: number; reported: boolean } | null = null;
   private watchdog: NodeJS.Timeout | null = null;
-  private clocks = { wall: Date.now(), mono: performance.now() };
-  private readonly suspensions: [number, number][] = [];
+  private readonly sleep = new SleepDetector();
   private readonly startedAt = now();
   private stats = { sweeps: 0, tasks: 0, agents: 0, failures: 0, lastSweepAt: null as string | null, lastSweepMs: null as number | null, actions: {} as Record<string, number> };
 
@@ -144,7 +141,7 @@ export class JanitorDaemon {
       const onStep = (name: string) => {
         this.currentStep = { name, since: Date.now(), reported: false };
       };
-      report = await runCleanup(this.config, { dryRun: false, tmux: this.tmux, excludeTasks, onStep, suspensions: this.suspensions, ...(tasks ? { tasks } : {}) });
+      report = await runCleanup(this.config, { dryRun: false, tmux: this.tmux, excludeTasks, onStep, suspensions: this.sleep.suspensions, ...(tasks ? { tasks } : {}) });
     } catch (err) {
       this.options.emit({ event: 'error', ts: now(), error: { path: 'daemon', message: `sweep failed: ${errorMessage(err)}` } });
       this.stats.failures++;
@@ -217,21 +214,11 @@ export class JanitorDaemon {
     for (const [step, limitMs] of steps) this.options.emit({ event: 'stalled', ts, step, runningMs: limitMs, limitMs });
   }
 
-  /**
-   * The monotonic clock stops while the machine sleeps; the wall clock does not. A jump between them is remembered
-   * (so the sleep is not counted as silence) and followed by a full reconcile, since the world may have changed.
-   */
+  /** A sleep is remembered (so it is not counted as silence) and followed by a full reconcile: the world may have changed. */
   private checkClock(): void {
-    const wall = Date.now();
-    const mono = performance.now();
-    const jump = wall - this.clocks.wall - (mono - this.clocks.mono);
-    this.clocks = { wall, mono };
-    if (jump < SLEEP_JUMP_MS) return;
-    this.suspensions.push([wall, jump]);
-    // Only sleeps within the idle horizon can matter; older ones are dropped so the list stays short.
-    const horizon = wall - ((this.config.idleMinutes ?? 0) + 60) * 60_000 - jump;
-    while (this.suspensions.length > 1 && this.suspensions[0]![0] < horizon) this.suspensions.shift();
-    this.options.emit({ event: 'resume', ts: now(), sleptMs: Math.round(jump) });
+    const slept = this.sleep.check(this.config.idleMinutes);
+    if (slept === null) return;
+    this.options.emit({ event: 'resume', ts: now(), sleptMs: Math.round(slept) });
     this.schedule(null, 'resume');
   }
 
@@ -248,27 +235,7 @@ export class JanitorDaemon {
 
   private beat(): void {
     try {
-      writeHeartbeat(this.options.stateDir, {
-        pid: process.pid,
-        startedAt: this.startedAt,
-        updatedAt: now(),
-        lastSweepAt: this.stats.lastSweepAt,
-        sweeps: this.stats.sweeps,
-        tasks: this.stats.tasks,
-        agents: this.stats.agents,
-        actions: this.stats.actions,
-        failures: this.stats.failures,
-        watch: this.watcher?.mode ?? 'inotify',
-        breakers: this.breakers.open(Date.now()).map((b) => ({ task: b.task, failures: b.failures, retryAt: new Date(b.openUntil).toISOString(), lastError: b.lastError })),
-      });
-      if (this.config.metricsPath) {
-        writeMetrics(this.config.metricsPath, {
-          ...this.stats,
-          lastSweepAt: this.stats.lastSweepAt === null ? null : Date.parse(this.stats.lastSweepAt),
-          openBreakers: this.breakers.open(Date.now()).length,
-          startedAt: Date.parse(this.startedAt),
-        });
-      }
+      writeBeat(this.options.stateDir, this.config.metricsPath, { ...this.stats, startedAt: this.startedAt, watch: this.watcher?.mode ?? 'inotify', breakers: this.breakers.openReport(Date.now()) });
     } catch (err) {
       this.options.emit({ event: 'error', ts: now(), error: { path: this.options.stateDir, message: `cannot write heartbeat or metrics: ${errorMessage(err)}` } });
     }
@@ -297,11 +264,11 @@ export class JanitorDaemon {
    * a real one is recorded and emits its events like any sweep.
    */
   async runNow(options: { dryRun: boolean; onlyAgent?: string; tasks?: string[] }): Promise<SweepReport> {
-    if (options.dryRun) return runCleanup(this.config, { ...options, tmux: this.tmux, suspensions: this.suspensions });
+    if (options.dryRun) return runCleanup(this.config, { ...options, tmux: this.tmux, suspensions: this.sleep.suspensions });
     if (this.stopping) throw new Error('the janitor is stopping: no new cleanup is started');
     while (this.loop) await this.loop;
     const run = (async () => {
-      const report = await runCleanup(this.config, { ...options, tmux: this.tmux, suspensions: this.suspensions });
+      const report = await runCleanup(this.config, { ...options, tmux: this.tmux, suspensions: this.sleep.suspensions });
       this.record(report, !options.tasks && !options.onlyAgent, 'manual');
       return report;
     })();
@@ -328,7 +295,7 @@ export class JanitorDaemon {
       agents: this.stats.agents,
       failures: this.stats.failures,
       watch: this.watcher?.mode ?? null,
-      breakers: this.breakers.open(Date.now()).map((b) => ({ task: b.task, failures: b.failures, retryAt: new Date(b.openUntil).toISOString(), lastError: b.lastError })),
+      breakers: this.breakers.openReport(Date.now()),
       config: this.config,
     };
   }

@@ -133,6 +133,8 @@ describe('exit codes', () => {
       [['clean-agent', ...common], /missing required argument 'id'/],
       [['clean-agent', '../x', ...common], /invalid agent id "\.\.\/x"/],
       [['sweep', '--idle-minutes', 'abc', ...common], /--idle-minutes.*"abc"/],
+      [['daemon', '--port', '8765', ...common], /--port: only with --ui/],
+      [['daemon', '--ui', '--port', '70000', ...common], /--port: expected a port number/],
     ];
     for (const [args, message] of cases) {
       const r = await cli(sb, args);

@@ -6,6 +6,7 @@ import { destroyAllSync } from './fixtures.js';
 import { clockTicksPerSecond, killChildrenSync, type Dist } from './daemon-measure.js';
 import { idleScenario, latencyScenario, watchScenario, type DaemonCheck, type IdleResult, type LatencyResult, type WatchResult } from './daemon-scenarios.js';
 import { machine } from './machine.js';
+import { table } from './report.js';
 
 /**
  * `npm run bench:daemon`: SPEC.md's three daemon targets, measured on the built `daemon --json`:
@@ -31,12 +32,6 @@ interface TargetRow {
   measured: string;
   limit: string;
   pass: boolean;
-}
-
-function table(headers: string[], rows: string[][], rightAligned: ReadonlySet<number>): string {
-  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) => cells.map((c, i) => (rightAligned.has(i) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd();
-  return [line(headers), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
 const mb = (kib: number) => `${((kib * 1024) / 1e6).toFixed(1)} MB (${(kib / 1024).toFixed(1)} MiB)`;

@@ -55,7 +55,8 @@ export function targetsFor(r: FixtureResult, live: boolean): TargetRow[] {
   return rows;
 }
 
-function table(headers: string[], rows: string[][], rightAligned: ReadonlySet<number>): string {
+/** A plain-text table: columns padded to their widest cell, those in `rightAligned` aligned right. */
+export function table(headers: string[], rows: string[][], rightAligned: ReadonlySet<number>): string {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: string[]) =>
     cells.map((c, i) => (rightAligned.has(i) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd();

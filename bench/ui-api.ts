@@ -4,6 +4,7 @@ import path from 'node:path';
 import { createJanitorService } from '../src/core/index.js';
 import { ConfigSchema, type UiMethodName } from '../src/shared/index.js';
 import { machine } from './machine.js';
+import { table } from './report.js';
 
 /**
  * `npm run bench:ui`: how long the window waits for each view's data with 10,000 agents (1,000 tasks of 10, each
@@ -62,9 +63,8 @@ async function main(): Promise<void> {
       rows.push([name, `${median(times).toFixed(0)} ms`, `${Math.max(...times).toFixed(0)} ms`, `${(bytes / 1024).toFixed(0)} KiB`]);
     }
     await service.close();
-    const widths = [0, 1, 2, 3].map((i) => Math.max(...[['method', 'median', 'max', 'JSON'], ...rows].map((r) => r[i]!.length)));
-    const line = (r: string[]) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
-    process.stdout.write(`${JSON.stringify(await machine())}\n${TASKS * PER_TASK} agents in ${TASKS} tasks; ${RUNS} calls each\n\n${line(['method', 'median', 'max', 'JSON'])}\n${rows.map(line).join('\n')}\n`);
+    const text = table(['method', 'median', 'max', 'JSON'], rows, new Set([1, 2, 3]));
+    process.stdout.write(`${JSON.stringify(await machine())}\n${TASKS * PER_TASK} agents in ${TASKS} tasks; ${RUNS} calls each\n\n${text}\n`);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import { execa } from 'execa';
 import type { Config, DoctorCheck } from '../shared/index.js';
 import { discoverTasks, workspaceDirOf } from './discovery.js';
+import { rootsOf } from './engine.js';
 import { listTmux } from './tmux/tmux-listing.js';
 import { TmuxClient } from './tmux/tmux-client.js';
 
@@ -73,7 +74,7 @@ function inotifyCheck(tasks: number): DoctorCheck {
 }
 
 export async function runDoctor(config: Config): Promise<DoctorCheck[]> {
-  const roots = config.roots.length ? config.roots : [process.cwd()];
+  const roots = rootsOf(config);
   const checks = await tmuxChecks(config);
   const rootsResult = rootChecks(roots);
   checks.push(...rootsResult.checks);

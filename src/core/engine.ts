@@ -34,6 +34,11 @@ export function policyFrom(config: Config, onlyAgent: string | null, fullScan = 
   };
 }
 
+/** SPEC.md: `--root` defaults to the current directory. */
+export function rootsOf(config: Config): string[] {
+  return config.roots.length ? config.roots : [process.cwd()];
+}
+
 export function tmuxClientFor(config: Config): TmuxClient {
   return new TmuxClient({ binary: config.tmuxBinary, socket: config.tmuxSocket, timeoutMs: config.timeouts.tmuxMs });
 }
@@ -61,7 +66,7 @@ export async function runCleanup(config: Config, options: RunOptions): Promise<S
     excludeTasks: options.excludeTasks ?? new Set<string>(),
     suspensions: options.suspensions ?? [],
   };
-  const roots = config.roots.length ? config.roots : [process.cwd()];
+  const roots = rootsOf(config);
   const stepsMs: Record<string, number> = {};
   // Scan and plan in one chunked pass (snapshot.ts): a full sweep never holds every task's view at once.
   const scanned = await scanAndPlan(roots, policy, tmux, stepsMs, options.tasks ?? null);

@@ -1,8 +1,7 @@
 /** The engine's public surface: adapters (CLI, daemon, Electron main, web bridge) import from here only. */
-export { runCleanup, reportExitCode, policyFrom, tmuxClientFor, type RunOptions } from './engine.js';
+export { runCleanup, reportExitCode, policyFrom, rootsOf, tmuxClientFor, type RunOptions } from './engine.js';
 export { loadConfig, configPath, ConfigError } from './config-loader.js';
 export { plan } from './planner.js';
-export { takeSnapshot } from './snapshot.js';
 export { execute } from './executor.js';
 export { TmuxClient } from './tmux/tmux-client.js';
 export { agentIdProblem, isValidAgentId, sessionNameProblem } from './guards.js';

@@ -1,11 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { InputError } from '../shared/index.js';
-import { matchLogFiles } from './archive/file-match.js';
+import { NO_LOGS, matchLogFiles } from './archive/file-match.js';
 import { discoverTasks, taskRefs, type TaskRef } from './discovery.js';
-import type { Plan, PlanPolicy, Snapshot, TaskView } from './plan-types.js';
+import type { Plan, PlanPolicy, TaskView } from './plan-types.js';
 import { Planner } from './planner.js';
-import { LOGS_DIR, scanTask, type FileEntry } from './task-scan.js';
+import { LOGS_DIR, scanTask } from './task-scan.js';
 import type { TmuxClient } from './tmux/tmux-client.js';
 import { listTmux, type TmuxState } from './tmux/tmux-listing.js';
 
@@ -28,14 +28,13 @@ function newestLogWrite(taskDir: string, names: readonly string[]): number {
 }
 
 const NO_LOG_TIMES: ReadonlyMap<string, number> = new Map();
-const NO_LOG_TIMES_BY_AGENT: ReadonlyMap<string, FileEntry[]> = new Map();
 
 /** Everything the planner needs about one task; log mtimes only for agents whose idleness or ghost status is in question. */
 function viewOf(ref: TaskRef, policy: PlanPolicy, errors: InputError[]): TaskView {
   const scan = scanTask(ref);
   errors.push(...scan.errors);
   // Without logs there is nothing to match nor any log mtime to read: the shared empty maps do.
-  if (scan.logs.length === 0) return { scan, logsByAgent: NO_LOG_TIMES_BY_AGENT, lastLogWriteMs: NO_LOG_TIMES };
+  if (scan.logs.length === 0) return { scan, logsByAgent: NO_LOGS, lastLogWriteMs: NO_LOG_TIMES };
   const agents = scan.registry?.agents ?? [];
   const logsByAgent = matchLogFiles(scan.logs, new Set(agents.map((a) => a.id)));
   const lastLogWriteMs = new Map<string, number>();
@@ -53,28 +52,6 @@ function timedListing(tmux: TmuxClient, timings: Record<string, number>, started
   });
 }
 
-/**
- * One consistent view, all at once: the tmux listing runs while the file system is scanned. Kept for callers that
- * want the whole snapshot (tests, tools); a sweep uses scanAndPlan, which never holds every task's view.
- */
-export async function takeSnapshot(
-  roots: readonly string[],
-  policy: PlanPolicy,
-  tmux: TmuxClient,
-  timings: Record<string, number> = {},
-  onlyTasks: Iterable<string> | null = null,
-): Promise<Snapshot> {
-  const started = performance.now();
-  const listing = timedListing(tmux, timings, started);
-  const discovery = onlyTasks ? taskRefs(roots, onlyTasks) : discoverTasks(roots);
-  const errors: InputError[] = [...discovery.errors];
-  const tasks = discovery.tasks.map((ref) => viewOf(ref, policy, errors));
-  timings.scan = Math.round(performance.now() - started);
-  const tmuxState = await listing;
-  if (tmuxState.error) errors.push({ path: tmux.describe(), message: tmuxState.error });
-  return { now: Date.now(), tasks, tmux: tmuxState, errors };
-}
-
 export interface ScannedPlan {
   plan: Plan;
   tmux: TmuxState;
@@ -87,7 +64,7 @@ export interface ScannedPlan {
  * grows with the tasks that have work, not with every task under the roots (at 10,000 tasks, holding every view took
  * the daemon's heap above 70 MiB; docs/benchmarks.md).
  *
- * A small tree (EARLY_SCAN_TASKS) is scanned while the tmux listing runs, as takeSnapshot does: that is the common
+ * A small tree (EARLY_SCAN_TASKS) is scanned while the tmux listing runs: that is the common
  * case, and the one SPEC.md's no-op sweep target is about. A larger tree waits for the listing first. Views scanned
  * before it arrives would all have to stay alive until it does; V8 then sees every object from those allocation
  * sites survive and "pretenures" the sites, and from then on every task's short-lived objects in the long-running

@@ -35,6 +35,24 @@ function kindOf(entry: fs.Dirent): FileEntry['kind'] {
   return entry.isFile() ? 'file' : 'other';
 }
 
+function listLogs(logsDir: string): FileEntry[] {
+  return fs.readdirSync(logsDir, { withFileTypes: true }).map((entry) => ({ name: entry.name, kind: kindOf(entry) }));
+}
+
+/**
+ * The entries of a task's logs/ for the window's views; [] when it is missing, unreadable, or not a real folder (a
+ * symlinked logs/ is never listed, so nothing outside the workspace is named or read through it).
+ */
+export function readLogEntries(taskDir: string): FileEntry[] {
+  const dir = path.join(taskDir, LOGS_DIR);
+  if (!fs.lstatSync(dir, { throwIfNoEntry: false })?.isDirectory()) return [];
+  try {
+    return listLogs(dir);
+  } catch {
+    return [];
+  }
+}
+
 /** What a task without prompt files shares, instead of an empty Map of its own. */
 const NO_PROMPTS: ReadonlyMap<string, FileEntry> = new Map();
 
@@ -94,9 +112,7 @@ export function scanTask(ref: TaskRef): TaskScan {
       scan.archiveRefusal ??= 'logs/ is a symlink; refused';
     } else if (logsEntry.isDirectory()) {
       try {
-        scan.logs = fs
-          .readdirSync(ref.dir + path.sep + LOGS_DIR, { withFileTypes: true })
-          .map((entry) => ({ name: entry.name, kind: kindOf(entry) }));
+        scan.logs = listLogs(ref.dir + path.sep + LOGS_DIR);
       } catch (err) {
         const code = (err as NodeJS.ErrnoException).code;
         if (code !== 'ENOENT') scan.errors.push({ path: path.join(ref.dir, LOGS_DIR), message: `not readable: ${code ?? String(err)}` });

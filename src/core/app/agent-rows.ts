@@ -3,23 +3,13 @@ import path from 'node:path';
 import type { AgentRow, FileInfo, SweepReport } from '../../shared/index.js';
 import { matchLogFiles } from '../archive/file-match.js';
 import { byTask } from '../ledger.js';
-import { LOGS_DIR, PROMPT_PREFIX, PROMPT_SUFFIX, type FileEntry } from '../task-scan.js';
+import { LOGS_DIR, PROMPT_PREFIX, PROMPT_SUFFIX, readLogEntries } from '../task-scan.js';
 
 function fileInfo(taskDir: string, rel: string): FileInfo | null {
   // lstat: a symlinked log is shown as itself (its own tiny size), never followed out of the workspace.
   const st = fs.lstatSync(path.join(taskDir, rel), { throwIfNoEntry: false });
   if (!st || st.isDirectory()) return null;
   return { path: rel, bytes: st.size, mtime: st.mtime.toISOString() };
-}
-
-function logEntries(taskDir: string): FileEntry[] {
-  try {
-    return fs
-      .readdirSync(path.join(taskDir, LOGS_DIR), { withFileTypes: true })
-      .map((e) => ({ name: e.name, kind: e.isFile() ? ('file' as const) : e.isSymbolicLink() ? ('symlink' as const) : ('other' as const) }));
-  } catch {
-    return [];
-  }
 }
 
 /**
@@ -29,7 +19,7 @@ function logEntries(taskDir: string): FileEntry[] {
 export function agentRows(report: SweepReport): AgentRow[] {
   const rows: AgentRow[] = [];
   for (const [taskDir, agents] of byTask(report.agents)) {
-    const owned = matchLogFiles(logEntries(taskDir), new Set(agents.map((a) => a.agentId)));
+    const owned = matchLogFiles(readLogEntries(taskDir), new Set(agents.map((a) => a.agentId)));
     for (const a of agents) {
       const files: FileInfo[] = [];
       for (const entry of owned.get(a.agentId) ?? []) {

@@ -6,41 +6,44 @@ export const STALLED_SHOWN_MS = 15 * 60 * 1000;
 
 type Fixable = Pick<Alert, 'fix' | 'severity' | 'title' | 'explanation'>;
 
+/** The engine's reasons are lower-case fragments; in an explanation they open a sentence. */
+const sentence = (reason: string) => reason.charAt(0).toUpperCase() + reason.slice(1);
+
 function forOrphan(o: Orphan): Fixable {
   switch (o.kind) {
     case 'orphan-session':
       return {
         severity: 'warning',
         title: `Orphan tmux session ${o.session}`,
-        explanation: `${o.reason}. It looks like an agent's session, but no registry under the roots claims it, so the janitor never kills it on its own.`,
+        explanation: `${sentence(o.reason)}. It looks like an agent's session, but no registry under the roots claims it, so the janitor never kills it on its own.`,
         fix: { label: 'Kill session', effect: `Kills tmux session ${o.session} (${o.sessionId}) and every process started in it, after checking it is still unclaimed.` },
       };
     case 'ghost-agent':
       return {
         severity: 'warning',
         title: `Ghost agent ${o.agentId}`,
-        explanation: `${o.reason}. Its registry still lists it as working, but with no session nothing is running it, so it will never be marked finished and its logs and prompt stay behind.`,
+        explanation: `${sentence(o.reason)}. Its registry still lists it as working, but with no session nothing is running it, so it will never be marked finished and its logs and prompt stay behind.`,
         fix: { label: 'Clean up agent', effect: `Cleans ${o.agentId} as if finished: archives its logs, deletes its prompt file and journals the outcome.` },
       };
     case 'suspect':
       return {
         severity: 'warning',
         title: `Suspect process ${o.pid}`,
-        explanation: `${o.reason}. Its command line names an agent, but it is not in that agent's session, so the janitor does not kill it on a name match: ${o.argv}`,
+        explanation: `${sentence(o.reason)}. Its command line names an agent, but it is not in that agent's session, so the janitor does not kill it on a name match: ${o.argv}`,
         fix: { label: `Terminate process ${o.pid}`, effect: `Sends SIGTERM, then SIGKILL after the grace period, to process ${o.pid} only, after checking it is still the same process.` },
       };
     case 'zombie':
       return {
         severity: 'info',
         title: `Zombie process ${o.pid}`,
-        explanation: `${o.reason}. A zombie is already dead and cannot be killed; it disappears when its parent (pid ${o.ppid}) reaps it or exits.`,
+        explanation: `${sentence(o.reason)}. A zombie is already dead and cannot be killed; it disappears when its parent (pid ${o.ppid}) reaps it or exits.`,
         fix: { label: 'Ask the parent to reap it', effect: `Sends SIGCHLD to the parent, pid ${o.ppid}, which a parent that handles it answers by reaping. Nothing is killed.` },
       };
     case 'leftover-process':
       return {
         severity: 'error',
         title: `Process ${o.pid} of ${o.agentId} survived its cleanup`,
-        explanation: `${o.reason}: ${o.argv}`,
+        explanation: `${sentence(o.reason)}: ${o.argv}`,
         fix: { label: 'Clean agent again', effect: `Runs ${o.agentId}'s cleanup again: signals its recorded processes (checked by start time) and finishes archiving.` },
       };
   }
@@ -90,10 +93,7 @@ export function deriveAlerts(input: AlertInputs): Alert[] {
   const alerts: Alert[] = [];
   for (const o of input.report.orphans) {
     const id = alertIdForOrphan(o);
-    const described = forOrphan(o);
-    // The engine's reasons start in lower case, as fragments; here they open a sentence.
-    described.explanation = described.explanation.charAt(0).toUpperCase() + described.explanation.slice(1);
-    alerts.push({ id, kind: o.kind, ...described, ...orphanTask(o), since: since(id), orphan: o });
+    alerts.push({ id, kind: o.kind, ...forOrphan(o), ...orphanTask(o), since: since(id), orphan: o });
   }
   for (const e of input.report.errors) alerts.push(inputError(e, since(`error:${e.path}`)));
   const { idleMinutes, idleWarningMinutes } = input.config;

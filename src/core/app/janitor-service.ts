@@ -1,6 +1,6 @@
 import { alertIdForOrphan, type Alert, type CleanTarget, type Config, type DaemonEvent, type FixResult, type JanitorService, type Orphan, type SweepReport, type UiEvent, type UiState } from '../../shared/index.js';
 import { JanitorDaemon } from '../daemon/janitor-daemon.js';
-import { tmuxClientFor } from '../engine.js';
+import { rootsOf, tmuxClientFor } from '../engine.js';
 import { errorMessage } from '../timeouts.js';
 import { readActivity } from './activity.js';
 import { agentRows } from './agent-rows.js';
@@ -52,10 +52,7 @@ export function createJanitorService(options: JanitorServiceOptions): RunningJan
   const publish = (event: UiEvent) => {
     for (const listener of listeners) listener(event);
   };
-  const roots = () => {
-    const c = daemon.snapshot().config;
-    return c.roots.length ? c.roots : [process.cwd()];
-  };
+  const roots = () => rootsOf(daemon.snapshot().config);
   /** Zombies and leftover processes from real cleanups (a dry run never sees them), kept while they exist. */
   const heldOrphans = new Map<string, Extract<Orphan, { kind: 'zombie' | 'leftover-process' }>>();
   const alertsOf = (report: SweepReport): Alert[] => {

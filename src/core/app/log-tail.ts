@@ -5,7 +5,7 @@ import type { ArchiveFile, FileTail } from '../../shared/index.js';
 import { agentIdProblem } from '../guards.js';
 import { matchLogFiles } from '../archive/file-match.js';
 import { openRegularFileSync } from '../safe-read.js';
-import { LOGS_DIR } from '../task-scan.js';
+import { LOGS_DIR, readLogEntries } from '../task-scan.js';
 import { archivedFiles } from './archives.js';
 
 /** Enough to see what an agent was doing last, small enough to send over IPC at once. */
@@ -23,13 +23,9 @@ function tailOf(buf: Buffer, total: number): { text: string; bytes: number; trun
 export async function readLogTail(taskDir: string, agentId: string): Promise<FileTail> {
   const problem = agentIdProblem(agentId);
   if (problem) throw Object.assign(new Error(problem), { issues: [{ path: 'agentId', message: problem }] });
-  let names: string[] = [];
-  try {
-    names = fs.readdirSync(path.join(taskDir, LOGS_DIR), { withFileTypes: true }).filter((e) => e.isFile()).map((e) => e.name);
-  } catch {
-    // No logs/ (already cleaned): the archive below.
-  }
-  const live = matchLogFiles(names.map((name) => ({ name, kind: 'file' as const })), new Set([agentId])).get(agentId) ?? [];
+  // No logs/ (already cleaned) gives no live log: the archive below.
+  const regular = readLogEntries(taskDir).filter((e) => e.kind === 'file');
+  const live = matchLogFiles(regular, new Set([agentId])).get(agentId) ?? [];
   const preferred = live.find((f) => f.name === `${agentId}_stream.jsonl`) ?? live[0];
   if (preferred) {
     const rel = `${LOGS_DIR}/${preferred.name}`;

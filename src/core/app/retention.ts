@@ -1,6 +1,7 @@
 import type { Config, RetentionPlan } from '../../shared/index.js';
 import { archivedFiles, deleteArchive } from './archives.js';
 import { discoverTasks } from '../discovery.js';
+import { rootsOf } from '../engine.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -13,7 +14,7 @@ export async function planRetention(config: Config, now = Date.now()): Promise<R
   const remove: RetentionPlan['remove'] = [];
   if (maxAgeDays === null && maxBytesPerRoot === null) return { maxAgeDays, maxBytesPerRoot, remove, reclaimBytes: 0 };
   const byRoot = new Map<string, { taskDir: string; path: string; storedBytes: number; archivedAt: string }[]>();
-  for (const ref of discoverTasks(config.roots.length ? config.roots : [process.cwd()]).tasks) {
+  for (const ref of discoverTasks(rootsOf(config)).tasks) {
     const list = byRoot.get(ref.root) ?? [];
     for (const f of await archivedFiles(ref.dir)) list.push({ taskDir: ref.dir, path: f.path, storedBytes: f.storedBytes, archivedAt: f.archivedAt });
     byRoot.set(ref.root, list);
@@ -37,7 +38,7 @@ export async function planRetention(config: Config, now = Date.now()): Promise<R
 /** Deletes what the plan lists, each deletion journaled in its task; returns the plan with what was really removed. */
 export async function applyRetention(config: Config): Promise<RetentionPlan> {
   const planned = await planRetention(config);
-  const roots = config.roots.length ? config.roots : [process.cwd()];
+  const roots = rootsOf(config);
   const removed: RetentionPlan['remove'] = [];
   const failures: string[] = [];
   for (const f of planned.remove) {

@@ -5,8 +5,8 @@ type DaemonSnapshot = ReturnType<JanitorDaemon['snapshot']>;
 
 function clock(iso: string | null): string {
   if (!iso) return 'no sweep yet';
-  const d = new Date(iso);
-  return `last sweep ${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}:${String(d.getSeconds()).padStart(2, '0')}`;
+  // HH:MM:SS, local time.
+  return `last sweep ${new Date(iso).toTimeString().slice(0, 8)}`;
 }
 
 /**

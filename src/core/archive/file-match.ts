@@ -1,6 +1,7 @@
 import type { FileEntry } from '../task-scan.js';
 
-const NO_LOGS: ReadonlyMap<string, FileEntry[]> = new Map();
+/** What a task with an empty logs/ gets: one shared empty Map (most tasks of a large tree have no logs). */
+export const NO_LOGS: ReadonlyMap<string, FileEntry[]> = new Map();
 
 /** `logs/<id>_*` and `logs/<id>.*` (SPEC.md): the character after the id must be one of these. */
 const BOUNDARY = new Set(['_', '.']);
@@ -20,7 +21,6 @@ function ownerCandidates(name: string, ids: ReadonlySet<string>): string[] {
  * the longest id wins, so one agent's cleanup never takes a sibling's logs.
  */
 export function matchLogFiles(logs: readonly FileEntry[], ids: ReadonlySet<string>): ReadonlyMap<string, FileEntry[]> {
-  // Most tasks of a large tree have an empty logs/: they share one empty Map instead of each allocating its own.
   if (logs.length === 0) return NO_LOGS;
   const byAgent = new Map<string, FileEntry[]>();
   for (const entry of logs) {

@@ -1,5 +1,5 @@
 import type { Config, DaemonEvent, SweepReport } from '../../shared/index.js';
-import { runCleanup, tmuxClientFor } from '../engine.js';
+import { rootsOf, runCleanup, tmuxClientFor } from '../engine.js';
 import { errorMessage } from '../timeouts.js';
 import { applyRetention } from '../app/retention.js';
 import { removeHeartbeat, writeBeat } from './heartbeat.js';
@@ -85,7 +85,7 @@ export class JanitorDaemon {
   }
 
   private roots(): string[] {
-    return this.config.roots.length ? this.config.roots : [process.cwd()];
+    return rootsOf(this.config);
   }
 
   private async startWatcher(): Promise<void> {

@@ -1,15 +1,18 @@
 import {
   ConfigSchema,
+  fieldIssues,
   type ActionResult,
   type AgentRow,
   type CleanTarget,
   type FieldIssue,
   type JanitorApi,
   type RetentionPlan,
+  type Settings,
   type SweepReport,
   type UiEvent,
   type UiState,
 } from '../../src/shared/index.js';
+import { ApiError } from '../src/api/errors.js';
 import { isCleanable } from '../src/lib/agent-list.js';
 import { makeWorld, ROOTS, rng } from './mock-data.js';
 
@@ -112,6 +115,8 @@ export function createMockApi(opts: MockOptions): JanitorApi {
     };
   };
 
+  const settings = (): Settings => ({ config: clone(world.config), path: '/home/dev/.config/agent-janitor/config.json', overridden: opts.overridden });
+
   const retention = (): RetentionPlan => {
     const maxAge = world.config.retention.maxAgeDays;
     const remove: RetentionPlan['remove'] = [];
@@ -150,7 +155,7 @@ export function createMockApi(opts: MockOptions): JanitorApi {
     },
     setPinned: async ({ agentId, pinned }) => {
       const a = world.agents.find((x) => x.agentId === agentId);
-      if (!a) throw Object.assign(new Error(`no agent ${agentId}`), { issues: [] });
+      if (!a) throw new ApiError(`no agent ${agentId}`);
       a.pinned = pinned;
       world.config.pins = pinned ? [...new Set([...world.config.pins, agentId])] : world.config.pins.filter((p) => p !== agentId);
       return { pins: world.config.pins };
@@ -182,19 +187,19 @@ export function createMockApi(opts: MockOptions): JanitorApi {
     restoreArchive: async ({ taskDir, path }) => {
       const files = world.archives.get(taskDir) ?? [];
       const f = files.find((x) => x.path === path);
-      if (!f) throw Object.assign(new Error(`${path}: not in the manifest`), { issues: [] });
+      if (!f) throw new ApiError(`${path}: not in the manifest`);
       return { restored: `${taskDir}/logs/${path.replace(/^archive\//, '').replace(/\.gz$/, '')}` };
     },
     deleteArchive: async ({ taskDir, path }) => {
       const files = world.archives.get(taskDir) ?? [];
       const f = files.find((x) => x.path === path);
-      if (!f) throw Object.assign(new Error(`${path}: not in the manifest`), { issues: [] });
+      if (!f) throw new ApiError(`${path}: not in the manifest`);
       world.archives.set(taskDir, files.filter((x) => x !== f));
       return { deleted: `${taskDir}/${path}`, storedBytes: f.storedBytes };
     },
     readArchive: async ({ taskDir, path }) => {
       const f = (world.archives.get(taskDir) ?? []).find((x) => x.path === path);
-      if (!f) throw Object.assign(new Error(`${path}: not in the manifest`), { issues: [] });
+      if (!f) throw new ApiError(`${path}: not in the manifest`);
       const text = Array.from({ length: 40 }, (_, i) => JSON.stringify({ type: 'assistant', text: `archived line ${i} of ${f.agentId}` })).join('\n');
       return { path, text, bytes: f.bytes, truncated: f.bytes > text.length };
     },
@@ -236,15 +241,15 @@ export function createMockApi(opts: MockOptions): JanitorApi {
       const hits = q === '' ? world.activity : world.activity.filter((e) => JSON.stringify(e).toLowerCase().includes(q));
       return { entries: clone(hits.slice(0, limit)), total: hits.length };
     },
-    getSettings: async () => ({ config: clone(world.config), path: '/home/dev/.config/agent-janitor/config.json', overridden: opts.overridden }),
+    getSettings: async () => settings(),
     saveSettings: async ({ config }) => {
       const parsed = ConfigSchema.safeParse(config);
-      if (!parsed.success) return { ok: false, issues: parsed.error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message })) };
+      if (!parsed.success) return { ok: false, issues: fieldIssues(parsed.error.issues) };
       // The engine's own check, beyond the schema: roots must be absolute paths.
       const issues: FieldIssue[] = parsed.data.roots.flatMap((root, i) => (root.startsWith('/') ? [] : [{ path: `roots.${i}`, message: 'must be an absolute path' }]));
       if (issues.length > 0) return { ok: false, issues };
       world.config = parsed.data;
-      return { ok: true, settings: { config: clone(world.config), path: '/home/dev/.config/agent-janitor/config.json', overridden: opts.overridden } };
+      return { ok: true, settings: settings() };
     },
     setPaused: async ({ paused: p }) => {
       paused = p;

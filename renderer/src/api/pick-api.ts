@@ -1,13 +1,6 @@
 import type { JanitorApi } from '../../../src/shared/index.js';
 import { createBridgeClient, type BridgeClient, type EventSourceLike } from './bridge-client.js';
 
-declare global {
-  interface Window {
-    /** Set by Electron's preload; absent behind the web bridge. */
-    janitor?: JanitorApi;
-  }
-}
-
 function openEvents(url: string): EventSourceLike {
   const es = new EventSource(url);
   const like: EventSourceLike = { onmessage: null, onerror: null, onopen: null, close: () => es.close() };

@@ -1,4 +1,4 @@
-import { ConfigSchema, type Config, type FieldIssue } from '../../../src/shared/index.js';
+import { ConfigSchema, fieldIssues, type Config, type FieldIssue } from '../../../src/shared/index.js';
 
 /**
  * The Settings form's model: what the inputs hold (numbers as typed text) and how it becomes a config again,
@@ -75,7 +75,7 @@ export interface DraftResult {
 }
 
 /** Fields the form does not show (tmuxSocket, timeouts, ...) are kept from `base` as loaded. */
-export function configFromDraft(base: Config, d: SettingsDraft): DraftResult {
+function configFromDraft(base: Config, d: SettingsDraft): DraftResult {
   const issues: FieldIssue[] = [];
   const maxMiB = parseNumber(d.retentionMaxMiB, 'retention.maxBytesPerRoot', true, issues);
   const config: Record<string, unknown> = {
@@ -112,17 +112,16 @@ export function validateDraft(base: Config, d: SettingsDraft): DraftResult {
   const seen = new Set(issues.map((i) => i.path));
   const parsed = ConfigSchema.safeParse(config);
   if (!parsed.success) {
-    for (const issue of parsed.error.issues) {
-      const path = issue.path.map(String).join('.');
-      if (seen.has(path)) continue;
-      seen.add(path);
-      issues.push({ path, message: issue.message });
+    for (const issue of fieldIssues(parsed.error.issues)) {
+      if (seen.has(issue.path)) continue;
+      seen.add(issue.path);
+      issues.push(issue);
     }
   }
   return { config, issues };
 }
 
-/** Issues keyed by dotted path; an issue about a list's item also marks the list itself. */
+/** Issues keyed by dotted path, the first message for each. */
 export function issuesByPath(issues: readonly FieldIssue[]): Map<string, string> {
   const m = new Map<string, string>();
   for (const i of issues) if (!m.has(i.path)) m.set(i.path, i.message);

@@ -1,5 +1,5 @@
 import { useContext, useEffect, useRef, useState } from 'preact/hooks';
-import type { Alert } from '../../../src/shared/index.js';
+import { alertRoute, type Alert } from '../../../src/shared/index.js';
 import { AppContext } from '../app-context.js';
 import { messageOf } from '../api/errors.js';
 import { Notice, SeverityBadge } from '../components/badges.js';
@@ -53,7 +53,7 @@ function AlertCard(props: { alert: Alert; selected: boolean; now: number; outcom
         <SeverityBadge severity={alert.severity} />
         <span class="badge kind">{alert.kind}</span>
         <h2 class="alert-title">
-          <a href={formatHash({ view: 'alerts', id: alert.id })}>{alert.title}</a>
+          <a href={alertRoute(alert.id)}>{alert.title}</a>
         </h2>
         <span class="muted" title={formatTime(alert.since)}>
           since {formatAge(alert.since, now)}

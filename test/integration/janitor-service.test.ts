@@ -155,6 +155,28 @@ describe('janitor service (the API behind the window and the web bridge)', () =>
     await stop(service);
   });
 
+  it('never writes over a config file it cannot parse, and counts disk usage with a root that does not exist yet', async () => {
+    const sb = pool.fresh();
+    const { service, configFile } = await serve(sb);
+    const settings = await service.getSettings({});
+    fs.writeFileSync(configFile, '{ "idleMinutes": 30, oops');
+    const refused = await service.saveSettings({ config: { ...settings.config, idleMinutes: 45 } });
+    assert.equal(refused.ok, false);
+    assert.match(refused.ok ? '' : refused.issues[0]!.message, /invalid JSON.*nothing was saved/);
+    await assert.rejects(service.setPinned({ agentId: 'a-1', pinned: true }), /invalid JSON/);
+    assert.equal(fs.readFileSync(configFile, 'utf8'), '{ "idleMinutes": 30, oops', 'the broken file is left for the user to fix');
+    await stop(service);
+
+    const missing = path.join(sb.dir, 'not-created-yet');
+    const second = createJanitorService({ config: { ...sb.config(), roots: [sb.root, missing], reconcileSeconds: 3600 }, settings: { file: configFile, overrides: {}, env: {} }, stateDir: path.join(sb.dir, 'state', 'aj2'), host: 'web' });
+    await second.start();
+    running.push(second);
+    const usage = await second.diskUsage({});
+    assert.deepEqual(usage.roots.map((r) => r.root), [sb.workspace, path.join(missing, '.agent-workspace')]);
+    assert.equal(usage.roots[1]!.tasks.length, 0);
+    await stop(second);
+  });
+
   it('pauses automatic cleaning and reports disk usage per root and task', async () => {
     const sb = pool.fresh();
     const task = makeTask(sb.workspace, [{ id: 'p-1', status: 'running', tmux_session: null }]);

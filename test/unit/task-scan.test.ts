@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { TaskRef } from '../../src/core/discovery.js';
-import { scanTask } from '../../src/core/task-scan.js';
+import { readLogEntries, scanTask } from '../../src/core/task-scan.js';
 
 let tmp: string;
 let n = 0;
@@ -100,5 +100,21 @@ describe('scanTask', () => {
     assert.equal(scan.registry, null);
     assert.deepEqual(scan.errors, []);
     assert.deepEqual(scan.logs, []);
+  });
+});
+
+describe('readLogEntries (the window\'s listing of logs/)', () => {
+  it('lists a real logs/ and never a symlinked one, which could point out of the workspace', () => {
+    const real = newTask();
+    fs.mkdirSync(path.join(real.dir, 'logs'));
+    fs.writeFileSync(path.join(real.dir, 'logs', 'a-1_stream.jsonl'), 'x');
+    assert.deepEqual(readLogEntries(real.dir), [{ name: 'a-1_stream.jsonl', kind: 'file' }]);
+
+    const linked = newTask();
+    const outside = fs.mkdtempSync(path.join(tmp, 'outside-'));
+    fs.writeFileSync(path.join(outside, 'a-1_stream.jsonl'), 'secret');
+    fs.symlinkSync(outside, path.join(linked.dir, 'logs'));
+    assert.deepEqual(readLogEntries(linked.dir), []);
+    assert.deepEqual(readLogEntries(newTask().dir), [], 'no logs/ at all');
   });
 });

@@ -80,7 +80,13 @@ export async function diskUsage(roots: readonly string[], stateDir: string, recl
   const splits = await mapPool(tasks, 16, (t) => taskSplit(t.dir));
   const out: DiskUsage['roots'] = [];
   for (const root of roots) {
-    const workspace = workspaceDirOf(fs.realpathSync.native(root));
+    let workspace: string;
+    try {
+      workspace = workspaceDirOf(fs.realpathSync.native(root));
+    } catch {
+      // A root that does not exist (yet) holds nothing; discovery reports it, and the other roots still count.
+      workspace = workspaceDirOf(path.resolve(root));
+    }
     let freeBytes: number | null = null;
     let totalBytes: number | null = null;
     try {

@@ -24,13 +24,26 @@ export function settingsOf(source: SettingsSource, config: Config): Settings {
   return { config, path: source.file, overridden: overriddenKeys(source) };
 }
 
+/**
+ * The file as it is now, so a save keeps what the form does not own. A file that cannot be read or parsed is an
+ * error, never treated as empty: writing over it would lose whatever the user had in it.
+ */
 function readFileObject(file: string): Record<string, unknown> {
+  let text: string;
   try {
-    const parsed: unknown = JSON.parse(fs.readFileSync(file, 'utf8'));
-    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : {};
-  } catch {
-    return {};
+    text = fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return {};
+    throw new ConfigError(`${file}: cannot read config: ${(err as NodeJS.ErrnoException).code ?? String(err)}; not saved`);
   }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (err) {
+    throw new ConfigError(`${file}: invalid JSON (${(err as Error).message}); fix or remove it, nothing was saved`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new ConfigError(`${file}: (top level): expected an object; nothing was saved`);
+  return parsed as Record<string, unknown>;
 }
 
 function write(source: SettingsSource, content: Record<string, unknown>): Config {
@@ -46,11 +59,11 @@ function write(source: SettingsSource, content: Record<string, unknown>): Config
 export function saveSettings(source: SettingsSource, input: Record<string, unknown>): { result: SaveSettingsResult; config: Config | null } {
   const parsed = ConfigSchema.safeParse(input);
   if (!parsed.success) return { result: { ok: false, issues: fieldIssues(parsed.error.issues) }, config: null };
-  const onFile = readFileObject(source.file);
-  const fixed = new Set(overriddenKeys(source));
-  const content: Record<string, unknown> = Object.fromEntries(Object.entries(parsed.data).filter(([key]) => !fixed.has(key)));
-  for (const key of fixed) if (key in onFile) content[key] = onFile[key];
   try {
+    const onFile = readFileObject(source.file);
+    const fixed = new Set(overriddenKeys(source));
+    const content: Record<string, unknown> = Object.fromEntries(Object.entries(parsed.data).filter(([key]) => !fixed.has(key)));
+    for (const key of fixed) if (key in onFile) content[key] = onFile[key];
     const config = write(source, content);
     return { result: { ok: true, settings: settingsOf(source, config) }, config };
   } catch (err) {

@@ -102,29 +102,30 @@ export function createJanitorService(options: JanitorServiceOptions): RunningJan
     }
   };
 
+  /** A fix on processes the user chose, journaled done or failed (a throw is journaled, then passed on). */
+  const journaled = async (agentId: string, reason: string, kind: string, target: string, work: () => Promise<FixResult>): Promise<FixResult> => {
+    let result: FixResult;
+    try {
+      result = await work();
+    } catch (err) {
+      await journalUserAction({ stateDir: options.stateDir }, agentId, reason, [{ kind, target, outcome: 'failed', error: errorMessage(err) }]);
+      throw err;
+    }
+    await journalUserAction({ stateDir: options.stateDir }, agentId, reason, [{ kind, target, ...(result.ok ? { outcome: 'done', detail: result.message } : { outcome: 'failed', error: result.message }) }]);
+    return result;
+  };
+
   const fix = async (alert: Alert): Promise<FixResult> => {
     const o = alert.orphan;
     const config = daemon.snapshot().config;
     if (o?.kind === 'orphan-session') {
-      const client = tmuxClientFor(config);
-      try {
-        const message = await killOrphanSession(client, config, o.sessionId, o.session);
-        await journalUserAction({ stateDir: options.stateDir }, '', 'orphan session killed by the user', [{ kind: 'kill-orphan-session', target: `${o.session} (${o.sessionId})`, outcome: 'done', detail: message }]);
-        return { ok: true, message };
-      } catch (err) {
-        await journalUserAction({ stateDir: options.stateDir }, '', 'orphan session killed by the user', [{ kind: 'kill-orphan-session', target: `${o.session} (${o.sessionId})`, outcome: 'failed', error: errorMessage(err) }]);
-        throw err;
-      }
+      return journaled('', 'orphan session killed by the user', 'kill-orphan-session', `${o.session} (${o.sessionId})`, async () => ({ ok: true, message: await killOrphanSession(tmuxClientFor(config), config, o.sessionId, o.session) }));
     }
     if (o?.kind === 'suspect') {
-      const message = await terminateSuspect(config, o.pid, o.argv);
-      await journalUserAction({ stateDir: options.stateDir }, o.agentId, 'suspect chosen by the user', [{ kind: 'terminate-suspect', target: `pid ${o.pid}`, outcome: 'done', detail: message }]);
-      return { ok: true, message };
+      return journaled(o.agentId, 'suspect chosen by the user', 'terminate-suspect', `pid ${o.pid}`, async () => ({ ok: true, message: await terminateSuspect(config, o.pid, o.argv) }));
     }
     if (o?.kind === 'zombie') {
-      const result = await nudgeParent(o.pid, o.ppid);
-      await journalUserAction({ stateDir: options.stateDir }, o.agentId ?? '', 'zombie: parent asked to reap by the user', [{ kind: 'nudge-parent', target: `pid ${o.ppid}`, outcome: result.ok ? 'done' : 'failed', ...(result.ok ? { detail: result.message } : { error: result.message }) }]);
-      return result;
+      return journaled(o.agentId ?? '', 'zombie: parent asked to reap by the user', 'nudge-parent', `pid ${o.ppid}`, () => nudgeParent(o.pid, o.ppid));
     }
     if ((o?.kind === 'ghost-agent' || o?.kind === 'leftover-process') && alert.agentId) {
       const report = await withBusy(() => daemon.runNow({ dryRun: false, onlyAgent: alert.agentId!, ...(alert.task ? { tasks: [alert.task] } : {}) }));

@@ -1,6 +1,7 @@
 import { AlreadyRunningError, ConfigError, JanitorDaemon, configPath, createJanitorService, loadConfig, stateDir } from '../core/index.js';
 import type { Config, DaemonEvent } from '../shared/index.js';
-import { startUi, type UiHandle } from './ui-server.js';
+import type { WebBridgeHandle } from '../bridge/index.js';
+import { startUi } from './ui-server.js';
 
 export interface DaemonFlags {
   root?: string[];
@@ -55,7 +56,7 @@ export async function runDaemon(flags: DaemonFlags, config: Config, write: (text
     ? createJanitorService({ config, settings: { file: configPath(flags.config, process.env).path, overrides }, stateDir: stateDir(), host: 'web', emit })
     : null;
   const daemon = service?.daemon ?? new JanitorDaemon(config, { stateDir: stateDir(), emit });
-  let ui: UiHandle | null = null;
+  let ui: WebBridgeHandle | null = null;
   // Handlers go in before anything starts: a signal that arrives during start-up must not kill the process outright.
   let requested: NodeJS.Signals | null = null;
   let onStop: (signal: NodeJS.Signals) => void = (signal) => {

@@ -1,13 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startWebBridge } from '../bridge/index.js';
+import { startWebBridge, type WebBridgeHandle } from '../bridge/index.js';
 import type { JanitorService } from '../shared/index.js';
-
-export interface UiHandle {
-  url: string;
-  close(): Promise<void>;
-}
 
 /**
  * The built renderer: beside the bundle (dist/agent-janitor.mjs -> dist/renderer) or, from tsc's output or tsx,
@@ -20,8 +15,8 @@ export function rendererDir(): string {
 }
 
 /** `daemon --ui`: the bridge on 127.0.0.1; its URL (with the token) goes to stderr, so `--json` stdout stays events only. */
-export async function startUi(service: JanitorService, port: number | undefined): Promise<UiHandle> {
+export async function startUi(service: JanitorService, port: number | undefined): Promise<WebBridgeHandle> {
   const bridge = await startWebBridge({ service, staticDir: rendererDir(), ...(port !== undefined ? { port } : {}) });
   process.stderr.write(`agent-janitor: UI at ${bridge.url}\n`);
-  return { url: bridge.url, close: () => bridge.close() };
+  return bridge;
 }

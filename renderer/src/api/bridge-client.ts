@@ -59,7 +59,7 @@ export interface BridgeClient extends JanitorApi {
 }
 
 /** Reads the token from `?token=`, stores it and strips it from the URL; falls back to the stored one. */
-export function takeToken(env: Pick<BridgeEnv, 'href' | 'replaceUrl' | 'storage'>): string | null {
+function takeToken(env: Pick<BridgeEnv, 'href' | 'replaceUrl' | 'storage'>): string | null {
   const url = new URL(env.href);
   const fromUrl = url.searchParams.get('token');
   if (fromUrl) {

@@ -19,7 +19,7 @@ function targetLabel(t: CleanTarget): string {
  * "Clean now…": first a dry run (previewClean) lists exactly what will be done, and only Confirm runs it (cleanNow
  * with the same target); then the real outcomes are shown, failures with their error.
  */
-export function CleanDialog({ target, onClose }: { target: CleanTarget; onClose: (cleaned: boolean) => void }) {
+export function CleanDialog({ target, onClose }: { target: CleanTarget; onClose: () => void }) {
   const { api } = useContext(AppContext);
   const [phase, setPhase] = useState<Phase>({ step: 'previewing' });
   const [error, setError] = useState<string | null>(null);
@@ -53,17 +53,17 @@ export function CleanDialog({ target, onClose }: { target: CleanTarget; onClose:
   return (
     <Dialog
       title={done ? `Cleaned ${targetLabel(target)}` : `Clean ${targetLabel(target)}?`}
-      onClose={() => onClose(done)}
+      onClose={onClose}
       testId="preview-dialog"
       wide
       footer={
         done ? (
-          <button type="button" class="primary" onClick={() => onClose(true)} data-testid="clean-close">
+          <button type="button" class="primary" onClick={onClose} data-testid="clean-close">
             Close
           </button>
         ) : (
           <>
-            <button type="button" onClick={() => onClose(false)} data-testid="cancel-clean">
+            <button type="button" onClick={onClose} data-testid="cancel-clean">
               Cancel
             </button>
             <button

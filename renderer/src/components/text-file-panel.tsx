@@ -1,3 +1,4 @@
+import type { ComponentChildren } from 'preact';
 import { useContext, useEffect, useRef, useState } from 'preact/hooks';
 import type { FileTail } from '../../../src/shared/index.js';
 import { AppContext } from '../app-context.js';
@@ -15,7 +16,7 @@ export function joinPath(dir: string, rel: string): string {
  * The tail of a text file (an agent's live log, or an archived file decompressed), opened at its newest line as
  * `tail` would; on the desktop, "Open in editor" hands the file to the system.
  */
-export function TextFilePanel({ title, taskDir, load, deps, onClose }: { title: preact.ComponentChildren; taskDir: string; load: () => Promise<FileTail>; deps: unknown[]; onClose: () => void }) {
+export function TextFilePanel({ title, taskDir, load, deps, onClose }: { title: ComponentChildren; taskDir: string; load: () => Promise<FileTail>; deps: unknown[]; onClose: () => void }) {
   const { api, desktop } = useContext(AppContext);
   const file = useLoader(load, deps);
   const [openMessage, setOpenMessage] = useState<string | null>(null);

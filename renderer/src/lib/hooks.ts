@@ -44,7 +44,7 @@ export function useLoader<T>(load: () => Promise<T>, deps: readonly unknown[]): 
 }
 
 /** Runs `fn` at most once per `ms`: the first call at once, later ones folded into one trailing call. */
-export function useThrottled(fn: () => void, ms: number): () => void {
+function useThrottled(fn: () => void, ms: number): () => void {
   const fnRef = useRef(fn);
   fnRef.current = fn;
   const last = useRef(0);
@@ -79,7 +79,7 @@ export function useDebounced<T>(value: T, ms: number): T {
 }
 
 /** Subscribes to the engine's events (one shared subscription, fanned out by the App). */
-export function useJanitorEvents(listener: (event: UiEvent) => void): void {
+function useJanitorEvents(listener: (event: UiEvent) => void): void {
   const { events } = useContext(AppContext);
   const ref = useRef(listener);
   ref.current = listener;
@@ -92,6 +92,20 @@ export function useRefreshOn(kinds: readonly UiEvent['event'][], reload: () => v
   useJanitorEvents((e) => {
     if (kinds.includes(e.event)) throttled();
   });
+}
+
+/** A set of keys (the expanded or collapsed tasks of a list) and the function that flips one key in or out. */
+export function useToggleSet(): [ReadonlySet<string>, (key: string) => void] {
+  const [set, setSet] = useState<ReadonlySet<string>>(() => new Set());
+  const toggle = useCallback((key: string) => {
+    setSet((cur) => {
+      const next = new Set(cur);
+      if (next.has(key)) next.delete(key);
+      else next.add(key);
+      return next;
+    });
+  }, []);
+  return [set, toggle];
 }
 
 /** A clock that ticks every `ms`, so relative ages ("3m ago") stay true while the window is open. */

@@ -1,4 +1,4 @@
-import { useContext, useMemo, useState } from 'preact/hooks';
+import { useContext, useEffect, useMemo, useState } from 'preact/hooks';
 import { VerdictSchema, type AgentRow, type CleanTarget, type Verdict } from '../../../src/shared/index.js';
 import { AppContext } from '../app-context.js';
 import { messageOf } from '../api/errors.js';
@@ -7,7 +7,7 @@ import { CleanDialog } from '../components/clean-dialog.js';
 import { VirtualList } from '../components/virtual-list.js';
 import { filterAgents, groupByTask, verdictCounts, type AgentFilter, type AgentListItem } from '../lib/agent-list.js';
 import { formatBytes, plural } from '../lib/format.js';
-import { useDebounced, useLoader, useRefreshOn } from '../lib/hooks.js';
+import { useDebounced, useLoader, useRefreshOn, useToggleSet } from '../lib/hooks.js';
 import { formatHash } from '../lib/route.js';
 import { AgentLogPanel } from './agent-log-panel.js';
 import { AgentRowView, TaskRowView } from './agent-rows.js';
@@ -22,13 +22,14 @@ function itemKey(item: AgentListItem): string {
 export function AgentsView() {
   const { api, route, navigate } = useContext(AppContext);
   const agents = useLoader(() => api.listAgents({}), []);
+  // A real clean (CleanDialog) emits these too, so closing the dialog needs no reload of its own.
   useRefreshOn(['sweep', 'action'], agents.reload);
 
   const [text, setText] = useState(route.params.q ?? '');
   const [verdict, setVerdict] = useState<Verdict | ''>('');
   const [aliveOnly, setAliveOnly] = useState(false);
   const [pinnedOnly, setPinnedOnly] = useState(false);
-  const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(new Set());
+  const [collapsed, toggleTask] = useToggleSet();
   const [cleanTarget, setCleanTarget] = useState<CleanTarget | null>(null);
   const [logAgent, setLogAgent] = useState<AgentRow | null>(null);
   const [pinOverrides, setPinOverrides] = useState<ReadonlyMap<string, boolean>>(new Map());
@@ -36,7 +37,17 @@ export function AgentsView() {
   const debouncedText = useDebounced(text, 150);
   const task = route.params.task ?? null;
 
-  // A pin shows at once; the next listAgents (after the engine saved it) replaces the override.
+  // A pin shows at once; a listing that agrees with it (the engine saved it) retires the override.
+  useEffect(() => {
+    const data = agents.data;
+    if (!data) return;
+    setPinOverrides((cur) => {
+      if (cur.size === 0) return cur;
+      const next = new Map(cur);
+      for (const r of data) if (next.get(r.agentId) === r.pinned) next.delete(r.agentId);
+      return next.size === cur.size ? cur : next;
+    });
+  }, [agents.data]);
   const rows = useMemo(() => {
     const all = agents.data ?? [];
     if (pinOverrides.size === 0) return all;
@@ -48,22 +59,17 @@ export function AgentsView() {
   const counts = useMemo(() => verdictCounts(rows), [rows]);
   const selectedIndex = route.id ? items.findIndex((i) => i.kind === 'agent' && i.row.agentId === route.id) : -1;
 
-  const toggleTask = (taskDir: string) => {
-    const next = new Set(collapsed);
-    if (next.has(taskDir)) next.delete(taskDir);
-    else next.add(taskDir);
-    setCollapsed(next);
-  };
-
   const setPinned = (row: AgentRow, pinned: boolean) => {
     setActionError(null);
-    setPinOverrides(new Map(pinOverrides).set(row.agentId, pinned));
+    setPinOverrides((cur) => new Map(cur).set(row.agentId, pinned));
     api.setPinned({ agentId: row.agentId, pinned }).then(
       () => agents.reload(),
       (err: unknown) => {
-        const next = new Map(pinOverrides);
-        next.delete(row.agentId);
-        setPinOverrides(next);
+        setPinOverrides((cur) => {
+          const next = new Map(cur);
+          next.delete(row.agentId);
+          return next;
+        });
         setActionError(`Could not ${pinned ? 'pin' : 'unpin'} ${row.agentId}: ${messageOf(err)}`);
       },
     );
@@ -157,15 +163,7 @@ export function AgentsView() {
         )}
       </div>
       {logAgent ? <AgentLogPanel agent={logAgent} onClose={() => setLogAgent(null)} /> : null}
-      {cleanTarget ? (
-        <CleanDialog
-          target={cleanTarget}
-          onClose={(cleaned) => {
-            setCleanTarget(null);
-            if (cleaned) agents.reload();
-          }}
-        />
-      ) : null}
+      {cleanTarget ? <CleanDialog target={cleanTarget} onClose={() => setCleanTarget(null)} /> : null}
     </section>
   );
 }

@@ -7,7 +7,8 @@ import { formatAge, formatTime } from '../lib/format.js';
 import { useLoader, useNow, useRefreshOn } from '../lib/hooks.js';
 import { formatHash } from '../lib/route.js';
 
-type FixState = { step: 'confirm' } | { step: 'fixing' };
+/** A fix is asked to be confirmed, then runs. */
+type FixStep = 'confirm' | 'fixing' | null;
 interface FixOutcome {
   title: string;
   ok: boolean;
@@ -18,8 +19,8 @@ const SEVERITY_ORDER = { error: 0, warning: 1, info: 2 } as const;
 
 function AlertCard(props: { alert: Alert; selected: boolean; now: number; outcome: FixOutcome | null; onOutcome: (o: FixOutcome) => void }) {
   const { alert, selected, now, outcome } = props;
-  const { api, navigate } = useContext(AppContext);
-  const [fix, setFix] = useState<FixState | null>(null);
+  const { api } = useContext(AppContext);
+  const [fix, setFix] = useState<FixStep>(null);
   const ref = useRef<HTMLElement>(null);
 
   useEffect(() => {
@@ -27,7 +28,7 @@ function AlertCard(props: { alert: Alert; selected: boolean; now: number; outcom
   }, [selected]);
 
   const runFix = () => {
-    setFix({ step: 'fixing' });
+    setFix('fixing');
     api.fixAlert({ id: alert.id }).then(
       (r) => {
         setFix(null);
@@ -65,10 +66,7 @@ function AlertCard(props: { alert: Alert; selected: boolean; now: number; outcom
           {alert.task ? (
             <>
               task{' '}
-              <a class="mono" href={formatHash({ view: 'agents', params: { task: alert.task } })} onClick={(e) => {
-                e.preventDefault();
-                navigate(formatHash({ view: 'agents', params: { task: alert.task! } }));
-              }}>
+              <a class="mono" href={formatHash({ view: 'agents', params: { task: alert.task } })}>
                 {alert.task}
               </a>
             </>
@@ -85,19 +83,19 @@ function AlertCard(props: { alert: Alert; selected: boolean; now: number; outcom
           <span class="muted" data-testid={`alert-nofix-${alert.id}`}>
             Nothing one click can safely do: see above.
           </span>
-        ) : fix?.step === 'confirm' || fix?.step === 'fixing' ? (
+        ) : fix !== null ? (
           <div class="fix-confirm" role="group" aria-label="Confirm fix">
             <span data-testid={`alert-effect-${alert.id}`}>{alert.fix.effect}</span>
-            <button type="button" onClick={() => setFix(null)} disabled={fix.step === 'fixing'}>
+            <button type="button" onClick={() => setFix(null)} disabled={fix === 'fixing'}>
               Cancel
             </button>
-            <button type="button" class="primary" onClick={runFix} disabled={fix.step === 'fixing'} data-testid={`alert-fix-confirm-${alert.id}`}>
-              {fix.step === 'fixing' ? 'Working…' : `Confirm: ${alert.fix.label}`}
+            <button type="button" class="primary" onClick={runFix} disabled={fix === 'fixing'} data-testid={`alert-fix-confirm-${alert.id}`}>
+              {fix === 'fixing' ? 'Working…' : `Confirm: ${alert.fix.label}`}
             </button>
           </div>
         ) : (
           <>
-            <button type="button" onClick={() => setFix({ step: 'confirm' })} data-testid={`alert-fix-${alert.id}`} title={alert.fix.effect}>
+            <button type="button" onClick={() => setFix('confirm')} data-testid={`alert-fix-${alert.id}`} title={alert.fix.effect}>
               {alert.fix.label}
             </button>
             <span class="muted">{alert.fix.effect}</span>
@@ -120,7 +118,7 @@ export function AlertsView() {
   const now = useNow();
   // Fix results outlive their cards: a fixed alert is gone from the next listing, its result stays on top.
   const [outcomes, setOutcomes] = useState<ReadonlyMap<string, FixOutcome>>(new Map());
-    const sorted = [...(alerts.data ?? [])].sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || (a.since < b.since ? 1 : -1));
+  const sorted = [...(alerts.data ?? [])].sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || (a.since < b.since ? 1 : -1));
   const missing = route.id !== null && alerts.data !== null && !alerts.data.some((a) => a.id === route.id) && !outcomes.has(route.id);
   const listed = new Set(sorted.map((a) => a.id));
   const onOutcome = (id: string, o: FixOutcome) => {

@@ -7,7 +7,7 @@ import { ConfirmDialog } from '../components/dialog.js';
 import { TextFilePanel, joinPath } from '../components/text-file-panel.js';
 import { VirtualList } from '../components/virtual-list.js';
 import { formatAge, formatBytes, formatRatio, formatTime, plural } from '../lib/format.js';
-import { useLoader, useNow, useRefreshOn } from '../lib/hooks.js';
+import { useLoader, useNow, useRefreshOn, useToggleSet } from '../lib/hooks.js';
 import { RetentionPanel } from './retention-panel.js';
 
 type Item = { kind: 'task'; task: ArchiveTask; expanded: boolean } | { kind: 'file'; task: ArchiveTask; file: ArchiveFile };
@@ -17,7 +17,7 @@ export function ArchivesView() {
   const { api, desktop } = useContext(AppContext);
   const archives = useLoader(() => api.listArchives({}), []);
   useRefreshOn(['sweep'], archives.reload);
-  const [expanded, setExpanded] = useState<ReadonlySet<string>>(new Set());
+  const [expanded, toggle] = useToggleSet();
   const [deleting, setDeleting] = useState<{ task: ArchiveTask; file: ArchiveFile } | null>(null);
   const [busy, setBusy] = useState(false);
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
@@ -37,12 +37,6 @@ export function ArchivesView() {
   }, [tasks, expanded]);
   const totals = tasks.reduce((t, a) => ({ bytes: t.bytes + a.bytes, stored: t.stored + a.storedBytes, files: t.files + a.files.length }), { bytes: 0, stored: 0, files: 0 });
 
-  const toggle = (taskDir: string) => {
-    const next = new Set(expanded);
-    if (next.has(taskDir)) next.delete(taskDir);
-    else next.add(taskDir);
-    setExpanded(next);
-  };
   const changed = () => {
     archives.reload();
     setRetentionKey((k) => k + 1);
@@ -62,19 +56,19 @@ export function ArchivesView() {
     if (!deleting) return;
     const { task, file } = deleting;
     setBusy(true);
-    api.deleteArchive({ taskDir: task.taskDir, path: file.path }).then(
-      (r) => {
+    api
+      .deleteArchive({ taskDir: task.taskDir, path: file.path })
+      .then(
+        (r) => {
+          setMessage({ ok: true, text: `Deleted ${r.deleted} (${formatBytes(r.storedBytes)} freed)` });
+          changed();
+        },
+        (err: unknown) => setMessage({ ok: false, text: `Could not delete ${file.path}: ${messageOf(err)}` }),
+      )
+      .finally(() => {
         setBusy(false);
         setDeleting(null);
-        setMessage({ ok: true, text: `Deleted ${r.deleted} (${formatBytes(r.storedBytes)} freed)` });
-        changed();
-      },
-      (err: unknown) => {
-        setBusy(false);
-        setDeleting(null);
-        setMessage({ ok: false, text: `Could not delete ${file.path}: ${messageOf(err)}` });
-      },
-    );
+      });
   };
   const reveal = (task: ArchiveTask, file: ArchiveFile) => {
     api.openPath({ path: joinPath(task.taskDir, file.path), reveal: true }).then(

@@ -53,7 +53,7 @@ function RootBar({ root }: { root: RootUsage }) {
 }
 
 export function DiskView() {
-  const { api, navigate } = useContext(AppContext);
+  const { api } = useContext(AppContext);
   const usage = useLoader(() => api.diskUsage({}), []);
   useRefreshOn(['sweep'], usage.reload);
   const [sort, setSort] = useState<{ key: SortKey; desc: boolean }>({ key: 'total', desc: true });
@@ -126,15 +126,7 @@ export function DiskView() {
                 render={(t) => (
                   <div class="disk-row disk-cols" role="row" data-testid="disk-task-row" data-task={t.task}>
                     <span role="cell" class="ellipsis">
-                      <a
-                        class="mono"
-                        href={formatHash({ view: 'agents', params: { task: t.task } })}
-                        title={t.taskDir}
-                        onClick={(e) => {
-                          e.preventDefault();
-                          navigate(formatHash({ view: 'agents', params: { task: t.task } }));
-                        }}
-                      >
+                      <a class="mono" href={formatHash({ view: 'agents', params: { task: t.task } })} title={t.taskDir}>
                         {t.task}
                       </a>
                     </span>

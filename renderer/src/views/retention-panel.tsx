@@ -26,20 +26,20 @@ export function RetentionPanel({ onApplied }: { onApplied: () => void }) {
 
   const apply = () => {
     setBusy(true);
-    api.applyRetention({}).then(
-      (done) => {
+    api
+      .applyRetention({})
+      .then(
+        (done) => {
+          setResult({ ok: true, text: `Removed ${plural(done.remove.length, 'archive file')}, reclaimed ${formatBytes(done.reclaimBytes)}.` });
+          plan.reload();
+          onApplied();
+        },
+        (err: unknown) => setResult({ ok: false, text: messageOf(err) }),
+      )
+      .finally(() => {
         setBusy(false);
         setConfirming(false);
-        setResult({ ok: true, text: `Removed ${plural(done.remove.length, 'archive file')}, reclaimed ${formatBytes(done.reclaimBytes)}.` });
-        plan.reload();
-        onApplied();
-      },
-      (err: unknown) => {
-        setBusy(false);
-        setConfirming(false);
-        setResult({ ok: false, text: messageOf(err) });
-      },
-    );
+      });
   };
 
   const p = plan.data;

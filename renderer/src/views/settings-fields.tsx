@@ -1,4 +1,4 @@
-import type { ComponentChildren } from 'preact';
+import type { ComponentChildren, InputHTMLAttributes } from 'preact';
 
 /**
  * Form fields for Settings. Each is addressed by the dotted config path it edits: its input carries
@@ -15,25 +15,56 @@ interface FieldProps {
 
 const fieldId = (path: string) => `f-${path.replace(/\./g, '-')}`;
 
-function FieldShell({ path, label, help, error, locked, children }: FieldProps & { children: ComponentChildren }) {
+function fieldClass({ error, locked }: FieldProps, extra = ''): string {
+  return `field${extra}${error ? ' has-error' : ''}${locked ? ' locked' : ''}`;
+}
+
+function LockedNote({ path }: { path: string }) {
   return (
-    <div class={`field${error ? ' has-error' : ''}${locked ? ' locked' : ''}`}>
-      <label htmlFor={fieldId(path)}>{label}</label>
+    <div class="field-note" data-testid={`settings-overridden-${path}`}>
+      Set by the command line or environment: read-only here, a save does not change it.
+    </div>
+  );
+}
+
+/** What a field shows under its control: the lock, the help, the issue. */
+function FieldNotes({ path, help, error, locked }: FieldProps) {
+  return (
+    <>
+      {locked ? <LockedNote path={path} /> : null}
+      {help ? <div class="field-help muted">{help}</div> : null}
+      <FieldError path={path} error={error} />
+    </>
+  );
+}
+
+function FieldShell(props: FieldProps & { children: ComponentChildren }) {
+  return (
+    <div class={fieldClass(props)}>
+      <label htmlFor={fieldId(props.path)}>{props.label}</label>
       <div class="field-control">
-        {children}
-        {locked ? (
-          <div class="field-note" data-testid={`settings-overridden-${path}`}>
-            Set by the command line or environment: read-only here, a save does not change it.
-          </div>
-        ) : null}
-        {help ? <div class="field-help muted">{help}</div> : null}
-        <FieldError path={path} error={error} />
+        {props.children}
+        <FieldNotes {...props} />
       </div>
     </div>
   );
 }
 
-export function FieldError({ path, error }: { path: string; error: string | undefined }) {
+/** The attributes a one-line text input shares, in TextField and NumberField. */
+function textInputAttrs(props: FieldProps & { value: string; onChange: (v: string) => void }): InputHTMLAttributes<HTMLInputElement> & { 'data-testid': string } {
+  return {
+    id: fieldId(props.path),
+    type: 'text',
+    value: props.value,
+    readOnly: props.locked,
+    'aria-invalid': props.error ? true : undefined,
+    'aria-describedby': props.error ? `${fieldId(props.path)}-error` : undefined,
+    onInput: (e) => props.onChange(e.currentTarget.value),
+    'data-testid': `settings-field-${props.path}`,
+  };
+}
+
+function FieldError({ path, error }: { path: string; error: string | undefined }) {
   return error ? (
     <div class="field-error" role="alert" id={`${fieldId(path)}-error`} data-testid={`settings-error-${path}`}>
       {error}
@@ -44,17 +75,7 @@ export function FieldError({ path, error }: { path: string; error: string | unde
 export function TextField(props: FieldProps & { value: string; onChange: (v: string) => void; mono?: boolean }) {
   return (
     <FieldShell {...props}>
-      <input
-        id={fieldId(props.path)}
-        type="text"
-        class={props.mono ? 'mono' : undefined}
-        value={props.value}
-        readOnly={props.locked}
-        aria-invalid={props.error ? true : undefined}
-        aria-describedby={props.error ? `${fieldId(props.path)}-error` : undefined}
-        onInput={(e) => props.onChange(e.currentTarget.value)}
-        data-testid={`settings-field-${props.path}`}
-      />
+      <input {...textInputAttrs(props)} class={props.mono ? 'mono' : undefined} />
     </FieldShell>
   );
 }
@@ -63,20 +84,7 @@ export function NumberField(props: FieldProps & { value: string; onChange: (v: s
   return (
     <FieldShell {...props}>
       <span class="number-row">
-        <input
-          id={fieldId(props.path)}
-          type="text"
-          inputMode="decimal"
-          class="number-input"
-          value={props.value}
-          placeholder={props.placeholder}
-          readOnly={props.locked}
-          disabled={props.disabled}
-          aria-invalid={props.error ? true : undefined}
-          aria-describedby={props.error ? `${fieldId(props.path)}-error` : undefined}
-          onInput={(e) => props.onChange(e.currentTarget.value)}
-          data-testid={`settings-field-${props.path}`}
-        />
+        <input {...textInputAttrs(props)} inputMode="decimal" class="number-input" placeholder={props.placeholder} disabled={props.disabled} />
         {props.unit ? <span class="muted">{props.unit}</span> : null}
         {props.extra}
       </span>
@@ -86,7 +94,7 @@ export function NumberField(props: FieldProps & { value: string; onChange: (v: s
 
 export function CheckField(props: FieldProps & { checked: boolean; onChange: (v: boolean) => void }) {
   return (
-    <div class={`field field-check${props.error ? ' has-error' : ''}${props.locked ? ' locked' : ''}`}>
+    <div class={fieldClass(props, ' field-check')}>
       <span />
       <div class="field-control">
         <label class="check">
@@ -100,9 +108,7 @@ export function CheckField(props: FieldProps & { checked: boolean; onChange: (v:
           />
           {props.label}
         </label>
-        {props.locked ? <div class="field-note" data-testid={`settings-overridden-${props.path}`}>Set by the command line or environment: read-only here.</div> : null}
-        {props.help ? <div class="field-help muted">{props.help}</div> : null}
-        <FieldError path={props.path} error={props.error} />
+        <FieldNotes {...props} />
       </div>
     </div>
   );
@@ -127,7 +133,7 @@ export function ListField(props: FieldProps & { items: string[]; onChange: (v: s
   const { path, items, locked } = props;
   const set = (i: number, v: string) => props.onChange(items.map((x, j) => (j === i ? v : x)));
   return (
-    <div class={`field${props.error ? ' has-error' : ''}${locked ? ' locked' : ''}`} role="group" aria-labelledby={`${fieldId(path)}-label`}>
+    <div class={fieldClass(props)} role="group" aria-labelledby={`${fieldId(path)}-label`}>
       <span class="field-label" id={`${fieldId(path)}-label`}>
         {props.label}
       </span>
@@ -155,9 +161,7 @@ export function ListField(props: FieldProps & { items: string[]; onChange: (v: s
           </div>
         ))}
         {locked ? (
-          <div class="field-note" data-testid={`settings-overridden-${path}`}>
-            Set by the command line or environment: read-only here, a save does not change it.
-          </div>
+          <LockedNote path={path} />
         ) : (
           <button type="button" class="small" onClick={() => props.onChange([...items, ''])} data-testid={`settings-add-${path}`}>
             {props.addLabel}

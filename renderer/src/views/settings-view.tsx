@@ -10,6 +10,26 @@ import { CheckField, ListField, NumberField, SelectField, TextField } from './se
 
 type SaveState = { step: 'idle' } | { step: 'saving' } | { step: 'saved' } | { step: 'failed'; message: string };
 
+/** Every path the form shows a field for; an issue elsewhere is listed above the Save button. */
+const FIELD_PATHS: ReadonlySet<string> = new Set([
+  'roots',
+  'sessionPattern',
+  'terminalStatuses',
+  'idleMinutes',
+  'idleWarningMinutes',
+  'pins',
+  'compression',
+  'retention.maxAgeDays',
+  'retention.maxBytesPerRoot',
+  'notifications.enabled',
+  'notifications.orphans',
+  'notifications.ghosts',
+  'notifications.idleWarnings',
+  'notifications.stalled',
+  'notifications.minIntervalSeconds',
+  'startAtLogin',
+]);
+
 function SettingsForm({ settings, onSaved }: { settings: Settings; onSaved: (s: Settings) => void }) {
   const { api } = useContext(AppContext);
   const [draft, setDraft] = useState<SettingsDraft>(() => draftFromConfig(settings.config));
@@ -60,8 +80,7 @@ function SettingsForm({ settings, onSaved }: { settings: Settings; onSaved: (s: 
 
   const errors = issuesByPath(issues);
   const locked = (path: string) => isOverridden(settings.overridden, path);
-  const shown = new Set(FIELD_PATHS);
-  const otherIssues = issues.filter((i) => !shown.has(i.path) && !/^(roots|terminalStatuses|pins)\.\d+$/.test(i.path));
+  const otherIssues = issues.filter((i) => !FIELD_PATHS.has(i.path) && !/^(roots|terminalStatuses|pins)\.\d+$/.test(i.path));
   const f = (path: string) => ({ path, error: errors.get(path), locked: locked(path) });
   const maxMiB = Number(draft.retentionMaxMiB);
 
@@ -160,26 +179,6 @@ function SettingsForm({ settings, onSaved }: { settings: Settings; onSaved: (s: 
     </form>
   );
 }
-
-/** Every path the form shows a field for; an issue elsewhere is listed above the Save button. */
-const FIELD_PATHS = [
-  'roots',
-  'sessionPattern',
-  'terminalStatuses',
-  'idleMinutes',
-  'idleWarningMinutes',
-  'pins',
-  'compression',
-  'retention.maxAgeDays',
-  'retention.maxBytesPerRoot',
-  'notifications.enabled',
-  'notifications.orphans',
-  'notifications.ghosts',
-  'notifications.idleWarnings',
-  'notifications.stalled',
-  'notifications.minIntervalSeconds',
-  'startAtLogin',
-];
 
 export function SettingsView() {
   const { api } = useContext(AppContext);

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { z } from 'zod';
-import { FieldIssueSchema, UI_METHOD_NAMES, fieldIssues, uiMethods, type FieldIssue, type JanitorService, type UiMethodName } from '../shared/index.js';
+import { UI_METHOD_NAMES, fieldIssues, uiMethods, type FieldIssue, type JanitorService, type UiMethodName } from '../shared/index.js';
+import { callMethod, carriedIssues, parseInput } from '../shared/ui-call.js';
 import { sendError, sendJson } from './responses.js';
 
 /** `POST /api/<method>`: one route per name of the shared contract, input and output both checked against it. */
@@ -11,11 +12,10 @@ export function isUiMethod(name: string): name is UiMethodName {
   return (UI_METHOD_NAMES as readonly string[]).includes(name);
 }
 
-
 type Body = { ok: true; text: string } | { ok: false; status: 413 | 400; error: string };
 
 /** Reads at most `limit` bytes; a larger body is refused as soon as its Content-Length or its bytes say so. */
-export function readBody(req: IncomingMessage, limit: number): Promise<Body> {
+function readBody(req: IncomingMessage, limit: number): Promise<Body> {
   const declared = Number(req.headers['content-length'] ?? NaN);
   if (Number.isFinite(declared) && declared > limit) return Promise.resolve({ ok: false, status: 413, error: `the body is over ${limit} bytes` });
   return new Promise((resolve) => {
@@ -44,19 +44,10 @@ function messageOf(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-/** The field issues an error carries (e.g. settings refused by the engine), when they have the contract's shape. */
-function issuesOf(err: unknown): FieldIssue[] | null {
-  if (typeof err !== 'object' || err === null || !('issues' in err)) return null;
-  const parsed = FieldIssueSchema.array().safeParse(err.issues);
-  return parsed.success ? parsed.data : null;
-}
-
 function describeIssues(issues: FieldIssue[]): string {
   const first = issues[0];
   return first ? ` at ${first.path || '(root)'}: ${first.message}${issues.length > 1 ? ` (and ${issues.length - 1} more)` : ''}` : '';
 }
-
-type AnyMethod = (input: unknown) => Promise<unknown>;
 
 export async function handleApiCall(method: UiMethodName, req: IncomingMessage, res: ServerResponse, service: JanitorService): Promise<void> {
   const body = await readBody(req, MAX_BODY_BYTES);
@@ -73,19 +64,19 @@ export async function handleApiCall(method: UiMethodName, req: IncomingMessage, 
       return;
     }
   }
-  const input = (uiMethods[method].input as z.ZodType).safeParse(payload);
-  if (!input.success) {
-    sendError(res, 400, `invalid input for ${method}`, fieldIssues(input.error.issues));
+  const input = parseInput(method, payload);
+  if (!input.ok) {
+    sendError(res, 400, input.error.error, input.error.issues);
     return;
   }
 
   let result: unknown;
   try {
-    result = await (service[method] as AnyMethod).call(service, input.data);
+    result = await callMethod(service, method, input.input);
   } catch (err) {
-    const issues = issuesOf(err);
-    if (issues) sendError(res, 400, messageOf(err), issues);
-    else sendError(res, 500, messageOf(err));
+    // Field issues mean the engine refused what was asked (400); anything else is its own failure (500).
+    const issues = carriedIssues(err);
+    sendError(res, issues === null ? 500 : 400, messageOf(err), issues ?? []);
     return;
   }
   const output = (uiMethods[method].output as z.ZodType).safeParse(result);

@@ -1,5 +1,6 @@
 import type { JanitorService } from '../shared/ui-contract.js';
 import { UI_METHOD_NAMES } from '../shared/ui-contract.js';
+import { callMethod, type ServiceInput } from '../shared/ui-call.js';
 import type { Settings } from '../shared/ui-model.js';
 import { openConfined, type OpenPathPorts } from './open-path.js';
 
@@ -16,12 +17,17 @@ export type DesktopHooks = {
   cwd: string;
 };
 
-export function desktopService(engine: JanitorService, hooks: DesktopHooks): JanitorService {
-  const service = { subscribe: (listener) => engine.subscribe(listener) } as JanitorService;
+/** A service whose every contract method is that method of the service `target` resolves to. */
+function forwarding(target: () => JanitorService | Promise<JanitorService>, subscribe: JanitorService['subscribe']): JanitorService {
+  const service = { subscribe } as JanitorService;
   for (const method of UI_METHOD_NAMES) {
-    const call = engine[method] as (input: unknown) => Promise<unknown>;
-    (service as unknown as Record<string, unknown>)[method] = (input: unknown) => call.call(engine, input);
+    (service as unknown as Record<string, unknown>)[method] = async (input: ServiceInput<typeof method>) => callMethod(await target(), method, input);
   }
+  return service;
+}
+
+export function desktopService(engine: JanitorService, hooks: DesktopHooks): JanitorService {
+  const service = forwarding(() => engine, (listener) => engine.subscribe(listener));
   service.openPath = async (input) => {
     const { config } = await engine.getSettings({});
     return openConfined(input, config.roots.length > 0 ? config.roots : [hooks.cwd], hooks.shell);
@@ -41,8 +47,9 @@ export function desktopService(engine: JanitorService, hooks: DesktopHooks): Jan
 export function lateService(ready: Promise<JanitorService>): JanitorService {
   // A failed start is reported by each call; the promise itself must not count as an unhandled rejection.
   ready.catch(() => undefined);
-  const service = {
-    subscribe: (listener) => {
+  return forwarding(
+    () => ready,
+    (listener) => {
       let off: (() => void) | null = null;
       let cancelled = false;
       ready.then(
@@ -56,12 +63,5 @@ export function lateService(ready: Promise<JanitorService>): JanitorService {
         off?.();
       };
     },
-  } as JanitorService;
-  for (const method of UI_METHOD_NAMES) {
-    (service as unknown as Record<string, unknown>)[method] = async (input: unknown) => {
-      const s = await ready;
-      return (s[method] as (input: unknown) => Promise<unknown>).call(s, input);
-    };
-  }
-  return service;
+  );
 }

@@ -1,8 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import type { JanitorService, UiError, UiMethodName, UiOutput } from '../shared/ui-contract.js';
-import { uiMethods } from '../shared/ui-contract.js';
-import { fieldIssues, isZodLikeIssue } from '../shared/field-issues.js';
+import { callMethod, parseInput, uiErrorOf } from '../shared/ui-call.js';
 
 /**
  * The pure half of the IPC handlers (`ipc.ts` is the Electron half): who may call, what a payload must look like,
@@ -49,14 +48,8 @@ export function senderProblem(sender: SenderInfo, trusted: TrustedOrigin): strin
   return null;
 }
 
-
-export type Parsed<M extends UiMethodName> = { ok: true; input: Parameters<JanitorService[M]>[0] } | { ok: false; error: UiError };
-
-export function parseInput<M extends UiMethodName>(method: M, payload: unknown): Parsed<M> {
-  const result = uiMethods[method].input.safeParse(payload);
-  if (result.success) return { ok: true, input: result.data as Parameters<JanitorService[M]>[0] };
-  return { ok: false, error: { error: `invalid input for ${method}`, issues: fieldIssues(result.error.issues) } };
-}
+/** Validation is the contract's own (shared with the web bridge); exported here too, where the IPC tests check it. */
+export { parseInput };
 
 /** A refusal as it crosses `ipcMain.handle`: an Error whose message is the UiError's JSON. */
 export class IpcRefusal extends Error {
@@ -64,16 +57,6 @@ export class IpcRefusal extends Error {
     super(JSON.stringify(uiError));
     this.name = 'IpcRefusal';
   }
-}
-
-export function uiErrorOf(error: unknown): UiError {
-  if (error instanceof IpcRefusal) return error.uiError;
-  if (error instanceof Error) {
-    const issues = (error as { issues?: unknown }).issues;
-    const fields = Array.isArray(issues) ? fieldIssues(issues.filter(isZodLikeIssue)) : [];
-    return { error: error.message, issues: fields };
-  }
-  return { error: String(error), issues: [] };
 }
 
 /**
@@ -91,9 +74,8 @@ export async function handleCall<M extends UiMethodName>(
   if (problem !== null) throw new IpcRefusal({ error: `refused: ${problem}`, issues: [] });
   const parsed = parseInput(method, payload);
   if (!parsed.ok) throw new IpcRefusal(parsed.error);
-  const call = service[method] as (input: Parameters<JanitorService[M]>[0]) => Promise<UiOutput<M>>;
   try {
-    return await call.call(service, parsed.input);
+    return await callMethod(service, method, parsed.input);
   } catch (error) {
     throw new IpcRefusal(uiErrorOf(error));
   }

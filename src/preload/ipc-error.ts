@@ -1,4 +1,4 @@
-import type { UiError } from '../shared/ui-contract.js';
+import { UiErrorSchema, type UiError } from '../shared/ui-contract.js';
 
 /**
  * A refusal from the main process arrives as "Error invoking remote method 'janitor:x': Error: {json}". Only an
@@ -11,8 +11,8 @@ export function uiErrorFromIpcMessage(message: string): UiError {
   const match = JSON_START.exec(message);
   if (match !== null) {
     try {
-      const parsed = JSON.parse(match[1]!) as UiError;
-      if (typeof parsed.error === 'string' && Array.isArray(parsed.issues)) return parsed;
+      const parsed = UiErrorSchema.safeParse(JSON.parse(match[1]!));
+      if (parsed.success) return parsed.data;
     } catch {
       // Not our JSON: fall through to the plain message.
     }

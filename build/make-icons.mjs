@@ -32,7 +32,7 @@ function chunk(type, data) {
   return out;
 }
 
-export function encodePng(size, rgba) {
+function encodePng(size, rgba) {
   const header = Buffer.alloc(13);
   header.writeUInt32BE(size, 0);
   header.writeUInt32BE(size, 4);
@@ -209,14 +209,15 @@ function trayIcon(state) {
 function trayTemplate(state) {
   const black = hex('#000000');
   if (state === 'idle') return [[glyph('idle'), black]];
-  const inner = (x, y) => glyph(state)(0.5 + (x - 0.5) / 0.72, 0.5 + (y - 0.5) / 0.72);
+  const shape = glyph(state);
+  const inner = (x, y) => shape(0.5 + (x - 0.5) / 0.72, 0.5 + (y - 0.5) / 0.72);
   return [[union(ring(0.5, 0.5, 0.4, 0.48), inner), black]];
 }
 
 // ---- output ----
 
-export const STATES = ['idle', 'working', 'attention', 'paused', 'error'];
-export const APP_SIZES = [16, 32, 48, 64, 128, 256, 512, 1024];
+const STATES = ['idle', 'working', 'attention', 'paused', 'error'];
+const APP_SIZES = [16, 32, 48, 64, 128, 256, 512, 1024];
 
 /** Writes every icon under `outDir` (build/ by default); `only` picks some by their relative path (tests). */
 export function makeIcons(outDir = here, only = () => true) {

@@ -6,7 +6,7 @@ import type { IncomingHttpHeaders } from 'node:http';
  * on its own (test/unit/bridge-request-guard.test.ts) as well as over HTTP.
  */
 
-export const TOKEN_COOKIE = 'aj_token';
+const TOKEN_COOKIE = 'aj_token';
 
 /** How a request proved it holds the token. */
 export type Credential = 'header' | 'cookie' | 'query';
@@ -35,11 +35,11 @@ export function tokensEqual(given: string, expected: string): boolean {
   return timingSafeEqual(a, b);
 }
 
-export function allowedHosts(port: number): string[] {
+function allowedHosts(port: number): string[] {
   return [`127.0.0.1:${port}`, `localhost:${port}`];
 }
 
-export function allowedOrigins(port: number): string[] {
+function allowedOrigins(port: number): string[] {
   return allowedHosts(port).map((h) => `http://${h}`);
 }
 

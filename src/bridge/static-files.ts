@@ -30,11 +30,11 @@ const CONTENT_TYPES: Readonly<Record<string, string>> = {
   '.txt': 'text/plain; charset=utf-8',
 };
 
-export function contentTypeOf(file: string): string {
+function contentTypeOf(file: string): string {
   return CONTENT_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
 }
 
-export const NOT_BUILT_MESSAGE = 'The agent-janitor UI is not built: run `npm run build` (it writes dist/renderer/index.html), then reload this page.';
+const NOT_BUILT_MESSAGE = 'The agent-janitor UI is not built: run `npm run build` (it writes dist/renderer/index.html), then reload this page.';
 
 export type StaticPath = { ok: true; segments: string[] } | { ok: false; status: 400 | 404; error: string };
 

@@ -1,13 +1,14 @@
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { writeFileAtomic } from '../core/durable-write.js';
 
 /**
  * Start at login on Linux: an XDG autostart entry (freedesktop "Desktop Application Autostart"), which GNOME, KDE,
  * Xfce and most others honour. macOS and Windows use `app.setLoginItemSettings` instead (login-item.ts).
  */
 
-export const AUTOSTART_FILE = 'agent-janitor.desktop';
+const AUTOSTART_FILE = 'agent-janitor.desktop';
 /** Passed by the autostart entry and the login item: start in the tray without opening the window. */
 export const HIDDEN_FLAG = '--hidden';
 
@@ -65,19 +66,18 @@ export type AutostartChange = 'written' | 'unchanged' | 'removed' | 'absent';
 /** Writes (atomically, by rename) or removes the entry so that it matches `enabled`. */
 export async function applyAutostart(enabled: boolean, file: string, command: readonly string[]): Promise<AutostartChange> {
   if (!enabled) {
-    const existed = await readFile(file, 'utf8').then(
-      () => true,
-      () => false,
-    );
-    await rm(file, { force: true });
-    return existed ? 'removed' : 'absent';
+    try {
+      await rm(file);
+      return 'removed';
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 'absent';
+      throw error;
+    }
   }
   const content = desktopEntry(command);
   const current = await readFile(file, 'utf8').catch(() => null);
   if (current === content) return 'unchanged';
   await mkdir(path.dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  await writeFile(tmp, content, { mode: 0o644 });
-  await rename(tmp, file);
+  writeFileAtomic(file, content);
   return 'written';
 }

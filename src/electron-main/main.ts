@@ -23,7 +23,7 @@ import { ROUTES, indexUrlOf } from './window-policy.js';
  * notification-policy, quit-drain, autostart, ipc-contract, open-path, window-policy), tested in plain Node.
  */
 
-export const APP_ID = 'dev.agentjanitor.app';
+const APP_ID = 'dev.agentjanitor.app';
 
 const say = (level: 'info' | 'warn' | 'error', message: string) => log[level](message);
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
@@ -112,7 +112,8 @@ function run(): void {
   void app.whenReady().then(async () => {
     if (process.platform === 'win32') app.setAppUserModelId(APP_ID);
     hardenSession(session.defaultSession, say);
-    registerIpc(ipcMain, service, () => ({ indexUrl: indexUrlOf(indexPath), webContentsId: window.webContentsId }), (m) => say('warn', `ipc ${m}`));
+    const indexUrl = indexUrlOf(indexPath);
+    registerIpc(ipcMain, service, () => ({ indexUrl, webContentsId: window.webContentsId }), (m) => say('warn', `ipc ${m}`));
     tray = new TrayIcon(path.join(root, 'build', 'tray'), trayView(model, process.platform), onTrayAction);
     const hidden = process.argv.includes(HIDDEN_FLAG) || (process.platform === 'darwin' && app.getLoginItemSettings().wasOpenedAtLogin);
     if (!hidden) window.show(null);

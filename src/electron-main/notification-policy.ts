@@ -67,7 +67,7 @@ const NAMES: Record<NotifyKind, [one: string, many: string]> = {
   breaker: ['Cleanup keeps failing', 'tasks whose cleanup keeps failing'],
 };
 
-export function notifyKindOf(event: UiEvent): NotifyKind | null {
+function notifyKindOf(event: UiEvent): NotifyKind | null {
   switch (event.event) {
     case 'orphan':
       return event.orphan.kind;

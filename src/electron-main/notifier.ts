@@ -57,12 +57,11 @@ export class Notifier {
       this.deps.log('info', `notifications unsupported here; not shown: ${planned.title}: ${planned.body}`);
       return;
     }
-    const withButton = planned.fix !== null && notificationActionsSupported(process.platform);
     const n = new Notification({
       title: planned.title,
       body: planned.body,
       urgency: planned.kind === 'breaker' || planned.kind === 'stalled' ? 'critical' : 'normal',
-      ...(withButton && planned.fix !== null ? { actions: [{ type: 'button', text: planned.fix.label }] } : {}),
+      ...(planned.fix !== null && notificationActionsSupported(process.platform) ? { actions: [{ type: 'button', text: planned.fix.label }] } : {}),
     });
     const forget = () => this.live.delete(n);
     n.on('click', () => {

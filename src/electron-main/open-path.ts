@@ -1,5 +1,6 @@
 import { realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { isInside } from '../core/guards.js';
 import type { FixResult } from '../shared/ui-contract.js';
 
 /**
@@ -16,12 +17,7 @@ export type OpenPathPorts = {
 };
 
 /** Files the OS may open with their default application: text-like data the janitor itself writes or archives. */
-export const OPENABLE_EXTENSIONS: ReadonlySet<string> = new Set(['.log', '.txt', '.json', '.jsonl', '.md', '.gz', '.csv', '.out', '.err']);
-
-export function isInside(parent: string, child: string): boolean {
-  const rel = path.relative(parent, child);
-  return rel === '' || (rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel));
-}
+const OPENABLE_EXTENSIONS: ReadonlySet<string> = new Set(['.log', '.txt', '.json', '.jsonl', '.md', '.gz', '.csv', '.out', '.err']);
 
 export type Confined = { ok: true; path: string; isDirectory: boolean; openable: boolean } | { ok: false; message: string };
 

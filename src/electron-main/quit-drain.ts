@@ -19,7 +19,7 @@ export type DrainPhase = 'running' | 'draining' | 'exited';
 
 export type DrainOutcome = { kind: 'drained' } | { kind: 'timed-out'; afterMs: number } | { kind: 'failed'; error: string };
 
-export const DEFAULT_DRAIN_MS = 10_000;
+const DEFAULT_DRAIN_MS = 10_000;
 
 export class QuitDrain {
   private phase: DrainPhase = 'running';

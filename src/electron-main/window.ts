@@ -98,13 +98,17 @@ export class MainWindow {
         if (this.window === window) this.window = null;
       });
       this.window = window;
-      void window.loadURL(urlAtRoute(this.paths.indexPath, route)).catch((error: unknown) => this.log('warn', `loading the window failed: ${String(error)}`));
+      this.load(window, route, 'loading');
       return;
     }
-    if (route !== null) void this.window.loadURL(urlAtRoute(this.paths.indexPath, route)).catch((error: unknown) => this.log('warn', `routing the window failed: ${String(error)}`));
+    if (route !== null) this.load(this.window, route, 'routing');
     if (this.window.isMinimized()) this.window.restore();
     this.window.show();
     this.window.focus();
+  }
+
+  private load(window: BrowserWindow, route: string | null, doing: 'loading' | 'routing'): void {
+    void window.loadURL(urlAtRoute(this.paths.indexPath, route)).catch((error: unknown) => this.log('warn', `${doing} the window failed: ${String(error)}`));
   }
 
   send(channel: string, payload: unknown): void {

@@ -1,4 +1,5 @@
-import { FieldIssueSchema, UiErrorSchema, type FieldIssue, type UiError } from '../../../src/shared/index.js';
+import { UiErrorSchema, type FieldIssue, type UiError } from '../../../src/shared/index.js';
+import { carriedIssues } from '../../../src/shared/ui-call.js';
 
 /** A failed call: its message, and the field issues the engine named (shown beside the fields). */
 export class ApiError extends Error {
@@ -18,11 +19,9 @@ export class ApiError extends Error {
  * Error's message crosses the context bridge, so the preload puts the UiError's JSON in the message.
  */
 export function uiErrorOf(err: unknown): UiError {
-  if (typeof err === 'object' && err !== null && 'issues' in err) {
-    const issues = FieldIssueSchema.array().safeParse(err.issues);
-    if (issues.success) return { error: err instanceof Error ? err.message : String(err), issues: issues.data };
-  }
-  const message = err instanceof Error ? err.message : typeof err === 'string' ? err : String(err);
+  const message = err instanceof Error ? err.message : String(err);
+  const issues = carriedIssues(err);
+  if (issues) return { error: message, issues };
   if (message.startsWith('{')) {
     try {
       const parsed = UiErrorSchema.safeParse(JSON.parse(message));

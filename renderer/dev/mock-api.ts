@@ -107,11 +107,11 @@ export function createMockApi(opts: MockOptions): JanitorApi {
     const counts = { done: 0, skipped: 0, failed: 0, planned: 0 };
     for (const a of actions) counts[a.outcome]++;
     return {
-      agents: chosen.map((a) => ({ task: a.taskDir, agentId: a.agentId, status: a.status, verdict: a.verdict, reason: a.reason, session: a.session, sessionAlive: a.sessionAlive, idleMinutes: a.idleMinutes, pinned: a.pinned })),
+      agents: chosen.map((a) => ({ task: a.taskDir, agentId: a.agentId, status: a.status, verdict: a.verdict, reason: a.reason, session: a.session, sessionAlive: a.sessionAlive, idleMinutes: a.idleMinutes, pinned: a.pinned, source: a.source, graceEndsAt: a.graceEndsAt, graceSeconds: a.graceSeconds })),
       actions,
       orphans: [],
       errors: [],
-      stats: { roots: ROOTS.length, tasks: new Set(chosen.map((a) => a.taskDir)).size, registries: 0, agents: chosen.length, actions: counts, tmuxSpawns: 3, dryRun: !run, engineMs: 12, stepsMs: {} },
+      stats: { roots: ROOTS.length, tasks: new Set(chosen.map((a) => a.taskDir)).size, registries: 0, databases: 1, agents: chosen.length, actions: counts, tmuxSpawns: 3, dryRun: !run, engineMs: 12, stepsMs: {} },
     };
   };
 

@@ -91,6 +91,9 @@ export function makeWorld(agentCount: number, seed = 7, now = Date.now()): MockW
         sessionAlive: v.alive,
         idleMinutes: v.idle,
         pinned: v.verdict === 'pinned',
+        source: taskIndex % 3 === 0 ? 'registry' : 'database',
+        graceEndsAt: null,
+        graceSeconds: null,
         files,
         bytes: files.reduce((n, f) => n + f.bytes, 0),
       });

@@ -23,6 +23,8 @@ function human(e: DaemonEvent): string {
       return `${e.action.outcome.toUpperCase()} ${e.action.agentId} ${e.action.kind} ${e.action.target}: ${e.action.error ?? e.action.detail ?? e.action.reason}`;
     case 'orphan':
       return `attention: ${e.orphan.kind}: ${e.orphan.reason}`;
+    case 'finishing':
+      return `finishing: ${e.agentId} is done but its processes still run; left to exit on its own for ${e.graceSeconds} s (until ${e.graceEndsAt})`;
     case 'idle-warning':
       return `idle: ${e.agentId} silent for ${e.idleMinutes} min, cleaned in ${e.cleanInMinutes} min unless it speaks or is pinned`;
     case 'error':

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { InputError } from '../shared/index.js';
 import { isTaskDirName } from './guards.js';
+import { workspacesOf } from './roots.js';
 
 export interface TaskRef {
   /** Absolute, resolved path of the TASK-* folder. */
@@ -12,13 +13,9 @@ export interface TaskRef {
 
 export interface Discovery {
   tasks: TaskRef[];
+  /** The workspace bases that exist (a base may hold a state database and no task folder yet). */
+  bases: string[];
   errors: InputError[];
-}
-
-/** A root holds `.agent-workspace/`, or is one. Roots are resolved once so symlinked roots are compared by target. */
-export function workspaceDirOf(root: string): string {
-  const resolved = path.resolve(root);
-  return path.basename(resolved) === '.agent-workspace' ? resolved : path.join(resolved, '.agent-workspace');
 }
 
 /** The checks every task folder passes, in a full discovery and in the daemon's per-task one. */
@@ -39,41 +36,49 @@ function taskEntry(workspace: string, name: string, kind: { isSymbolicLink(): bo
   return { dir, name, root: workspace };
 }
 
+/** Lists one workspace base's task folders; false when it does not exist (normal: nothing ran there yet). */
+function listBase(workspace: string, tasks: TaskRef[], seen: Set<string>, errors: InputError[]): boolean {
+  let entries: fs.Dirent[];
+  try {
+    const st = fs.lstatSync(workspace);
+    if (st.isSymbolicLink()) {
+      errors.push({ path: workspace, message: `${path.basename(workspace)} is a symlink; refused` });
+      return false;
+    }
+    entries = fs.readdirSync(workspace, { withFileTypes: true });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code !== 'ENOENT') errors.push({ path: workspace, message: `workspace not readable: ${code ?? String(err)}` });
+    return false;
+  }
+  for (const entry of entries) {
+    const ref = taskEntry(workspace, entry.name, entry, errors);
+    if (!ref || seen.has(ref.dir)) continue;
+    seen.add(ref.dir);
+    tasks.push(ref);
+  }
+  return true;
+}
+
 export function discoverTasks(roots: readonly string[]): Discovery {
   const tasks: TaskRef[] = [];
   const errors: InputError[] = [];
+  const bases = new Set<string>();
   const seen = new Set<string>();
   for (const root of roots) {
-    let workspace: string;
+    let resolved: string;
     try {
-      workspace = workspaceDirOf(fs.realpathSync(root));
+      resolved = fs.realpathSync(root);
     } catch (err) {
       errors.push({ path: path.resolve(root), message: `root not readable: ${(err as NodeJS.ErrnoException).code ?? String(err)}` });
       continue;
     }
-    let entries: fs.Dirent[];
-    try {
-      const st = fs.lstatSync(workspace);
-      if (st.isSymbolicLink()) {
-        errors.push({ path: workspace, message: '.agent-workspace is a symlink; refused' });
-        continue;
-      }
-      entries = fs.readdirSync(workspace, { withFileTypes: true });
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      // A root without any workspace yet is normal (nothing has run there), not an error.
-      if (code !== 'ENOENT') errors.push({ path: workspace, message: `workspace not readable: ${code ?? String(err)}` });
-      continue;
-    }
-    for (const entry of entries) {
-      const ref = taskEntry(workspace, entry.name, entry, errors);
-      if (!ref || seen.has(ref.dir)) continue;
-      seen.add(ref.dir);
-      tasks.push(ref);
+    for (const workspace of workspacesOf(resolved)) {
+      if (!bases.has(workspace) && listBase(workspace, tasks, seen, errors)) bases.add(workspace);
     }
   }
   tasks.sort((a, b) => (a.dir < b.dir ? -1 : a.dir > b.dir ? 1 : 0));
-  return { tasks, errors };
+  return { tasks, bases: [...bases], errors };
 }
 
 /**
@@ -81,11 +86,10 @@ export function discoverTasks(roots: readonly string[]): Discovery {
  * full discovery, and a task that is gone (or no longer a real TASK-* folder) is dropped.
  */
 export function taskRefs(roots: readonly string[], dirs: Iterable<string>): Discovery {
-  const workspaces = new Map<string, string>();
+  const workspaces = new Set<string>();
   for (const root of roots) {
     try {
-      const ws = workspaceDirOf(fs.realpathSync(root));
-      workspaces.set(ws, ws);
+      for (const ws of workspacesOf(fs.realpathSync(root))) workspaces.add(ws);
     } catch {
       // An unreadable root is reported by the full reconcile.
     }
@@ -100,5 +104,5 @@ export function taskRefs(roots: readonly string[], dirs: Iterable<string>): Disc
     if (ref) tasks.push(ref);
   }
   tasks.sort((a, b) => (a.dir < b.dir ? -1 : a.dir > b.dir ? 1 : 0));
-  return { tasks, errors };
+  return { tasks, bases: [...new Set(tasks.map((t) => t.root))], errors };
 }

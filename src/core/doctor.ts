@@ -1,8 +1,11 @@
 import fs from 'node:fs';
 import { execa } from 'execa';
 import type { Config, DoctorCheck } from '../shared/index.js';
-import { discoverTasks, workspaceDirOf } from './discovery.js';
-import { rootsOf } from './engine.js';
+import os from 'node:os';
+import path from 'node:path';
+import { discoverTasks } from './discovery.js';
+import { chooseRoots, workspaceBases, workspacesOf, type RootChoice } from './roots.js';
+import { readStateDatabase } from './sources/state-db.js';
 import { listTmux } from './tmux/tmux-listing.js';
 import { TmuxClient } from './tmux/tmux-client.js';
 
@@ -42,20 +45,39 @@ async function tmuxChecks(config: Config): Promise<DoctorCheck[]> {
   return checks;
 }
 
-function rootChecks(roots: readonly string[]): { checks: DoctorCheck[]; tasks: number } {
-  const checks: DoctorCheck[] = [];
-  for (const root of roots) {
-    try {
-      fs.accessSync(root, fs.constants.R_OK | fs.constants.X_OK);
-      const workspace = workspaceDirOf(fs.realpathSync(root));
-      const exists = fs.existsSync(workspace);
-      checks.push({ name: `root ${root}`, ok: true, detail: exists ? `readable; ${workspace}` : `readable; no .agent-workspace yet` });
-    } catch (err) {
-      checks.push({ name: `root ${root}`, ok: false, detail: `not readable: ${(err as NodeJS.ErrnoException).code ?? String(err)}` });
-    }
+function databaseCheck(base: string, timeoutMs: number): DoctorCheck | null {
+  const read = readStateDatabase(base, { timeoutMs });
+  if (!read.exists) return null;
+  const name = `state database ${read.path}`;
+  if (read.fatal) return { name, ok: false, detail: `${read.fatal.message}; its agents are not acted on` };
+  const agents = [...read.byTask.values()].reduce((n, list) => n + list.length, 0);
+  const bad = read.errors.length;
+  return { name, ok: bad === 0, detail: `readable (read-only, ${read.ms.toFixed(1)} ms): ${agents} agent(s) in ${read.byTask.size} task(s)${bad ? `; ${bad} row(s) reported: ${read.errors[0]!.message}` : ''}` };
+}
+
+function rootCheck(root: RootChoice): DoctorCheck {
+  try {
+    fs.accessSync(root.path, fs.constants.R_OK | fs.constants.X_OK);
+    const bases = workspacesOf(fs.realpathSync(root.path)).filter((ws) => fs.existsSync(ws));
+    const where = bases.length ? `workspace base(s): ${bases.join(', ')}` : 'no .agent-workspace (nor TASK-* folders) yet';
+    return { name: `root ${root.path}`, ok: true, detail: `${root.why}; readable; ${where}` };
+  } catch (err) {
+    return { name: `root ${root.path}`, ok: false, detail: `${root.why}; not readable: ${(err as NodeJS.ErrnoException).code ?? String(err)}` };
   }
-  const discovery = discoverTasks(roots);
+}
+
+function rootChecks(roots: readonly RootChoice[], config: Config): { checks: DoctorCheck[]; tasks: number } {
+  const checks = roots.map(rootCheck);
+  const discovery = discoverTasks(roots.map((r) => r.path));
   for (const e of discovery.errors) checks.push({ name: `workspace ${e.path}`, ok: false, detail: e.message });
+  for (const base of discovery.bases) {
+    const check = databaseCheck(base, config.timeouts.databaseMs);
+    if (check) checks.push(check);
+  }
+  const orchestratorDefault = path.join(os.homedir(), '.claude-orchestrator', 'workspaces');
+  if (fs.existsSync(orchestratorDefault) && !workspaceBases(roots.map((r) => r.path)).includes(fs.realpathSync(orchestratorDefault))) {
+    checks.push({ name: 'orchestrator default workspace', ok: true, detail: `${orchestratorDefault} exists but is not one of the roots; add --root ${orchestratorDefault} (or drop the configured roots) to clean its agents` });
+  }
   return { checks, tasks: discovery.tasks.length };
 }
 
@@ -63,8 +85,8 @@ function inotifyCheck(tasks: number): DoctorCheck {
   if (process.platform !== 'linux') return { name: 'inotify', ok: true, detail: `not Linux (${process.platform}); the daemon uses the platform watcher` };
   const watches = readNumber('/proc/sys/fs/inotify/max_user_watches');
   const instances = readNumber('/proc/sys/fs/inotify/max_user_instances');
-  // The daemon watches each task folder and its logs/: about two watches per task, plus the roots.
-  const needed = tasks * 2 + 16;
+  // The daemon watches each workspace base, its registry/ and each task folder: one watch per task, plus a few.
+  const needed = tasks + 16;
   const ok = watches === null || watches >= needed;
   return {
     name: 'inotify',
@@ -74,9 +96,8 @@ function inotifyCheck(tasks: number): DoctorCheck {
 }
 
 export async function runDoctor(config: Config): Promise<DoctorCheck[]> {
-  const roots = rootsOf(config);
   const checks = await tmuxChecks(config);
-  const rootsResult = rootChecks(roots);
+  const rootsResult = rootChecks(chooseRoots(config), config);
   checks.push(...rootsResult.checks);
   checks.push(inotifyCheck(rootsResult.tasks));
   const procOk = process.platform !== 'linux' || fs.existsSync('/proc/self/stat');

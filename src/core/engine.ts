@@ -1,6 +1,7 @@
 import type { ActionResult, Config, Outcome, SweepReport } from '../shared/index.js';
 import { execute } from './executor.js';
 import type { Plan, PlanPolicy } from './plan-types.js';
+import { rootsOf } from './roots.js';
 import { scanAndPlan } from './snapshot.js';
 import { TmuxClient } from './tmux/tmux-client.js';
 
@@ -18,6 +19,10 @@ export interface RunOptions {
   onStep?: (step: string) => void;
   /** Sleeps the daemon saw (see PlanPolicy.suspensions). */
   suspensions?: readonly (readonly [number, number])[];
+  /** The user's Clean now: finished agents are cleaned at once, without their finish grace (clean-agent does too). */
+  ignoreGrace?: boolean;
+  /** The daemon's memory of when it first saw each agent finished (see PlanPolicy.terminalSince). */
+  terminalSince?: ReadonlyMap<string, number>;
 }
 
 export function policyFrom(config: Config, onlyAgent: string | null, fullScan = true): PlanPolicy {
@@ -31,12 +36,9 @@ export function policyFrom(config: Config, onlyAgent: string | null, fullScan = 
     fullScan,
     excludeTasks: new Set(),
     suspensions: [],
+    finishGraceMs: config.finishGraceSeconds * 1000,
+    terminalSince: new Map(),
   };
-}
-
-/** SPEC.md: `--root` defaults to the current directory. */
-export function rootsOf(config: Config): string[] {
-  return config.roots.length ? config.roots : [process.cwd()];
 }
 
 export function tmuxClientFor(config: Config): TmuxClient {
@@ -65,21 +67,24 @@ export async function runCleanup(config: Config, options: RunOptions): Promise<S
     ...policyFrom(config, options.onlyAgent ?? null, options.tasks === undefined),
     excludeTasks: options.excludeTasks ?? new Set<string>(),
     suspensions: options.suspensions ?? [],
+    ...(options.ignoreGrace ? { finishGraceMs: 0 } : {}),
+    terminalSince: options.terminalSince ?? new Map<string, number>(),
   };
   const roots = rootsOf(config);
   const stepsMs: Record<string, number> = {};
   // Scan and plan in one chunked pass (snapshot.ts): a full sweep never holds every task's view at once.
-  const scanned = await scanAndPlan(roots, policy, tmux, stepsMs, options.tasks ?? null);
+  const scanned = await scanAndPlan({ roots, policy, tmux, timings: stepsMs, onlyTasks: options.tasks ?? null, databaseMs: config.timeouts.databaseMs });
   const planned = scanned.plan;
   let actions = plannedResults(planned);
   const orphans = [...planned.orphans];
   const errors = [...planned.errors];
   if (options.onlyAgent && planned.agents.length === 0) {
-    errors.push({ path: roots.join(', '), message: `agent ${options.onlyAgent} not found in any valid registry under the roots` });
+    errors.push({ path: roots.join(', '), message: `agent ${options.onlyAgent} not found in any valid registry or state database under the roots` });
   }
   if (!options.dryRun && planned.actions.length > 0) {
     const done = await execute(planned.actions, tmux, scanned.tmux, {
       compression: config.compression,
+      compressAfterDays: config.compressAfterDays,
       minFreeBytes: config.minFreeBytes,
       killGraceMs: config.killGraceMs,
       stepMs: config.timeouts.stepMs,
@@ -101,6 +106,7 @@ export async function runCleanup(config: Config, options: RunOptions): Promise<S
       roots: roots.length,
       tasks: scanned.tasks,
       registries: scanned.registries,
+      databases: scanned.databases,
       agents: planned.agents.length,
       actions: countOutcomes(actions),
       tmuxSpawns: tmux.spawns - spawnsBefore,

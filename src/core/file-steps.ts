@@ -33,7 +33,7 @@ export async function stageStep(ledger: Ledger, captured: Map<string, ArchiveReq
     const request = captured.get(agentKey(action));
     if (request) add(action, request);
   }
-  for (const action of ledger.unblocked('archive-file')) add(action, { agentId: action.agentId, source: { kind: 'log', name: action.file } });
+  for (const action of ledger.unblocked('archive-file')) add(action, { agentId: action.agentId, source: { kind: 'file', dir: action.dir, name: action.file } });
   const batches = await mapPool([...byTask], TASK_CONCURRENCY, async ([task, requests]) => {
     try {
       return await withTimeout(`stage archive ${task}`, stepMs, () => stageArchive(task, requests, options));

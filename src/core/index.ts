@@ -1,5 +1,6 @@
 /** The engine's public surface: adapters (CLI, daemon, Electron main, web bridge) import from here only. */
-export { runCleanup, reportExitCode, policyFrom, rootsOf, tmuxClientFor, type RunOptions } from './engine.js';
+export { runCleanup, reportExitCode, policyFrom, tmuxClientFor, type RunOptions } from './engine.js';
+export { rootsOf, chooseRoots, type RootChoice } from './roots.js';
 export { loadConfig, configPath, ConfigError } from './config-loader.js';
 export { plan } from './planner.js';
 export { execute } from './executor.js';

@@ -1,6 +1,7 @@
 import type { ActionKind, AgentReport, InputError, Orphan } from '../shared/index.js';
 import type { RememberedProcess } from './intents.js';
-import type { FileEntry, TaskScan } from './task-scan.js';
+import type { SourcedAgent } from './sources/sourced-agent.js';
+import type { AgentFileDir, FileEntry, TaskScan } from './task-scan.js';
 import type { TmuxState } from './tmux/tmux-listing.js';
 
 /** Everything the planner may look at: gathered once per sweep, never re-read while planning. */
@@ -13,9 +14,15 @@ export interface Snapshot {
 
 export interface TaskView {
   scan: TaskScan;
-  /** Log files per agent id, each file given to exactly one agent. */
-  logsByAgent: ReadonlyMap<string, FileEntry[]>;
-  /** Newest log mtime per agent, only for agents that are not finished (idle and ghost checks need it). */
+  /** The task's agents from every source, merged (the database wins where both name an agent). */
+  agents: readonly SourcedAgent[];
+  /** A source of this task could not be read, so agents may be missing (their sessions then look like orphans). */
+  unreadable: boolean;
+  /** When the database behind this task's agents last changed (ms), for agents without a `last_update`; 0 if none. */
+  databaseMtimeMs: number;
+  /** Agent files (logs/, progress/, findings/) per agent id, each file given to exactly one agent. */
+  filesByAgent: ReadonlyMap<string, FileEntry[]>;
+  /** Newest file mtime per agent, only for agents that are not finished (idle and ghost checks need it). */
   lastLogWriteMs: ReadonlyMap<string, number>;
 }
 
@@ -36,6 +43,10 @@ export interface PlanPolicy {
    * suspended is not idleness, so a sleep after an agent's last output is subtracted from its idle time.
    */
   suspensions: readonly (readonly [number, number])[];
+  /** SPEC.md step 0: a finished agent whose panes still run is left this long to exit on its own; 0 turns it off. */
+  finishGraceMs: number;
+  /** When the daemon first saw each agent (task folder + NUL + id) in a terminal status; a one-shot sweep knows none. */
+  terminalSince: ReadonlyMap<string, number>;
 }
 
 interface ActionBase<K extends ActionKind> {
@@ -53,7 +64,7 @@ export type PlannedAction =
   | (ActionBase<'capture-scrollback'> & { session: string; paneIds: string[] })
   | (ActionBase<'kill-session'> & { session: string; sessionId: string })
   | (ActionBase<'signal-processes'> & { session: string; remembered: RememberedProcess[] })
-  | (ActionBase<'archive-file'> & { file: string })
+  | (ActionBase<'archive-file'> & { dir: AgentFileDir; file: string })
   | (ActionBase<'delete-prompt'> & { file: string })
   | ActionBase<'record-outcome'>;
 

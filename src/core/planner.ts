@@ -1,57 +1,16 @@
-import type { AgentReport, InputError, Orphan, Verdict } from '../shared/index.js';
+import type { AgentReport, InputError, Orphan } from '../shared/index.js';
+import { judge, type Judgement } from './judge.js';
 import type { PlannedAction, Plan, PlanPolicy, Snapshot, TaskView } from './plan-types.js';
-import type { RegistryAgent } from './registry-reader.js';
-import { LOGS_DIR, PROMPT_PREFIX, PROMPT_SUFFIX } from './task-scan.js';
+import type { SourcedAgent } from './sources/sourced-agent.js';
+import { ARCHIVE_DIR, PROMPT_PREFIX, PROMPT_SUFFIX } from './task-scan.js';
 import type { TmuxSession, TmuxState } from './tmux/tmux-listing.js';
 
 export const JOURNAL_TARGET = 'archive/JOURNAL.jsonl';
 
 type SessionUsers = Map<string, { task: string; agentId: string; status: string; keepsSession: boolean }[]>;
 
-interface Judgement {
-  verdict: Verdict;
-  reason: string;
-  clean: boolean;
-  idleMinutes: number | null;
-}
-
-function judge(agent: RegistryAgent, view: TaskView, live: TmuxSession | undefined, now: number, policy: PlanPolicy): Judgement {
-  const terminal = policy.terminalStatuses.has(agent.status);
-  const lastLog = view.lastLogWriteMs.get(agent.id) ?? 0;
-  if (policy.onlyAgent === agent.id) return { verdict: 'finished', reason: 'clean-agent requested', clean: true, idleMinutes: null };
-  const begun = view.scan.intents.pending.get(agent.id);
-  if (begun) return { verdict: 'finished', reason: `resuming an interrupted cleanup (${begun.reason})`, clean: true, idleMinutes: null };
-  if (terminal) return { verdict: 'finished', reason: `status ${agent.status}`, clean: true, idleMinutes: null };
-  const ended = view.scan.intents.ended.get(agent.id);
-  if (ended && !live) return { verdict: 'clean', reason: `cleaned by agent-janitor at ${ended.ts} (${ended.reason})`, clean: false, idleMinutes: null };
-  if (live) {
-    const lastOutput = Math.max(live.lastActivityMs, lastLog);
-    const asleep = policy.suspensions.reduce((sum, [resumedAt, length]) => (resumedAt > lastOutput ? sum + Math.min(length, resumedAt - lastOutput) : sum), 0);
-    const idle = Math.max(0, (now - lastOutput - asleep) / 60_000);
-    const idleMinutes = Math.round(idle * 100) / 100;
-    if (policy.idleMinutes !== null && idle >= policy.idleMinutes) {
-      const pinned = agent.pinned || policy.pins.has(agent.id);
-      const why = `no output for ${Math.floor(idle)} min (threshold ${policy.idleMinutes})`;
-      return pinned
-        ? { verdict: 'pinned', reason: `${why}, but pinned`, clean: false, idleMinutes }
-        : { verdict: 'idle', reason: why, clean: true, idleMinutes };
-    }
-    return { verdict: 'active', reason: `status ${agent.status}`, clean: false, idleMinutes };
-  }
-  if (agent.session === null) {
-    const why = agent.sessionProblem ? `session not usable: ${agent.sessionProblem}` : 'no tmux session named';
-    return { verdict: 'active', reason: `status ${agent.status}; ${why}`, clean: false, idleMinutes: null };
-  }
-  const registryWrite = view.scan.registry?.mtimeMs ?? 0;
-  const goneForSec = (now - Math.max(lastLog, registryWrite)) / 1000;
-  if (goneForSec > policy.ghostGraceSeconds) {
-    return { verdict: 'ghost', reason: `status ${agent.status} but session ${agent.session} is gone`, clean: false, idleMinutes: null };
-  }
-  return { verdict: 'session-missing', reason: `session ${agent.session} not found yet (grace ${policy.ghostGraceSeconds} s)`, clean: false, idleMinutes: null };
-}
-
 /** Why a live session must stay even though its agent is being cleaned; null when it may be killed. */
-function sessionKeeper(task: string, agent: RegistryAgent, live: TmuxSession | undefined, users: SessionUsers, policy: PlanPolicy): string | null {
+function sessionKeeper(task: string, agent: SourcedAgent, live: TmuxSession | undefined, users: SessionUsers, policy: PlanPolicy): string | null {
   if (!live) return null;
   if (agent.session === null) return `session ${JSON.stringify(agent.rawSession)} is alive but its name was refused (${agent.sessionProblem}); never killed`;
   if (!policy.sessionPattern.test(agent.session)) return `session ${agent.session} does not match ${policy.sessionPattern.source}; never killed`;
@@ -61,7 +20,7 @@ function sessionKeeper(task: string, agent: RegistryAgent, live: TmuxSession | u
 }
 
 function cleanupActions(
-  agent: RegistryAgent,
+  agent: SourcedAgent,
   view: TaskView,
   live: TmuxSession | undefined,
   reason: string,
@@ -88,17 +47,17 @@ function cleanupActions(
     const remembered = view.scan.intents.pending.get(agent.id)?.pids ?? [];
     if (remembered.length) actions.push({ ...base, kind: 'signal-processes', target: agent.session ?? agent.id, session: agent.session ?? agent.id, remembered });
   }
-  const refusal = view.scan.archiveRefusal;
-  for (const file of view.logsByAgent.get(agent.id) ?? []) {
-    const target = `${LOGS_DIR}/${file.name}`;
+  const archiveRefusal = view.scan.refusals.get(ARCHIVE_DIR);
+  for (const file of view.filesByAgent.get(agent.id) ?? []) {
+    const target = `${file.dir}/${file.name}`;
     let skip: string | undefined;
     if (sessionStays) skip = `${sessionStays}, so its logs may still be written`;
-    else if (refusal) skip = refusal;
+    else if (archiveRefusal) skip = archiveRefusal;
     else if (file.kind !== 'file') {
       skip = `${target} is ${file.kind === 'symlink' ? 'a symlink' : 'not a regular file'}; refused`;
       errors.push({ path: `${task}/${target}`, message: skip });
     }
-    actions.push({ ...base, kind: 'archive-file', target, file: file.name, ...(skip ? { skip } : {}) });
+    actions.push({ ...base, kind: 'archive-file', target, dir: file.dir, file: file.name, ...(skip ? { skip } : {}) });
   }
   const prompt = view.scan.prompts.get(agent.id);
   if (prompt) {
@@ -112,7 +71,7 @@ function cleanupActions(
 }
 
 interface Pending {
-  agent: RegistryAgent;
+  agent: SourcedAgent;
   view: TaskView;
   live: TmuxSession;
   j: Judgement;
@@ -153,36 +112,56 @@ export class Planner {
   add(views: Iterable<TaskView>): this {
     const { policy } = this;
     for (const view of views) {
-      if (view.scan.registry?.fatal) this.unreadable = true;
+      if (view.unreadable) this.unreadable = true;
       const excluded = policy.excludeTasks.has(view.scan.ref.dir);
-      for (const agent of view.scan.registry?.agents ?? []) {
+      for (const agent of view.agents) {
         const live = agent.rawSession !== null ? this.tmux.sessions.get(agent.rawSession) : undefined;
         const considered = !excluded && (policy.onlyAgent === null || agent.id === policy.onlyAgent);
         const j = considered ? this.judgeOne(agent, view, live) : null;
-        // Every agent naming a live session counts, refused name or not, excluded or not, so a session is never
-        // called an orphan because of a typo'd entry, and one agent's cleanup never kills another's session.
-        if (live && agent.rawSession !== null) {
-          const keepsSession = j ? !j.clean : !policy.terminalStatuses.has(agent.status);
-          const list = this.users.get(agent.rawSession) ?? [];
-          list.push({ task: view.scan.ref.dir, agentId: agent.id, status: agent.status, keepsSession });
-          this.users.set(agent.rawSession, list);
-        }
+        this.nameSession(view.scan.ref.dir, agent, j);
         if (j) this.report(agent, view, live, j);
       }
     }
     return this;
   }
 
-  private judgeOne(agent: RegistryAgent, view: TaskView, live: TmuxSession | undefined): Judgement {
+  /**
+   * Agents that are never judged still name their sessions: the database's agents of tasks whose folder is not
+   * (or no longer) under the roots. Such a session is neither an orphan nor killed for another agent.
+   */
+  nameSessions(task: string, agents: Iterable<SourcedAgent>): this {
+    for (const agent of agents) this.nameSession(task, agent, null);
+    return this;
+  }
+
+  /** A source could not be read: its sessions may be called orphans, and the report says so. */
+  markUnreadable(): this {
+    this.unreadable = true;
+    return this;
+  }
+
+  /**
+   * Every agent naming a live session counts, refused name or not, excluded or not, so a session is never called an
+   * orphan because of a typo'd entry, and one agent's cleanup never kills another's session.
+   */
+  private nameSession(task: string, agent: SourcedAgent, j: Judgement | null): void {
+    if (agent.rawSession === null || !this.tmux.sessions.has(agent.rawSession)) return;
+    const keepsSession = j ? !j.clean : !this.policy.terminalStatuses.has(agent.status);
+    const list = this.users.get(agent.rawSession) ?? [];
+    list.push({ task, agentId: agent.id, status: agent.status, keepsSession });
+    this.users.set(agent.rawSession, list);
+  }
+
+  private judgeOne(agent: SourcedAgent, view: TaskView, live: TmuxSession | undefined): Judgement {
     const j = judge(agent, view, live, this.now, this.policy);
     if (this.tmux.error !== null && agent.rawSession !== null) {
       // Without a tmux listing we cannot tell a live session from a dead one: act on nothing that depends on it.
-      return { ...j, verdict: j.clean ? j.verdict : 'active', reason: `${j.reason}; tmux unavailable, left alone`, clean: false };
+      return { ...j, verdict: j.clean ? j.verdict : 'active', reason: `${j.reason}; tmux unavailable, left alone`, clean: false, graceEndsMs: null };
     }
     return j;
   }
 
-  private report(agent: RegistryAgent, view: TaskView, live: TmuxSession | undefined, j: Judgement): void {
+  private report(agent: SourcedAgent, view: TaskView, live: TmuxSession | undefined, j: Judgement): void {
     const report: AgentReport = {
       task: view.scan.ref.dir,
       agentId: agent.id,
@@ -193,18 +172,26 @@ export class Planner {
       sessionAlive: live !== undefined,
       idleMinutes: j.idleMinutes,
       pinned: agent.pinned || this.policy.pins.has(agent.id),
+      source: agent.source,
+      graceEndsAt: j.graceEndsMs === null ? null : new Date(j.graceEndsMs).toISOString(),
+      graceSeconds: j.graceEndsMs === null ? null : Math.max(0, Math.ceil((j.graceEndsMs - this.now) / 1000)),
     };
     const seq = this.seq++;
     this.agents.push(report);
     if (j.verdict === 'ghost') {
       this.ghosts.push({ kind: 'ghost-agent', task: view.scan.ref.dir, agentId: agent.id, session: agent.session, reason: j.reason });
     }
+    if (j.verdict === 'finishing' && live && agent.session !== null) {
+      const skip = `finishing: left to exit on its own until ${report.graceEndsAt} (clean-agent acts at once)`;
+      const action: PlannedAction = { kind: 'kill-session', task: report.task, agentId: agent.id, target: agent.session, reason: report.reason, session: agent.session, sessionId: live.id, skip };
+      this.planned.push({ seq, actions: [action], errors: [] });
+    }
     if (!j.clean) return;
     if (live) this.pending.push({ agent, view, live, j, report, seq });
     else this.planAgent(agent, view, undefined, j, report, seq);
   }
 
-  private planAgent(agent: RegistryAgent, view: TaskView, live: TmuxSession | undefined, j: Judgement, report: AgentReport, seq: number): void {
+  private planAgent(agent: SourcedAgent, view: TaskView, live: TmuxSession | undefined, j: Judgement, report: AgentReport, seq: number): void {
     const errors: InputError[] = [];
     const keeper = sessionKeeper(view.scan.ref.dir, agent, live, this.users, this.policy);
     const actions = cleanupActions(agent, view, live, j.reason, keeper, this.claimed, errors);

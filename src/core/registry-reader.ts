@@ -3,20 +3,13 @@ import fs from 'node:fs';
 import { AgentEntrySchema, RegistryEnvelopeSchema, type InputError } from '../shared/index.js';
 import { agentIdProblem, sessionNameProblem } from './guards.js';
 import { openRegularFileSync } from './safe-read.js';
+import { parseAgentTime, type SourcedAgent } from './sources/sourced-agent.js';
 import type { z } from 'zod';
 
 export const REGISTRY_FILE = 'AGENT_REGISTRY.json';
 
-export interface RegistryAgent {
-  id: string;
-  status: string;
-  /** null when the registry names no session; never an unsafe name (those are reported in `errors`). */
-  session: string | null;
-  /** The registry named a session we refuse to act on; kept so the report can say why nothing was killed. */
-  sessionProblem: string | null;
-  /** The name exactly as the registry wrote it, refused or not: it still counts as "named" for orphan detection. */
-  rawSession: string | null;
-  pinned: boolean;
+/** An agent of AGENT_REGISTRY.json, at `agents[index]`. */
+export interface RegistryAgent extends SourcedAgent {
   index: number;
 }
 
@@ -122,7 +115,19 @@ export function parseRegistry(file: string, text: string, mtimeMs: number): Regi
         session = null;
       }
     }
-    result.agents.push({ id: entry.id, status: entry.status, session, sessionProblem, rawSession, pinned: entry.pinned === true, index });
+    result.agents.push({
+      id: entry.id,
+      status: entry.status,
+      session,
+      sessionProblem,
+      rawSession,
+      pinned: entry.pinned === true,
+      completedAtMs: parseAgentTime(entry.completed_at),
+      lastUpdateMs: parseAgentTime(entry.last_update),
+      source: 'registry',
+      origin: file,
+      index,
+    });
   });
   return result;
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-export const DEFAULT_TERMINAL_STATUSES = ['completed', 'terminated', 'error', 'failed', 'killed'] as const;
+export const DEFAULT_TERMINAL_STATUSES = ['completed', 'terminated', 'error', 'failed', 'killed', 'phase_completed'] as const;
 
 const positiveMs = z.number().int().positive();
 
@@ -32,7 +32,18 @@ export const ConfigSchema = z.strictObject({
   idleWarningMinutes: z.number().nonnegative().default(10),
   ghostGraceSeconds: z.number().nonnegative().default(120),
   pins: z.array(z.string()).default([]),
+  /**
+   * SPEC.md step 0: a finished agent whose pane processes still run is left this long to exit on its own (the
+   * orchestrator's completion notifier records the final status when claude exits); 0 turns the grace off.
+   */
+  finishGraceSeconds: z.number().nonnegative().default(20),
+  /** How archived files are compressed, once they are `compressAfterDays` old; `none` never compresses. */
   compression: z.enum(['gzip', 'none']).default('gzip'),
+  /**
+   * Archived files stay uncompressed under their exact names this many days, so the orchestrator's own views still
+   * read them; then the retention pass gzips them in place. 0 compresses at archive time; null never compresses.
+   */
+  compressAfterDays: z.number().nonnegative().nullable().default(7),
   /** Bytes that must stay free on the archive's file system after archiving. */
   minFreeBytes: z.number().int().nonnegative().default(64 * 1024 * 1024),
   killGraceMs: positiveMs.default(2000),
@@ -74,6 +85,8 @@ export const ConfigSchema = z.strictObject({
       tmuxMs: positiveMs.default(10_000),
       stepMs: positiveMs.default(30_000),
       lockStaleMs: positiveMs.default(15_000),
+      /** Each read of an orchestrator state database: its busy timeout, and the deadline of its query. */
+      databaseMs: positiveMs.default(1000),
     })
     .prefault({}),
 });

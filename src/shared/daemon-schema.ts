@@ -10,13 +10,16 @@ export const DaemonEventSchema = z.discriminatedUnion('event', [
   z.object({
     event: z.literal('sweep'),
     ts: z.string(),
-    trigger: z.enum(['start', 'watch', 'reconcile', 'reload', 'resume', 'manual']),
+    /** `finish`: a task with a finishing agent, re-planned while its grace runs (SPEC.md step 0). */
+    trigger: z.enum(['start', 'watch', 'reconcile', 'reload', 'resume', 'manual', 'finish']),
     tasks: z.number().int(),
     actions: z.record(z.string(), z.number().int()),
     engineMs: z.number(),
   }),
   z.object({ event: z.literal('action'), ts: z.string(), action: ActionResultSchema }),
   z.object({ event: z.literal('orphan'), ts: z.string(), orphan: OrphanSchema }),
+  /** A finished agent whose processes still run is left to exit on its own until its finish grace ends. */
+  z.object({ event: z.literal('finishing'), ts: z.string(), task: z.string(), agentId: z.string(), session: z.string().nullable(), graceEndsAt: z.string(), graceSeconds: z.number() }),
   z.object({ event: z.literal('idle-warning'), ts: z.string(), task: z.string(), agentId: z.string(), idleMinutes: z.number(), cleanInMinutes: z.number() }),
   z.object({ event: z.literal('error'), ts: z.string(), error: InputErrorSchema }),
   z.object({ event: z.literal('watch-fallback'), ts: z.string(), reason: z.string() }),

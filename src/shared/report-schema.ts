@@ -21,6 +21,7 @@ export type Outcome = z.infer<typeof OutcomeSchema>;
 export const VerdictSchema = z.enum([
   'active', // not finished, session alive, not idle
   'finished', // terminal status, work left to do
+  'finishing', // terminal status, but its pane processes still run: left to exit on its own for the finish grace
   'clean', // terminal status, nothing left to clean
   'idle', // not finished but silent past the threshold: cleaned as if finished
   'pinned', // idle past the threshold but pinned: kept
@@ -41,6 +42,11 @@ export const AgentReportSchema = z.object({
   idleMinutes: z.number().nullable(),
   /** Pinned agents (registry `pinned: true`, or listed in the config's `pins`) are never cleaned for being idle. */
   pinned: z.boolean(),
+  /** Where the agent was read: the task's AGENT_REGISTRY.json, or the orchestrator's state database (which wins). */
+  source: z.enum(['registry', 'database']),
+  /** `finishing` only: when its finish grace ends, and how many seconds of it were left when the report was made. */
+  graceEndsAt: z.string().nullable(),
+  graceSeconds: z.number().nullable(),
 });
 export type AgentReport = z.infer<typeof AgentReportSchema>;
 
@@ -104,6 +110,8 @@ export const StatsSchema = z.object({
   roots: z.number().int(),
   tasks: z.number().int(),
   registries: z.number().int(),
+  /** Orchestrator state databases read (one per workspace base that has one). */
+  databases: z.number().int(),
   agents: z.number().int(),
   actions: z.record(OutcomeSchema, z.number().int()),
   tmuxSpawns: z.number().int(),

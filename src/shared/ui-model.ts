@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ConfigSchema } from './config-schema.js';
-import { ActionResultSchema, OrphanSchema, VerdictSchema } from './report-schema.js';
+import { ActionResultSchema, AgentReportSchema, OrphanSchema } from './report-schema.js';
 
 /**
  * What the window shows. The same shapes cross Electron IPC and the web bridge, so the renderer cannot tell which
@@ -36,20 +36,13 @@ export const FileInfoSchema = z.object({
 });
 export type FileInfo = z.infer<typeof FileInfoSchema>;
 
-export const AgentRowSchema = z.object({
-  /** Task folder name, `TASK-...`. */
+/** An agent as the Agents view lists it: the sweep's report of it, with its task's place and the files it still has. */
+export const AgentRowSchema = AgentReportSchema.extend({
+  /** Task folder name, `TASK-...` (the report's `task` is the absolute folder, here `taskDir`). */
   task: z.string(),
   /** Absolute task folder, the key for actions. */
   taskDir: z.string(),
   root: z.string(),
-  agentId: z.string(),
-  status: z.string(),
-  verdict: VerdictSchema,
-  reason: z.string(),
-  session: z.string().nullable(),
-  sessionAlive: z.boolean(),
-  idleMinutes: z.number().nullable(),
-  pinned: z.boolean(),
   files: z.array(FileInfoSchema),
   /** Sum of `files`. */
   bytes: z.number().int(),

@@ -18,7 +18,7 @@ for (const mode of ['inotify', 'polling'] as WatchMode[]) {
       const sb = pool.fresh();
       const task = makeTask(sb.workspace, [{ id: 'w-1', status: 'running', tmux_session: null }]);
       const changed: string[] = [];
-      const watcher = new WorkspaceWatcher([sb.root], { taskChanged: (dir) => changed.push(dir), fellBack: () => undefined }, { pollMs: 200 });
+      const watcher = new WorkspaceWatcher([sb.root], { taskChanged: (dir) => changed.push(dir), databaseChanged: () => undefined, fellBack: () => undefined }, { pollMs: 200 });
       await watcher.start(mode);
       try {
         assert.equal(watcher.mode, mode);
@@ -47,7 +47,7 @@ describe('workspace watcher: a workspace that does not exist yet', () => {
     const sb = pool.fresh();
     fs.rmSync(sb.workspace, { recursive: true });
     const changed: string[] = [];
-    const watcher = new WorkspaceWatcher([sb.root], { taskChanged: (dir) => changed.push(dir), fellBack: () => undefined });
+    const watcher = new WorkspaceWatcher([sb.root], { taskChanged: (dir) => changed.push(dir), databaseChanged: () => undefined, fellBack: () => undefined });
     await watcher.start();
     try {
       assert.equal(watcher.watches, 1, 'only the root, waiting for .agent-workspace');
@@ -87,7 +87,7 @@ describe('workspace watcher: inotify refuses a watch', () => {
     const changed: string[] = [];
     const reasons: string[] = [];
     const watch = limitedWatch(2);
-    const watcher = new WorkspaceWatcher([sb.root], { taskChanged: (dir) => changed.push(dir), fellBack: (r) => reasons.push(r) }, { watch, pollMs: 200 });
+    const watcher = new WorkspaceWatcher([sb.root], { taskChanged: (dir) => changed.push(dir), databaseChanged: () => undefined, fellBack: (r) => reasons.push(r) }, { watch, pollMs: 200 });
     await watcher.start();
     try {
       assert.equal(watcher.mode, 'polling');
@@ -110,7 +110,7 @@ describe('workspace watcher: inotify refuses a watch', () => {
     const changed: string[] = [];
     const reasons: string[] = [];
     // The workspace and the first task fit; the next task folder does not.
-    const watcher = new WorkspaceWatcher([sb.root], { taskChanged: (dir) => changed.push(dir), fellBack: (r) => reasons.push(r) }, { watch: limitedWatch(2), pollMs: 200 });
+    const watcher = new WorkspaceWatcher([sb.root], { taskChanged: (dir) => changed.push(dir), databaseChanged: () => undefined, fellBack: (r) => reasons.push(r) }, { watch: limitedWatch(2), pollMs: 200 });
     await watcher.start();
     try {
       assert.equal(watcher.mode, 'inotify');

@@ -56,7 +56,7 @@ describe('loadConfig', () => {
     assert.equal(c.sessionPattern, '^agent_');
     assert.equal(c.idleMinutes, 110);
     assert.equal(c.tmuxSocket, null);
-    assert.deepEqual(c.terminalStatuses, ['completed', 'terminated', 'error', 'failed', 'killed']);
+    assert.deepEqual(c.terminalStatuses, ['completed', 'terminated', 'error', 'failed', 'killed', 'phase_completed']);
   });
 
   it('reads the XDG file when present', () => {

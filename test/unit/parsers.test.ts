@@ -4,16 +4,16 @@ import fc from 'fast-check';
 import { parseProcStat, parsePsOutput } from '../../src/core/process/proc-table.js';
 import { parsePaneListing } from '../../src/core/tmux/tmux-listing.js';
 
-/** One line of `list-panes -a -F` in the order tmux-listing.ts asks for: pid, session_id, window_activity, pane_id, pane_pid, history_size, session_name. */
-const pane = (pid: number, sid: string, activity: number, paneId: string, panePid: number, history: number, name: string): string =>
-  [pid, sid, activity, paneId, panePid, history, name].join('\t');
+/** One line of `list-panes -a -F` in the order tmux-listing.ts asks for: pid, session_id, window_activity, pane_id, pane_pid, history_size, pane_dead, session_name. */
+const pane = (pid: number, sid: string, activity: number, paneId: string, panePid: number, history: number, name: string, dead = 0): string =>
+  [pid, sid, activity, paneId, panePid, history, dead, name].join('\t');
 
 describe('parsePaneListing', () => {
   it('groups panes by session and takes the newest window_activity', () => {
     const out = [
       pane(4242, '$1', 1_700_000_100, '%1', 501, 10, 'agent_a'),
       pane(4242, '$1', 1_700_000_900, '%2', 502, 0, 'agent_a'),
-      pane(4242, '$1', 1_700_000_500, '%3', 503, 7, 'agent_a'),
+      pane(4242, '$1', 1_700_000_500, '%3', 503, 7, 'agent_a', 1),
       pane(4242, '$2', 1_700_000_050, '%4', 504, 3, 'work'),
       '',
     ].join('\n');
@@ -24,9 +24,9 @@ describe('parsePaneListing', () => {
     assert.equal(a.id, '$1');
     assert.equal(a.lastActivityMs, 1_700_000_900_000);
     assert.deepEqual(a.panes, [
-      { paneId: '%1', panePid: 501, historySize: 10 },
-      { paneId: '%2', panePid: 502, historySize: 0 },
-      { paneId: '%3', panePid: 503, historySize: 7 },
+      { paneId: '%1', panePid: 501, historySize: 10, dead: false },
+      { paneId: '%2', panePid: 502, historySize: 0, dead: false },
+      { paneId: '%3', panePid: 503, historySize: 7, dead: true },
     ]);
     assert.equal(sessions.get('work')!.lastActivityMs, 1_700_000_050_000);
   });
@@ -40,11 +40,11 @@ describe('parsePaneListing', () => {
   it('ignores malformed lines and keeps the good ones', () => {
     const out = [
       'no server running on /tmp/tmux-1000/default',
-      '1\t$1\t100\t%1\t2\t3', // only six fields
+      '1\t$1\t100\t%1\t2\t3\t0', // only seven fields
       pane(1, '1', 100, '%1', 2, 3, 'agent_noid'), // session id without $
       pane(1, '$1', 100, '1', 2, 3, 'agent_nopane'), // pane id without %
       pane(1, '$x', 100, '%1', 2, 3, 'agent_badid'),
-      '\t\t\t\t\t\t',
+      '\t\t\t\t\t\t\t',
       pane(1, '$5', 200, '%5', 55, 0, 'agent_ok'),
       '',
       '',
@@ -59,7 +59,7 @@ describe('parsePaneListing', () => {
   });
 
   it('does not let a non-numeric window_activity poison the newest activity', () => {
-    const { sessions } = parsePaneListing([pane(1, '$1', 300, '%1', 2, 0, 'agent_a'), ['1', '$1', 'x', '%2', '3', '0', 'agent_a'].join('\t')].join('\n'));
+    const { sessions } = parsePaneListing([pane(1, '$1', 300, '%1', 2, 0, 'agent_a'), ['1', '$1', 'x', '%2', '3', '0', '0', 'agent_a'].join('\t')].join('\n'));
     assert.equal(sessions.get('agent_a')!.lastActivityMs, 300_000);
     assert.equal(sessions.get('agent_a')!.panes.length, 2);
   });

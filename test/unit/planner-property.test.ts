@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { matchLogFiles } from '../../src/core/archive/file-match.js';
+import { matchAgentFiles } from '../../src/core/archive/file-match.js';
 import type { Plan, PlanPolicy, Snapshot, TaskView } from '../../src/core/plan-types.js';
 import { plan } from '../../src/core/planner.js';
 import type { FileEntry } from '../../src/core/task-scan.js';
@@ -23,7 +23,7 @@ const agentArb: fc.Arbitrary<AgentSpec> = fc.record({
   sessionProblem: fc.constant(null),
   pinned: fc.boolean(),
 });
-const fileArb: fc.Arbitrary<FileEntry> = fc.record({
+const fileArb: fc.Arbitrary<Omit<FileEntry, 'dir'>> = fc.record({
   name: fc.oneof(
     fc.tuple(fc.constantFrom(...IDS), fc.constantFrom('_', '.', '-', '0_'), fc.constantFrom('stream.jsonl', 'log', 'b_x.log')).map(([i, s, r]) => i + s + r),
     fc.constantFrom('notes.txt', 'a', 'fixer-1'),
@@ -69,9 +69,9 @@ function build(world: World): { snap: Snapshot; pol: PlanPolicy } {
     });
     // As takeSnapshot does: newest log mtime only for agents that are not finished and own at least one file.
     const lastLogWriteMs = new Map<string, number>();
-    for (const a of view.scan.registry?.agents ?? []) {
+    for (const a of view.agents) {
       if (pol.terminalStatuses.has(a.status) && pol.onlyAgent !== a.id) continue;
-      if (view.logsByAgent.has(a.id)) lastLogWriteMs.set(a.id, NOW - t.logAgeMin * MIN);
+      if (view.filesByAgent.has(a.id)) lastLogWriteMs.set(a.id, NOW - t.logAgeMin * MIN);
     }
     return { ...view, lastLogWriteMs };
   });
@@ -87,11 +87,11 @@ function afterState(snap: Snapshot, p: Plan): Snapshot {
     const dir = view.scan.ref.dir;
     const archived = new Set(done.filter((a) => a.task === dir && a.kind === 'archive-file').map((a) => a.target));
     const deleted = new Set(done.filter((a) => a.task === dir && a.kind === 'delete-prompt').map((a) => a.target));
-    const logs = view.scan.logs.filter((f) => !archived.has(`logs/${f.name}`));
+    const files = view.scan.files.filter((f) => !archived.has(`${f.dir}/${f.name}`));
     const prompts = new Map([...view.scan.prompts].filter(([, e]) => !deleted.has(e.name)));
-    const logsByAgent = matchLogFiles(logs, new Set((view.scan.registry?.agents ?? []).map((a) => a.id)));
-    const lastLogWriteMs = new Map([...view.lastLogWriteMs].filter(([id]) => logsByAgent.has(id)));
-    return { scan: { ...view.scan, logs, prompts }, logsByAgent, lastLogWriteMs };
+    const filesByAgent = matchAgentFiles(files, new Set(view.agents.map((a) => a.id)));
+    const lastLogWriteMs = new Map([...view.lastLogWriteMs].filter(([id]) => filesByAgent.has(id)));
+    return { ...view, scan: { ...view.scan, files, prompts }, filesByAgent, lastLogWriteMs };
   });
   return { ...snap, tasks, tmux: { ...snap.tmux, sessions } };
 }

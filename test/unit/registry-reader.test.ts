@@ -23,7 +23,7 @@ const FULL = `${JSON.stringify(
     task_id: 'TASK-20261124-010203-abcdef01',
     created: '2026-11-24T01:02:03Z',
     agents: [
-      { id: 'builder-232300-9040a9', status: 'completed', tmux_session: 'agent_builder-232300-9040a9', note: 'héllo ✓ 😀', tags: ['x', { y: 1 }] },
+      { id: 'builder-232300-9040a9', status: 'completed', tmux_session: 'agent_builder-232300-9040a9', note: 'héllo ✓ 😀', tags: ['x', { y: 1 }], completed_at: '2026-11-24T01:05:00.123456', last_update: 'not a time' },
       { id: 'fixer-1', status: 'running', tmux_session: null, pinned: true, progress: 0.5 },
       { id: 'fixer-10', status: 'failed' },
     ],
@@ -41,10 +41,12 @@ describe('parseRegistry: valid registries', () => {
     assert.deepEqual(r.errors, []);
     assert.equal(r.path, FILE);
     assert.equal(r.mtimeMs, 1234);
+    // The orchestrator's times are local, without an offset (Python's isoformat()); an unparsable one is unknown.
+    const from = { completedAtMs: null, lastUpdateMs: null, source: 'registry', origin: FILE };
     assert.deepEqual(r.agents, [
-      { id: 'builder-232300-9040a9', status: 'completed', session: 'agent_builder-232300-9040a9', sessionProblem: null, rawSession: 'agent_builder-232300-9040a9', pinned: false, index: 0 },
-      { id: 'fixer-1', status: 'running', session: null, sessionProblem: null, rawSession: null, pinned: true, index: 1 },
-      { id: 'fixer-10', status: 'failed', session: null, sessionProblem: null, rawSession: null, pinned: false, index: 2 },
+      { ...from, id: 'builder-232300-9040a9', status: 'completed', session: 'agent_builder-232300-9040a9', sessionProblem: null, rawSession: 'agent_builder-232300-9040a9', pinned: false, index: 0, completedAtMs: new Date(2026, 10, 24, 1, 5, 0, 123).getTime() },
+      { ...from, id: 'fixer-1', status: 'running', session: null, sessionProblem: null, rawSession: null, pinned: true, index: 1 },
+      { ...from, id: 'fixer-10', status: 'failed', session: null, sessionProblem: null, rawSession: null, pinned: false, index: 2 },
     ]);
   });
 

@@ -39,19 +39,35 @@ describe('scanTask', () => {
     assert.equal(scan.registry?.fatal, null);
     assert.deepEqual(scan.registry?.agents.map((a) => a.id), ['fixer-1']);
     assert.deepEqual(
-      [...scan.logs].sort((a, b) => (a.name < b.name ? -1 : 1)),
+      [...scan.files].sort((a, b) => (a.name < b.name ? -1 : 1)),
       [
-        { name: 'fixer-1.d', kind: 'other' },
-        { name: 'fixer-1.link', kind: 'symlink' },
-        { name: 'fixer-1_stream.jsonl', kind: 'file' },
+        { dir: 'logs', name: 'fixer-1.d', kind: 'other' },
+        { dir: 'logs', name: 'fixer-1.link', kind: 'symlink' },
+        { dir: 'logs', name: 'fixer-1_stream.jsonl', kind: 'file' },
       ],
     );
     assert.deepEqual(new Map([...scan.prompts].sort()), new Map([
       ['fixer-1', { name: 'agent_prompt_fixer-1.txt', kind: 'file' }],
       ['fixer-10', { name: 'agent_prompt_fixer-10.txt', kind: 'file' }],
     ]));
-    assert.equal(scan.archiveRefusal, null);
+    assert.deepEqual(scan.refusals, new Map());
     assert.equal(scan.archiveExists, false);
+  });
+
+  it('lists progress/ and findings/ too, and leaves out files the user restored while they are the restored inode', () => {
+    const ref = newTask();
+    for (const d of ['logs', 'progress', 'findings']) fs.mkdirSync(path.join(ref.dir, d));
+    fs.writeFileSync(path.join(ref.dir, 'logs', 'deploy_fx-1.json'), '{}');
+    fs.writeFileSync(path.join(ref.dir, 'progress', 'fx-1_progress.jsonl'), '{}\n');
+    fs.writeFileSync(path.join(ref.dir, 'findings', 'fx-1_findings.jsonl'), '{}\n');
+    const restored = fs.statSync(path.join(ref.dir, 'progress', 'fx-1_progress.jsonl'));
+    const record = (rel: string, st: fs.Stats) => JSON.stringify({ ts: 'now', path: rel, dev: st.dev, ino: st.ino });
+    // A restore of findings/ whose file was since replaced by a new inode: the new file is the agent's again.
+    const old = fs.statSync(path.join(ref.dir, 'findings', 'fx-1_findings.jsonl'));
+    fs.writeFileSync(path.join(ref.dir, '.agent-janitor-restored.jsonl'), `${record('progress/fx-1_progress.jsonl', restored)}\n${record('findings/fx-1_findings.jsonl', { ...old, ino: old.ino + 1 } as fs.Stats)}\n{torn`);
+    const scan = scanTask(ref);
+    assert.deepEqual(scan.errors, []);
+    assert.deepEqual(scan.files.map((f) => `${f.dir}/${f.name}`).sort(), ['findings/fx-1_findings.jsonl', 'logs/deploy_fx-1.json']);
   });
 
   it('passes registry errors on, naming the registry file', () => {
@@ -71,9 +87,9 @@ describe('scanTask', () => {
     fs.writeFileSync(path.join(outside, 'a_1.log'), 'x');
     fs.symlinkSync(outside, path.join(ref.dir, 'logs'));
     const scan = scanTask(ref);
-    assert.deepEqual(scan.logs, []);
-    assert.match(scan.archiveRefusal ?? '', /logs\/ is a symlink/);
-    assert.deepEqual(scan.errors, [{ path: path.join(ref.dir, 'logs'), message: scan.archiveRefusal }]);
+    assert.deepEqual(scan.files, []);
+    assert.match(scan.refusals.get('logs') ?? '', /logs\/ is a symlink/);
+    assert.deepEqual(scan.errors, [{ path: path.join(ref.dir, 'logs'), message: scan.refusals.get('logs') }]);
   });
 
   it('refuses an archive that is a symlink or a file', () => {
@@ -81,16 +97,16 @@ describe('scanTask', () => {
     fs.symlinkSync(tmp, path.join(a.dir, 'archive'));
     const sa = scanTask(a);
     assert.equal(sa.archiveExists, true);
-    assert.match(sa.archiveRefusal ?? '', /archive\/ is a symlink/);
+    assert.match(sa.refusals.get('archive') ?? '', /archive\/ is a symlink/);
     assert.deepEqual(sa.errors.map((e) => e.path), [path.join(a.dir, 'archive')]);
     const b = newTask();
     fs.writeFileSync(path.join(b.dir, 'archive'), 'x');
-    assert.match(scanTask(b).archiveRefusal ?? '', /not a folder/);
+    assert.match(scanTask(b).refusals.get('archive') ?? '', /not a folder/);
     const c = newTask();
     fs.mkdirSync(path.join(c.dir, 'archive'));
     const sc = scanTask(c);
     assert.equal(sc.archiveExists, true);
-    assert.equal(sc.archiveRefusal, null);
+    assert.equal(sc.refusals.get('archive'), undefined);
   });
 
   it('treats a task deleted meanwhile as empty, without an error', () => {
@@ -99,7 +115,7 @@ describe('scanTask', () => {
     const scan = scanTask(ref);
     assert.equal(scan.registry, null);
     assert.deepEqual(scan.errors, []);
-    assert.deepEqual(scan.logs, []);
+    assert.deepEqual(scan.files, []);
   });
 });
 
@@ -108,7 +124,7 @@ describe('readLogEntries (the window\'s listing of logs/)', () => {
     const real = newTask();
     fs.mkdirSync(path.join(real.dir, 'logs'));
     fs.writeFileSync(path.join(real.dir, 'logs', 'a-1_stream.jsonl'), 'x');
-    assert.deepEqual(readLogEntries(real.dir), [{ name: 'a-1_stream.jsonl', kind: 'file' }]);
+    assert.deepEqual(readLogEntries(real.dir), [{ dir: 'logs', name: 'a-1_stream.jsonl', kind: 'file' }]);
 
     const linked = newTask();
     const outside = fs.mkdtempSync(path.join(tmp, 'outside-'));

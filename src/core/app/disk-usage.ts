@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { DiskUsage } from '../../shared/index.js';
 import { appendLinesDurably } from '../durable-write.js';
-import { discoverTasks, workspaceDirOf } from '../discovery.js';
+import { discoverTasks } from '../discovery.js';
+import { workspaceBases } from '../roots.js';
 import { mapPool } from '../pool.js';
 import { ARCHIVE_DIR, LOGS_DIR } from '../task-scan.js';
 
@@ -79,14 +80,9 @@ export async function diskUsage(roots: readonly string[], stateDir: string, recl
   const { tasks } = discoverTasks(roots);
   const splits = await mapPool(tasks, 16, (t) => taskSplit(t.dir));
   const out: DiskUsage['roots'] = [];
-  for (const root of roots) {
-    let workspace: string;
-    try {
-      workspace = workspaceDirOf(fs.realpathSync.native(root));
-    } catch {
-      // A root that does not exist (yet) holds nothing; discovery reports it, and the other roots still count.
-      workspace = workspaceDirOf(path.resolve(root));
-    }
+  // A root that does not exist (yet) holds nothing; discovery reports it, and the other roots still count.
+  for (const workspace of workspaceBases(roots)) {
+    const root = path.dirname(workspace);
     let freeBytes: number | null = null;
     let totalBytes: number | null = null;
     try {

@@ -1,6 +1,7 @@
 import { alertIdForOrphan, type Alert, type CleanTarget, type Config, type DaemonEvent, type FixResult, type JanitorService, type Orphan, type SweepReport, type UiEvent, type UiState } from '../../shared/index.js';
 import { JanitorDaemon } from '../daemon/janitor-daemon.js';
-import { rootsOf, tmuxClientFor } from '../engine.js';
+import { tmuxClientFor } from '../engine.js';
+import { rootsOf } from '../roots.js';
 import { errorMessage } from '../timeouts.js';
 import { readActivity } from './activity.js';
 import { agentRows } from './agent-rows.js';
@@ -155,8 +156,9 @@ export function createJanitorService(options: JanitorServiceOptions): RunningJan
     start: () => daemon.start(),
     getState: async () => state(),
     listAgents: async () => agentRows(await dryRun()),
-    previewClean: async (t) => daemon.runNow({ dryRun: true, ...targetOptions(t) }),
-    cleanNow: async (t) => withBusy(() => daemon.runNow({ dryRun: false, ...targetOptions(t) })),
+    // Clean now acts at once: a finishing agent is not left its finish grace (SPEC.md step 0).
+    previewClean: async (t) => daemon.runNow({ dryRun: true, ignoreGrace: true, ...targetOptions(t) }),
+    cleanNow: async (t) => withBusy(() => daemon.runNow({ dryRun: false, ignoreGrace: true, ...targetOptions(t) })),
     setPinned: async ({ agentId, pinned }) => {
       const config = savePinned(options.settings, agentId, pinned);
       await daemon.reload(config);

@@ -3,7 +3,7 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import type { ArchiveFile, FileTail } from '../../shared/index.js';
 import { agentIdProblem } from '../guards.js';
-import { matchLogFiles } from '../archive/file-match.js';
+import { matchAgentFiles } from '../archive/file-match.js';
 import { openRegularFileSync } from '../safe-read.js';
 import { LOGS_DIR, readLogEntries } from '../task-scan.js';
 import { archivedFiles } from './archives.js';
@@ -25,7 +25,7 @@ export async function readLogTail(taskDir: string, agentId: string): Promise<Fil
   if (problem) throw Object.assign(new Error(problem), { issues: [{ path: 'agentId', message: problem }] });
   // No logs/ (already cleaned) gives no live log: the archive below.
   const regular = readLogEntries(taskDir).filter((e) => e.kind === 'file');
-  const live = matchLogFiles(regular, new Set([agentId])).get(agentId) ?? [];
+  const live = matchAgentFiles(regular, new Set([agentId])).get(agentId) ?? [];
   const preferred = live.find((f) => f.name === `${agentId}_stream.jsonl`) ?? live[0];
   if (preferred) {
     const rel = `${LOGS_DIR}/${preferred.name}`;

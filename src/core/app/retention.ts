@@ -1,7 +1,7 @@
 import type { Config, RetentionPlan } from '../../shared/index.js';
 import { archivedFiles, deleteArchive } from './archives.js';
 import { discoverTasks } from '../discovery.js';
-import { rootsOf } from '../engine.js';
+import { rootsOf } from '../roots.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 

@@ -1,7 +1,8 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import { childPath } from '../guards.js';
 import { readRegularFileSync } from '../safe-read.js';
-import { ARCHIVE_DIR, LOGS_DIR } from '../task-scan.js';
+import { ARCHIVE_DIR, type AgentFileDir } from '../task-scan.js';
 import { errorMessage } from '../timeouts.js';
 import { IN_MEMORY_LIMIT, fsyncDir, hashFile, linkNoReplace, streamFileTo, syncAndClose, tempName, unlinkQuiet, writeTemp, type Written } from './archive-io.js';
 import { appendManifest, readManifest, type ManifestEntry } from './manifest.js';
@@ -9,7 +10,8 @@ import { checkFreeSpace, prepareArchiveDir, removeStaleTemps } from './archive-d
 
 export { prepareArchiveDir } from './archive-dir.js';
 
-export type ArchiveSource = { kind: 'log'; name: string } | { kind: 'content'; name: string; label: string; text: string };
+/** An agent's file in one of its task folders, or text made by the janitor (the pane's scrollback). */
+export type ArchiveSource = { kind: 'file'; dir: AgentFileDir; name: string } | { kind: 'content'; name: string; label: string; text: string };
 
 export interface ArchiveRequest {
   agentId: string;
@@ -26,7 +28,18 @@ export interface ArchiveResult {
 
 export interface ArchiveOptions {
   compression: 'gzip' | 'none';
+  /** Only 0 compresses at archive time; any other value leaves compression to the retention pass (SPEC.md). */
+  compressAfterDays: number | null;
   minFreeBytes: number;
+}
+
+/** Compressed now, at archive time, only when so configured; otherwise the file keeps its exact name (SPEC.md). */
+export function compressesAtArchiveTime(options: ArchiveOptions): boolean {
+  return options.compression === 'gzip' && options.compressAfterDays === 0;
+}
+
+function sourceLabel(source: ArchiveSource): string {
+  return source.kind === 'file' ? `${source.dir}/${source.name}` : source.label;
 }
 
 interface Staged {
@@ -51,30 +64,31 @@ export interface StagedBatch {
 
 const isStaged = (item: Staged | ArchiveResult): item is Staged => 'linkFrom' in item;
 
-function logPath(taskDir: string, name: string): string {
-  return childPath(childPath(taskDir, LOGS_DIR), name);
+function sourcePathOf(taskDir: string, source: Extract<ArchiveSource, { kind: 'file' }>): string {
+  return childPath(childPath(taskDir, source.dir), source.name);
 }
 
 type Prepared = Staged | ArchiveResult;
 
 async function prepareOne(taskDir: string, archiveDir: string, request: ArchiveRequest, options: ArchiveOptions): Promise<Prepared> {
-  const compress = options.compression === 'gzip';
+  const compress = compressesAtArchiveTime(options);
   const { source } = request;
   if (source.kind === 'content') {
     const temp = tempName(archiveDir, source.name);
     const { handle, written } = await writeTemp(temp, Buffer.from(source.text, 'utf8'), compress);
     return { request, fd: handle, sourcePath: null, sourceStat: null, linkFrom: temp, temp, written };
   }
-  const sourcePath = logPath(taskDir, source.name);
+  const sourcePath = sourcePathOf(taskDir, source);
+  const label = sourceLabel(source);
   let st: fs.Stats;
   try {
     st = fs.lstatSync(sourcePath);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { request, outcome: 'skipped', archived: null, detail: 'already gone from logs/' };
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { request, outcome: 'skipped', archived: null, detail: `already gone from ${source.dir}/` };
     throw err;
   }
-  if (st.isSymbolicLink()) return { request, outcome: 'failed', archived: null, detail: `${LOGS_DIR}/${source.name} is a symlink; refused` };
-  if (!st.isFile()) return { request, outcome: 'failed', archived: null, detail: `${LOGS_DIR}/${source.name} is not a regular file; refused` };
+  if (st.isSymbolicLink()) return { request, outcome: 'failed', archived: null, detail: `${label} is a symlink; refused` };
+  if (!st.isFile()) return { request, outcome: 'failed', archived: null, detail: `${label} is not a regular file; refused` };
   if (!compress && st.dev === fs.statSync(archiveDir).dev) {
     // Same device, no compression: the move is a hard link of the very inode, nothing to copy.
     const digest = await hashFile(sourcePath, false);
@@ -100,7 +114,7 @@ export async function stageArchive(taskDir: string, requests: readonly ArchiveRe
     batch.archiveDir = await prepareArchiveDir(taskDir);
     await removeStaleTemps(batch.archiveDir);
     let needed = 0;
-    for (const { source } of requests) needed += source.kind === 'content' ? Buffer.byteLength(source.text) : (fs.lstatSync(logPath(taskDir, source.name), { throwIfNoEntry: false })?.size ?? 0);
+    for (const { source } of requests) needed += source.kind === 'content' ? Buffer.byteLength(source.text) : (fs.lstatSync(sourcePathOf(taskDir, source), { throwIfNoEntry: false })?.size ?? 0);
     checkFreeSpace(batch.archiveDir, needed, options.minFreeBytes);
   } catch (err) {
     batch.items = requests.map((request) => ({ request, outcome: 'failed', archived: null, detail: errorMessage(err) }));
@@ -173,7 +187,7 @@ async function refresh(batch: StagedBatch, item: Staged): Promise<Staged | Archi
   }
   if (!unchanged(again.sourceStat!, fs.lstatSync(item.sourcePath, { throwIfNoEntry: false }))) {
     if (again.temp) await unlinkQuiet(again.temp);
-    throw new Error(`${LOGS_DIR}/${item.request.source.name} keeps changing; left in place for the next sweep`);
+    throw new Error(`${sourceLabel(item.request.source)} keeps changing; left in place for the next sweep`);
   }
   return again;
 }
@@ -187,7 +201,7 @@ export async function commitStaged(batch: StagedBatch): Promise<ArchiveResult[]>
   const results: ArchiveResult[] = [];
   const { archiveDir, options } = batch;
   if (!archiveDir) return batch.items.filter((i): i is ArchiveResult => !isStaged(i));
-  const ext = options.compression === 'gzip' ? '.gz' : '';
+  const ext = compressesAtArchiveTime(options) ? '.gz' : '';
   const linked: { staged: Staged; final: string; duplicate: boolean }[] = [];
   await Promise.all(
     batch.items.map(async (item) => {
@@ -230,7 +244,7 @@ export async function commitStaged(batch: StagedBatch): Promise<ArchiveResult[]>
       if (known.has(`${archive}\0${staged.written.sha256}`)) continue;
       const { source } = staged.request;
       const { bytes, sha256, storedBytes } = staged.written;
-      entries.push({ ts, agentId: staged.request.agentId, source: source.kind === 'log' ? `${LOGS_DIR}/${source.name}` : source.label, archive, bytes, sha256, compression: options.compression, storedBytes });
+      entries.push({ ts, agentId: staged.request.agentId, source: sourceLabel(source), archive, bytes, sha256, compression: ext ? 'gzip' : 'none', storedBytes });
     }
     await appendManifest(archiveDir, entries);
   } catch (err) {
@@ -238,13 +252,13 @@ export async function commitStaged(batch: StagedBatch): Promise<ArchiveResult[]>
     for (const { staged } of linked) results.push({ request: staged.request, outcome: 'failed', archived: null, detail: errorMessage(err) });
     return results;
   }
-  let removedAny = false;
+  const emptiedDirs = new Set<string>();
   await Promise.all(
     linked.map(async ({ staged, final, duplicate }) => {
       try {
         if (staged.sourcePath) {
           await unlinkQuiet(staged.sourcePath);
-          removedAny = true;
+          emptiedDirs.add(path.dirname(staged.sourcePath));
         }
         const how = duplicate ? 'already archived as' : 'archived as';
         results.push({ request: staged.request, outcome: 'done', archived: final, detail: `${how} ${ARCHIVE_DIR}/${final} (${staged.written.bytes} bytes, sha256 ${staged.written.sha256.slice(0, 12)})` });
@@ -253,7 +267,7 @@ export async function commitStaged(batch: StagedBatch): Promise<ArchiveResult[]>
       }
     }),
   );
-  if (removedAny) await fsyncDir(childPath(batch.taskDir, LOGS_DIR));
+  for (const dir of emptiedDirs) await fsyncDir(dir);
   return results;
 }
 

@@ -1,6 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { REGISTRY_FILE } from '../registry-reader.js';
+import { STATE_DB_DIR, STATE_DB_FILE } from '../sources/state-db.js';
+
+/** The database file and its WAL: a commit appends to the WAL, a checkpoint rewrites the database. */
+const DB_NAMES = new Set([STATE_DB_FILE, `${STATE_DB_FILE}-wal`]);
 
 /** fs.watch's shape; injectable so a test can make the kernel's refusal of the N-th watch happen on demand. */
 export type WatchFn = (dir: string, listener: (event: string, filename: string | null) => void) => fs.FSWatcher;
@@ -20,6 +24,8 @@ function isRealDir(p: string): boolean {
 
 export interface RootHooks {
   taskChanged(taskDir: string): void;
+  /** The workspace base's state database (or its WAL) was written, created or removed. */
+  databaseChanged(workspace: string): void;
   /** A watch failed asynchronously; a limit error makes the owner fall back to polling. */
   failed(err: unknown): void;
 }
@@ -38,6 +44,7 @@ export interface RootHooks {
  */
 export class InotifyRoot {
   private workspaceWatch: fs.FSWatcher | null = null;
+  private registryWatch: fs.FSWatcher | null = null;
   private parentWatch: fs.FSWatcher | null = null;
   private statPolled = false;
   private readonly tasks = new Map<string, fs.FSWatcher>();
@@ -65,7 +72,7 @@ export class InotifyRoot {
   }
 
   get watches(): number {
-    return this.tasks.size + (this.workspaceWatch ? 1 : 0) + (this.parentWatch ? 1 : 0);
+    return this.tasks.size + (this.workspaceWatch ? 1 : 0) + (this.registryWatch ? 1 : 0) + (this.parentWatch ? 1 : 0);
   }
 
   /** One error listener for every watch of this root (a closure per watch adds up at 10,000 tasks). */
@@ -78,12 +85,33 @@ export class InotifyRoot {
 
   private attachWorkspace(announce: boolean): void {
     this.workspaceWatch = this.watch(this.workspace, (event, name) => this.guard(() => this.onWorkspaceEvent(event, name)));
+    this.attachRegistry(announce);
     this.rescan(announce);
+  }
+
+  /** `registry/` holds the orchestrator's state database; one watch sees every commit (a write to its WAL). */
+  private attachRegistry(announce: boolean): void {
+    this.registryWatch?.close();
+    this.registryWatch = null;
+    const dir = path.join(this.workspace, STATE_DB_DIR);
+    if (isRealDir(dir)) {
+      try {
+        this.registryWatch = this.watch(dir, (_event, file) => {
+          if (file === null || DB_NAMES.has(file)) this.hooks.databaseChanged(this.workspace);
+        });
+      } catch (err) {
+        if (isWatchLimit(err)) throw err;
+        // Vanished meanwhile: the workspace watch sees it come back.
+      }
+    }
+    if (announce) this.hooks.databaseChanged(this.workspace);
   }
 
   private detachWorkspace(): void {
     this.workspaceWatch?.close();
     this.workspaceWatch = null;
+    this.registryWatch?.close();
+    this.registryWatch = null;
     for (const w of this.tasks.values()) w.close();
     this.tasks.clear();
   }
@@ -115,7 +143,11 @@ export class InotifyRoot {
       this.awaitWorkspace();
       return;
     }
-    if (name === null) return this.rescan(true);
+    if (name === null) {
+      this.attachRegistry(true);
+      return this.rescan(true);
+    }
+    if (name === STATE_DB_DIR && event === 'rename') return this.attachRegistry(true);
     if (!name.startsWith('TASK-') || event !== 'rename') return;
     // A name created, deleted or replaced (renamed over): the old watch follows the old inode, so watch afresh.
     if (isRealDir(path.join(this.workspace, name))) this.addTask(name, true);

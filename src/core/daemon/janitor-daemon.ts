@@ -1,5 +1,6 @@
 import type { Config, DaemonEvent, SweepReport } from '../../shared/index.js';
-import { rootsOf, runCleanup, tmuxClientFor } from '../engine.js';
+import { runCleanup, tmuxClientFor } from '../engine.js';
+import { rootsOf } from '../roots.js';
 import { errorMessage } from '../timeouts.js';
 import { applyRetention } from '../app/retention.js';
 import { removeHeartbeat, writeBeat } from './heartbeat.js';
@@ -9,8 +10,11 @@ import { ReportEvents } from './report-events.js';
 import { EventLog } from './event-log.js';
 import { SleepDetector } from './sleep-detector.js';
 import { WorkspaceWatcher } from './workspace-watcher.js';
+import { DatabaseChanges } from './database-changes.js';
+import { FinishingTracker } from './finishing.js';
+import { workspaceBases } from '../roots.js';
 
-type Trigger = 'start' | 'watch' | 'reconcile' | 'reload' | 'resume' | 'manual';
+type Trigger = 'start' | 'watch' | 'reconcile' | 'reload' | 'resume' | 'manual' | 'finish';
 
 const RETENTION_EVERY_MS = 60 * 60 * 1000;
 
@@ -47,6 +51,10 @@ export class JanitorDaemon {
   private currentStep: { name: string; since: number; reported: boolean } | null = null;
   private watchdog: NodeJS.Timeout | null = null;
   private readonly sleep = new SleepDetector();
+  private readonly finishing = new FinishingTracker((tasks) => {
+    for (const task of tasks) this.schedule(task, 'finish');
+  });
+  private readonly databases: DatabaseChanges;
   private readonly startedAt = now();
   private stats = { sweeps: 0, tasks: 0, agents: 0, failures: 0, lastSweepAt: null as string | null, lastSweepMs: null as number | null, actions: {} as Record<string, number> };
 
@@ -66,6 +74,15 @@ export class JanitorDaemon {
     this.tmux = tmuxClientFor(config);
     this.events = new ReportEvents(this.options.emit);
     this.breakers = new CircuitBreakers(30_000, 30 * 60_000, config.breakerThreshold);
+    this.databases = new DatabaseChanges({
+      timeoutMs: () => this.config.timeouts.databaseMs,
+      debounceMs: () => this.config.debounceMs,
+      tasksChanged: (dirs) => {
+        for (const dir of dirs) this.schedule(dir, 'watch');
+      },
+      // Reported by the sweep that follows, like an invalid registry; nothing to do here.
+      failed: () => this.schedule(null, 'watch'),
+    });
   }
 
   async start(): Promise<void> {
@@ -91,6 +108,7 @@ export class JanitorDaemon {
   private async startWatcher(): Promise<void> {
     this.watcher = new WorkspaceWatcher(this.roots(), {
       taskChanged: (dir) => this.schedule(dir, 'watch'),
+      databaseChanged: (base) => this.databases.changed(base),
       fellBack: (reason) => {
         this.options.emit({ event: 'watch-fallback', ts: now(), reason });
         // Whatever changed between the refused watch and the first polling pass is found by a full reconcile.
@@ -98,6 +116,16 @@ export class JanitorDaemon {
       },
     });
     await this.watcher.start();
+    this.databases.prime(this.watcher.bases);
+  }
+
+  /** A root may become a workspace base later (its first TASK-* folder); a full sweep notices, and the watcher follows. */
+  private async followBases(): Promise<void> {
+    const now = workspaceBases(this.roots());
+    const watched = this.watcher?.bases ?? [];
+    if (now.length === watched.length && now.every((b) => watched.includes(b))) return;
+    await this.watcher?.stop();
+    await this.startWatcher();
   }
 
   private armReconcile(): void {
@@ -141,7 +169,7 @@ export class JanitorDaemon {
       const onStep = (name: string) => {
         this.currentStep = { name, since: Date.now(), reported: false };
       };
-      report = await runCleanup(this.config, { dryRun: false, tmux: this.tmux, excludeTasks, onStep, suspensions: this.sleep.suspensions, ...(tasks ? { tasks } : {}) });
+      report = await runCleanup(this.config, { dryRun: false, tmux: this.tmux, excludeTasks, onStep, ...this.memory(), ...(tasks ? { tasks } : {}) });
     } catch (err) {
       this.options.emit({ event: 'error', ts: now(), error: { path: 'daemon', message: `sweep failed: ${errorMessage(err)}` } });
       this.stats.failures++;
@@ -150,7 +178,15 @@ export class JanitorDaemon {
       this.currentStep = null;
     }
     this.record(report, tasks === null, trigger);
-    if (tasks === null) await this.retain();
+    if (tasks === null) {
+      await this.followBases();
+      await this.retain();
+    }
+  }
+
+  /** What a plan needs from the daemon's memory: the sleeps it saw, and when agents were first seen finishing. */
+  private memory(): { suspensions: readonly (readonly [number, number])[]; terminalSince: ReadonlyMap<string, number> } {
+    return { suspensions: this.sleep.suspensions, terminalSince: this.finishing.terminalSince };
   }
 
   /** Configured retention runs after a full sweep, at most once per RETENTION_EVERY_MS: old archives are not urgent. */
@@ -170,6 +206,7 @@ export class JanitorDaemon {
     const ts = now();
     this.options.onReport?.(report, full);
     this.events.record(report, full, this.config, ts);
+    this.finishing.record(report, full, Date.now());
     if (full) {
       this.stats.tasks = report.stats.tasks;
       this.stats.agents = report.stats.agents;
@@ -263,12 +300,12 @@ export class JanitorDaemon {
    * A cleanup the user asked for (or its dry run), queued behind the sweep in flight so the two never interleave;
    * a real one is recorded and emits its events like any sweep.
    */
-  async runNow(options: { dryRun: boolean; onlyAgent?: string; tasks?: string[] }): Promise<SweepReport> {
-    if (options.dryRun) return runCleanup(this.config, { ...options, tmux: this.tmux, suspensions: this.sleep.suspensions });
+  async runNow(options: { dryRun: boolean; onlyAgent?: string; tasks?: string[]; ignoreGrace?: boolean }): Promise<SweepReport> {
+    if (options.dryRun) return runCleanup(this.config, { ...options, tmux: this.tmux, ...this.memory() });
     if (this.stopping) throw new Error('the janitor is stopping: no new cleanup is started');
     while (this.loop) await this.loop;
     const run = (async () => {
-      const report = await runCleanup(this.config, { ...options, tmux: this.tmux, suspensions: this.sleep.suspensions });
+      const report = await runCleanup(this.config, { ...options, tmux: this.tmux, ...this.memory() });
       this.record(report, !options.tasks && !options.onlyAgent, 'manual');
       return report;
     })();
@@ -326,6 +363,8 @@ export class JanitorDaemon {
     this.options.emit({ event: 'stopping', ts: now(), signal });
     if (this.debounce) clearTimeout(this.debounce);
     if (this.reconcileTimer) clearInterval(this.reconcileTimer);
+    this.finishing.dispose();
+    this.databases.dispose();
     await this.watcher?.stop();
     await this.loop;
     if (this.watchdog) clearInterval(this.watchdog);

@@ -1,6 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { REGISTRY_FILE } from '../registry-reader.js';
+import { STATE_DB_DIR, STATE_DB_FILE } from '../sources/state-db.js';
+
+function identity(file: string): string {
+  const st = fs.lstatSync(file, { throwIfNoEntry: false });
+  return st ? `${st.ino}:${st.size}:${st.mtimeMs}:${st.ctimeMs}` : '';
+}
 
 /**
  * The period is at least this many times a pass's duration, so polling takes about 1/50 (2 %) of one core however
@@ -10,8 +16,8 @@ import { REGISTRY_FILE } from '../registry-reader.js';
 const DUTY_CYCLE = 50;
 
 /**
- * Polling mode, the fallback when inotify refuses a watch: one timer stats every registry (and lists every
- * workspace, for tasks appearing and vanishing) and reports the tasks whose registry changed. One timer rather than
+ * Polling mode, the fallback when inotify refuses a watch: one timer stats every registry and each workspace base's
+ * state database (and lists every workspace, for tasks appearing and vanishing) and reports what changed. One timer rather than
  * an `fs.watchFile` per registry: the same CPU at 10,000 tasks (about 5 % of a core each at a 1 s period, measured),
  * but a single piece of state, and a period that stretches with the tree (DUTY_CYCLE) instead of a fixed cost per
  * file.
@@ -19,12 +25,15 @@ const DUTY_CYCLE = 50;
 export class RegistryPoller {
   /** Task folder -> identity of its registry (inode, size, mtime, ctime), '' when it has none. */
   private seen = new Map<string, string>();
+  /** Workspace base -> identity of its state database and WAL. */
+  private databases = new Map<string, string>();
   private timer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly workspaces: readonly string[],
     private readonly pollMs: number,
     private readonly taskChanged: (taskDir: string) => void,
+    private readonly databaseChanged: (workspace: string) => void,
   ) {}
 
   /** The first pass only records what is there: changes are what the caller's full reconcile does not see. */
@@ -49,6 +58,10 @@ export class RegistryPoller {
     const started = performance.now();
     const next = new Map<string, string>();
     for (const workspace of this.workspaces) {
+      const db = path.join(workspace, STATE_DB_DIR, STATE_DB_FILE);
+      const dbKey = `${identity(db)}|${identity(`${db}-wal`)}`;
+      if (announce && this.databases.get(workspace) !== dbKey) this.databaseChanged(workspace);
+      this.databases.set(workspace, dbKey);
       let entries: fs.Dirent[];
       try {
         entries = fs.readdirSync(workspace, { withFileTypes: true });
@@ -59,8 +72,7 @@ export class RegistryPoller {
       for (const e of entries) {
         if (!e.name.startsWith('TASK-') || !e.isDirectory()) continue;
         const dir = path.join(workspace, e.name);
-        const st = fs.lstatSync(path.join(dir, REGISTRY_FILE), { throwIfNoEntry: false });
-        next.set(dir, st ? `${st.ino}:${st.size}:${st.mtimeMs}:${st.ctimeMs}` : '');
+        next.set(dir, identity(path.join(dir, REGISTRY_FILE)));
       }
     }
     if (announce) {

@@ -19,6 +19,7 @@ export class ReportEvents {
   private readonly seenOrphans = new Set<string>();
   private readonly seenErrors = new Set<string>();
   private readonly warned = new Set<string>();
+  private readonly finishing = new Set<string>();
 
   constructor(private readonly emit: (event: DaemonEvent) => void) {}
 
@@ -43,6 +44,22 @@ export class ReportEvents {
       for (const key of this.seenErrors) if (!errorKeys.has(key)) this.seenErrors.delete(key);
     }
     this.warnIdle(report, config, ts);
+    this.announceFinishing(report, full, ts);
+  }
+
+  /** Once per agent as it starts finishing; forgotten when a sweep that covers its task no longer sees it so. */
+  private announceFinishing(report: SweepReport, full: boolean, ts: string): void {
+    const covered = new Set(report.agents.map((a) => a.task));
+    const now = new Set<string>();
+    for (const a of report.agents) {
+      if (a.verdict !== 'finishing' || a.graceEndsAt === null) continue;
+      const key = `${a.task}\0${a.agentId}`;
+      now.add(key);
+      if (this.finishing.has(key)) continue;
+      this.emit({ event: 'finishing', ts, task: a.task, agentId: a.agentId, session: a.session, graceEndsAt: a.graceEndsAt, graceSeconds: a.graceSeconds ?? 0 });
+    }
+    for (const key of [...this.finishing]) if ((full || covered.has(key.slice(0, key.indexOf('\0')))) && !now.has(key)) this.finishing.delete(key);
+    for (const key of now) this.finishing.add(key);
   }
 
   /** SPEC.md: a warning comes `idleWarningMinutes` before an idle agent is cleaned; pinned agents are never warned. */

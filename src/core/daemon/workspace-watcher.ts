@@ -1,6 +1,4 @@
-import fs from 'node:fs';
-import path from 'node:path';
-import { workspaceDirOf } from '../discovery.js';
+import { workspaceBases } from '../roots.js';
 import { errorMessage } from '../timeouts.js';
 import { InotifyRoot, isWatchLimit, nodeWatch, type WatchFn } from './inotify-root.js';
 import { RegistryPoller } from './registry-poller.js';
@@ -12,6 +10,8 @@ export type WatchMode = 'inotify' | 'polling';
 export interface WatcherEvents {
   /** A registry (or its task folder) appeared, changed or vanished: that task needs a new plan. */
   taskChanged(taskDir: string): void;
+  /** A workspace base's state database was written: the tasks whose agents changed need a new plan. */
+  databaseChanged(workspace: string): void;
   /** Watching had to fall back to polling (for example inotify's watch limit was reached). */
   fellBack(reason: string): void;
 }
@@ -21,18 +21,6 @@ export interface WatcherOptions {
   watch?: WatchFn;
   /** Polling mode's shortest period, and the stat-polling period of a root that does not exist yet. */
   pollMs?: number;
-}
-
-/**
- * Resolved like discovery resolves roots (realpath), so the task folders reported here are the ones a sweep accepts.
- * A root that does not exist yet keeps its plain resolved path.
- */
-function workspaceOf(root: string): string {
-  try {
-    return workspaceDirOf(fs.realpathSync(root));
-  } catch {
-    return workspaceDirOf(path.resolve(root));
-  }
 }
 
 /**
@@ -62,12 +50,16 @@ export class WorkspaceWatcher {
   async start(mode: WatchMode = 'inotify'): Promise<void> {
     await this.stop();
     this.running = true;
-    this.workspaces = [...new Set(this.rootPaths.map(workspaceOf))];
+    // Resolved like discovery resolves roots, so the task folders reported here are the ones a sweep accepts.
+    this.workspaces = workspaceBases(this.rootPaths);
     if (mode === 'polling') return this.startPolling();
     this.mode = 'inotify';
     const hooks = {
       taskChanged: (dir: string) => {
         if (this.mode === 'inotify' && this.running) this.events.taskChanged(dir);
+      },
+      databaseChanged: (ws: string) => {
+        if (this.mode === 'inotify' && this.running) this.events.databaseChanged(ws);
       },
       failed: (err: unknown) => this.failed(err),
     };
@@ -82,6 +74,11 @@ export class WorkspaceWatcher {
     } catch (err) {
       this.failed(err);
     }
+  }
+
+  /** The workspace bases being watched (resolved). */
+  get bases(): readonly string[] {
+    return this.workspaces;
   }
 
   /** How many fs.watch handles are open (0 in polling mode). */
@@ -103,9 +100,16 @@ export class WorkspaceWatcher {
 
   private startPolling(): void {
     this.mode = 'polling';
-    this.poller = new RegistryPoller(this.workspaces, this.pollMs, (dir) => {
-      if (this.running) this.events.taskChanged(dir);
-    });
+    this.poller = new RegistryPoller(
+      this.workspaces,
+      this.pollMs,
+      (dir) => {
+        if (this.running) this.events.taskChanged(dir);
+      },
+      (ws) => {
+        if (this.running) this.events.databaseChanged(ws);
+      },
+    );
     this.poller.start();
   }
 

@@ -5,6 +5,8 @@ export interface TmuxPane {
   paneId: string;
   panePid: number;
   historySize: number;
+  /** The pane's process has exited (tmux keeps such a pane only with remain-on-exit). */
+  dead: boolean;
 }
 
 export interface TmuxSession {
@@ -24,7 +26,8 @@ export interface TmuxState {
 
 const SEP = '\t';
 // session_name goes last: it is the only field a user controls, so any stray tab in it cannot shift the others.
-const FORMAT = ['#{pid}', '#{session_id}', '#{window_activity}', '#{pane_id}', '#{pane_pid}', '#{history_size}', '#{session_name}'].join(SEP);
+const FORMAT = ['#{pid}', '#{session_id}', '#{window_activity}', '#{pane_id}', '#{pane_pid}', '#{history_size}', '#{pane_dead}', '#{session_name}'].join(SEP);
+const NAME_FIELD = 7;
 
 export function parsePaneListing(stdout: string): { serverPid: number | null; sessions: Map<string, TmuxSession> } {
   const sessions = new Map<string, TmuxSession>();
@@ -32,9 +35,9 @@ export function parsePaneListing(stdout: string): { serverPid: number | null; se
   for (const line of stdout.split('\n')) {
     if (line === '') continue;
     const parts = line.split(SEP);
-    if (parts.length < 7) continue;
-    const [pid, sessionId, windowActivity, paneId, panePid, historySize] = parts as [string, string, string, string, string, string];
-    const name = parts.slice(6).join(SEP);
+    if (parts.length <= NAME_FIELD) continue;
+    const [pid, sessionId, windowActivity, paneId, panePid, historySize, paneDead] = parts as [string, string, string, string, string, string, string];
+    const name = parts.slice(NAME_FIELD).join(SEP);
     if (!/^\$\d+$/.test(sessionId) || !/^%\d+$/.test(paneId)) continue;
     serverPid = Number(pid) || serverPid;
     let session = sessions.get(name);
@@ -43,7 +46,7 @@ export function parsePaneListing(stdout: string): { serverPid: number | null; se
       sessions.set(name, session);
     }
     session.lastActivityMs = Math.max(session.lastActivityMs, Number(windowActivity) * 1000 || 0);
-    session.panes.push({ paneId, panePid: Number(panePid), historySize: Number(historySize) || 0 });
+    session.panes.push({ paneId, panePid: Number(panePid), historySize: Number(historySize) || 0, dead: paneDead === '1' });
   }
   return { serverPid, sessions };
 }

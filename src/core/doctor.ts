@@ -60,9 +60,9 @@ function rootCheck(root: RootChoice): DoctorCheck {
     fs.accessSync(root.path, fs.constants.R_OK | fs.constants.X_OK);
     const bases = workspacesOf(fs.realpathSync(root.path)).filter((ws) => fs.existsSync(ws));
     const where = bases.length ? `workspace base(s): ${bases.join(', ')}` : 'no .agent-workspace (nor TASK-* folders) yet';
-    return { name: `root ${root.path}`, ok: true, detail: `${root.why}; readable; ${where}` };
+    return { name: `root ${root.path}`, ok: true, detail: `readable; ${where}; ${root.why}` };
   } catch (err) {
-    return { name: `root ${root.path}`, ok: false, detail: `${root.why}; not readable: ${(err as NodeJS.ErrnoException).code ?? String(err)}` };
+    return { name: `root ${root.path}`, ok: false, detail: `not readable: ${(err as NodeJS.ErrnoException).code ?? String(err)}; ${root.why}` };
   }
 }
 

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { DEFAULT_TERMINAL_STATUSES } from '../../src/shared/index.js';
 
 export interface AgentSpec {
   id: string;
@@ -19,6 +20,23 @@ export interface TaskFixture {
 }
 
 let counter = 0;
+
+const TERMINAL: ReadonlySet<string> = new Set(DEFAULT_TERMINAL_STATUSES);
+
+/**
+ * The orchestrator records when an agent finished (`completed_at`). An entry given a terminal status without one gets
+ * a time a minute back, so its finish grace (SPEC.md step 0) is over and a live session is cleaned at once, as the
+ * tests written before the grace expect; test/integration/finish-grace.test.ts sets its own times.
+ */
+export function withCompletionTimes(list: unknown): unknown {
+  if (!Array.isArray(list)) return list;
+  const past = new Date(Date.now() - 60_000).toISOString();
+  return list.map((entry: unknown) => {
+    if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) return entry;
+    const record = entry as Record<string, unknown>;
+    return typeof record.status === 'string' && TERMINAL.has(record.status) && !('completed_at' in record) ? { ...record, completed_at: past } : record;
+  });
+}
 
 /** A task workspace as the orchestrator lays it out: TASK-<yyyymmdd>-<hhmmss>-<hex8>/ with registry, logs/, prompts. */
 export function makeTask(workspace: string, agents: AgentSpec[] = [], name?: string): TaskFixture {
@@ -43,7 +61,7 @@ export function makeTask(workspace: string, agents: AgentSpec[] = [], name?: str
       return p;
     },
     writeRegistry(list, extra = {}) {
-      fs.writeFileSync(path.join(dir, 'AGENT_REGISTRY.json'), JSON.stringify({ task_id: taskName, ...extra, agents: list }, null, 2));
+      fs.writeFileSync(path.join(dir, 'AGENT_REGISTRY.json'), JSON.stringify({ task_id: taskName, ...extra, agents: withCompletionTimes(list) }, null, 2));
     },
   };
   fixture.writeRegistry(agents);

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { runJson } from '../helpers/cli.js';
 import { DaemonProcess } from '../helpers/daemon-process.js';
-import { listFiles, makeTask } from '../helpers/fixture.js';
+import { listFiles, makeTask, withCompletionTimes } from '../helpers/fixture.js';
 import { Sandbox } from '../helpers/sandbox.js';
 
 const sha = (data: Buffer) => createHash('sha256').update(data).digest('hex');
@@ -28,7 +28,7 @@ describe('agent-janitor daemon inputs', () => {
     const task = makeTask(sb.workspace, [{ id: 'c-1', status: 'running', tmux_session: 'agent_c-1' }]);
     daemon = DaemonProcess.start(sb);
     await daemon.waitFor((e) => e.event === 'ready');
-    const whole = JSON.stringify({ agents: [{ id: 'c-1', status: 'completed', tmux_session: 'agent_c-1' }] });
+    const whole = JSON.stringify({ agents: withCompletionTimes([{ id: 'c-1', status: 'completed', tmux_session: 'agent_c-1' }]) });
     for (let cut = 0; cut < whole.length; cut++) {
       const from = daemon.events.length;
       fs.writeFileSync(task.registry, whole.slice(0, cut));
@@ -64,7 +64,7 @@ describe('agent-janitor daemon inputs', () => {
     }
     daemon = DaemonProcess.start(sb);
     await daemon.waitFor((e) => e.event === 'ready');
-    fs.writeFileSync(task.registry, JSON.stringify({ agents: agents.map((a) => ({ ...a, status: 'completed' })) }));
+    fs.writeFileSync(task.registry, JSON.stringify({ agents: withCompletionTimes(agents.map((a) => ({ ...a, status: 'completed' }))) }));
     const sweeps = await Promise.all([0, 1, 2].map(() => runJson(sb, ['sweep'])));
     for (const s of sweeps) {
       assert.notEqual(s.exitCode, 2);

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { runCli } from '../helpers/cli.js';
 import { DaemonProcess } from '../helpers/daemon-process.js';
-import { listFiles, makeTask } from '../helpers/fixture.js';
+import { listFiles, makeTask, withCompletionTimes } from '../helpers/fixture.js';
 import { Sandbox, waitFor } from '../helpers/sandbox.js';
 
 describe('agent-janitor daemon', () => {
@@ -39,7 +39,7 @@ describe('agent-janitor daemon', () => {
     assert.ok(ready.event === 'ready' && ready.tasks === 1 && ready.agents === 2);
 
     // In place, as the orchestrator does: same inode, new content.
-    fs.writeFileSync(task.registry, JSON.stringify({ agents: [{ id: 'w-1', status: 'completed', tmux_session: 'agent_w-1' }, { id: 'w-2', status: 'running', tmux_session: 'agent_w-2' }] }));
+    fs.writeFileSync(task.registry, JSON.stringify({ agents: withCompletionTimes([{ id: 'w-1', status: 'completed', tmux_session: 'agent_w-1' }, { id: 'w-2', status: 'running', tmux_session: 'agent_w-2' }]) }));
     await d.waitFor((e) => e.event === 'action' && e.action.kind === 'record-outcome' && e.action.agentId === 'w-1');
     assert.deepEqual(await sb.sessions(), ['agent_w-2']);
     assert.ok(!fs.existsSync(log));
@@ -65,7 +65,7 @@ describe('agent-janitor daemon', () => {
     const task = makeTask(sb.workspace, [{ id: 'h-1', status: 'running', tmux_session: 'agent_h-1' }]);
     const d = start();
     await d.waitFor((e) => e.event === 'ready');
-    const whole = JSON.stringify({ agents: [{ id: 'h-1', status: 'completed', tmux_session: 'agent_h-1' }] });
+    const whole = JSON.stringify({ agents: withCompletionTimes([{ id: 'h-1', status: 'completed', tmux_session: 'agent_h-1' }]) });
     fs.writeFileSync(task.registry, whole.slice(0, whole.length - 9));
     await d.waitFor((e) => e.event === 'error' && e.error.path === task.registry);
     assert.deepEqual(await sb.sessions(), ['agent_h-1'], 'nothing done on a half-written file');
@@ -164,7 +164,7 @@ describe('agent-janitor daemon against a hanging tmux', () => {
       const tmux = path.join(sb.dir, 'tmux-hangs');
       fs.writeFileSync(
         tmux,
-        `#!/bin/sh\ncase "$*" in\n  *list-panes*) printf '4242\\t$7\\t1795000000\\t%%9\\t4243\\t0\\tagent_hang-1\\n' ;;\n  *) sleep 4 ;;\nesac\n`,
+        `#!/bin/sh\ncase "$*" in\n  *list-panes*) printf '4242\\t$7\\t1795000000\\t%%9\\t4243\\t0\\t0\\tagent_hang-1\\n' ;;\n  *) sleep 4 ;;\nesac\n`,
         { mode: 0o755 },
       );
       const config = path.join(sb.dir, 'config.json');

@@ -49,7 +49,7 @@ describe('when tmux cannot be trusted', () => {
       sb,
       'tmux-capture-fails',
       `case "$*" in
-  *list-panes*) printf '4242\\t$7\\t1795000000\\t%%9\\t4243\\t0\\tagent_cap-1\\n' ;;
+  *list-panes*) printf '4242\\t$7\\t1795000000\\t%%9\\t4243\\t0\\t0\\tagent_cap-1\\n' ;;
   *) cat >/dev/null; echo "server exited unexpectedly" >&2; exit 1 ;;
 esac`,
     );

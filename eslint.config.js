@@ -34,6 +34,13 @@ export default tseslint.config(
     },
   },
   {
+    // Agent sources sit low in the engine: they read the orchestrator's state and know nothing of sweeps or the daemon.
+    files: ['src/core/sources/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [electronOnly, ...noUpward('cli', 'electron-main', 'preload', 'bridge', 'daemon', 'app', 'archive', 'tmux', 'process')] }],
+    },
+  },
+  {
     // The CLI serves the web bridge (`daemon --ui`), so it may import it; never Electron.
     files: ['src/cli/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', { patterns: [electronOnly, ...noUpward('electron-main', 'preload')] }] },

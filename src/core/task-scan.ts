@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { InputError } from '../shared/index.js';
 import type { TaskRef } from './discovery.js';
 import { INTENTS_FILE, NO_INTENTS, readIntents, type TaskIntents } from './intents.js';
-import { REGISTRY_FILE, readRegistry, type RegistryRead } from './registry-reader.js';
+import { REGISTRY_FILE, readRegistry, type RegistryRead } from './sources/json-registry.js';
 import { RESTORED_FILE, restoredInPlace } from './restored.js';
 
 export const LOGS_DIR = 'logs';

@@ -52,7 +52,7 @@ describe('roots', () => {
 
   it('without --root: the current folder, $CLAUDE_ORCHESTRATOR_WORKSPACE and ~/.claude-orchestrator/workspaces; doctor says which and why', async () => {
     const sb = pool.fresh();
-    const home = sb.env.HOME;
+    const home = path.join(sb.dir, 'home');
     const defaultBase = path.join(home, '.claude-orchestrator', 'workspaces');
     const envBase = path.join(sb.dir, 'env-workspace');
     const inDefault = await currentBase(sb, defaultBase, 'home-1');
@@ -84,7 +84,7 @@ describe('roots', () => {
 
   it('doctor points at the orchestrator\'s default workspace when the configured roots leave it out', async () => {
     const sb = pool.fresh();
-    fs.mkdirSync(path.join(sb.env.HOME, '.claude-orchestrator', 'workspaces'), { recursive: true });
+    fs.mkdirSync(path.join(sb.dir, 'home', '.claude-orchestrator', 'workspaces'), { recursive: true });
     const r = await cli(sb, sb.dir, ['doctor', '--root', sb.root, '--tmux-socket', sb.socket]);
     assert.match(r.stdout, /orchestrator default workspace\s+.*is not one of the roots; add --root/);
   });

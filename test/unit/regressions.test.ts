@@ -6,7 +6,7 @@ import { describe, it } from 'node:test';
 import { childPath, isInside } from '../../src/core/guards.js';
 import { plan } from '../../src/core/planner.js';
 import { parsePsOutput } from '../../src/core/process/proc-table.js';
-import { readRegistry } from '../../src/core/registry-reader.js';
+import { readRegistry } from '../../src/core/sources/json-registry.js';
 import { live, policy, snapshot, task } from './snapshot-builder.js';
 
 /** Bugs found by review; each test failed before its fix. */

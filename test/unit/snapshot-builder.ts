@@ -3,7 +3,7 @@ import { DEFAULT_TERMINAL_STATUSES, type ActionKind } from '../../src/shared/ind
 import { matchAgentFiles } from '../../src/core/archive/file-match.js';
 import type { TaskIntents } from '../../src/core/intents.js';
 import type { PlanPolicy, PlannedAction, Snapshot, TaskView } from '../../src/core/plan-types.js';
-import type { RegistryAgent, RegistryRead } from '../../src/core/registry-reader.js';
+import type { RegistryAgent, RegistryRead } from '../../src/core/sources/json-registry.js';
 import type { FileEntry } from '../../src/core/task-scan.js';
 import type { TmuxSession } from '../../src/core/tmux/tmux-listing.js';
 import { mergeAgents } from '../../src/core/sources/merge.js';

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { REGISTRY_FILE } from '../registry-reader.js';
+import { REGISTRY_FILE } from '../sources/json-registry.js';
 import { STATE_DB_DIR, STATE_DB_FILE } from '../sources/state-db.js';
 
 function identity(file: string): string {

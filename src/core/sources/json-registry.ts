@@ -1,9 +1,9 @@
 import { isUtf8 } from 'node:buffer';
 import fs from 'node:fs';
-import { AgentEntrySchema, RegistryEnvelopeSchema, type InputError } from '../shared/index.js';
-import { agentIdProblem, sessionNameProblem } from './guards.js';
-import { openRegularFileSync } from './safe-read.js';
-import { parseAgentTime, type SourcedAgent } from './sources/sourced-agent.js';
+import { AgentEntrySchema, RegistryEnvelopeSchema, type InputError } from '../../shared/index.js';
+import { agentIdProblem, sessionNameProblem } from '../guards.js';
+import { openRegularFileSync } from '../safe-read.js';
+import { parseAgentTime, type SourcedAgent } from './sourced-agent.js';
 import type { z } from 'zod';
 
 export const REGISTRY_FILE = 'AGENT_REGISTRY.json';

@@ -1,12 +1,15 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { after, describe, it } from 'node:test';
 import type { SweepReport } from '../../src/shared/index.js';
 import { runJson } from '../helpers/cli.js';
 import { listFiles, makeTask } from '../helpers/fixture.js';
 import { DbWriter, createStateDb, dbPath, makeOrchestratorTask, pythonNow, writeFootprint } from '../helpers/orchestrator.js';
-import { isRunning, sandboxPool, sha256File, type Sandbox } from '../helpers/sandbox.js';
+import { isRunning, sandboxPool, sha256File, waitFor, type Sandbox } from '../helpers/sandbox.js';
+
+const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../bin/agent-janitor.js');
 
 /**
  * SPEC.md "Agent sources": a current orchestrator keeps its agents in `<base>/registry/state.sqlite3` (WAL, written
@@ -161,6 +164,29 @@ describe('a current orchestrator: agents in the state database', () => {
       await reader.close();
       await writer.close();
     }
+  });
+});
+
+describe('the completion hook (contrib/orchestrator/README.md)', () => {
+  it('clean-agent started with setsid from inside the agent\'s own pane cleans it completely, background processes included', async () => {
+    const sb = pool.fresh();
+    const task = makeOrchestratorTask(sb.workspace, TASK);
+    createStateDb(sb.workspace, [{ id: 'hook-2', task: TASK, status: 'completed', completedAt: pythonNow() }]);
+    const before = hashes(writeFootprint(task, 'hook-2'));
+    const out = path.join(sb.dir, 'hook.json');
+    const bg = path.join(sb.dir, 'bg.pid');
+    // As the pane's chain runs it once claude exits: a leftover background process that ignores SIGHUP (so only the
+    // janitor's own signal ends it), then the notifier's hook.
+    const hook = `setsid ${process.execPath} ${BIN} clean-agent hook-2 --root ${sb.workspace} --tmux-socket ${sb.socket} --json </dev/null >${out} 2>&1`;
+    await sb.startSession('agent_hook-2', `sh -c '(trap "" HUP; exec sleep 100000) & echo $! > ${bg}; echo final words; ${hook} & wait'`);
+    assert.ok(await waitFor(() => fs.existsSync(out) && fs.readFileSync(out, 'utf8').trim().endsWith('}'), 30_000), 'the hook finished');
+    const report = JSON.parse(fs.readFileSync(out, 'utf8')) as SweepReport;
+    assert.deepEqual(report.actions.filter((a) => a.outcome !== 'done'), [], JSON.stringify(report.actions));
+    assert.match(report.actions.find((a) => a.kind === 'signal-processes')?.detail ?? '', /[1-9]\d* outlived the session and got TERM/);
+    assert.deepEqual(await sb.sessions(), []);
+    assert.ok(await waitFor(() => !isRunning(Number(fs.readFileSync(bg, 'utf8')))), 'its background process is gone');
+    assertArchived(task, 'hook-2', before);
+    assert.match(fs.readFileSync(path.join(task, 'archive', 'hook-2_scrollback.txt'), 'utf8'), /final words/);
   });
 });
 

@@ -33,7 +33,7 @@ function configFrom(flags: CommonFlags & { idleMinutes?: number }): Config {
 
 function addCommon(cmd: Command): Command {
   return cmd
-    .addOption(new Option('--root <dir>', 'folder holding .agent-workspace/ (or one itself); repeatable; default: current folder').argParser(collect))
+    .addOption(new Option('--root <dir>', 'folder holding .agent-workspace/, or a workspace base itself; repeatable; default: the current folder plus $CLAUDE_ORCHESTRATOR_WORKSPACE and ~/.claude-orchestrator/workspaces where they exist').argParser(collect))
     .option('--tmux-socket <path>', 'tmux server socket (tmux -S); also $AGENT_JANITOR_TMUX_SOCKET')
     .option('--config <file>', 'config file (JSON); also $AGENT_JANITOR_CONFIG')
     .option('--json', 'print one JSON object instead of the table');
@@ -61,7 +61,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       code = reportExitCode(report);
     });
 
-  addCommon(program.command('clean-agent').argument('<id>', 'agent id as in AGENT_REGISTRY.json').description('clean one agent now, whatever its status'))
+  addCommon(program.command('clean-agent').argument('<id>', 'agent id, as in the state database or AGENT_REGISTRY.json').description('clean one agent now, whatever its status (no finish grace)'))
     .addHelpText('after', '\nExample:\n  agent-janitor clean-agent builder-232300-9040a9 --root ~/src/project')
     .action(async (id: string, flags: CommonFlags) => {
       const problem = agentIdProblem(id);
@@ -91,7 +91,7 @@ export async function main(argv: readonly string[]): Promise<number> {
 
   program
     .command('doctor')
-    .description('check tmux, the roots and the inotify limits')
+    .description('check tmux, the roots (and why each is used), the state databases and the inotify limits')
     .addOption(new Option('--root <dir>', 'root to check; repeatable').argParser(collect))
     .option('--tmux-socket <path>', 'tmux server socket (tmux -S)')
     .option('--config <file>', 'config file (JSON)')

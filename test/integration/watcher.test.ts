@@ -4,6 +4,7 @@ import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { WorkspaceWatcher, type WatchFn, type WatchMode } from '../../src/core/daemon/workspace-watcher.js';
 import { makeTask } from '../helpers/fixture.js';
+import { DbWriter, createStateDb } from '../helpers/orchestrator.js';
 import { sandboxPool, waitFor } from '../helpers/sandbox.js';
 
 const pool = sandboxPool();
@@ -35,6 +36,40 @@ for (const mode of ['inotify', 'polling'] as WatchMode[]) {
         fs.writeFileSync(path.join(task.logs, 'w-1_stream.jsonl'), 'output\n');
         await new Promise((r) => setTimeout(r, 500));
         assert.deepEqual(changed, [], `${mode}: a log write is not a registry change`);
+      } finally {
+        await watcher.stop();
+      }
+    });
+  });
+}
+
+for (const mode of ['inotify', 'polling'] as WatchMode[]) {
+  describe(`workspace watcher: the state database (${mode})`, () => {
+    it('reports its base when registry/state.sqlite3 appears and when its WAL is written; nothing for other files there', async () => {
+      const sb = pool.fresh();
+      makeTask(sb.workspace, []);
+      const bases: string[] = [];
+      const watcher = new WorkspaceWatcher([sb.root], { taskChanged: () => undefined, databaseChanged: (ws) => bases.push(ws), fellBack: () => undefined }, { pollMs: 200 });
+      await watcher.start(mode);
+      try {
+        await tick();
+        const file = createStateDb(sb.workspace);
+        assert.ok(await waitFor(() => bases.includes(sb.workspace), 8000), `${mode}: database created`);
+        const writer = await DbWriter.open(file);
+        try {
+          await tick();
+          bases.length = 0;
+          await writer.upsert({ id: 'db-1', task: 'TASK-20260115-101500-ab12cd34', status: 'working' });
+          assert.ok(await waitFor(() => bases.includes(sb.workspace), 8000), `${mode}: a commit (a WAL write) seen`);
+        } finally {
+          await writer.close();
+        }
+        await tick();
+        await new Promise((r) => setTimeout(r, 500));
+        bases.length = 0;
+        fs.writeFileSync(path.join(sb.workspace, 'registry', 'GLOBAL_REGISTRY.json'), '{}');
+        await new Promise((r) => setTimeout(r, 600));
+        assert.deepEqual(bases, [], `${mode}: another file in registry/ is not the database`);
       } finally {
         await watcher.stop();
       }

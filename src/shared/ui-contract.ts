@@ -52,7 +52,7 @@ export const uiMethods = {
   listAlerts: { input: empty, output: z.array(AlertSchema) },
   fixAlert: { input: z.strictObject({ id: z.string().min(1) }), output: FixResultSchema },
   listArchives: { input: empty, output: z.array(ArchiveTaskSchema) },
-  /** SPEC.md: restore puts the file back into `logs/`, decompressed and checked against its recorded sha256. */
+  /** SPEC.md: restore puts the file back into the folder it came from, decompressed and checked against its recorded sha256. */
   restoreArchive: { input: archiveRef, output: z.object({ restored: z.string() }) },
   deleteArchive: { input: archiveRef, output: z.object({ deleted: z.string(), storedBytes: z.number().int() }) },
   /** "Open" an archived file: its decompressed tail, checked to be one the manifest lists. */

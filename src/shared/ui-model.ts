@@ -77,13 +77,14 @@ export const AlertSchema = z.object({
 export type Alert = z.infer<typeof AlertSchema>;
 
 export const ArchiveFileSchema = z.object({
-  /** Relative to the task folder, e.g. `archive/<id>_stream.jsonl.gz`. */
+  /** Relative to the task folder, e.g. `archive/<id>_stream.jsonl`, or `archive/<id>_stream.jsonl.gz` once compressed. */
   path: z.string(),
   agentId: z.string(),
-  /** Where it came from, relative to the task folder (`logs/x` or `tmux:<session>`). */
+  /** Where it came from, relative to the task folder (`logs/x`, `progress/x`, `findings/x`, or `tmux:<session>`). */
   source: z.string(),
   bytes: z.number().int(),
   storedBytes: z.number().int(),
+  /** When it was first archived (compressing it later keeps this). */
   archivedAt: z.string(),
   sha256: z.string(),
 });
@@ -106,8 +107,17 @@ export type ArchiveTask = z.infer<typeof ArchiveTaskSchema>;
 export const RetentionPlanSchema = z.object({
   maxAgeDays: z.number().nullable(),
   maxBytesPerRoot: z.number().nullable(),
+  /** Days after which an archived file is gzipped in place; null when compression is off. */
+  compressAfterDays: z.number().nullable(),
+  /** Uncompressed archived files now due for compression (none past the age limit: those are removed instead). */
+  compress: z.array(z.object({ taskDir: z.string(), path: z.string(), bytes: z.number().int(), archivedAt: z.string(), reason: z.string() })),
+  /** Their uncompressed size. */
+  compressBytes: z.number().int(),
+  /** In a preview, the size limit is reckoned before compressing; Apply compresses first, so it may remove fewer. */
   remove: z.array(z.object({ taskDir: z.string(), path: z.string(), storedBytes: z.number().int(), archivedAt: z.string(), reason: z.string() })),
   reclaimBytes: z.number().int(),
+  /** Due files left alone, and why: e.g. content that no longer matches its manifest, or a task another janitor holds. */
+  skipped: z.array(z.object({ taskDir: z.string(), path: z.string(), reason: z.string() })),
 });
 export type RetentionPlan = z.infer<typeof RetentionPlanSchema>;
 

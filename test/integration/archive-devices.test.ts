@@ -26,7 +26,7 @@ describe('archive/ on another file system (EXDEV)', () => {
   });
 
   // Mounting a tmpfs needs root; CI runs as root. On a developer laptop this one test cannot run and says so.
-  it('copies, fsyncs, verifies and only then unlinks, with and without gzip', { skip: isRoot ? false : 'needs root to mount a tmpfs' }, async () => {
+  it('copies, fsyncs, verifies and only then unlinks: uncompressed by default, gzip with compressAfterDays 0', { skip: isRoot ? false : 'needs root to mount a tmpfs' }, async () => {
     const plain = makeTask(sb.workspace, [{ id: 'xdev-1', status: 'completed', tmux_session: null }]);
     const packed = makeTask(sb.workspace, [{ id: 'xdev-2', status: 'completed', tmux_session: null }]);
     for (const t of [plain, packed]) {
@@ -40,18 +40,21 @@ describe('archive/ on another file system (EXDEV)', () => {
     plain.log('xdev-1_stream.jsonl', body);
     packed.log('xdev-2_stream.jsonl', body);
 
-    const r1 = await runCleanup(sb.config({ compression: 'none', minFreeBytes: 1024 }), { dryRun: false, onlyAgent: 'xdev-1' });
-    const r2 = await runCleanup(sb.config({ minFreeBytes: 1024 }), { dryRun: false, onlyAgent: 'xdev-2' });
+    // The default keeps the exact name, uncompressed: across devices that is a verified copy, not a hard link.
+    const r1 = await runCleanup(sb.config({ minFreeBytes: 1024 }), { dryRun: false, onlyAgent: 'xdev-1' });
+    const r2 = await runCleanup(sb.config({ compressAfterDays: 0, minFreeBytes: 1024 }), { dryRun: false, onlyAgent: 'xdev-2' });
 
     for (const r of [r1, r2]) {
       assert.equal(r.errors.length, 0, JSON.stringify(r.errors));
       assert.deepEqual(r.actions.map((a) => `${a.kind}:${a.outcome}`), ['archive-file:done', 'record-outcome:done'], JSON.stringify(r.actions));
     }
+    assert.deepEqual(listFiles(plain.archive), ['JOURNAL.jsonl', 'MANIFEST.jsonl', 'xdev-1_stream.jsonl']);
     assert.equal(sha256File(path.join(plain.archive, 'xdev-1_stream.jsonl')), hash);
+    assert.deepEqual(listFiles(packed.archive), ['JOURNAL.jsonl', 'MANIFEST.jsonl', 'xdev-2_stream.jsonl.gz']);
     assert.equal(createHash('sha256').update(zlib.gunzipSync(fs.readFileSync(path.join(packed.archive, 'xdev-2_stream.jsonl.gz')))).digest('hex'), hash);
     assert.deepEqual(listFiles(plain.logs), []);
     assert.deepEqual(listFiles(packed.logs), []);
-    assert.ok(!listFiles(plain.archive).some((f) => f.startsWith('.aj-tmp-')), 'no temp copies left behind');
+    for (const t of [plain, packed]) assert.ok(!listFiles(t.archive).some((f) => f.startsWith('.aj-tmp-')), 'no temp copies left behind');
   });
 });
 

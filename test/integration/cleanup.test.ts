@@ -42,15 +42,16 @@ describe('cleaning a finished agent', () => {
     assert.equal(sha256File(twinLog), before.twin);
     assert.ok(fs.existsSync(twinPrompt));
     assert.ok(!fs.existsSync(path.join(task.dir, 'agent_prompt_fixer-1.txt')));
-    assert.deepEqual(listFiles(task.archive), ['JOURNAL.jsonl', 'MANIFEST.jsonl', 'fixer-1.stderr.log.gz', 'fixer-1_scrollback.txt.gz', 'fixer-1_stream.jsonl.gz']);
-    assert.equal(gunzipHash(path.join(task.archive, 'fixer-1_stream.jsonl.gz')), before.stream);
-    assert.equal(gunzipHash(path.join(task.archive, 'fixer-1.stderr.log.gz')), before.dotted);
-    assert.match(zlib.gunzipSync(fs.readFileSync(path.join(task.archive, 'fixer-1_scrollback.txt.gz'))).toString(), /scrollback-marker-line/);
+    // SPEC.md: exact base names, uncompressed (compression comes later), byte for byte.
+    assert.deepEqual(listFiles(task.archive), ['JOURNAL.jsonl', 'MANIFEST.jsonl', 'fixer-1.stderr.log', 'fixer-1_scrollback.txt', 'fixer-1_stream.jsonl']);
+    assert.equal(sha256File(path.join(task.archive, 'fixer-1_stream.jsonl')), before.stream);
+    assert.equal(sha256File(path.join(task.archive, 'fixer-1.stderr.log')), before.dotted);
+    assert.match(fs.readFileSync(path.join(task.archive, 'fixer-1_scrollback.txt'), 'utf8'), /scrollback-marker-line/);
 
     const manifest = fs.readFileSync(path.join(task.archive, 'MANIFEST.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { source: string; sha256: string; archive: string });
     const bySource = new Map(manifest.map((m) => [m.source, m]));
     assert.equal(bySource.get('logs/fixer-1_stream.jsonl')?.sha256, before.stream);
-    assert.equal(bySource.get('logs/fixer-1.stderr.log')?.archive, 'archive/fixer-1.stderr.log.gz');
+    assert.equal(bySource.get('logs/fixer-1.stderr.log')?.archive, 'archive/fixer-1.stderr.log');
     assert.equal(manifest.length, 3);
 
     const kinds = report.actions.filter((a) => a.agentId === 'fixer-1').map((a) => `${a.kind}:${a.outcome}`);
@@ -82,18 +83,18 @@ describe('cleaning a finished agent', () => {
       { id: 'dup-1', status: 'completed', tmux_session: null },
     ]);
     fs.mkdirSync(task.archive);
-    fs.writeFileSync(path.join(task.archive, 'col-1_stream.jsonl.gz'), zlib.gzipSync('older content\n'));
-    const older = sha256File(path.join(task.archive, 'col-1_stream.jsonl.gz'));
+    fs.writeFileSync(path.join(task.archive, 'col-1_stream.jsonl'), 'older content\n');
+    const older = sha256File(path.join(task.archive, 'col-1_stream.jsonl'));
     const fresh = sha256File(task.log('col-1_stream.jsonl', 'newer content\n'));
     // As if a crash hit after link() but before the source was unlinked: the archive already holds the bytes.
     task.log('dup-1_stream.jsonl', 'same bytes\n');
-    fs.writeFileSync(path.join(task.archive, 'dup-1_stream.jsonl.gz'), zlib.gzipSync('same bytes\n'));
+    fs.writeFileSync(path.join(task.archive, 'dup-1_stream.jsonl'), 'same bytes\n');
 
     const report = await runCleanup(sb.config(), { dryRun: false });
     assert.equal(report.errors.length, 0, JSON.stringify(report.errors));
-    assert.equal(sha256File(path.join(task.archive, 'col-1_stream.jsonl.gz')), older);
-    assert.equal(gunzipHash(path.join(task.archive, 'col-1_stream.jsonl~1.gz')), fresh);
-    assert.deepEqual(listFiles(task.archive).filter((f) => f.startsWith('dup-1')), ['dup-1_stream.jsonl.gz']);
+    assert.equal(sha256File(path.join(task.archive, 'col-1_stream.jsonl')), older);
+    assert.equal(sha256File(path.join(task.archive, 'col-1_stream.jsonl~1')), fresh);
+    assert.deepEqual(listFiles(task.archive).filter((f) => f.startsWith('dup-1')), ['dup-1_stream.jsonl']);
     assert.deepEqual(listFiles(task.logs), []);
     const manifest = fs.readFileSync(path.join(task.archive, 'MANIFEST.jsonl'), 'utf8').trim().split('\n');
     assert.equal(manifest.length, 2);
@@ -125,12 +126,31 @@ describe('cleaning a finished agent', () => {
     fs.rmSync(alive);
   });
 
-  it('stores uncompressed archives by hard link when compression is off', async () => {
+  it('stores uncompressed archives by hard link of the very inode (same device)', async () => {
     const task = makeTask(sb.workspace, [{ id: 'plain-1', status: 'completed', tmux_session: null }]);
-    const hash = sha256File(task.log('plain-1_stream.jsonl', 'plain\n'));
-    const report = await runCleanup(sb.config({ compression: 'none' }), { dryRun: false });
+    const log = task.log('plain-1_stream.jsonl', 'plain\n');
+    const hash = sha256File(log);
+    const ino = fs.statSync(log).ino;
+    const report = await runCleanup(sb.config(), { dryRun: false });
     assert.equal(report.actions.find((a) => a.agentId === 'plain-1' && a.kind === 'archive-file')?.outcome, 'done');
     assert.equal(sha256File(path.join(task.archive, 'plain-1_stream.jsonl')), hash);
+    assert.equal(fs.statSync(path.join(task.archive, 'plain-1_stream.jsonl')).ino, ino);
+    assert.deepEqual(listFiles(task.logs), []);
+  });
+
+  it('compresses at archive time with compressAfterDays 0 (the former behaviour), a collision there suffixed before .gz', async () => {
+    const task = makeTask(sb.workspace, [{ id: 'gz-1', status: 'completed', tmux_session: null }]);
+    fs.mkdirSync(task.archive);
+    fs.writeFileSync(path.join(task.archive, 'gz-1_stream.jsonl.gz'), zlib.gzipSync('older content\n'));
+    const hash = sha256File(task.log('gz-1_stream.jsonl', '{"n":1}\n'.repeat(1000)));
+    const dotted = sha256File(task.log('gz-1.stderr.log', 'oops\n'));
+    const report = await runCleanup(sb.config({ compressAfterDays: 0 }), { dryRun: false });
+    assert.equal(report.errors.length, 0, JSON.stringify(report.errors));
+    assert.deepEqual(listFiles(task.archive), ['JOURNAL.jsonl', 'MANIFEST.jsonl', 'gz-1.stderr.log.gz', 'gz-1_stream.jsonl.gz', 'gz-1_stream.jsonl~1.gz']);
+    assert.equal(gunzipHash(path.join(task.archive, 'gz-1_stream.jsonl~1.gz')), hash);
+    assert.equal(gunzipHash(path.join(task.archive, 'gz-1.stderr.log.gz')), dotted);
+    const manifest = fs.readFileSync(path.join(task.archive, 'MANIFEST.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { compression: string; archive: string });
+    assert.deepEqual(manifest.map((m) => [m.archive, m.compression]).sort(), [['archive/gz-1.stderr.log.gz', 'gzip'], ['archive/gz-1_stream.jsonl~1.gz', 'gzip']]);
     assert.deepEqual(listFiles(task.logs), []);
   });
 });

@@ -41,7 +41,7 @@ async function finished(sb: Sandbox, workspace: string, id: string): Promise<Tas
 
 function assertCleaned(task: TaskFixture, id: string): void {
   assert.deepEqual(listFiles(task.logs), [], `${id}: logs archived`);
-  assert.ok(fs.existsSync(path.join(task.archive, `${id}_stream.jsonl.gz`)), `${id}: archived`);
+  assert.equal(fs.readFileSync(path.join(task.archive, `${id}_stream.jsonl`), 'utf8'), `{"id":"${id}"}\n`, `${id}: archived under its exact name`);
   assert.ok(!fs.existsSync(path.join(task.dir, `agent_prompt_${id}.txt`)), `${id}: prompt deleted`);
 }
 
@@ -119,10 +119,8 @@ describe('clean-agent', () => {
     for (const pid of twinPanes) assert.ok(isRunning(pid));
     assert.deepEqual(listFiles(task.logs), ['fixer-1.5_stream.jsonl', 'fixer-10_stream.jsonl', 'fixer-1x_stream.jsonl']);
     assert.deepEqual(ids.slice(1).map((id) => sha256File(path.join(task.logs, `${id}_stream.jsonl`))), twinHashes);
-    assert.deepEqual(
-      listFiles(task.archive).filter((f) => f.endsWith('.gz')),
-      ['fixer-1.stderr.log.gz', 'fixer-1_scrollback.txt.gz', 'fixer-1_stream.jsonl.gz'],
-    );
+    assert.deepEqual(listFiles(task.archive), ['JOURNAL.jsonl', 'MANIFEST.jsonl', 'fixer-1.stderr.log', 'fixer-1_scrollback.txt', 'fixer-1_stream.jsonl']);
+    assert.equal(fs.readFileSync(path.join(task.archive, 'fixer-1_stream.jsonl'), 'utf8'), '{"id":"fixer-1"}\n');
     assert.deepEqual(listFiles(task.dir).filter((f) => f.startsWith('agent_prompt_')), ['agent_prompt_fixer-1.5.txt', 'agent_prompt_fixer-10.txt', 'agent_prompt_fixer-1x.txt']);
     // The registry is the orchestrator's: never rewritten.
     assert.match(fs.readFileSync(task.registry, 'utf8'), /"id": "fixer-1",\s*"status": "running"/);

@@ -3,7 +3,6 @@ import { spawn } from 'node:child_process';
 import { createHash, randomBytes, randomInt } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import zlib from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { parseIntents } from '../../src/core/intents.js';
@@ -87,7 +86,8 @@ describe('crash loop: kill -9 at a random moment, then restart', () => {
         const entries = manifest.filter((m) => m.source === `logs/${id}_stream.jsonl`);
         assert.equal(entries.length, 1, `iteration ${i}: ${id} archived ${entries.length} times`);
         assert.equal(entries[0]!.sha256, logs.get(id));
-        assert.equal(sha(zlib.gunzipSync(fs.readFileSync(path.join(task.dir, entries[0]!.archive)))), logs.get(id));
+        assert.equal(entries[0]!.archive, `archive/${id}_stream.jsonl`, `iteration ${i}: ${id} under its exact name`);
+        assert.equal(sha(fs.readFileSync(path.join(task.dir, entries[0]!.archive))), logs.get(id));
       }
       assert.deepEqual(listFiles(task.archive).filter((f) => f.includes('~') || f.startsWith('.aj-tmp-')), [], `iteration ${i}: duplicates or temps`);
       assert.deepEqual(listFiles(task.dir).filter((f) => f.startsWith('agent_prompt_')), []);

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import zlib from 'node:zlib';
 import { createHash } from 'node:crypto';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { runJson } from '../helpers/cli.js';
@@ -78,8 +77,8 @@ describe('agent-janitor daemon inputs', () => {
     const logEntries = manifest.filter((m) => m.source.startsWith('logs/'));
     assert.equal(logEntries.length, agents.length, 'one manifest entry per log');
     for (const a of agents) {
-      const file = path.join(task.archive, `${a.id}_stream.jsonl.gz`);
-      assert.equal(sha(zlib.gunzipSync(fs.readFileSync(file))), hashes.get(a.id));
+      const file = path.join(task.archive, `${a.id}_stream.jsonl`);
+      assert.equal(sha(fs.readFileSync(file)), hashes.get(a.id));
     }
     assert.deepEqual(listFiles(task.archive).filter((f) => f.includes('~') || f.startsWith('.aj-tmp-')), []);
     assert.deepEqual(await sb.sessions(), []);

@@ -43,7 +43,7 @@ describe('agent-janitor daemon', () => {
     await d.waitFor((e) => e.event === 'action' && e.action.kind === 'record-outcome' && e.action.agentId === 'w-1');
     assert.deepEqual(await sb.sessions(), ['agent_w-2']);
     assert.ok(!fs.existsSync(log));
-    assert.ok(listFiles(task.archive).includes('w-1_stream.jsonl.gz'));
+    assert.ok(listFiles(task.archive).includes('w-1_stream.jsonl'));
 
     const status = await runCli(sb, ['status', '--json']);
     const parsed = JSON.parse(status.stdout) as { running: boolean; pid: number; sweeps: number };

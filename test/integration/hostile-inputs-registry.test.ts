@@ -94,7 +94,7 @@ describe('hostile registries', () => {
     const archive = r.report.actions.find((a) => a.kind === 'archive-file');
     assert.equal(archive?.outcome, 'skipped');
     assert.ok(fs.existsSync(log));
-    assert.ok(!fs.existsSync(path.join(task.archive, 'main-1_stream.jsonl.gz')));
+    assert.ok(!fs.existsSync(path.join(task.archive, 'main-1_stream.jsonl')));
     assert.deepEqual(await sb.sessions(), ['work_main']);
     for (const pid of pids) assert.ok(isRunning(pid));
   });

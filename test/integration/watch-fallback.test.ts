@@ -59,7 +59,7 @@ describe('daemon, inotify watch limit reached (real kernel refusal)', () => {
     const sweep = await d.waitFor((e) => e.event === 'sweep' && (e.actions.done ?? 0) > 0, 5000, before);
     assert.ok(sweep.event === 'sweep' && sweep.trigger === 'watch', `acted on by a polled change, not a reconcile: ${JSON.stringify(sweep)}`);
     assert.ok(!fs.existsSync(log) && !fs.existsSync(prompt));
-    assert.ok(listFiles(task.archive).includes('p-1_stream.jsonl.gz'));
+    assert.ok(listFiles(task.archive).includes('p-1_stream.jsonl'));
     assert.equal(d.events.filter((e) => e.event === 'watch-fallback').length, 1, 'falls back once');
 
     assert.equal(await d.stop('SIGTERM'), 0);

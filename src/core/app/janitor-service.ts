@@ -6,7 +6,8 @@ import { errorMessage } from '../timeouts.js';
 import { readActivity } from './activity.js';
 import { agentRows } from './agent-rows.js';
 import { deriveAlerts } from './alerts.js';
-import { deleteArchive, knownTask, listArchives, listedFile, restoreArchive } from './archives.js';
+import { restoreArchive } from './archive-restore.js';
+import { deleteArchive, knownTask, listArchives, listedFile } from './archives.js';
 import { diskUsage } from './disk-usage.js';
 import { archivedTail, readLogTail } from './log-tail.js';
 import { killOrphanSession, nudgeParent, stillThere, terminateSuspect } from './process-fixes.js';
@@ -186,8 +187,8 @@ export function createJanitorService(options: JanitorServiceOptions): RunningJan
     restoreArchive: async ({ taskDir, path }) => ({ restored: await restoreArchive(roots(), taskDir, path) }),
     deleteArchive: async ({ taskDir, path }) => deleteArchive(roots(), taskDir, path, 'deleted by the user'),
     readArchive: async ({ taskDir, path }) => {
-      const { ref, file } = await listedFile(roots(), taskDir, path);
-      return archivedTail(ref.dir, file);
+      const { ref, file, compressed } = await listedFile(roots(), taskDir, path);
+      return archivedTail(ref.dir, file, compressed);
     },
     previewRetention: async () => planRetention(daemon.snapshot().config),
     applyRetention: async () => applyRetention(daemon.snapshot().config),

@@ -1,19 +1,30 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import zlib from 'node:zlib';
 import type { ArchiveFile, FileTail } from '../../shared/index.js';
 import { agentIdProblem } from '../guards.js';
+import { openNoFollow } from '../archive/archive-io.js';
 import { matchAgentFiles } from '../archive/file-match.js';
 import { openRegularFileSync } from '../safe-read.js';
 import { LOGS_DIR, readLogEntries } from '../task-scan.js';
-import { archivedFiles } from './archives.js';
+import { archiveRows, taskManifest } from './archives.js';
 
 /** Enough to see what an agent was doing last, small enough to send over IPC at once. */
 export const TAIL_BYTES = 64 * 1024;
 
-function tailOf(buf: Buffer, total: number): { text: string; bytes: number; truncated: boolean } {
-  const start = Math.max(0, buf.length - TAIL_BYTES);
-  return { text: buf.subarray(start).toString('utf8'), bytes: total, truncated: start > 0 };
+/** The last TAIL_BYTES of a plain file, opened without following a symlink. */
+function readTail(file: string): { text: string; bytes: number; truncated: boolean } {
+  const { fd, stat } = openRegularFileSync(file);
+  try {
+    const length = Math.min(stat.size, TAIL_BYTES);
+    const buf = Buffer.alloc(length);
+    const read = fs.readSync(fd, buf, 0, length, stat.size - length);
+    return { text: buf.subarray(0, read).toString('utf8'), bytes: stat.size, truncated: stat.size > length };
+  } finally {
+    fs.closeSync(fd);
+  }
 }
 
 /**
@@ -29,31 +40,38 @@ export async function readLogTail(taskDir: string, agentId: string): Promise<Fil
   const preferred = live.find((f) => f.name === `${agentId}_stream.jsonl`) ?? live[0];
   if (preferred) {
     const rel = `${LOGS_DIR}/${preferred.name}`;
-    const { fd, stat } = openRegularFileSync(path.join(taskDir, rel));
-    try {
-      const length = Math.min(stat.size, TAIL_BYTES);
-      const buf = Buffer.alloc(length);
-      fs.readSync(fd, buf, 0, length, stat.size - length);
-      return { path: rel, ...tailOf(buf, stat.size) };
-    } finally {
-      fs.closeSync(fd);
-    }
+    return { path: rel, ...readTail(path.join(taskDir, rel)) };
   }
-  const archived = (await archivedFiles(taskDir)).filter((f) => f.agentId === agentId).sort((a, b) => (a.source.endsWith('_stream.jsonl') ? -1 : b.source.endsWith('_stream.jsonl') ? 1 : 0));
-  const file = archived[0];
-  if (!file) throw new Error(`${taskDir}: no log of ${agentId} in logs/ or archive/`);
-  return archivedTail(taskDir, file);
+  const archived = archiveRows(taskDir, await taskManifest(taskDir))
+    .filter((r) => r.file.agentId === agentId)
+    .sort((a, b) => (a.file.source.endsWith('_stream.jsonl') ? -1 : b.file.source.endsWith('_stream.jsonl') ? 1 : 0));
+  const row = archived[0];
+  if (!row) throw new Error(`${taskDir}: no log of ${agentId} in logs/ or archive/`);
+  return archivedTail(taskDir, row.file, row.compressed);
 }
 
-/** The decompressed tail of an archived file (one the manifest lists: callers look it up first). */
-export function archivedTail(taskDir: string, file: ArchiveFile): FileTail {
-  const { fd } = openRegularFileSync(path.join(taskDir, file.path));
-  let data: Buffer;
+/**
+ * The tail of an archived file (one the manifest lists: callers look it up first), in either form: a compressed one
+ * is streamed through gunzip keeping only the last TAIL_BYTES, so memory stays bounded whatever its size.
+ */
+export async function archivedTail(taskDir: string, file: ArchiveFile, compressed: boolean): Promise<FileTail> {
+  const abs = path.join(taskDir, file.path);
+  if (!compressed) return { path: file.path, ...readTail(abs) };
+  const input = await openNoFollow(abs);
+  let kept = Buffer.alloc(0);
+  let total = 0;
   try {
-    data = fs.readFileSync(fd);
+    const sink = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        total += chunk.length;
+        kept = Buffer.concat([kept, chunk]);
+        if (kept.length > 2 * TAIL_BYTES) kept = kept.subarray(kept.length - TAIL_BYTES);
+        done();
+      },
+    });
+    await pipeline(input.createReadStream({ autoClose: false }), zlib.createGunzip(), sink);
   } finally {
-    fs.closeSync(fd);
+    await input.close();
   }
-  const plain = file.path.endsWith('.gz') ? zlib.gunzipSync(data) : data;
-  return { path: file.path, ...tailOf(plain, plain.length) };
+  return { path: file.path, text: kept.subarray(Math.max(0, kept.length - TAIL_BYTES)).toString('utf8'), bytes: total, truncated: total > TAIL_BYTES };
 }

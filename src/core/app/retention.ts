@@ -1,54 +1,141 @@
 import type { Config, RetentionPlan } from '../../shared/index.js';
-import { archivedFiles, deleteArchive } from './archives.js';
+import { compressTask, compressionEnabled, planCompression, type CompressCandidate } from '../archive/compress.js';
 import { discoverTasks } from '../discovery.js';
 import { rootsOf } from '../roots.js';
+import { errorMessage } from '../timeouts.js';
+import { archiveRows, deleteArchive, taskManifest } from './archives.js';
+import { journalUserAction } from './user-journal.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-/**
- * SPEC.md: retention is by maximum age and maximum total size per root, oldest first. Pure over what is on disk
- * now, so the preview the UI shows is the list `applyRetention` then works through.
- */
-export async function planRetention(config: Config, now = Date.now()): Promise<RetentionPlan> {
+type Removal = RetentionPlan['remove'][number];
+type Compression = RetentionPlan['compress'][number];
+type Skipped = RetentionPlan['skipped'][number];
+type Due = { taskDir: string; candidate: CompressCandidate };
+
+const keyOf = (taskDir: string, rel: string): string => `${taskDir}\0${rel}`;
+
+/** Whether a retention pass has anything to do under this config: a limit is set, or delayed compression is on. */
+export function retentionConfigured(config: Config): boolean {
   const { maxAgeDays, maxBytesPerRoot } = config.retention;
-  const remove: RetentionPlan['remove'] = [];
-  if (maxAgeDays === null && maxBytesPerRoot === null) return { maxAgeDays, maxBytesPerRoot, remove, reclaimBytes: 0 };
-  const byRoot = new Map<string, { taskDir: string; path: string; storedBytes: number; archivedAt: string }[]>();
-  for (const ref of discoverTasks(rootsOf(config)).tasks) {
-    const list = byRoot.get(ref.root) ?? [];
-    for (const f of await archivedFiles(ref.dir)) list.push({ taskDir: ref.dir, path: f.path, storedBytes: f.storedBytes, archivedAt: f.archivedAt });
-    byRoot.set(ref.root, list);
-  }
+  return maxAgeDays !== null || maxBytesPerRoot !== null || compressionEnabled(config);
+}
+
+/** SPEC.md: by maximum age, then by maximum total size per root, oldest first (by original archive time). */
+function planRemovals(config: Config, byRoot: Map<string, Omit<Removal, 'reason'>[]>, now: number): { remove: Removal[]; byAge: Set<string> } {
+  const { maxAgeDays, maxBytesPerRoot } = config.retention;
+  const remove: Removal[] = [];
+  const byAge = new Set<string>();
   for (const files of byRoot.values()) {
     files.sort((a, b) => (a.archivedAt < b.archivedAt ? -1 : a.archivedAt > b.archivedAt ? 1 : a.path < b.path ? -1 : 1));
     let total = files.reduce((n, f) => n + f.storedBytes, 0);
     for (const f of files) {
       const ageDays = (now - Date.parse(f.archivedAt)) / DAY_MS;
       let reason: string | null = null;
-      if (maxAgeDays !== null && ageDays > maxAgeDays) reason = `archived ${Math.floor(ageDays)} days ago, past the ${maxAgeDays}-day limit`;
-      else if (maxBytesPerRoot !== null && total > maxBytesPerRoot) reason = `this root's archives hold ${total} bytes, over the ${maxBytesPerRoot}-byte limit; oldest first`;
+      if (maxAgeDays !== null && ageDays > maxAgeDays) {
+        reason = `archived ${Math.floor(ageDays)} days ago, past the ${maxAgeDays}-day limit`;
+        byAge.add(keyOf(f.taskDir, f.path));
+      } else if (maxBytesPerRoot !== null && total > maxBytesPerRoot) reason = `this root's archives hold ${total} bytes, over the ${maxBytesPerRoot}-byte limit; oldest first`;
       if (!reason) continue;
       remove.push({ ...f, reason });
       total -= f.storedBytes;
     }
   }
-  return { maxAgeDays, maxBytesPerRoot, remove, reclaimBytes: remove.reduce((n, f) => n + f.storedBytes, 0) };
+  return { remove, byAge };
 }
 
-/** Deletes what the plan lists, each deletion journaled in its task; returns the plan with what was really removed. */
-export async function applyRetention(config: Config): Promise<RetentionPlan> {
-  const planned = await planRetention(config);
-  const roots = rootsOf(config);
-  const removed: RetentionPlan['remove'] = [];
-  const failures: string[] = [];
-  for (const f of planned.remove) {
-    try {
-      await deleteArchive(roots, f.taskDir, f.path, `retention: ${f.reason}`);
-      removed.push(f);
-    } catch (err) {
-      failures.push(`${f.taskDir}/${f.path}: ${(err as Error).message}`);
+function planOf(config: Config, compress: Compression[], remove: Removal[], skipped: Skipped[]): RetentionPlan {
+  const { maxAgeDays, maxBytesPerRoot } = config.retention;
+  return {
+    maxAgeDays,
+    maxBytesPerRoot,
+    compressAfterDays: compressionEnabled(config) ? config.compressAfterDays : null,
+    compress,
+    compressBytes: compress.reduce((n, f) => n + f.bytes, 0),
+    remove,
+    reclaimBytes: remove.reduce((n, f) => n + f.storedBytes, 0),
+    skipped,
+  };
+}
+
+/** One read of every task's manifest: what is stored per root, and what is due for compression. */
+async function survey(config: Config, now: number): Promise<{ plan: RetentionPlan; due: Due[] }> {
+  const limited = config.retention.maxAgeDays !== null || config.retention.maxBytesPerRoot !== null;
+  const byRoot = new Map<string, Omit<Removal, 'reason'>[]>();
+  const due: Due[] = [];
+  const skipped: Skipped[] = [];
+  if (!retentionConfigured(config)) return { plan: planOf(config, [], [], []), due };
+  for (const ref of discoverTasks(rootsOf(config)).tasks) {
+    const entries = await taskManifest(ref.dir);
+    if (entries.length === 0) continue;
+    if (limited) {
+      const list = byRoot.get(ref.root) ?? [];
+      for (const { file } of archiveRows(ref.dir, entries)) list.push({ taskDir: ref.dir, path: file.path, storedBytes: file.storedBytes, archivedAt: file.archivedAt });
+      byRoot.set(ref.root, list);
+    }
+    const compression = planCompression(ref.dir, entries, config, now);
+    for (const candidate of compression.compress) due.push({ taskDir: ref.dir, candidate });
+    for (const s of compression.skipped) skipped.push({ taskDir: ref.dir, ...s });
+  }
+  const { remove, byAge } = planRemovals(config, byRoot, now);
+  // A file past the age limit is deleted, not compressed first. One over the size limit is compressed: that may be
+  // enough to bring the root under it (Apply plans the size part again afterwards).
+  const kept = due.filter((d) => !byAge.has(keyOf(d.taskDir, d.candidate.path)));
+  const compress = kept.map(({ taskDir, candidate: c }) => ({ taskDir, path: c.path, bytes: c.entry.bytes, archivedAt: c.archivedAt, reason: c.reason }));
+  return { plan: planOf(config, compress, remove, skipped), due: kept };
+}
+
+/**
+ * SPEC.md "Archive and retention". Pure over what is on disk now (manifests and lstat), so the preview the UI shows
+ * is the list `applyRetention` then works through.
+ */
+export async function planRetention(config: Config, now = Date.now()): Promise<RetentionPlan> {
+  return (await survey(config, now)).plan;
+}
+
+/** Compresses task by task; each compression is journaled in its task, like a deletion. */
+async function compressDue(config: Config, due: readonly Due[], failures: string[]): Promise<{ compressed: Compression[]; skipped: Skipped[] }> {
+  const byTask = new Map<string, CompressCandidate[]>();
+  for (const d of due) byTask.set(d.taskDir, [...(byTask.get(d.taskDir) ?? []), d.candidate]);
+  const compressed: Compression[] = [];
+  const skipped: Skipped[] = [];
+  for (const [taskDir, candidates] of byTask) {
+    const results = await compressTask(taskDir, candidates, { minFreeBytes: config.minFreeBytes, lockStaleMs: config.timeouts.lockStaleMs });
+    for (const [i, r] of results.entries()) {
+      const c = candidates[i]!;
+      if (r.outcome === 'skipped') {
+        skipped.push({ taskDir, path: r.path, reason: r.detail });
+        continue;
+      }
+      const result = r.outcome === 'done' ? { kind: 'compress-archive', target: r.path, outcome: 'done' as const, detail: r.detail } : { kind: 'compress-archive', target: r.path, outcome: 'failed' as const, error: r.detail };
+      await journalUserAction({ taskDir }, c.entry.agentId, `retention: ${c.reason}`, [result]).catch((err: unknown) => failures.push(`${taskDir}: journal: ${errorMessage(err)}`));
+      if (r.outcome === 'done') compressed.push({ taskDir, path: r.path, bytes: c.entry.bytes, archivedAt: c.archivedAt, reason: c.reason });
+      else failures.push(`${taskDir}/${r.path}: ${r.detail}`);
     }
   }
-  if (failures.length > 0) throw new Error(`retention removed ${removed.length} file(s) and failed on ${failures.length}: ${failures.join('; ')}`);
-  return { ...planned, remove: removed, reclaimBytes: removed.reduce((n, f) => n + f.storedBytes, 0) };
+  return { compressed, skipped };
+}
+
+/**
+ * Compresses what is due, then deletes; returns what was really done. Deletions are planned again after compressing
+ * (only when something was): compressed files take less room, so by size fewer may need to go than the preview listed.
+ */
+export async function applyRetention(config: Config): Promise<RetentionPlan> {
+  const first = await survey(config, Date.now());
+  const failures: string[] = [];
+  const { compressed, skipped } = await compressDue(config, first.due, failures);
+  const planned = compressed.length > 0 ? (await survey(config, Date.now())).plan.remove : first.plan.remove;
+  const removed: Removal[] = [];
+  for (const f of planned) {
+    try {
+      await deleteArchive(rootsOf(config), f.taskDir, f.path, `retention: ${f.reason}`);
+      removed.push(f);
+    } catch (err) {
+      failures.push(`${f.taskDir}/${f.path}: ${errorMessage(err)}`);
+    }
+  }
+  if (failures.length > 0) {
+    throw new Error(`retention compressed ${compressed.length} file(s), removed ${removed.length} and failed on ${failures.length}: ${failures.join('; ')}`);
+  }
+  return planOf(config, compressed, removed, [...first.plan.skipped, ...skipped]);
 }

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { Transform, type TransformCallback } from 'node:stream';
+import { Transform, Writable, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import zlib from 'node:zlib';
 
@@ -74,11 +74,21 @@ export async function syncAndClose(handles: readonly fs.promises.FileHandle[]): 
 
 /** Streams a large file through gzip into a new temp file (fsynced on close), then re-reads the temp to verify it. */
 export async function streamFileTo(source: string, temp: string, compress: boolean): Promise<Written> {
-  const tap = new HashTap();
   const input = await openNoFollow(source);
+  try {
+    return await streamHandleTo(input, temp, compress);
+  } finally {
+    await input.close();
+  }
+}
+
+/** streamFileTo over a file already open (and checked) by the caller, read from its start; the handle stays open. */
+export async function streamHandleTo(input: fs.promises.FileHandle, temp: string, compress: boolean): Promise<Written> {
+  const tap = new HashTap();
   const output = fs.createWriteStream(temp, { flags: 'wx', mode: 0o644, flush: true });
-  if (compress) await pipeline(input.createReadStream(), tap, zlib.createGzip(), output);
-  else await pipeline(input.createReadStream(), tap, output);
+  const read = input.createReadStream({ start: 0, autoClose: false });
+  if (compress) await pipeline(read, tap, zlib.createGzip(), output);
+  else await pipeline(read, tap, output);
   const digest = tap.hash.digest('hex');
   if ((await hashFile(temp, compress)) !== digest) throw new Error(`verification of ${path.basename(temp)} failed`);
   const storedBytes = (await fs.promises.stat(temp)).size;
@@ -88,13 +98,26 @@ export async function streamFileTo(source: string, temp: string, compress: boole
 /** sha256 of a file's content, decompressed first when `compressed`. */
 export async function hashFile(file: string, compressed: boolean): Promise<string> {
   const hash = createHash('sha256');
-  const input = (await openNoFollow(file)).createReadStream();
-  const source: AsyncIterable<Buffer> = compressed ? input.pipe(zlib.createGunzip()) : input;
-  for await (const chunk of source) hash.update(chunk);
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      hash.update(chunk);
+      done();
+    },
+  });
+  const handle = await openNoFollow(file);
+  try {
+    // pipeline, not pipe: a file that is not gzip fails here and every stream is torn down, the handle with them.
+    const input = handle.createReadStream({ autoClose: false });
+    if (compressed) await pipeline(input, zlib.createGunzip(), sink);
+    else await pipeline(input, sink);
+  } finally {
+    await handle.close();
+  }
   return hash.digest('hex');
 }
 
-async function openNoFollow(file: string): Promise<fs.promises.FileHandle> {
+/** Opens without following a symlink or blocking on a FIFO, and checks the descriptor is a regular file. */
+export async function openNoFollow(file: string): Promise<fs.promises.FileHandle> {
   const handle = await fs.promises.open(file, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK);
   if (!(await handle.stat()).isFile()) {
     await handle.close();

@@ -40,7 +40,7 @@ function human(e: DaemonEvent): string {
     case 'stalled':
       return `stalled: step ${e.step} running for ${e.runningMs} ms (limit ${e.limitMs} ms)`;
     case 'retention':
-      return `retention: removed ${e.removed} archived file(s), ${e.reclaimBytes} bytes freed`;
+      return `retention: compressed ${e.compressed} archived file(s), removed ${e.removed}, ${e.reclaimBytes} bytes freed by removal`;
     case 'breaker':
       return `backing off ${e.task} until ${e.retryAt} after ${e.failures} failed sweeps: ${e.lastError}`;
   }

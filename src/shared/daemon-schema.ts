@@ -29,8 +29,8 @@ export const DaemonEventSchema = z.discriminatedUnion('event', [
   z.object({ event: z.literal('stopping'), ts: z.string(), signal: z.string() }),
   /** A cleanup step ran past its time limit, or a task's cleanup keeps failing (its breaker opened). */
   z.object({ event: z.literal('stalled'), ts: z.string(), step: z.string(), runningMs: z.number(), limitMs: z.number() }),
-  /** Configured retention removed old archives (each removal is journaled in its task). */
-  z.object({ event: z.literal('retention'), ts: z.string(), removed: z.number().int(), reclaimBytes: z.number().int() }),
+  /** The retention pass compressed archived files in place and/or removed old ones (each journaled in its task). */
+  z.object({ event: z.literal('retention'), ts: z.string(), compressed: z.number().int(), removed: z.number().int(), reclaimBytes: z.number().int() }),
   z.object({ event: z.literal('breaker'), ts: z.string(), task: z.string(), failures: z.number().int(), retryAt: z.string(), lastError: z.string() }),
 ]);
 export type DaemonEvent = z.infer<typeof DaemonEventSchema>;

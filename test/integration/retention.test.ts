@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
+import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import { after, describe, it } from 'node:test';
 import { applyRetention, planRetention } from '../../src/core/app/retention.js';
 import { DaemonProcess } from '../helpers/daemon-process.js';
@@ -17,8 +19,10 @@ function archived(sb: Sandbox, specs: { agent: string; ageDays: number; bytes: n
   fs.mkdirSync(task.archive);
   return specs.map((s) => {
     const rel = `archive/${s.agent}_stream.jsonl`;
-    fs.writeFileSync(path.join(task.dir, rel), 'x'.repeat(s.bytes));
-    const entry = { ts: new Date(Date.now() - s.ageDays * DAY).toISOString(), agentId: s.agent, source: `logs/${s.agent}_stream.jsonl`, archive: rel, bytes: s.bytes, sha256: 'n/a', compression: 'none', storedBytes: s.bytes };
+    const content = 'x'.repeat(s.bytes);
+    fs.writeFileSync(path.join(task.dir, rel), content);
+    const sha256 = createHash('sha256').update(content).digest('hex');
+    const entry = { ts: new Date(Date.now() - s.ageDays * DAY).toISOString(), agentId: s.agent, source: `logs/${s.agent}_stream.jsonl`, archive: rel, bytes: s.bytes, sha256, compression: 'none', storedBytes: s.bytes };
     fs.appendFileSync(path.join(task.archive, 'MANIFEST.jsonl'), JSON.stringify(entry) + '\n');
     return path.join(task.dir, rel);
   });
@@ -32,7 +36,8 @@ describe('retention (SPEC.md: by age and by total size per root, oldest first)',
       { agent: 'a-2', ageDays: 20, bytes: 200 },
       { agent: 'a-3', ageDays: 1, bytes: 300 },
     ]);
-    const config = sb.config({ retention: { maxAgeDays: 30, maxBytesPerRoot: 350 } });
+    // Removal alone: compression off (the next test covers compressing before removing).
+    const config = sb.config({ compression: 'none', retention: { maxAgeDays: 30, maxBytesPerRoot: 350 } });
     const planned = await planRetention(config);
     assert.deepEqual(planned.remove.map((r) => path.basename(r.path)), ['a-1_stream.jsonl', 'a-2_stream.jsonl']);
     assert.match(planned.remove[0]!.reason, /past the 30-day limit/);
@@ -51,26 +56,61 @@ describe('retention (SPEC.md: by age and by total size per root, oldest first)',
     assert.equal((await planRetention(config)).remove.length, 0, 'a second pass has nothing left to do');
   });
 
+  it('compresses before it deletes: gzip may bring a root under its size limit, and age still counts from archiving', async () => {
+    const sb = pool.fresh();
+    const task = makeTask(sb.workspace, [{ id: 'z-1', status: 'completed', tmux_session: null }, { id: 'z-2', status: 'completed', tmux_session: null }]);
+    fs.mkdirSync(task.archive);
+    const put = (agent: string, content: Buffer, ageDays: number) => {
+      const rel = `archive/${agent}_stream.jsonl`;
+      fs.writeFileSync(path.join(task.dir, rel), content);
+      const entry = { ts: new Date(Date.now() - ageDays * DAY).toISOString(), agentId: agent, source: `logs/${agent}_stream.jsonl`, archive: rel, bytes: content.length, sha256: createHash('sha256').update(content).digest('hex'), compression: 'none', storedBytes: content.length };
+      fs.appendFileSync(path.join(task.archive, 'MANIFEST.jsonl'), JSON.stringify(entry) + '\n');
+    };
+    put('z-1', Buffer.from('x'.repeat(40_000)), 20);
+    put('z-2', randomBytes(40_000), 1);
+    const config = sb.config({ retention: { maxBytesPerRoot: 50_000 } });
+    const preview = await planRetention(config);
+    assert.deepEqual(preview.compress.map((c) => c.path), ['archive/z-1_stream.jsonl']);
+    assert.deepEqual(preview.remove.map((r) => r.path), ['archive/z-1_stream.jsonl'], 'counted before compression, the root is over');
+
+    const done = await applyRetention(config);
+    assert.deepEqual(done.compress.map((c) => c.path), ['archive/z-1_stream.jsonl']);
+    assert.deepEqual(done.remove, [], 'compressed, the root fits: nothing deleted');
+    assert.deepEqual(fs.readdirSync(task.archive).filter((f) => f.startsWith('z-')).sort(), ['z-1_stream.jsonl.gz', 'z-2_stream.jsonl']);
+
+    const byAge = await applyRetention(sb.config({ retention: { maxAgeDays: 10 } }));
+    assert.deepEqual(byAge.remove.map((r) => r.path), ['archive/z-1_stream.jsonl.gz'], 'the compressed form is as old as the file it was');
+    assert.deepEqual(fs.readdirSync(task.archive).filter((f) => f.startsWith('z-')), ['z-2_stream.jsonl']);
+  });
+
   it('keeps everything when no limit is set', async () => {
     const sb = pool.fresh();
     const files = archived(sb, [{ agent: 'k-1', ageDays: 4000, bytes: 10 }]);
-    assert.equal((await planRetention(sb.config())).remove.length, 0);
+    const byDefault = await planRetention(sb.config());
+    assert.deepEqual([byDefault.remove.length, byDefault.compress.length], [0, 1], 'by default an old file is only compressed');
+    const off = await planRetention(sb.config({ compression: 'none' }));
+    assert.deepEqual([off.remove.length, off.compress.length], [0, 0]);
+    await applyRetention(sb.config({ compression: 'none' }));
     assert.ok(fs.existsSync(files[0]!));
   });
 
-  it('the daemon applies configured retention after its full sweep and says so', async () => {
+  it('the daemon applies configured retention and the default delayed compression after its full sweep, and says so', async () => {
     const sb = pool.fresh();
-    const [old, fresh] = archived(sb, [
-      { agent: 'd-1', ageDays: 10, bytes: 50 },
-      { agent: 'd-2', ageDays: 0, bytes: 50 },
+    const [old, week, fresh] = archived(sb, [
+      { agent: 'd-1', ageDays: 40, bytes: 50 },
+      { agent: 'd-2', ageDays: 10, bytes: 5000 },
+      { agent: 'd-3', ageDays: 0, bytes: 50 },
     ]);
     const configFile = path.join(sb.dir, 'retention.json');
-    fs.writeFileSync(configFile, JSON.stringify({ retention: { maxAgeDays: 5 } }));
+    fs.writeFileSync(configFile, JSON.stringify({ retention: { maxAgeDays: 30 } }));
     const d = DaemonProcess.start(sb, ['--config', configFile]);
     try {
       const event = await d.waitFor((e) => e.event === 'retention');
-      assert.ok(event.event === 'retention' && event.removed === 1 && event.reclaimBytes === 50);
+      assert.ok(event.event === 'retention');
+      assert.deepEqual({ compressed: event.compressed, removed: event.removed, reclaimBytes: event.reclaimBytes }, { compressed: 1, removed: 1, reclaimBytes: 50 });
       assert.equal(fs.existsSync(old!), false);
+      assert.equal(fs.existsSync(week!), false, 'past compressAfterDays (7 by default): gzipped in place');
+      assert.equal(zlib.gunzipSync(fs.readFileSync(`${week!}.gz`)).toString(), 'x'.repeat(5000));
       assert.ok(fs.existsSync(fresh!));
     } finally {
       assert.equal(await d.stop('SIGTERM'), 0);

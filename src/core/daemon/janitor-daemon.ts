@@ -2,7 +2,7 @@ import type { Config, DaemonEvent, SweepReport } from '../../shared/index.js';
 import { runCleanup, tmuxClientFor } from '../engine.js';
 import { rootsOf } from '../roots.js';
 import { errorMessage } from '../timeouts.js';
-import { applyRetention } from '../app/retention.js';
+import { applyRetention, retentionConfigured } from '../app/retention.js';
 import { removeHeartbeat, writeBeat } from './heartbeat.js';
 import { acquireInstanceLock } from './instance-lock.js';
 import { CircuitBreakers } from './circuit-breaker.js';
@@ -189,14 +189,18 @@ export class JanitorDaemon {
     return { suspensions: this.sleep.suspensions, terminalSince: this.finishing.terminalSince };
   }
 
-  /** Configured retention runs after a full sweep, at most once per RETENTION_EVERY_MS: old archives are not urgent. */
+  /**
+   * The retention pass (delayed compression, and configured limits) runs after a full sweep, at most once per
+   * RETENTION_EVERY_MS: old archives are not urgent.
+   */
   private async retain(): Promise<void> {
-    const { maxAgeDays, maxBytesPerRoot } = this.config.retention;
-    if ((maxAgeDays === null && maxBytesPerRoot === null) || Date.now() - this.lastRetention < RETENTION_EVERY_MS) return;
+    if (!retentionConfigured(this.config) || Date.now() - this.lastRetention < RETENTION_EVERY_MS) return;
     this.lastRetention = Date.now();
     try {
       const done = await applyRetention(this.config);
-      if (done.remove.length > 0) this.options.emit({ event: 'retention', ts: now(), removed: done.remove.length, reclaimBytes: done.reclaimBytes });
+      if (done.remove.length > 0 || done.compress.length > 0) {
+        this.options.emit({ event: 'retention', ts: now(), compressed: done.compress.length, removed: done.remove.length, reclaimBytes: done.reclaimBytes });
+      }
     } catch (err) {
       this.options.emit({ event: 'error', ts: now(), error: { path: 'retention', message: errorMessage(err) } });
     }

@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { checkFinishing, checkNarrow } from './check-finishing.mjs';
 import { serve } from './serve.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -19,8 +20,8 @@ const browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? 
 const problems = [];
 let step = '';
 
-async function open(query, hash, colorScheme = 'light') {
-  const page = await browser.newPage({ viewport: { width: 1400, height: 860 }, colorScheme });
+async function open(query, hash, colorScheme = 'light', width = 1400) {
+  const page = await browser.newPage({ viewport: { width, height: 860 }, colorScheme });
   await page.addInitScript(() => {
     document.addEventListener('securitypolicyviolation', (e) => console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`));
   });
@@ -52,6 +53,9 @@ try {
   const lastIndex = await page.locator('.vlist-item').last().getAttribute('data-index');
   assert.ok(Number(lastIndex) > 10_000, `scrolled to the end (last index ${lastIndex})`);
   await list.evaluate((el) => (el.scrollTop = 0));
+
+  step = 'finishing agents';
+  await checkFinishing(page, shot);
 
   step = 'agents filters';
   await tid(page, 'agents-search').fill('fixer');
@@ -147,8 +151,11 @@ try {
   const fileRow = page.locator(`[data-testid^="archive-file-${task}/"]`).first();
   await fileRow.waitFor();
   const fileId = (await fileRow.getAttribute('data-testid')).slice('archive-file-'.length);
+  assert.match((await tid(page, `archive-restore-${fileId}`).getAttribute('title')) ?? '', /^Restore to its folder: (logs|progress|findings)\//);
   await tid(page, `archive-restore-${fileId}`).click();
   await page.waitForFunction(() => document.querySelector('[data-testid="archive-message"]')?.textContent?.startsWith('Restored'));
+  assert.match(await tid(page, 'archive-message').innerText(), /to its folder: (logs|progress|findings)\/[^ ]+ in TASK-/);
+  assert.doesNotMatch(await tid(page, 'archive-message').innerText(), /restored\//);
   await tid(page, `archive-reveal-${fileId}`).waitFor();
   await shot(page, 'archives');
   await tid(page, `archive-delete-${fileId}`).click();
@@ -156,6 +163,7 @@ try {
   await tid(page, 'confirm-ok').click();
   await page.waitForFunction(() => document.querySelector('[data-testid="archive-message"]')?.textContent?.startsWith('Deleted'));
   await tid(page, `archive-file-${fileId}`).waitFor({ state: 'detached' });
+  assert.match(await tid(page, 'retention-summary').innerText(), /stay uncompressed for 1 day.*files? will be compressed/s);
   await tid(page, 'retention-toggle').click();
   await tid(page, 'retention-item').first().waitFor();
   await shot(page, 'archives-retention');
@@ -195,6 +203,16 @@ try {
   await shot(page, 'settings-error');
   await tid(page, 'settings-field-retention.maxAgeDays').fill('14');
   await tid(page, 'settings-error-retention.maxAgeDays').waitFor({ state: 'detached' });
+  assert.equal(await tid(page, 'settings-field-finishGraceSeconds').inputValue(), '180');
+  assert.equal(await tid(page, 'settings-field-timeouts.databaseMs').inputValue(), '1000');
+  await tid(page, 'settings-field-finishGraceSeconds').fill('-5');
+  await tid(page, 'settings-field-timeouts.databaseMs').fill('0');
+  await tid(page, 'settings-error-finishGraceSeconds').waitFor();
+  await tid(page, 'settings-error-timeouts.databaseMs').waitFor();
+  await tid(page, 'settings-field-finishGraceSeconds').fill('30');
+  await tid(page, 'settings-field-timeouts.databaseMs').fill('1500');
+  await tid(page, 'settings-never-compressAfterDays').check();
+  assert.equal(await tid(page, 'settings-field-compressAfterDays').isDisabled(), true);
   await tid(page, 'settings-add-roots').click();
   await tid(page, 'settings-field-roots.2').fill('relative/dir');
   await tid(page, 'settings-save').click();
@@ -203,7 +221,8 @@ try {
   await tid(page, 'settings-remove-roots.2').click();
   await tid(page, 'settings-save').click();
   await tid(page, 'settings-saved').waitFor();
-  assert.equal(await page.evaluate(async () => (await window.janitor.getSettings({})).config.retention.maxAgeDays), 14);
+  const saved = await page.evaluate(async () => (await window.janitor.getSettings({})).config);
+  assert.deepEqual([saved.retention.maxAgeDays, saved.finishGraceSeconds, saved.compressAfterDays, saved.timeouts.databaseMs], [14, 30, null, 1500]);
   await shot(page, 'settings');
   await page.close();
 
@@ -224,6 +243,9 @@ try {
     await shot(page, `${v}-dark`);
   }
   await page.close();
+
+  step = '800 px';
+  await checkNarrow(open, shot);
 
   step = 'empty';
   page = await open('?empty=1&sweepEvery=0', '#/agents');

@@ -6,15 +6,17 @@ import {
   type CleanTarget,
   type FieldIssue,
   type JanitorApi,
-  type RetentionPlan,
   type Settings,
   type SweepReport,
   type UiEvent,
   type UiState,
 } from '../../src/shared/index.js';
 import { ApiError } from '../src/api/errors.js';
-import { isCleanable } from '../src/lib/agent-list.js';
+import { cleanedByCleanNow, isCleanable } from '../src/lib/agent-list.js';
+import { restoreDestination } from '../src/lib/archive-paths.js';
+import { applyRetentionPlan, archiveEntry, retentionPlan } from './mock-archives.js';
 import { makeWorld, ROOTS, rng } from './mock-data.js';
+import { endGrace, graceEnded, startFinishing } from './mock-finishing.js';
 
 /**
  * A fake engine behind the JanitorApi, for the dev harness and the Chromium checks: stateful (cleaning, pinning,
@@ -30,7 +32,7 @@ export interface MockOptions {
   empty: boolean;
   /** Keys reported as fixed by the command line. */
   overridden: string[];
-  /** A periodic 'sweep' event every so many ms (0: none). */
+  /** A periodic 'sweep' event every so many ms (0: none); each may also turn an active agent finishing. */
   sweepEveryMs: number;
 }
 
@@ -71,13 +73,13 @@ export function createMockApi(opts: MockOptions): JanitorApi {
   };
 
   const targets = (t: CleanTarget): AgentRow[] =>
-    world.agents.filter((a) => (t.taskDir === undefined || a.taskDir === t.taskDir) && (t.agentId === undefined || a.agentId === t.agentId) && (t.agentId !== undefined || isCleanable(a.verdict)));
+    world.agents.filter((a) => (t.taskDir === undefined || a.taskDir === t.taskDir) && (t.agentId === undefined || a.agentId === t.agentId) && (t.agentId !== undefined || cleanedByCleanNow(a.verdict)));
 
   const plan = (t: CleanTarget, run: boolean): SweepReport => {
     const actions: ActionResult[] = [];
     const chosen = targets(t);
     for (const a of chosen) {
-      if (!isCleanable(a.verdict) && a.verdict !== 'active') continue;
+      if (!cleanedByCleanNow(a.verdict) && a.verdict !== 'active') continue;
       const base = { task: a.taskDir, agentId: a.agentId, reason: a.verdict === 'idle' ? `idle for ${a.idleMinutes ?? 0} minutes` : a.verdict === 'active' ? 'cleaned by hand' : `status ${a.status}` };
       // One agent in 7 (by id) has a kill that fails, to show failures.
       const fails = run && a.agentId.charCodeAt(a.agentId.length - 1) % 7 === 0;
@@ -90,24 +92,26 @@ export function createMockApi(opts: MockOptions): JanitorApi {
         actions.push({ ...base, kind: 'kill-session', target: a.session, outcome: 'skipped', reason: 'session already gone' });
       }
       for (const f of a.files) {
-        if (f.path.startsWith('logs/')) actions.push({ ...base, kind: 'archive-file', target: f.path, outcome: fails ? 'skipped' : outcome(), ...(fails ? { reason: 'kept: its session may still write it' } : {}) });
+        if (f.path.includes('/')) actions.push({ ...base, kind: 'archive-file', target: f.path, outcome: fails ? 'skipped' : outcome(), ...(fails ? { reason: 'kept: its session may still write it' } : {}) });
         else actions.push({ ...base, kind: 'delete-prompt', target: f.path, outcome: fails ? 'skipped' : outcome() });
       }
       actions.push({ ...base, kind: 'record-outcome', target: 'archive/JOURNAL.jsonl', outcome: outcome() });
       if (run && !fails) {
-        const moved = a.files.filter((f) => f.path.startsWith('logs/'));
+        const moved = a.files.filter((f) => f.path.includes('/'));
         const list = world.archives.get(a.taskDir) ?? [];
-        for (const f of moved) {
-          list.push({ path: `archive/${f.path.slice(5)}.gz`, agentId: a.agentId, source: f.path, bytes: f.bytes, storedBytes: Math.floor(f.bytes / 4), archivedAt: new Date().toISOString(), sha256: 'f'.repeat(64) });
-        }
+        for (const f of moved) list.push(archiveEntry(f.path, a.agentId, f.bytes, world.config, Date.now()));
         if (list.length > 0) world.archives.set(a.taskDir, list);
-        Object.assign(a, { verdict: 'clean', status: a.status === 'running' ? 'running' : a.status, sessionAlive: false, files: [], bytes: 0, reason: 'cleaned just now' });
+        Object.assign(a, { verdict: 'clean', status: a.status === 'running' ? 'running' : a.status, sessionAlive: false, files: [], bytes: 0, reason: 'cleaned just now', graceEndsAt: null, graceSeconds: null });
       }
     }
     const counts = { done: 0, skipped: 0, failed: 0, planned: 0 };
     for (const a of actions) counts[a.outcome]++;
     return {
-      agents: chosen.map((a) => ({ task: a.taskDir, agentId: a.agentId, status: a.status, verdict: a.verdict, reason: a.reason, session: a.session, sessionAlive: a.sessionAlive, idleMinutes: a.idleMinutes, pinned: a.pinned, source: a.source, graceEndsAt: a.graceEndsAt, graceSeconds: a.graceSeconds })),
+      // Clean now ignores the finish grace, so its report calls a finishing agent finished, as the engine's does.
+      agents: chosen.map((a) => {
+        const f = a.verdict === 'finishing';
+        return { task: a.taskDir, agentId: a.agentId, status: a.status, verdict: f ? 'finished' : a.verdict, reason: f ? `status ${a.status}` : a.reason, session: a.session, sessionAlive: a.sessionAlive, idleMinutes: a.idleMinutes, pinned: a.pinned, source: a.source, graceEndsAt: f ? null : a.graceEndsAt, graceSeconds: f ? null : a.graceSeconds };
+      }),
       actions,
       orphans: [],
       errors: [],
@@ -117,22 +121,12 @@ export function createMockApi(opts: MockOptions): JanitorApi {
 
   const settings = (): Settings => ({ config: clone(world.config), path: '/home/dev/.config/agent-janitor/config.json', overridden: opts.overridden });
 
-  const retention = (): RetentionPlan => {
-    const maxAge = world.config.retention.maxAgeDays;
-    const remove: RetentionPlan['remove'] = [];
-    // The mock's retention: 5 % of files, the oldest ones, stand in for "past the limits".
-    for (const [taskDir, files] of world.archives) {
-      for (const f of files) {
-        if (maxAge !== null && Number.parseInt(f.sha256.slice(0, 2), 16) < 13) remove.push({ taskDir, path: f.path, storedBytes: f.storedBytes, archivedAt: f.archivedAt, reason: `older than ${maxAge} days` });
-      }
-    }
-    return { maxAgeDays: maxAge, maxBytesPerRoot: world.config.retention.maxBytesPerRoot, remove, reclaimBytes: remove.reduce((n, x) => n + x.storedBytes, 0) };
-  };
+  const retention = () => retentionPlan(world.archives, world.config, Date.now());
 
-  const afterChange = (actions: ActionResult[]) => {
+  const afterChange = (actions: ActionResult[], trigger: 'watch' | 'finish' = 'watch') => {
     lastSweepAt = new Date().toISOString();
     for (const action of actions.slice(0, 50)) emit({ event: 'action', ts: lastSweepAt, action });
-    emit({ event: 'sweep', ts: lastSweepAt, trigger: 'watch', tasks: 1, actions: {}, engineMs: 14 });
+    emit({ event: 'sweep', ts: lastSweepAt, trigger, tasks: 1, actions: {}, engineMs: 14 });
     emit({ event: 'state', state: state() });
   };
 
@@ -140,9 +134,27 @@ export function createMockApi(opts: MockOptions): JanitorApi {
     setInterval(() => {
       lastSweepAt = new Date().toISOString();
       emit({ event: 'sweep', ts: lastSweepAt, trigger: 'reconcile', tasks: 0, actions: {}, engineMs: 9 });
+      // Now and then an agent's status turns completed while claude is still writing its answer.
+      const active = world.agents.filter((a) => a.verdict === 'active' && a.sessionAlive);
+      if (!paused && active.length > 0 && Math.random() < 0.5) emit(startFinishing(active[Math.floor(Math.random() * active.length)]!, world.config.finishGraceSeconds, Date.now()));
       emit({ event: 'state', state: state() });
     }, opts.sweepEveryMs);
   }
+
+  // The daemon's `finish` re-plan: a grace that ended gets its agent cleaned (or, paused, only called finished).
+  setInterval(() => {
+    const ended = graceEnded(world.agents, Date.now());
+    if (ended.length === 0) return;
+    if (paused) {
+      for (const a of ended) endGrace(a, world.config.finishGraceSeconds);
+      afterChange([], 'finish');
+    } else {
+      const actions = ended.flatMap((a) => plan({ taskDir: a.taskDir, agentId: a.agentId }, true).actions);
+      // A cleanup that failed leaves the agent finished, for the next sweep to retry.
+      for (const a of ended) if (a.verdict === 'finishing') endGrace(a, world.config.finishGraceSeconds);
+      afterChange(actions, 'finish');
+    }
+  }, 1000);
 
   const api: Omit<JanitorApi, 'onEvent'> = {
     getState: async () => state(),
@@ -188,7 +200,7 @@ export function createMockApi(opts: MockOptions): JanitorApi {
       const files = world.archives.get(taskDir) ?? [];
       const f = files.find((x) => x.path === path);
       if (!f) throw new ApiError(`${path}: not in the manifest`);
-      return { restored: `${taskDir}/logs/${path.replace(/^archive\//, '').replace(/\.gz$/, '')}` };
+      return { restored: restoreDestination(f) };
     },
     deleteArchive: async ({ taskDir, path }) => {
       const files = world.archives.get(taskDir) ?? [];
@@ -206,7 +218,7 @@ export function createMockApi(opts: MockOptions): JanitorApi {
     previewRetention: async () => retention(),
     applyRetention: async () => {
       const p = retention();
-      for (const x of p.remove) world.archives.set(x.taskDir, (world.archives.get(x.taskDir) ?? []).filter((f) => f.path !== x.path));
+      applyRetentionPlan(world.archives, p);
       return p;
     },
     diskUsage: async () => {

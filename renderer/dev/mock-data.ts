@@ -36,7 +36,26 @@ function taskName(r: () => number, t: Date): string {
   return `TASK-${t.getUTCFullYear()}${pad(t.getUTCMonth() + 1)}${pad(t.getUTCDate())}-${pad(t.getUTCHours())}${pad(t.getUTCMinutes())}${pad(t.getUTCSeconds())}-${hex(r, 8)}`;
 }
 
-function verdictFor(r: () => number): { status: string; verdict: Verdict; alive: boolean; idle: number | null; reason: string } {
+/** The mock's finish grace: longer than the default 20 s, so the harness shows countdowns for a while. */
+export const MOCK_FINISH_GRACE_SECONDS = 180;
+
+/** The engine's reason for a finishing agent (src/core/judge.ts), as of `now`. */
+export function finishingReason(status: string, endsMs: number, now: number, graceSeconds = MOCK_FINISH_GRACE_SECONDS): string {
+  const left = Math.max(0, Math.ceil((endsMs - now) / 1000));
+  return `status ${status}, but its processes still run: left to exit on its own until ${new Date(endsMs).toISOString()} (${left} s of the ${graceSeconds} s finish grace left)`;
+}
+
+interface Judged {
+  status: string;
+  verdict: Verdict;
+  alive: boolean;
+  idle: number | null;
+  reason: string;
+  /** Finishing only: seconds of its grace left at `now`. */
+  graceLeft?: number;
+}
+
+function verdictFor(r: () => number): Judged {
   const x = r();
   if (x < 0.3) return { status: 'running', verdict: 'active', alive: true, idle: Math.floor(r() * 40), reason: 'running, output within the last 110 minutes' };
   if (x < 0.36) {
@@ -45,6 +64,8 @@ function verdictFor(r: () => number): { status: string; verdict: Verdict; alive:
   }
   if (x < 0.38) return { status: 'running', verdict: 'pinned', alive: true, idle: 130 + Math.floor(r() * 200), reason: 'idle past the threshold but pinned: kept' };
   if (x < 0.5) return { status: pick(r, ['completed', 'failed', 'terminated', 'error']), verdict: 'finished', alive: r() < 0.8, idle: Math.floor(r() * 20), reason: 'terminal status; session, logs or prompt left to clean' };
+  // Grace left from 60 s to the whole grace: long enough for the harness's checks to see the countdown run.
+  if (x < 0.53) return { status: pick(r, ['completed', 'completed', 'phase_completed']), verdict: 'finishing', alive: true, idle: 0, reason: '', graceLeft: 60 + Math.floor(r() * (MOCK_FINISH_GRACE_SECONDS - 60)) };
   if (x < 0.96) return { status: pick(r, ['completed', 'completed', 'completed', 'terminated']), verdict: 'clean', alive: false, idle: null, reason: 'finished and nothing left to clean' };
   if (x < 0.98) return { status: 'running', verdict: 'session-missing', alive: false, idle: null, reason: 'session gone 40 s ago; within the 120 s grace period' };
   if (x < 0.995) return { status: 'running', verdict: 'ghost', alive: false, idle: null, reason: 'not finished, but its session has been gone for 14 minutes' };
@@ -60,7 +81,7 @@ export function makeWorld(agentCount: number, seed = 7, now = Date.now()): MockW
   let taskIndex = 0;
   while (made < agentCount) {
     const root = ROOTS[taskIndex % ROOTS.length]!;
-    const created = new Date(now - (taskIndex * 37 + Math.floor(r() * 30)) * 60_000);
+    const created = new Date(now - (taskIndex * 180 + Math.floor(r() * 30)) * 60_000);
     const task = taskName(r, created);
     const taskDir = `${root}/.agent-workspace/${task}`;
     const size = Math.min(agentCount - made, 5 + Math.floor(r() * 40));
@@ -71,14 +92,19 @@ export function makeWorld(agentCount: number, seed = 7, now = Date.now()): MockW
       const agentId = `${type}-${pad(t.getUTCHours())}${pad(t.getUTCMinutes())}${pad(t.getUTCSeconds())}-${hex(r, 6)}`;
       const v = verdictFor(r);
       const session = v.verdict === 'invalid' ? null : `agent_${agentId}`;
+      const mtime = new Date(now - (v.idle ?? 5) * 60_000).toISOString();
       const files =
         v.verdict === 'clean'
           ? []
           : [
-              { path: `logs/${agentId}_stream.jsonl`, bytes: Math.floor(20_000 + r() * 9_000_000), mtime: new Date(now - (v.idle ?? 5) * 60_000).toISOString() },
-              { path: `logs/${agentId}.log`, bytes: Math.floor(2_000 + r() * 300_000), mtime: new Date(now - (v.idle ?? 5) * 60_000).toISOString() },
+              { path: `logs/${agentId}_stream.jsonl`, bytes: Math.floor(20_000 + r() * 9_000_000), mtime },
+              { path: `logs/${agentId}.log`, bytes: Math.floor(2_000 + r() * 300_000), mtime },
+              ...(r() < 0.4 ? [{ path: `logs/deploy_${agentId}.json`, bytes: Math.floor(600 + r() * 4_000), mtime: t.toISOString() }] : []),
+              ...(r() < 0.6 ? [{ path: `progress/${agentId}_progress.jsonl`, bytes: Math.floor(1_000 + r() * 60_000), mtime }] : []),
+              ...(r() < 0.3 ? [{ path: `findings/${agentId}_findings.jsonl`, bytes: Math.floor(500 + r() * 20_000), mtime }] : []),
               ...(r() < 0.7 ? [{ path: `agent_prompt_${agentId}.txt`, bytes: Math.floor(800 + r() * 12_000), mtime: t.toISOString() }] : []),
             ];
+      const graceEnds = v.graceLeft === undefined ? null : now + v.graceLeft * 1000;
       agents.push({
         task,
         taskDir,
@@ -86,27 +112,32 @@ export function makeWorld(agentCount: number, seed = 7, now = Date.now()): MockW
         agentId,
         status: v.status,
         verdict: v.verdict,
-        reason: v.reason,
+        reason: graceEnds === null ? v.reason : finishingReason(v.status, graceEnds, now),
         session,
         sessionAlive: v.alive,
         idleMinutes: v.idle,
         pinned: v.verdict === 'pinned',
         source: taskIndex % 3 === 0 ? 'registry' : 'database',
-        graceEndsAt: null,
-        graceSeconds: null,
+        graceEndsAt: graceEnds === null ? null : new Date(graceEnds).toISOString(),
+        graceSeconds: v.graceLeft ?? null,
         files,
         bytes: files.reduce((n, f) => n + f.bytes, 0),
       });
       if (v.verdict === 'clean') {
         const archivedAt = new Date(Math.min(now - 60_000, t.getTime() + (20 + Math.floor(r() * 200)) * 60_000)).toISOString();
-        for (const name of [`${agentId}_stream.jsonl`, `${agentId}.log`, `${agentId}_scrollback.txt`]) {
+        // Archived files stay uncompressed for compressAfterDays (the mock's config: 1), then are gzipped; a few
+        // older ones still wait for the retention pass to compress them.
+        const gzipped = now - Date.parse(archivedAt) > 86_400_000 && r() < 0.8;
+        const sources = [`logs/${agentId}_stream.jsonl`, `logs/${agentId}.log`, ...(r() < 0.5 ? [`progress/${agentId}_progress.jsonl`] : []), `tmux:agent_${agentId}`];
+        for (const source of sources) {
           const bytes = Math.floor(5_000 + r() * 6_000_000);
+          const name = source.startsWith('tmux:') ? `${agentId}_scrollback.txt` : source.slice(source.indexOf('/') + 1);
           taskArchive.push({
-            path: `archive/${name}.gz`,
+            path: `archive/${name}${gzipped ? '.gz' : ''}`,
             agentId,
-            source: name.endsWith('_scrollback.txt') ? `tmux:agent_${agentId}` : `logs/${name}`,
+            source,
             bytes,
-            storedBytes: Math.floor(bytes / (3 + r() * 6)),
+            storedBytes: gzipped ? Math.floor(bytes / (3 + r() * 6)) : bytes,
             archivedAt,
             sha256: hex(r, 64),
           });
@@ -122,7 +153,8 @@ export function makeWorld(agentCount: number, seed = 7, now = Date.now()): MockW
             failed
               ? { kind: 'kill-session', target: `agent_${agentId}`, outcome: 'failed', error: 'tmux: timed out after 10000 ms (server busy)' }
               : { kind: 'kill-session', target: `agent_${agentId}`, outcome: 'done' },
-            { kind: 'archive-file', target: `logs/${agentId}_stream.jsonl`, outcome: failed ? 'skipped' : 'done', detail: failed ? 'kept: the session may still write it' : 'gzip 4.2×' },
+            { kind: 'archive-file', target: `logs/${agentId}_stream.jsonl`, outcome: failed ? 'skipped' : 'done', detail: failed ? 'kept: the session may still write it' : 'to archive/ (gzipped after 1 day)' },
+            { kind: 'archive-file', target: `progress/${agentId}_progress.jsonl`, outcome: failed ? 'skipped' : 'done' },
             { kind: 'delete-prompt', target: `agent_prompt_${agentId}.txt`, outcome: failed ? 'skipped' : 'done' },
           ],
         });
@@ -209,6 +241,12 @@ export function makeWorld(agentCount: number, seed = 7, now = Date.now()): MockW
       : []),
   ];
 
-  const config = ConfigSchema.parse({ roots: ROOTS, retention: { maxAgeDays: 30, maxBytesPerRoot: 2 * 1024 ** 3 }, pins: agents.filter((a) => a.pinned).slice(0, 3).map((a) => a.agentId) });
+  const config = ConfigSchema.parse({
+    roots: ROOTS,
+    finishGraceSeconds: MOCK_FINISH_GRACE_SECONDS,
+    compressAfterDays: 1,
+    retention: { maxAgeDays: 30, maxBytesPerRoot: 2 * 1024 ** 3 },
+    pins: agents.filter((a) => a.pinned).slice(0, 3).map((a) => a.agentId),
+  });
   return { now, agents, archives, alerts, activity, config };
 }

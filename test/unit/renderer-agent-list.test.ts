@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { AgentRow, Verdict } from '../../src/shared/index.js';
-import { EMPTY_FILTER, filterAgents, groupByTask, verdictCounts } from '../../renderer/src/lib/agent-list.js';
+import { agentKey, cleanedByCleanNow, EMPTY_FILTER, filterAgents, groupByTask, isCleanable, verdictCounts } from '../../renderer/src/lib/agent-list.js';
 
 function row(task: string, agentId: string, over: Partial<AgentRow> = {}): AgentRow {
   return {
@@ -33,6 +33,17 @@ const rows = [
   row(OLD, 'fixer-10', { session: 'agent_special' }),
   row(NEW, 'reviewer-3', { verdict: 'ghost', sessionAlive: false, session: null, bytes: 5 }),
 ];
+const finishing = row(NEW, 'tester-4', {
+  status: 'completed',
+  verdict: 'finishing',
+  source: 'registry',
+  graceEndsAt: '2025-11-24T12:00:12.000Z',
+  graceSeconds: 12,
+  files: [
+    { path: 'logs/tester-4_stream.jsonl', bytes: 7, mtime: null },
+    { path: 'progress/tester-4_progress.jsonl', bytes: 2, mtime: null },
+  ],
+});
 
 describe('agents list: filters', () => {
   it('searches id, task and session, case-insensitively', () => {
@@ -47,6 +58,32 @@ describe('agents list: filters', () => {
     assert.deepEqual(filterAgents(rows, { ...EMPTY_FILTER, aliveOnly: true }).map((r) => r.agentId), ['builder-1', 'fixer-10']);
     assert.deepEqual(filterAgents(rows, { ...EMPTY_FILTER, pinnedOnly: true }).map((r) => r.agentId), ['builder-1']);
     assert.deepEqual(filterAgents(rows, { ...EMPTY_FILTER, task: OLD, aliveOnly: true }).map((r) => r.agentId), ['fixer-10']);
+  });
+});
+
+describe('agents list: finishing agents', () => {
+  const all = [...rows, finishing];
+
+  it('are a verdict of their own in the filter and its counts', () => {
+    assert.deepEqual(filterAgents(all, { ...EMPTY_FILTER, verdict: 'finishing' }).map((r) => r.agentId), ['tester-4']);
+    assert.deepEqual(filterAgents(all, { ...EMPTY_FILTER, verdict: 'finished' }).map((r) => r.agentId), ['fixer-2']);
+    const counts = verdictCounts(all);
+    assert.equal(counts.get('finishing'), 1);
+    assert.equal(counts.get('finished'), 1);
+    assert.equal(filterAgents(all, { ...EMPTY_FILTER, verdict: 'finishing', aliveOnly: true, text: 'tester' }).length, 1);
+  });
+
+  it('are counted apart in their task, not as "to clean": a sweep leaves them their grace, Clean now does not', () => {
+    const head = groupByTask(all)[0]!;
+    assert.ok(head.kind === 'task');
+    assert.equal(head.task, NEW);
+    assert.equal(head.cleanable, 1, 'only the ghost');
+    assert.equal(head.finishing, 1);
+    assert.equal(isCleanable('finishing'), false);
+    assert.equal(cleanedByCleanNow('finishing'), true);
+    assert.equal(cleanedByCleanNow('finished'), true);
+    assert.equal(cleanedByCleanNow('active'), false);
+    assert.equal(cleanedByCleanNow('pinned'), false);
   });
 });
 
@@ -71,6 +108,17 @@ describe('agents list: grouping', () => {
       items.map((i) => (i.kind === 'task' ? `# ${i.collapsed}` : i.row.agentId)),
       ['# true', '# false', 'fixer-10', 'fixer-2'],
     );
+  });
+
+  it('an expanded agent is followed by its details, sized by its lines', () => {
+    const items = groupByTask([...rows, finishing], new Set(), new Set([agentKey(finishing), agentKey(rows[2]!)]));
+    assert.deepEqual(
+      items.map((i) => (i.kind === 'task' ? '#' : i.kind === 'details' ? `details ${i.row.agentId} ${i.lines}` : i.row.agentId)),
+      ['#', 'builder-1', 'reviewer-3', 'tester-4', 'details tester-4 4', '#', 'fixer-10', 'details fixer-10 2', 'fixer-2'],
+    );
+    // The same id under another task folder is another agent.
+    const twin = { ...finishing, taskDir: '/other/.agent-workspace/' + NEW };
+    assert.equal(groupByTask([twin], new Set(), new Set([agentKey(finishing)])).filter((i) => i.kind === 'details').length, 0);
   });
 
   it('groups by folder, not name: the same task name under two roots stays two groups', () => {

@@ -48,6 +48,30 @@ describe('settings form', () => {
     assert.equal(issues.filter((i) => i.path === 'roots.1').length, 1, 'the form speaks for an empty item, not zod too');
   });
 
+  it('the finish grace, compression age ("never" is null) and the state database timeout', () => {
+    const d = draftFromConfig(base);
+    assert.deepEqual([d.finishGraceSeconds, d.compressAfterDays, d.compressNever, d.databaseMs], ['20', '7', false, '1000']);
+    const c = ConfigSchema.parse(validateDraft(base, { ...d, finishGraceSeconds: '0', compressAfterDays: '0', databaseMs: '2500' }).config);
+    assert.equal(c.finishGraceSeconds, 0);
+    assert.equal(c.compressAfterDays, 0);
+    assert.equal(c.timeouts.databaseMs, 2500);
+    assert.equal(c.timeouts.tmuxMs, 5000, 'the other timeouts are kept');
+    const never = validateDraft(base, { ...d, compressNever: true, compressAfterDays: 'abc' });
+    assert.deepEqual(never.issues, []);
+    assert.equal(ConfigSchema.parse(never.config).compressAfterDays, null);
+    const loaded = draftFromConfig(ConfigSchema.parse({ compressAfterDays: null }));
+    assert.equal(loaded.compressNever, true);
+    assert.equal(loaded.compressAfterDays, '7', 'unticking "never" offers the default again');
+  });
+
+  it('names bad values of the new fields by their paths', () => {
+    const d = draftFromConfig(base);
+    const byPath = issuesByPath(validateDraft(base, { ...d, finishGraceSeconds: '-1', compressAfterDays: '', databaseMs: '0.5' }).issues);
+    assert.deepEqual([...byPath.keys()].sort(), ['compressAfterDays', 'finishGraceSeconds', 'timeouts.databaseMs']);
+    assert.equal(byPath.get('compressAfterDays'), 'required');
+    assert.equal(issuesByPath(validateDraft(base, { ...d, databaseMs: '0' }).issues).has('timeouts.databaseMs'), true);
+  });
+
   it('an overridden key locks its field and the fields under it', () => {
     assert.equal(isOverridden(['roots'], 'roots'), true);
     assert.equal(isOverridden(['retention'], 'retention.maxAgeDays'), true);

@@ -1,5 +1,5 @@
 import { useContext, useEffect, useState } from 'preact/hooks';
-import type { CleanTarget, SweepReport } from '../../../src/shared/index.js';
+import type { AgentRow, CleanTarget, SweepReport } from '../../../src/shared/index.js';
 import { AppContext } from '../app-context.js';
 import { messageOf } from '../api/errors.js';
 import { plural } from '../lib/format.js';
@@ -15,20 +15,49 @@ function targetLabel(t: CleanTarget): string {
   return 'every task (full sweep)';
 }
 
+/** Clean now does not wait out a finish grace: say so before the confirm, since it stops processes still at work. */
+function FinishingNotice({ agents }: { agents: readonly Pick<AgentRow, 'agentId' | 'status'>[] }) {
+  const one = agents.length === 1 ? agents[0] : undefined;
+  return (
+    <Notice kind="warn" testId="preview-finishing">
+      {one ? (
+        <>
+          <span class="mono">{one.agentId}</span> has finished (status {one.status}), but its processes are still running: it is
+          in its finish grace, left to exit on its own. Cleaning now does not wait: its processes will be stopped and its session
+          killed.
+        </>
+      ) : (
+        <>
+          {plural(agents.length, 'agent')} have finished but their processes are still running (in their finish grace). Cleaning
+          now does not wait: their processes will be stopped and their sessions killed.
+        </>
+      )}
+    </Notice>
+  );
+}
+
 /**
  * "Clean now…": first a dry run (previewClean) lists exactly what will be done, and only Confirm runs it (cleanNow
- * with the same target); then the real outcomes are shown, failures with their error.
+ * with the same target); then the real outcomes are shown, failures with their error. `finishing`: the target's
+ * finishing agents, which Clean now stops at once; when the caller does not know them (the header's full sweep),
+ * the dialog looks them up.
  */
-export function CleanDialog({ target, onClose }: { target: CleanTarget; onClose: () => void }) {
+export function CleanDialog({ target, finishing, onClose }: { target: CleanTarget; finishing?: readonly AgentRow[]; onClose: () => void }) {
   const { api } = useContext(AppContext);
   const [phase, setPhase] = useState<Phase>({ step: 'previewing' });
   const [error, setError] = useState<string | null>(null);
+  const [found, setFound] = useState<readonly AgentRow[]>(finishing ?? []);
 
   useEffect(() => {
     api.previewClean(target).then(
       (report) => setPhase({ step: 'preview', report }),
       (err: unknown) => setError(messageOf(err)),
     );
+    // Only a warning: if the listing fails, the preview still stands.
+    if (!finishing) {
+      const inTarget = (r: AgentRow) => (target.taskDir === undefined || r.taskDir === target.taskDir) && (target.agentId === undefined || r.agentId === target.agentId);
+      api.listAgents({}).then((rows) => setFound(rows.filter((r) => r.verdict === 'finishing' && inTarget(r))), () => undefined);
+    }
     // Once per dialog: the target does not change while it is open.
   }, []);
 
@@ -81,6 +110,7 @@ export function CleanDialog({ target, onClose }: { target: CleanTarget; onClose:
     >
       {error ? <Notice kind="error" testId="clean-error">{error}</Notice> : null}
       {phase.step === 'previewing' && !error ? <p class="muted">Working out what a sweep would do…</p> : null}
+      {!done && found.length > 0 ? <FinishingNotice agents={found} /> : null}
       {report ? (
         <>
           <p data-testid={done ? 'clean-summary' : 'preview-summary'}>

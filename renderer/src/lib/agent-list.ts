@@ -1,4 +1,5 @@
 import type { AgentRow, Verdict } from '../../../src/shared/index.js';
+import { detailLineCount } from './agent-details.js';
 
 /** The Agents view's filters and its grouping into task sections. Pure, so it is unit-tested under Node. */
 
@@ -38,6 +39,8 @@ export interface TaskHeader {
   alive: number;
   /** Agents whose verdict means a sweep would clean them now. */
   cleanable: number;
+  /** Finished agents whose processes still run, left to exit on their own until their finish grace ends. */
+  finishing: number;
   bytes: number;
   collapsed: boolean;
 }
@@ -47,19 +50,41 @@ export interface AgentItem {
   row: AgentRow;
 }
 
-export type AgentListItem = TaskHeader | AgentItem;
+/** An expanded agent's details, right under its row: `lines` of a fixed height each. */
+export interface AgentDetailsItem {
+  kind: 'details';
+  row: AgentRow;
+  lines: number;
+}
+
+export type AgentListItem = TaskHeader | AgentItem | AgentDetailsItem;
 
 const CLEANABLE: ReadonlySet<Verdict> = new Set(['finished', 'idle', 'ghost']);
 
+/** A sweep would clean an agent with this verdict now. */
 export function isCleanable(v: Verdict): boolean {
   return CLEANABLE.has(v);
 }
 
 /**
- * One flat list for the virtualized table: a header per task (newest task first: task names start with their
- * creation time), then its agents by id. A collapsed task keeps its header and hides its agents.
+ * "Clean now" on a task or every task cleans these: what a sweep would, and finishing agents too, since it acts at
+ * once instead of waiting out their finish grace.
  */
-export function groupByTask(rows: readonly AgentRow[], collapsed: ReadonlySet<string> = new Set()): AgentListItem[] {
+export function cleanedByCleanNow(v: Verdict): boolean {
+  return CLEANABLE.has(v) || v === 'finishing';
+}
+
+/** An agent's key in the list (ids are unique per task, not across roots). */
+export function agentKey(row: Pick<AgentRow, 'taskDir' | 'agentId'>): string {
+  return `${row.taskDir}\0${row.agentId}`;
+}
+
+/**
+ * One flat list for the virtualized table: a header per task (newest task first: task names start with their
+ * creation time), then its agents by id, each expanded one (by `agentKey`) followed by its details. A collapsed
+ * task keeps its header and hides its agents.
+ */
+export function groupByTask(rows: readonly AgentRow[], collapsed: ReadonlySet<string> = new Set(), expanded: ReadonlySet<string> = new Set()): AgentListItem[] {
   const groups = new Map<string, AgentRow[]>();
   for (const r of rows) {
     const g = groups.get(r.taskDir);
@@ -83,12 +108,16 @@ export function groupByTask(rows: readonly AgentRow[], collapsed: ReadonlySet<st
       agents: agents.length,
       alive: agents.filter((a) => a.sessionAlive).length,
       cleanable: agents.filter((a) => isCleanable(a.verdict)).length,
+      finishing: agents.filter((a) => a.verdict === 'finishing').length,
       bytes: agents.reduce((n, a) => n + a.bytes, 0),
       collapsed: isCollapsed,
     });
     if (isCollapsed) continue;
     agents.sort((a, b) => (a.agentId < b.agentId ? -1 : a.agentId > b.agentId ? 1 : 0));
-    for (const row of agents) out.push({ kind: 'agent', row });
+    for (const row of agents) {
+      out.push({ kind: 'agent', row });
+      if (expanded.size > 0 && expanded.has(agentKey(row))) out.push({ kind: 'details', row, lines: detailLineCount(row) });
+    }
   }
   return out;
 }

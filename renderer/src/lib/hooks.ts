@@ -108,12 +108,42 @@ export function useToggleSet(): [ReadonlySet<string>, (key: string) => void] {
   return [set, toggle];
 }
 
-/** A clock that ticks every `ms`, so relative ages ("3m ago") stay true while the window is open. */
+/** One timer per period, shared by every component that asks for that period, so their clocks tick together. */
+interface Clock {
+  last: number;
+  listeners: Set<(now: number) => void>;
+  timer: ReturnType<typeof setInterval>;
+}
+const clocks = new Map<number, Clock>();
+
+function startClock(ms: number): Clock {
+  const state = { last: Date.now(), listeners: new Set<(now: number) => void>() };
+  const timer = setInterval(() => {
+    state.last = Date.now();
+    for (const l of state.listeners) l(state.last);
+  }, ms);
+  const clock: Clock = Object.assign(state, { timer });
+  clocks.set(ms, clock);
+  return clock;
+}
+
+function subscribeClock(ms: number, listener: (now: number) => void): () => void {
+  const c = clocks.get(ms) ?? startClock(ms);
+  c.listeners.add(listener);
+  return () => {
+    c.listeners.delete(listener);
+    if (c.listeners.size > 0) return;
+    clearInterval(c.timer);
+    clocks.delete(ms);
+  };
+}
+
+/**
+ * A clock that ticks every `ms`, so relative ages ("3m ago") and countdowns stay true while the window is open.
+ * Components asking for the same period share one timer and show the same time.
+ */
 export function useNow(ms = 30_000): number {
-  const [now, setNow] = useState(Date.now());
-  useEffect(() => {
-    const t = setInterval(() => setNow(Date.now()), ms);
-    return () => clearInterval(t);
-  }, [ms]);
+  const [now, setNow] = useState(() => clocks.get(ms)?.last ?? Date.now());
+  useEffect(() => subscribeClock(ms, setNow), [ms]);
   return now;
 }

@@ -13,13 +13,18 @@ export interface SettingsDraft {
   /** "never": idle agents are not cleaned (idleMinutes null). */
   idleNever: boolean;
   idleWarningMinutes: string;
+  finishGraceSeconds: string;
   compression: 'gzip' | 'none';
+  compressAfterDays: string;
+  /** "never": archived files are not compressed (compressAfterDays null). */
+  compressNever: boolean;
   retentionMaxAgeDays: string;
   /** In MiB; the config holds bytes. */
   retentionMaxMiB: string;
   notifications: { enabled: boolean; orphans: boolean; ghosts: boolean; idleWarnings: boolean; stalled: boolean; minIntervalSeconds: string };
   startAtLogin: boolean;
   pins: string[];
+  databaseMs: string;
 }
 
 const MiB = 1024 * 1024;
@@ -36,12 +41,16 @@ export function draftFromConfig(c: Config): SettingsDraft {
     idleMinutes: numText(c.idleMinutes ?? 110),
     idleNever: c.idleMinutes === null,
     idleWarningMinutes: numText(c.idleWarningMinutes),
+    finishGraceSeconds: numText(c.finishGraceSeconds),
     compression: c.compression,
+    compressAfterDays: numText(c.compressAfterDays ?? 7),
+    compressNever: c.compressAfterDays === null,
     retentionMaxAgeDays: numText(c.retention.maxAgeDays),
     retentionMaxMiB: c.retention.maxBytesPerRoot === null ? '' : String(Math.round((c.retention.maxBytesPerRoot / MiB) * 100) / 100),
     notifications: { ...c.notifications, minIntervalSeconds: numText(c.notifications.minIntervalSeconds) },
     startAtLogin: c.startAtLogin,
     pins: [...c.pins],
+    databaseMs: numText(c.timeouts.databaseMs),
   };
 }
 
@@ -74,7 +83,7 @@ export interface DraftResult {
   issues: FieldIssue[];
 }
 
-/** Fields the form does not show (tmuxSocket, timeouts, ...) are kept from `base` as loaded. */
+/** Fields the form does not show (tmuxSocket, the other timeouts, ...) are kept from `base` as loaded. */
 function configFromDraft(base: Config, d: SettingsDraft): DraftResult {
   const issues: FieldIssue[] = [];
   const maxMiB = parseNumber(d.retentionMaxMiB, 'retention.maxBytesPerRoot', true, issues);
@@ -85,7 +94,9 @@ function configFromDraft(base: Config, d: SettingsDraft): DraftResult {
     sessionPattern: d.sessionPattern,
     idleMinutes: d.idleNever ? null : parseNumber(d.idleMinutes, 'idleMinutes', false, issues),
     idleWarningMinutes: parseNumber(d.idleWarningMinutes, 'idleWarningMinutes', false, issues),
+    finishGraceSeconds: parseNumber(d.finishGraceSeconds, 'finishGraceSeconds', false, issues),
     compression: d.compression,
+    compressAfterDays: d.compressNever ? null : parseNumber(d.compressAfterDays, 'compressAfterDays', false, issues),
     retention: {
       ...base.retention,
       maxAgeDays: parseNumber(d.retentionMaxAgeDays, 'retention.maxAgeDays', true, issues),
@@ -102,6 +113,7 @@ function configFromDraft(base: Config, d: SettingsDraft): DraftResult {
     },
     startAtLogin: d.startAtLogin,
     pins: listIssues(d.pins, 'pins', issues),
+    timeouts: { ...base.timeouts, databaseMs: parseNumber(d.databaseMs, 'timeouts.databaseMs', false, issues) },
   };
   return { config, issues };
 }

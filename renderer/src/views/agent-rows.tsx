@@ -1,5 +1,6 @@
 import type { AgentRow } from '../../../src/shared/index.js';
-import { VerdictBadge } from '../components/badges.js';
+import { AgentVerdictBadge } from '../components/badges.js';
+import { reasonForDisplay, SOURCE_LABELS } from '../lib/agent-details.js';
 import type { TaskHeader } from '../lib/agent-list.js';
 import { formatBytes, formatMinutes, plural } from '../lib/format.js';
 
@@ -17,7 +18,8 @@ export function TaskRowView({ item, onToggle, onClean }: { item: TaskHeader; onT
         {item.root}
       </span>
       <span class="task-stats muted">
-        {plural(item.agents, 'agent')} · {item.alive} alive · {item.cleanable} to clean · {formatBytes(item.bytes)}
+        {plural(item.agents, 'agent')} · {item.alive} alive · {item.cleanable} to clean
+        {item.finishing > 0 ? ` · ${item.finishing} finishing` : ''} · {formatBytes(item.bytes)}
       </span>
       <button type="button" class="small" onClick={onClean} data-testid={`task-clean-${item.task}`}>
         Clean task…
@@ -27,45 +29,60 @@ export function TaskRowView({ item, onToggle, onClean }: { item: TaskHeader; onT
 }
 
 function filesTitle(row: AgentRow): string {
-  return row.files.length === 0 ? 'no files left' : row.files.map((f) => `${f.path}  ${formatBytes(f.bytes)}`).join('\n');
+  return row.files.length === 0 ? 'no files left' : `${plural(row.files.length, 'file')}:\n${row.files.map((f) => `${f.path}  ${formatBytes(f.bytes)}`).join('\n')}`;
+}
+
+/** The agent cell's tooltip: what the narrow layout's hidden columns would say, and where the agent was read. */
+function agentTitle(row: AgentRow): string {
+  return [row.agentId, `status ${row.status}`, `read from ${SOURCE_LABELS[row.source].long}`, row.pinned ? 'pinned' : ''].filter(Boolean).join('\n');
 }
 
 export function AgentRowView(props: {
   row: AgentRow;
   selected: boolean;
+  expanded: boolean;
   logOpen: boolean;
+  onToggle: () => void;
   onClean: () => void;
   onPin: (pinned: boolean) => void;
   onLogs: () => void;
 }) {
   const { row } = props;
+  const reason = reasonForDisplay(row);
   return (
     <div class={`agent-row agent-cols${props.selected ? ' selected' : ''}`} role="row" data-testid={`agent-row-${row.agentId}`} data-verdict={row.verdict}>
-      <span role="cell" class="mono ellipsis" title={row.agentId}>
-        {row.agentId}
+      <span role="cell" class="agent-cell">
+        <button type="button" class="agent-toggle" aria-expanded={props.expanded} title={agentTitle(row)} onClick={props.onToggle} data-testid={`agent-toggle-${row.agentId}`}>
+          <span class="caret" aria-hidden="true">
+            {props.expanded ? '▾' : '▸'}
+          </span>
+          <span class="mono ellipsis">{row.agentId}</span>
+        </button>
       </span>
-      <span role="cell" class="ellipsis" title={row.status}>
+      <span role="cell" class="ellipsis col-status" title={row.status}>
         {row.status}
       </span>
-      <span role="cell" class="verdict-cell" title={row.reason}>
-        <VerdictBadge verdict={row.verdict} reason={row.reason} />
+      <span role="cell" class="verdict-cell" title={reason}>
+        <AgentVerdictBadge row={row} title={reason} testId={`agent-grace-${row.agentId}`} />
         <span class="muted ellipsis reason" data-testid={`agent-reason-${row.agentId}`}>
-          {row.reason}
+          {reason}
         </span>
       </span>
       <span role="cell" class="ellipsis" title={row.session ?? 'no session'}>
         {row.session === null ? <span class="muted">—</span> : row.sessionAlive ? <span class="alive">● alive</span> : <span class="gone">○ gone</span>}
       </span>
-      <span role="cell" class="num">
+      <span role="cell" class="num col-idle">
         {formatMinutes(row.idleMinutes)}
       </span>
-      <span role="cell" class="num" title={filesTitle(row)}>
+      <span role="cell" class="num col-files" title={filesTitle(row)}>
         {row.files.length}
       </span>
-      <span role="cell" class="num">
+      <span role="cell" class="num" title={filesTitle(row)}>
         {formatBytes(row.bytes)}
       </span>
-      <span role="cell">{row.pinned ? <span class="badge pinned">pinned</span> : null}</span>
+      <span role="cell" class="col-pinned">
+        {row.pinned ? <span class="badge pinned">pinned</span> : null}
+      </span>
       <span role="cell" class="actions-col row-actions">
         <button type="button" class="small" onClick={props.onClean} data-testid={`agent-clean-${row.agentId}`}>
           Clean now…

@@ -5,10 +5,11 @@ import { messageOf } from '../api/errors.js';
 import { Notice } from '../components/badges.js';
 import { CleanDialog } from '../components/clean-dialog.js';
 import { VirtualList } from '../components/virtual-list.js';
-import { filterAgents, groupByTask, verdictCounts, type AgentFilter, type AgentListItem } from '../lib/agent-list.js';
+import { agentKey, filterAgents, groupByTask, verdictCounts, type AgentFilter, type AgentListItem } from '../lib/agent-list.js';
 import { formatBytes, plural } from '../lib/format.js';
 import { useDebounced, useLoader, useRefreshOn, useToggleSet } from '../lib/hooks.js';
 import { formatHash } from '../lib/route.js';
+import { AgentDetailsView, DETAILS_LINE_PX, DETAILS_PAD_PX } from './agent-details-view.js';
 import { AgentLogPanel } from './agent-log-panel.js';
 import { AgentRowView, TaskRowView } from './agent-rows.js';
 
@@ -16,20 +17,30 @@ const TASK_ROW_PX = 34;
 const AGENT_ROW_PX = 32;
 
 function itemKey(item: AgentListItem): string {
-  return item.kind === 'task' ? `t:${item.taskDir}` : `a:${item.row.taskDir}:${item.row.agentId}`;
+  return item.kind === 'task' ? `t:${item.taskDir}` : `${item.kind === 'agent' ? 'a' : 'd'}:${item.row.taskDir}:${item.row.agentId}`;
+}
+
+function itemSize(item: AgentListItem): number {
+  return item.kind === 'task' ? TASK_ROW_PX : item.kind === 'agent' ? AGENT_ROW_PX : DETAILS_PAD_PX + DETAILS_LINE_PX * item.lines;
+}
+
+/** Finishing agents a clean of `target` would stop without waiting out their finish grace. */
+function finishingIn(rows: readonly AgentRow[], target: CleanTarget): AgentRow[] {
+  return rows.filter((r) => r.verdict === 'finishing' && r.taskDir === target.taskDir && (target.agentId === undefined || r.agentId === target.agentId));
 }
 
 export function AgentsView() {
   const { api, route, navigate } = useContext(AppContext);
   const agents = useLoader(() => api.listAgents({}), []);
   // A real clean (CleanDialog) emits these too, so closing the dialog needs no reload of its own.
-  useRefreshOn(['sweep', 'action'], agents.reload);
+  useRefreshOn(['sweep', 'action', 'finishing'], agents.reload);
 
   const [text, setText] = useState(route.params.q ?? '');
   const [verdict, setVerdict] = useState<Verdict | ''>('');
   const [aliveOnly, setAliveOnly] = useState(false);
   const [pinnedOnly, setPinnedOnly] = useState(false);
   const [collapsed, toggleTask] = useToggleSet();
+  const [expanded, toggleAgent] = useToggleSet();
   const [cleanTarget, setCleanTarget] = useState<CleanTarget | null>(null);
   const [logAgent, setLogAgent] = useState<AgentRow | null>(null);
   const [pinOverrides, setPinOverrides] = useState<ReadonlyMap<string, boolean>>(new Map());
@@ -55,7 +66,7 @@ export function AgentsView() {
   }, [agents.data, pinOverrides]);
   const filter: AgentFilter = { text: debouncedText, verdict, aliveOnly, pinnedOnly, task };
   const filtered = useMemo(() => filterAgents(rows, filter), [rows, debouncedText, verdict, aliveOnly, pinnedOnly, task]);
-  const items = useMemo(() => groupByTask(filtered, collapsed), [filtered, collapsed]);
+  const items = useMemo(() => groupByTask(filtered, collapsed, expanded), [filtered, collapsed, expanded]);
   const counts = useMemo(() => verdictCounts(rows), [rows]);
   const selectedIndex = route.id ? items.findIndex((i) => i.kind === 'agent' && i.row.agentId === route.id) : -1;
 
@@ -78,10 +89,14 @@ export function AgentsView() {
   const render = (item: AgentListItem) =>
     item.kind === 'task' ? (
       <TaskRowView item={item} onToggle={() => toggleTask(item.taskDir)} onClean={() => setCleanTarget({ taskDir: item.taskDir })} />
+    ) : item.kind === 'details' ? (
+      <AgentDetailsView row={item.row} />
     ) : (
       <AgentRowView
         row={item.row}
         selected={item.row.agentId === route.id}
+        expanded={expanded.has(agentKey(item.row))}
+        onToggle={() => toggleAgent(agentKey(item.row))}
         logOpen={logAgent?.agentId === item.row.agentId && logAgent.taskDir === item.row.taskDir}
         onClean={() => setCleanTarget({ taskDir: item.row.taskDir, agentId: item.row.agentId })}
         onPin={(p) => setPinned(item.row, p)}
@@ -137,13 +152,13 @@ export function AgentsView() {
       <div class="table agents-table" role="table" aria-label="Agents by task">
         <div class="table-head agent-cols" role="row">
           <span role="columnheader">Agent</span>
-          <span role="columnheader">Status</span>
+          <span role="columnheader" class="col-status">Status</span>
           <span role="columnheader">Verdict and reason</span>
           <span role="columnheader">Session</span>
-          <span role="columnheader" class="num">Idle</span>
-          <span role="columnheader" class="num">Files</span>
+          <span role="columnheader" class="num col-idle">Idle</span>
+          <span role="columnheader" class="num col-files">Files</span>
           <span role="columnheader" class="num">Size</span>
-          <span role="columnheader">Pinned</span>
+          <span role="columnheader" class="col-pinned">Pinned</span>
           <span role="columnheader" class="actions-col">Actions</span>
         </div>
         {agents.data && items.length === 0 ? (
@@ -153,7 +168,7 @@ export function AgentsView() {
         ) : (
           <VirtualList
             items={items}
-            itemSize={(i) => (i.kind === 'task' ? TASK_ROW_PX : AGENT_ROW_PX)}
+            itemSize={itemSize}
             itemKey={itemKey}
             render={render}
             testId="agents-list"
@@ -163,7 +178,7 @@ export function AgentsView() {
         )}
       </div>
       {logAgent ? <AgentLogPanel agent={logAgent} onClose={() => setLogAgent(null)} /> : null}
-      {cleanTarget ? <CleanDialog target={cleanTarget} onClose={() => setCleanTarget(null)} /> : null}
+      {cleanTarget ? <CleanDialog target={cleanTarget} finishing={finishingIn(rows, cleanTarget)} onClose={() => setCleanTarget(null)} /> : null}
     </section>
   );
 }

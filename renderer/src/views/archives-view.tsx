@@ -6,6 +6,7 @@ import { Notice } from '../components/badges.js';
 import { ConfirmDialog } from '../components/dialog.js';
 import { TextFilePanel, joinPath } from '../components/text-file-panel.js';
 import { VirtualList } from '../components/virtual-list.js';
+import { restoreDestination } from '../lib/archive-paths.js';
 import { formatAge, formatBytes, formatRatio, formatTime, plural } from '../lib/format.js';
 import { useLoader, useNow, useRefreshOn, useToggleSet } from '../lib/hooks.js';
 import { RetentionPanel } from './retention-panel.js';
@@ -46,7 +47,7 @@ export function ArchivesView() {
     setMessage(null);
     api.restoreArchive({ taskDir: task.taskDir, path: file.path }).then(
       (r) => {
-        setMessage({ ok: true, text: `Restored ${file.path} to ${r.restored}` });
+        setMessage({ ok: true, text: `Restored ${file.path} to its folder: ${r.restored} in ${task.task}` });
         changed();
       },
       (err: unknown) => setMessage({ ok: false, text: `Could not restore ${file.path}: ${messageOf(err)}` }),
@@ -91,10 +92,12 @@ export function ArchivesView() {
             </button>
           </span>
           <span role="cell" class="num">{t.files.length}</span>
-          <span role="cell" class="num">{formatBytes(t.bytes)}</span>
-          <span role="cell" class="num">{formatBytes(t.storedBytes)}</span>
-          <span role="cell" class="num">{formatRatio(t.ratio)}</span>
-          <span role="cell" title={`${formatTime(t.oldest)} – ${formatTime(t.newest)}`}>
+          <span role="cell" class="num" title={`stored in ${formatBytes(t.storedBytes)} (${formatRatio(t.ratio)})`}>
+            {formatBytes(t.bytes)}
+          </span>
+          <span role="cell" class="num col-stored">{formatBytes(t.storedBytes)}</span>
+          <span role="cell" class="num col-ratio">{formatRatio(t.ratio)}</span>
+          <span role="cell" class="ellipsis" title={`${formatTime(t.oldest)} – ${formatTime(t.newest)}`}>
             {t.oldest ? `${formatAge(t.oldest, now)} – ${formatAge(t.newest, now)}` : '—'}
           </span>
           <span role="cell" />
@@ -109,15 +112,26 @@ export function ArchivesView() {
           {file.path.replace(/^archive\//, '')} <span class="muted">← {file.source}</span>
         </span>
         <span role="cell" class="mono ellipsis muted" title={file.agentId}>{file.agentId}</span>
-        <span role="cell" class="num">{formatBytes(file.bytes)}</span>
-        <span role="cell" class="num">{formatBytes(file.storedBytes)}</span>
-        <span role="cell" class="num">{formatRatio(file.storedBytes > 0 ? file.bytes / file.storedBytes : null)}</span>
-        <span role="cell" title={formatTime(file.archivedAt)}>{formatAge(file.archivedAt, now)}</span>
+        <span role="cell" class="num" title={`stored in ${formatBytes(file.storedBytes)}${file.path.endsWith('.gz') ? ', gzipped' : ', uncompressed'}`}>
+          {formatBytes(file.bytes)}
+        </span>
+        <span role="cell" class="num col-stored">{formatBytes(file.storedBytes)}</span>
+        <span role="cell" class="num col-ratio">{formatRatio(file.storedBytes > 0 ? file.bytes / file.storedBytes : null)}</span>
+        <span role="cell" class="ellipsis" title={formatTime(file.archivedAt)}>
+          {formatAge(file.archivedAt, now)}
+        </span>
         <span role="cell" class="row-actions">
           <button type="button" class="small" onClick={() => setOpened({ task, file })} data-testid={`archive-open-${id}`}>
             Open
           </button>
-          <button type="button" class="small" onClick={() => restore(task, file)} data-testid={`archive-restore-${id}`}>
+          <button
+            type="button"
+            class="small"
+            title={`Restore to its folder: ${restoreDestination(file)} (decompressed and checked against its sha256)`}
+            aria-label={`Restore ${file.path} to ${restoreDestination(file)}`}
+            onClick={() => restore(task, file)}
+            data-testid={`archive-restore-${id}`}
+          >
             Restore
           </button>
           <button type="button" class="small danger" onClick={() => setDeleting({ task, file })} data-testid={`archive-delete-${id}`}>
@@ -157,10 +171,10 @@ export function ArchivesView() {
           <span role="columnheader">Task / file</span>
           <span role="columnheader" class="num">Files / agent</span>
           <span role="columnheader" class="num">Size</span>
-          <span role="columnheader" class="num">Stored</span>
-          <span role="columnheader" class="num">Ratio</span>
-          <span role="columnheader">Age (oldest – newest)</span>
-          <span role="columnheader">Actions</span>
+          <span role="columnheader" class="num col-stored">Stored</span>
+          <span role="columnheader" class="num col-ratio">Ratio</span>
+          <span role="columnheader" class="ellipsis">Age (oldest – newest)</span>
+          <span role="columnheader" class="actions-col">Actions</span>
         </div>
         {archives.data && tasks.length === 0 ? (
           <p class="empty" data-testid="archives-empty">

@@ -9,12 +9,27 @@ import { useLoader, useNow } from '../lib/hooks.js';
 
 function limits(plan: RetentionPlan): string {
   const parts: string[] = [];
-  if (plan.maxAgeDays !== null) parts.push(`older than ${plan.maxAgeDays} days`);
+  if (plan.maxAgeDays !== null) parts.push(`older than ${plural(plan.maxAgeDays, 'day')}`);
   if (plan.maxBytesPerRoot !== null) parts.push(`past ${formatBytes(plan.maxBytesPerRoot)} per root`);
-  return parts.length === 0 ? 'No retention limit is set: every archive is kept.' : `Archives ${parts.join(' or ')} are removed, oldest first.`;
+  const kept = parts.length === 0 ? 'No retention limit is set: every archive is kept.' : `Archives ${parts.join(' or ')} are removed, oldest first.`;
+  if (plan.compressAfterDays === null) return `${kept} Archived files are not compressed.`;
+  if (plan.compressAfterDays === 0) return `${kept} Archived files are gzipped as they are archived.`;
+  return `${kept} Archived files stay uncompressed for ${plural(plan.compressAfterDays, 'day')}, then are gzipped in place.`;
 }
 
-/** previewRetention: what the limits would remove and why; Apply (after a confirm) removes exactly that. */
+function pending(plan: RetentionPlan): string {
+  const parts: string[] = [];
+  if (plan.compress.length > 0) {
+    const age = plan.compressAfterDays === null ? '' : `, archived over ${plural(plan.compressAfterDays, 'day')} ago`;
+    parts.push(`${plural(plan.compress.length, 'file')} will be compressed (${formatBytes(plan.compressBytes)}${age})`);
+  }
+  if (plan.remove.length > 0) parts.push(`${plural(plan.remove.length, 'file')}, ${formatBytes(plan.reclaimBytes)} to reclaim`);
+  return parts.length === 0 ? 'Nothing to do now.' : `Now: ${parts.join('; ')}.`;
+}
+
+const work = (plan: RetentionPlan): number => plan.compress.length + plan.remove.length;
+
+/** previewRetention: what the pass would compress and remove, and why; Apply (after a confirm) works through that. */
 export function RetentionPanel({ onApplied }: { onApplied: () => void }) {
   const { api } = useContext(AppContext);
   const plan = useLoader(() => api.previewRetention({}), []);
@@ -30,7 +45,9 @@ export function RetentionPanel({ onApplied }: { onApplied: () => void }) {
       .applyRetention({})
       .then(
         (done) => {
-          setResult({ ok: true, text: `Removed ${plural(done.remove.length, 'archive file')}, reclaimed ${formatBytes(done.reclaimBytes)}.` });
+          const compressed = done.compress.length > 0 ? ` Compressed ${plural(done.compress.length, 'file')}.` : '';
+          const skipped = done.skipped.length > 0 ? ` Left ${plural(done.skipped.length, 'file')} alone: ${done.skipped[0]!.reason}` : '';
+          setResult({ ok: true, text: `Removed ${plural(done.remove.length, 'archive file')}, reclaimed ${formatBytes(done.reclaimBytes)}.${compressed}${skipped}` });
           plan.reload();
           onApplied();
         },
@@ -49,16 +66,16 @@ export function RetentionPanel({ onApplied }: { onApplied: () => void }) {
         <h2 id="retention-title">Retention</h2>
         {p ? (
           <span class="muted" data-testid="retention-summary">
-            {limits(p)} {p.remove.length > 0 ? `Now: ${plural(p.remove.length, 'file')}, ${formatBytes(p.reclaimBytes)} to reclaim.` : 'Nothing to remove now.'}
+            {limits(p)} {pending(p)}
           </span>
         ) : null}
         <div class="spacer" />
-        {p && p.remove.length > 0 ? (
+        {p && work(p) > 0 ? (
           <button type="button" aria-expanded={open} onClick={() => setOpen(!open)} data-testid="retention-toggle">
             {open ? 'Hide list' : 'Show list'}
           </button>
         ) : null}
-        <button type="button" class="danger" disabled={!p || p.remove.length === 0 || busy} onClick={() => setConfirming(true)} data-testid="retention-apply">
+        <button type="button" class="danger" disabled={!p || work(p) === 0 || busy} onClick={() => setConfirming(true)} data-testid="retention-apply">
           Apply…
         </button>
       </header>
@@ -73,15 +90,28 @@ export function RetentionPanel({ onApplied }: { onApplied: () => void }) {
           <table class="grid-table">
             <thead>
               <tr>
+                <th scope="col">Action</th>
                 <th scope="col">File</th>
                 <th scope="col">Archived</th>
-                <th scope="col" class="num">Stored</th>
+                <th scope="col" class="num">Size</th>
                 <th scope="col">Why</th>
               </tr>
             </thead>
             <tbody>
+              {p.compress.map((r) => (
+                <tr key={`compress:${r.taskDir}/${r.path}`} data-testid="retention-item">
+                  <td>compress</td>
+                  <td class="mono wrap-anywhere">
+                    {r.taskDir.split('/').pop()}/{r.path}
+                  </td>
+                  <td title={formatTime(r.archivedAt)}>{formatAge(r.archivedAt, now)}</td>
+                  <td class="num">{formatBytes(r.bytes)}</td>
+                  <td>{r.reason}</td>
+                </tr>
+              ))}
               {p.remove.map((r) => (
                 <tr key={`${r.taskDir}/${r.path}`} data-testid="retention-item">
+                  <td>delete</td>
                   <td class="mono wrap-anywhere">
                     {r.taskDir.split('/').pop()}/{r.path}
                   </td>
@@ -95,9 +125,10 @@ export function RetentionPanel({ onApplied }: { onApplied: () => void }) {
         </div>
       ) : null}
       {confirming && p ? (
-        <ConfirmDialog title="Apply retention?" confirmLabel={`Delete ${plural(p.remove.length, 'file')}`} danger busy={busy} onConfirm={apply} onCancel={() => setConfirming(false)} testId="retention-confirm">
+        <ConfirmDialog title="Apply retention?" confirmLabel={p.remove.length > 0 ? `Delete ${plural(p.remove.length, 'file')}` : `Compress ${plural(p.compress.length, 'file')}`} danger busy={busy} onConfirm={apply} onCancel={() => setConfirming(false)} testId="retention-confirm">
           <p>
-            This permanently deletes {plural(p.remove.length, 'archived log')} ({formatBytes(p.reclaimBytes)}). {limits(p)}
+            This permanently deletes {plural(p.remove.length, 'archived log')} ({formatBytes(p.reclaimBytes)})
+            {p.compress.length > 0 ? ` and gzips ${plural(p.compress.length, 'archived log')} in place` : ''}. {limits(p)}
           </p>
         </ConfirmDialog>
       ) : null}

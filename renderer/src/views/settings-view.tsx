@@ -17,8 +17,10 @@ const FIELD_PATHS: ReadonlySet<string> = new Set([
   'terminalStatuses',
   'idleMinutes',
   'idleWarningMinutes',
+  'finishGraceSeconds',
   'pins',
   'compression',
+  'compressAfterDays',
   'retention.maxAgeDays',
   'retention.maxBytesPerRoot',
   'notifications.enabled',
@@ -28,6 +30,7 @@ const FIELD_PATHS: ReadonlySet<string> = new Set([
   'notifications.stalled',
   'notifications.minIntervalSeconds',
   'startAtLogin',
+  'timeouts.databaseMs',
 ]);
 
 function SettingsForm({ settings, onSaved }: { settings: Settings; onSaved: (s: Settings) => void }) {
@@ -91,6 +94,14 @@ function SettingsForm({ settings, onSaved }: { settings: Settings; onSaved: (s: 
         <ListField {...f('roots')} label="Roots" items={draft.roots} errors={errors} onChange={(roots) => update({ roots })} placeholder="/home/me/projects/app" addLabel="Add root" help="Folders that hold .agent-workspace/ (or such folders themselves)." />
         <TextField {...f('sessionPattern')} label="Session pattern" mono value={draft.sessionPattern} onChange={(sessionPattern) => update({ sessionPattern })} help="Regular expression; a tmux session that does not match is never killed." />
         <ListField {...f('terminalStatuses')} label="Finished statuses" items={draft.terminalStatuses} errors={errors} onChange={(terminalStatuses) => update({ terminalStatuses })} addLabel="Add status" help="Registry statuses that mean an agent is done." />
+        <NumberField
+          {...f('finishGraceSeconds')}
+          label="Finish grace"
+          unit="seconds"
+          value={draft.finishGraceSeconds}
+          onChange={(finishGraceSeconds) => update({ finishGraceSeconds })}
+          help="A finished agent whose processes still run (claude writing its final answer) is left this long to exit on its own, then cleaned. 0 cleans it at once; Clean now never waits."
+        />
       </fieldset>
       <fieldset>
         <legend>Idle agents</legend>
@@ -116,6 +127,26 @@ function SettingsForm({ settings, onSaved }: { settings: Settings; onSaved: (s: 
       <fieldset>
         <legend>Archive</legend>
         <SelectField {...f('compression')} label="Compression" value={draft.compression} options={['gzip', 'none'] as const} onChange={(compression) => update({ compression })} />
+        <NumberField
+          {...f('compressAfterDays')}
+          label="Compress after"
+          unit="days"
+          value={draft.compressNever ? '' : draft.compressAfterDays}
+          disabled={draft.compressNever}
+          placeholder={draft.compressNever ? 'never' : ''}
+          onChange={(compressAfterDays) => update({ compressAfterDays })}
+          extra={
+            <label class="check">
+              <input type="checkbox" checked={draft.compressNever} disabled={locked('compressAfterDays')} onChange={(e) => update({ compressNever: e.currentTarget.checked })} data-testid="settings-never-compressAfterDays" />
+              never
+            </label>
+          }
+          help={
+            draft.compression === 'none'
+              ? 'Compression is off: archived files are never gzipped.'
+              : "Archived files keep their names, uncompressed, so the orchestrator's own dashboard still reads them; after this many days the retention pass gzips them. 0 compresses at archive time."
+          }
+        />
         <NumberField {...f('retention.maxAgeDays')} label="Keep archives for" unit="days" placeholder="forever" value={draft.retentionMaxAgeDays} onChange={(retentionMaxAgeDays) => update({ retentionMaxAgeDays })} help="Empty keeps them forever." />
         <NumberField
           {...f('retention.maxBytesPerRoot')}
@@ -136,6 +167,17 @@ function SettingsForm({ settings, onSaved }: { settings: Settings; onSaved: (s: 
         <CheckField {...f('notifications.stalled')} label="Stalled cleanups" checked={draft.notifications.stalled} onChange={(stalled) => notif({ stalled })} />
         <NumberField {...f('notifications.minIntervalSeconds')} label="At most one per kind every" unit="seconds" value={draft.notifications.minIntervalSeconds} onChange={(minIntervalSeconds) => notif({ minIntervalSeconds })} help="What arrives meanwhile is grouped into the next notification." />
         <CheckField {...f('startAtLogin')} label="Start at login" checked={draft.startAtLogin} onChange={(startAtLogin) => update({ startAtLogin })} help="Desktop app only." />
+      </fieldset>
+      <fieldset>
+        <legend>Limits</legend>
+        <NumberField
+          {...f('timeouts.databaseMs')}
+          label="State database reads"
+          unit="ms at most"
+          value={draft.databaseMs}
+          onChange={(databaseMs) => update({ databaseMs })}
+          help="Each read of the orchestrator's registry/state.sqlite3, its wait for a lock included. A read that takes longer is reported, and that sweep leaves the database's agents alone."
+        />
       </fieldset>
       {otherIssues.length > 0 ? (
         <Notice kind="error" testId="settings-other-errors">

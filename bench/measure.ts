@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import zlib from 'node:zlib';
 import { execa } from 'execa';
 import { SweepReportSchema, type SweepReport } from '../src/shared/index.js';
 import { KEEPALIVE_SESSION, listSessions, type BenchAgent, type Fixture } from './fixtures.js';
@@ -23,9 +22,12 @@ export interface Check {
   detail: string;
 }
 
-/** Runs the built CLI exactly as the SPEC's contract describes it and parses stdout against the shared schema. */
-export async function runSweep(fixture: Fixture): Promise<SweepRun> {
-  const args = [BIN, 'sweep', '--json', '--root', fixture.root, '--tmux-socket', fixture.socket];
+/**
+ * Runs the built CLI exactly as the SPEC's contract describes it and parses stdout against the shared schema.
+ * `nodeArgs` go to node before the script (e.g. `--cpu-prof`).
+ */
+export async function runSweep(fixture: Fixture, nodeArgs: readonly string[] = []): Promise<SweepRun> {
+  const args = [...nodeArgs, BIN, 'sweep', '--json', '--root', fixture.root, '--tmux-socket', fixture.socket];
   const started = performance.now();
   const r = await execa(process.execPath, args, { cwd: fixture.dir, env: fixture.env, reject: false, timeout: SWEEP_TIMEOUT_MS, maxBuffer: 1024 * 1024 * 1024 });
   const wallMs = Math.round((performance.now() - started) * 100) / 100;
@@ -87,66 +89,124 @@ function reportChecks(fixture: Fixture, run: SweepRun): Check[] {
   ];
 }
 
-/** The archived copy of a log (gzip by default, plain with compression "none"), decompressed. */
-function archivedBytes(taskDir: string, name: string, archiveNames: ReadonlySet<string>): Buffer | null {
-  const archive = path.join(taskDir, 'archive');
-  if (archiveNames.has(`${name}.gz`)) return zlib.gunzipSync(fs.readFileSync(path.join(archive, `${name}.gz`)));
-  if (archiveNames.has(name)) return fs.readFileSync(path.join(archive, name));
-  return null;
+/** The janitor's own bookkeeping in archive/, next to the archived files. */
+const ARCHIVE_BOOKKEEPING = new Set(['MANIFEST.jsonl', 'JOURNAL.jsonl']);
+
+function readdirOrEmpty(dir: string): string[] {
+  try {
+    return fs.readdirSync(dir);
+  } catch {
+    return [];
+  }
 }
 
-function archiveListing(agents: readonly BenchAgent[]): Map<string, Set<string>> {
-  const out = new Map<string, Set<string>>();
-  for (const taskDir of new Set(agents.map((a) => a.taskDir))) {
+/** sha256 of a file, or null when it is missing or not a regular file (lstat: a symlink does not count). */
+function fileSha(file: string): string | null {
+  try {
+    if (!fs.lstatSync(file).isFile()) return null;
+    return sha256(fs.readFileSync(file));
+  } catch {
+    return null;
+  }
+}
+
+/** `archive/<name>` → sha256 recorded in MANIFEST.jsonl (the last line naming it), per task folder. */
+function manifestShas(taskDir: string): Map<string, string> {
+  const out = new Map<string, string>();
+  let text = '';
+  try {
+    text = fs.readFileSync(path.join(taskDir, 'archive', 'MANIFEST.jsonl'), 'utf8');
+  } catch {
+    return out;
+  }
+  for (const line of text.split('\n')) {
+    if (!line.trim()) continue;
     try {
-      out.set(taskDir, new Set(fs.readdirSync(path.join(taskDir, 'archive'))));
+      const entry = JSON.parse(line) as Record<string, unknown>;
+      if (typeof entry.archive === 'string' && typeof entry.sha256 === 'string') out.set(entry.archive, entry.sha256);
     } catch {
-      out.set(taskDir, new Set());
+      // counted below as a file without its manifest line
     }
   }
   return out;
 }
 
+const promptPath = (a: BenchAgent) => path.join(a.taskDir, `agent_prompt_${a.id}.txt`);
+const scrollbackName = (a: BenchAgent) => `${a.id}_scrollback.txt`;
+
+/** All four files and the prompt exactly as written, in their original folders. */
+function filesIntact(a: BenchAgent): boolean {
+  return a.files.every((f) => fileSha(path.join(a.taskDir, f.dir, f.name)) === f.sha256) && fileSha(promptPath(a)) === a.promptSha256;
+}
+
+/** Each of the four files under its exact name in archive/, byte-identical, recorded in the manifest with that sha256. */
+function archivedExactly(a: BenchAgent, manifest: ReadonlyMap<string, string>): boolean {
+  return a.files.every((f) => fileSha(path.join(a.taskDir, 'archive', f.name)) === f.sha256 && manifest.get(`archive/${f.name}`) === f.sha256);
+}
+
 /**
- * After the first sweep of a live fixture: finished agents fully cleaned (session, pane processes, log moved into
- * archive/ with identical bytes, scrollback saved, prompt deleted), running agents left exactly as they were.
+ * After the first sweep of a live fixture: finished agents fully cleaned (session and pane processes gone, all four
+ * files in archive/ under their exact names with identical bytes, scrollback saved, prompt deleted), running agents
+ * (prefix twins of finished ones included) left exactly as they were.
  */
 export async function checkFirstSweep(fixture: Fixture, run: SweepRun, panesBefore: Map<string, number[]>): Promise<{ checks: Check[]; archiveFiles: number }> {
-  if (!fixture.spec.live) return { checks: [...reportChecks(fixture, run), ...cleanTreeChecks(fixture, run)], archiveFiles: 0 };
+  if (!fixture.spec.live) return { checks: [...reportChecks(fixture, run), ...sourceChecks(fixture, run), ...cleanTreeChecks(fixture, run)], archiveFiles: 0 };
   const finished = fixture.agents.filter((a) => a.status === 'completed');
   const running = fixture.agents.filter((a) => a.status === 'running');
+  const twins = running.filter((a) => a.twinOf !== null);
   const sessions = await listSessions(fixture);
-  const archives = archiveListing(fixture.agents);
-  const archiveFiles = [...archives.values()].reduce((n, s) => n + s.size, 0);
-  const logPath = (a: BenchAgent) => path.join(a.taskDir, 'logs', `${a.id}_stream.jsonl`);
-  const promptPath = (a: BenchAgent) => path.join(a.taskDir, `agent_prompt_${a.id}.txt`);
-  const archivedIntact = count(finished, (a) => {
-    const bytes = archivedBytes(a.taskDir, `${a.id}_stream.jsonl`, archives.get(a.taskDir)!);
-    return bytes !== null && sha256(bytes) === a.logSha256;
-  });
-  const scrollbacks = count(finished, (a) => archivedBytes(a.taskDir, `${a.id}_scrollback.txt`, archives.get(a.taskDir)!) !== null);
+  const taskDirs = [...new Set(fixture.agents.map((a) => a.taskDir))];
+  const listings = new Map(taskDirs.map((d) => [d, readdirOrEmpty(path.join(d, 'archive'))]));
+  const manifests = new Map(taskDirs.map((d) => [d, manifestShas(d)]));
+  const archiveFiles = [...listings.values()].reduce((n, names) => n + names.length, 0);
+  // Every name in archive/ must be one a finished agent's cleanup puts there: no `.gz`, no `~N` suffix, nothing else.
+  const expectedNames = new Set(finished.flatMap((a) => [...a.files.map((f) => path.join(a.taskDir, f.name)), path.join(a.taskDir, scrollbackName(a))]));
+  const unexpected = [...listings].flatMap(([dir, names]) => names.filter((n) => !ARCHIVE_BOOKKEEPING.has(n) && !expectedNames.has(path.join(dir, n))));
+  const archived = count(finished, (a) => archivedExactly(a, manifests.get(a.taskDir)!));
+  const scrollbacks = count(finished, (a) => fileSha(path.join(a.taskDir, 'archive', scrollbackName(a))) !== null);
+  const sourcesGone = count(finished, (a) => a.files.every((f) => !fs.existsSync(path.join(a.taskDir, f.dir, f.name))));
+  const promptsGone = count(finished, (a) => !fs.existsSync(promptPath(a)));
   const finishedPids = finished.flatMap((a) => panesBefore.get(a.session) ?? []);
-  const runningLogsIntact = count(running, (a) => fs.existsSync(logPath(a)) && sha256(fs.readFileSync(logPath(a))) === a.logSha256);
+  const runningPids = running.flatMap((a) => panesBefore.get(a.session) ?? []);
+  const untouched = (a: BenchAgent) => sessions.has(a.session) && filesIntact(a) && (panesBefore.get(a.session) ?? []).every(isRunning);
+  const verdicts = new Map(run.report.agents.map((r) => [`${r.task}\0${r.agentId}`, r.verdict]));
+  const verdictOf = (a: BenchAgent) => verdicts.get(`${a.taskDir}\0${a.id}`);
+  const judgedFinished = count(finished, (a) => verdictOf(a) === 'finished');
   // Zombie reports are judged separately (zombieFollowUp): whether one is real depends on how fast its parent reaps.
   const otherOrphans = run.report.orphans.filter((o) => o.kind !== 'zombie');
   const orphanKinds = [...new Set(otherOrphans.map((o) => o.kind))].join(', ');
+  const ratio = (n: number, of: number, what = '') => `${n}/${of}${what}`;
   return {
     archiveFiles,
     checks: [
       ...reportChecks(fixture, run),
-      check('finished sessions gone', count(finished, (a) => !sessions.has(a.session)) === finished.length, `${count(finished, (a) => !sessions.has(a.session))}/${finished.length} gone`),
-      check('running sessions alive', count(running, (a) => sessions.has(a.session)) === running.length, `${count(running, (a) => sessions.has(a.session))}/${running.length} alive`),
-      check('non-agent session untouched', sessions.has(KEEPALIVE_SESSION), KEEPALIVE_SESSION),
+      ...sourceChecks(fixture, run),
+      check('finished agents judged finished (not finishing: completed_at an hour ago)', judgedFinished === finished.length, ratio(judgedFinished, finished.length)),
+      check('finished sessions gone', count(finished, (a) => !sessions.has(a.session)) === finished.length, ratio(count(finished, (a) => !sessions.has(a.session)), finished.length, ' gone')),
       check('finished pane processes gone', finishedPids.length === finished.length && count(finishedPids, isRunning) === 0, `${count(finishedPids, isRunning)} of ${finishedPids.length} still running`),
-      check('finished logs archived, bytes intact', archivedIntact === finished.length, `${archivedIntact}/${finished.length} (${archiveFiles} files in archive/ dirs)`),
-      check('finished scrollback archived', scrollbacks === finished.length, `${scrollbacks}/${finished.length}`),
-      check('finished logs gone from logs/', count(finished, (a) => !fs.existsSync(logPath(a))) === finished.length, `${count(finished, (a) => !fs.existsSync(logPath(a)))}/${finished.length}`),
-      check('finished prompts deleted', count(finished, (a) => !fs.existsSync(promptPath(a))) === finished.length, `${count(finished, (a) => !fs.existsSync(promptPath(a)))}/${finished.length}`),
-      check('running logs untouched', runningLogsIntact === running.length, `${runningLogsIntact}/${running.length}`),
-      check('running prompts kept', count(running, (a) => fs.existsSync(promptPath(a))) === running.length, `${count(running, (a) => fs.existsSync(promptPath(a)))}/${running.length}`),
+      check('finished: stream, deploy, progress, findings in archive/ under exact names, sha256 identical, in MANIFEST.jsonl', archived === finished.length, ratio(archived, finished.length, ` agents (${archiveFiles} files in archive/ dirs)`)),
+      check('finished scrollback archived', scrollbacks === finished.length, ratio(scrollbacks, finished.length)),
+      check('archive/ holds only the expected names (no .gz, no suffix)', unexpected.length === 0, `${unexpected.length} unexpected${unexpected[0] ? `, e.g. ${unexpected[0]}` : ''}`),
+      check('finished files gone from logs/, progress/, findings/', sourcesGone === finished.length, ratio(sourcesGone, finished.length)),
+      check('finished prompts deleted', promptsGone === finished.length, ratio(promptsGone, finished.length)),
+      check('running: session, pane process, four files and prompt untouched', count(running, untouched) === running.length && runningPids.length === running.length, ratio(count(running, untouched), running.length)),
+      check('prefix twins of finished agents (…-1 finished, …-10 running) untouched', twins.length > 0 && count(twins, untouched) === twins.length, ratio(count(twins, untouched), twins.length)),
+      check('non-agent session untouched', sessions.has(KEEPALIVE_SESSION), KEEPALIVE_SESSION),
       check('no leftover, suspect, orphan or ghost reported (fixture has none)', otherOrphans.length === 0, `${otherOrphans.length}${orphanKinds ? ` (${orphanKinds})` : ''}`),
     ],
   };
+}
+
+/** The report names each agent with the source the fixture put it in: the state database or the JSON registry. */
+function sourceChecks(fixture: Fixture, run: SweepRun): Check[] {
+  const expected = new Map(fixture.agents.map((a) => [a.id, a.source]));
+  const fromDb = count(run.report.agents, (r) => r.source === 'database');
+  const matching = count(run.report.agents, (r) => expected.get(r.agentId) === r.source);
+  const wantDb = count(fixture.agents, (a) => a.source === 'database');
+  return [
+    check('agents read from their source (state database / JSON registry)', matching === fixture.agents.length && fromDb === wantDb, `${matching}/${fixture.agents.length} match; ${fromDb} from the database, ${wantDb} expected`),
+    check('state databases read', run.report.stats.databases === (fixture.databasePath ? 1 : 0), `${run.report.stats.databases}`),
+  ];
 }
 
 /** An already clean tree: every agent must be judged `clean` and nothing planned. */

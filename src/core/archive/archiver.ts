@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { childPath } from '../guards.js';
@@ -90,8 +91,9 @@ async function prepareOne(taskDir: string, archiveDir: string, request: ArchiveR
   if (st.isSymbolicLink()) return { request, outcome: 'failed', archived: null, detail: `${label} is a symlink; refused` };
   if (!st.isFile()) return { request, outcome: 'failed', archived: null, detail: `${label} is not a regular file; refused` };
   if (!compress && st.dev === fs.statSync(archiveDir).dev) {
-    // Same device, no compression: the move is a hard link of the very inode, nothing to copy.
-    const digest = await hashFile(sourcePath, false);
+    // Same device, no compression: the move is a hard link of the very inode, nothing to copy. A small file is
+    // hashed from one read: a stream per file costs more than the hashing (docs/benchmarks.md).
+    const digest = st.size > IN_MEMORY_LIMIT ? await hashFile(sourcePath, false) : createHash('sha256').update(readRegularFileSync(sourcePath)).digest('hex');
     return { request, fd: null, sourcePath, sourceStat: st, linkFrom: sourcePath, temp: null, written: { bytes: st.size, sha256: digest, storedBytes: st.size } };
   }
   // Compressing, or archive/ is on another device (EXDEV): copy, fsync and verify before the source may go.

@@ -1,10 +1,10 @@
 import type { ActionResult, InputError, Orphan } from '../shared/index.js';
 import type { ArchiveOptions } from './archive/archiver.js';
-import { commitStep, journalStep, promptStep, stageStep } from './file-steps.js';
+import { commitStep, journalStep, promptStep, stageStep, type StagedArchives } from './file-steps.js';
 import { beginStep, endStep } from './intent-steps.js';
 import { Ledger } from './ledger.js';
 import type { PlannedAction } from './plan-types.js';
-import { captureStep, killStep, processStep, reportSuspects, signalStep, type SessionStepOptions } from './session-steps.js';
+import { captureStep, killStep, processStep, reportSuspects, signalStep, type ProcessSnapshot, type SessionStepOptions } from './session-steps.js';
 import { tryLockTask, type TaskLock } from './task-lock.js';
 import { errorMessage } from './timeouts.js';
 import { mapPool } from './pool.js';
@@ -24,61 +24,129 @@ export interface Execution {
   errors: InputError[];
 }
 
-async function lockTasks(ledger: Ledger, actions: readonly PlannedAction[], staleMs: number): Promise<TaskLock[]> {
+type LockAttempt = { task: string; lock: Awaited<ReturnType<typeof tryLockTask>> };
+
+async function acquireLocks(actions: readonly PlannedAction[], staleMs: number): Promise<LockAttempt[]> {
   const tasks = [...new Set(actions.filter((a) => !a.skip).map((a) => a.task))];
-  const attempts = await mapPool(tasks, 16, (task) => tryLockTask(task, staleMs));
+  return mapPool(tasks, 16, async (task) => ({ task, lock: await tryLockTask(task, staleMs) }));
+}
+
+/** The locks held; every action of a task another janitor holds is settled as skipped (or failed). */
+function settleLocks(ledger: Ledger, actions: readonly PlannedAction[], attempts: readonly LockAttempt[]): TaskLock[] {
   const locks: TaskLock[] = [];
-  attempts.forEach((lock, i) => {
-    if ('release' in lock) {
-      locks.push(lock);
-      return;
-    }
-    for (const action of actions) if (action.task === tasks[i] && !action.skip) ledger.record(action, lock.failed ? 'failed' : 'skipped', lock.unavailable);
-  });
+  const refused = new Map<string, { failed: boolean; unavailable: string }>();
+  for (const { task, lock } of attempts) {
+    if ('release' in lock) locks.push(lock);
+    else refused.set(task, lock);
+  }
+  for (const action of actions) {
+    const lock = refused.get(action.task);
+    if (lock && !action.skip) ledger.record(action, lock.failed ? 'failed' : 'skipped', lock.unavailable);
+  }
   return locks;
 }
 
+/** Kills are sent in up to this many tmux spawns (SPEC.md: at most 5 per sweep, with the listing and the capture). */
+const KILL_BATCHES = 3;
+/** Below this many kills per batch a second spawn costs more than the overlap it buys. */
+const MIN_KILLS_PER_BATCH = 50;
+
+/** The locked tasks with work, split in plan order into batches of about equal kill counts. */
+export function killBatches(actions: readonly PlannedAction[], held: ReadonlySet<string>): Set<string>[] {
+  const kills = new Map<string, number>();
+  for (const a of actions) if (!a.skip && held.has(a.task)) kills.set(a.task, (kills.get(a.task) ?? 0) + (a.kind === 'kill-session' ? 1 : 0));
+  const total = [...kills.values()].reduce((n, k) => n + k, 0);
+  const count = Math.max(1, Math.min(KILL_BATCHES, Math.floor(total / MIN_KILLS_PER_BATCH)));
+  const batches = Array.from({ length: count }, () => new Set<string>());
+  let before = 0;
+  for (const [task, n] of kills) {
+    batches[Math.min(count - 1, Math.floor((before * count) / Math.max(1, total)))]!.add(task);
+    before += n;
+  }
+  return batches.filter((b) => b.size > 0);
+}
+
+type Timed = <T>(name: string, work: () => Promise<T> | T) => Promise<T>;
+
+/** Steps 4 to 7 of one batch, once its sessions are dead. */
+async function afterKill(batch: Ledger, actions: readonly PlannedAction[], staging: Promise<StagedArchives>, procs: ProcessSnapshot, held: ReadonlySet<string>, options: ExecuteOptions, timed: Timed): Promise<InputError[]> {
+  await timed('signal', () => signalStep(batch, procs, options));
+  const staged = await staging;
+  await timed('archive', () => commitStep(batch, staged, options.stepMs));
+  await timed('prompts', () => promptStep(batch));
+  await timed('journal', () => journalStep(batch));
+  return endStep(batch, actions, held);
+}
+
 /**
- * Carries out a plan. Steps run in SPEC.md's order, each batched across all agents (one tmux spawn per step, one
- * grace period for all survivors), so the order holds per agent while the cost stays constant in agent count.
+ * Carries out a plan. Steps run in SPEC.md's order for every agent, each batched across agents (one tmux spawn per
+ * step, one grace period for all survivors), so the cost stays constant in agent count. Kills go in a few batches
+ * of tasks: while tmux kills one batch, the sessions of the one before are already dead, so its processes are
+ * signalled and its files archived meanwhile.
  */
 export async function execute(actions: readonly PlannedAction[], tmux: TmuxClient, listing: TmuxState, options: ExecuteOptions): Promise<Execution> {
   const ledger = new Ledger(actions);
   const errors: InputError[] = [];
   for (const action of actions) if (action.skip) ledger.record(action, 'skipped', action.skip);
   const stepsMs: Record<string, number> = {};
-  const timed = async <T>(name: string, work: () => Promise<T> | T): Promise<T> => {
+  // Summed over batches: steps of different batches overlap, so the sum can exceed the wall time.
+  const timed: Timed = async (name, work) => {
     const start = performance.now();
     options.onStep?.(name);
     try {
       return await work();
     } finally {
-      stepsMs[name] = Math.round(performance.now() - start);
+      stepsMs[name] = (stepsMs[name] ?? 0) + Math.round(performance.now() - start);
     }
   };
-  const locks = await timed('lock', () => lockTasks(ledger, actions, options.lockStaleMs));
-  const held = new Set(locks.map((l) => l.task));
+  // Capturing changes nothing, so it runs while the locks are taken and /proc is read; a task whose lock is refused
+  // has its capture dropped (settleLocks overrides what the capture recorded).
+  const locking = timed('lock', () => acquireLocks(actions, options.lockStaleMs));
+  locking.catch(() => undefined);
+  let locks: TaskLock[] = [];
+  const pipeline: Promise<InputError[]>[] = [];
   try {
-    // Not overlapped with the capture: a blocking /proc read would leave tmux's output pipe undrained and stall it.
-    const captured = await timed('capture', () => captureStep(ledger, tmux, options));
+    const capturing = timed('capture', () => captureStep(ledger, tmux, options));
+    capturing.catch(() => undefined);
     const procs = await timed('processes', () => processStep(ledger, listing, options));
-    await timed('intents', () => beginStep(ledger, actions, procs, held));
-    // tmux kills sessions in its own process; the copies for the archive are made meanwhile (nothing moves yet).
-    const killing = timed('kill', () => killStep(ledger, tmux, options));
-    const staging = timed('stage', () => stageStep(ledger, captured, options, options.stepMs));
-    // Awaited below; until then a rejection must not surface as an unhandled one if the kill step throws first.
-    staging.catch(() => undefined);
-    await killing;
-    await timed('signal', () => signalStep(ledger, procs, options));
+    const captured = await capturing;
+    locks = settleLocks(ledger, actions, await locking);
+    const held = new Set(locks.map((l) => l.task));
+    const batches = killBatches(actions, held).map((tasks) => ({ view: ledger.scoped(tasks), actions: actions.filter((a) => tasks.has(a.task)) }));
+    // The copies for the archive are made while tmux kills (nothing moves yet), batch after batch in kill order.
+    let staged: Promise<unknown> = Promise.resolve();
+    const staging = batches.map(({ view }) => {
+      const next = staged.then(() => timed('stage', () => stageStep(view, captured, options, options.stepMs)));
+      staged = next.catch(() => undefined);
+      // Awaited in afterKill; until then a rejection must not surface as an unhandled one.
+      next.catch(() => undefined);
+      return next;
+    });
+    const begin = (i: number): Promise<void> => {
+      const batch = batches[i];
+      const written = batch ? timed('intents', () => beginStep(batch.view, batch.actions, procs, held)) : Promise.resolve();
+      written.catch(() => undefined);
+      return written;
+    };
+    // Each batch's intents are written while tmux kills the batch before, so tmux never waits on an fsync.
+    let intents = begin(0);
+    for (const [i, batch] of batches.entries()) {
+      await intents;
+      const killing = timed('kill', () => killStep(batch.view, tmux, options));
+      intents = begin(i + 1);
+      await killing;
+      const after = afterKill(batch.view, batch.actions, staging[i]!, procs, held, options, timed);
+      after.catch(() => undefined);
+      pipeline.push(after);
+    }
+    for (const ended of await Promise.all(pipeline)) errors.push(...ended);
     reportSuspects(ledger, new Set(actions.filter((a) => a.kind === 'record-outcome').map((a) => a.agentId)), procs);
-    const staged = await staging;
-    await timed('archive', () => commitStep(ledger, staged, options.stepMs));
-    await timed('prompts', () => promptStep(ledger));
-    await timed('journal', () => journalStep(ledger));
-    errors.push(...(await endStep(ledger, actions, held)));
   } catch (err) {
     errors.push({ path: 'executor', message: `cleanup stopped: ${errorMessage(err)}` });
   } finally {
+    // No lock is released while a batch may still be moving files, and none taken is left behind.
+    await Promise.allSettled(pipeline);
+    if (locks.length === 0) locks = (await locking.catch((): LockAttempt[] => [])).flatMap(({ lock }) => ('release' in lock ? [lock] : []));
     await mapPool(locks, 16, async (lock) => {
       try {
         await lock.release();

@@ -16,22 +16,40 @@ export function byTask<T extends { task: string }>(items: Iterable<T>): Map<stri
 
 export type ActionOf<K extends ActionKind> = Extract<PlannedAction, { kind: K }>;
 
+interface LedgerState {
+  results: Map<PlannedAction, ActionResult>;
+  blocked: Map<string, string>;
+  orphans: Orphan[];
+}
+
 /** Collects the outcome of each planned action as the executor's steps run, and what later steps must not do. */
 export class Ledger {
-  private readonly results = new Map<PlannedAction, ActionResult>();
+  private readonly results: Map<PlannedAction, ActionResult>;
   /** Agents whose session survived: their logs may still be written, so no file of theirs is moved. */
-  readonly blocked = new Map<string, string>();
-  readonly orphans: Orphan[] = [];
+  readonly blocked: Map<string, string>;
+  readonly orphans: Orphan[];
 
   private readonly byAgent = new Map<string, PlannedAction[]>();
 
-  constructor(private readonly actions: readonly PlannedAction[]) {
+  constructor(
+    private readonly actions: readonly PlannedAction[],
+    state: LedgerState = { results: new Map(), blocked: new Map(), orphans: [] },
+  ) {
+    ({ results: this.results, blocked: this.blocked, orphans: this.orphans } = state);
     for (const action of actions) {
       const key = agentKey(action);
       const list = this.byAgent.get(key);
       if (list) list.push(action);
       else this.byAgent.set(key, [action]);
     }
+  }
+
+  /** The same ledger seen through these tasks' actions only: what a step records there is recorded here. */
+  scoped(tasks: ReadonlySet<string>): Ledger {
+    return new Ledger(
+      this.actions.filter((a) => tasks.has(a.task)),
+      { results: this.results, blocked: this.blocked, orphans: this.orphans },
+    );
   }
 
   record(action: PlannedAction, outcome: Outcome, detail?: string): void {

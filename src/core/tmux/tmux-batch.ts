@@ -33,23 +33,27 @@ async function runLines(client: TmuxClient, lines: string[]): Promise<{ stdout: 
 }
 
 /**
- * Kills sessions by their `$id`, never by a bare name (tmux would match a prefix). Success is read from a listing
- * taken right after: a session is dead when tmux no longer lists it, which is the truth that matters and costs one
- * spawn instead of an echo per session.
+ * Kills sessions by their `$id`, never by a bare name (tmux would match a prefix). Each kill is followed on its line
+ * by a marker, which tmux prints only if the kill succeeded (a failed command drops the rest of its line), so one
+ * spawn both kills and confirms, and the count of spawns stays fixed whatever fails. Without its marker a session
+ * counts as dead only when tmux said it no longer exists; any other failure (tmux timed out or died) leaves it
+ * "may still be alive", and the agent is retried by the next sweep.
  */
 export async function killSessions(client: TmuxClient, sessionIds: readonly string[]): Promise<Map<string, BatchOutcome>> {
   const outcomes = new Map<string, BatchOutcome>();
   if (sessionIds.length === 0) return outcomes;
-  const { stderr, error } = await runLines(client, sessionIds.map((id) => `kill-session -t ${quote(id)}`));
-  const listing = await client.runSettled(['list-sessions', '-F', '#{session_id}']);
-  let alive: Set<string> | null = null;
-  if (listing.exitCode === 0) alive = new Set(listing.stdout.split('\n').filter(Boolean));
-  else if (isNoServer(listing.stderr)) alive = new Set();
-  for (const id of sessionIds) {
-    const ok = alive !== null && !alive.has(id);
-    const why = alive === null ? `cannot confirm: ${listing.stderr.trim() || 'list-sessions failed'}` : failureText(stderr, id, 'session still listed after kill-session');
-    outcomes.set(id, { ok, output: '', error: ok ? null : (error ?? why) });
-  }
+  const prefix = `AJ${randomBytes(8).toString('hex')}:K:`;
+  const { stdout, stderr, error } = await runLines(client, sessionIds.map((id, i) => `kill-session -t ${quote(id)} ; display-message -p ${quote(`${prefix}${i}`)}`));
+  const confirmed = new Set<number>();
+  for (const line of stdout.split('\n')) if (line.startsWith(prefix)) confirmed.add(Number(line.slice(prefix.length)));
+  const noServer = isNoServer(stderr);
+  const gone = new Set(stderr.split('\n').flatMap((line) => /can't find session:? (\$\d+)\s*$/.exec(line.trim())?.[1] ?? []));
+  const lastWord = stderr.trim().split('\n').at(-1);
+  const unconfirmed = lastWord ? `not confirmed; tmux said: ${lastWord}` : 'not confirmed';
+  sessionIds.forEach((id, i) => {
+    const ok = confirmed.has(i) || noServer || gone.has(id);
+    outcomes.set(id, { ok, output: '', error: ok ? null : (error ?? failureText(stderr, id, unconfirmed)) });
+  });
   return outcomes;
 }
 

@@ -113,26 +113,31 @@ export async function execute(actions: readonly PlannedAction[], tmux: TmuxClien
     locks = settleLocks(ledger, actions, await locking);
     const held = new Set(locks.map((l) => l.task));
     const batches = killBatches(actions, held).map((tasks) => ({ view: ledger.scoped(tasks), actions: actions.filter((a) => tasks.has(a.task)) }));
-    // The copies for the archive are made while tmux kills (nothing moves yet), batch after batch in kill order.
-    let staged: Promise<unknown> = Promise.resolve();
-    const staging = batches.map(({ view }) => {
-      const next = staged.then(() => timed('stage', () => stageStep(view, captured, options, options.stepMs)));
-      staged = next.catch(() => undefined);
-      // Awaited in afterKill; until then a rejection must not surface as an unhandled one.
-      next.catch(() => undefined);
-      return next;
-    });
     const begin = (i: number): Promise<void> => {
       const batch = batches[i];
       const written = batch ? timed('intents', () => beginStep(batch.view, batch.actions, procs, held)) : Promise.resolve();
       written.catch(() => undefined);
       return written;
     };
+    // The copies for the archive are made while tmux kills (nothing moves yet), batch after batch in kill order,
+    // from the moment the first kill batch is sent: before that they would only slow down the first intents.
+    const staging: Promise<StagedArchives>[] = [];
+    const stageAll = (): void => {
+      let previous: Promise<unknown> = Promise.resolve();
+      for (const { view } of batches) {
+        const next = previous.then(() => timed('stage', () => stageStep(view, captured, options, options.stepMs)));
+        previous = next.catch(() => undefined);
+        // Awaited in afterKill; until then a rejection must not surface as an unhandled one.
+        next.catch(() => undefined);
+        staging.push(next);
+      }
+    };
     // Each batch's intents are written while tmux kills the batch before, so tmux never waits on an fsync.
     let intents = begin(0);
     for (const [i, batch] of batches.entries()) {
       await intents;
       const killing = timed('kill', () => killStep(batch.view, tmux, options));
+      if (i === 0) stageAll();
       intents = begin(i + 1);
       await killing;
       const after = afterKill(batch.view, batch.actions, staging[i]!, procs, held, options, timed);

@@ -10,9 +10,12 @@ export const LOCK_NAME = '.agent-janitor.lock';
 const OWNER_SUFFIX = '.owner';
 const ORPHAN_LOCK_MS = 1000;
 
+let ownToken: string | null = null;
+
 /** "<pid> <start time>": the start time tells a live owner from an unrelated process that reuses its pid. */
 function ownerToken(): string {
-  return `${process.pid} ${readProcEntry(process.pid, false)?.start ?? ''}`;
+  ownToken ??= `${process.pid} ${readProcEntry(process.pid, false)?.start ?? ''}`;
+  return ownToken;
 }
 
 function ownerIsDead(lockDir: string): boolean {
@@ -58,7 +61,8 @@ export async function tryLockTask(taskDir: string, staleMs: number, retried = fa
         state.compromised = errorMessage(err);
       },
     });
-    fs.writeFileSync(lockDir + OWNER_SUFFIX, ownerToken());
+    // Async: a sweep locks many tasks at once, and creating a file is slow on a busy journal.
+    await fs.promises.writeFile(lockDir + OWNER_SUFFIX, ownerToken());
     return {
       task: taskDir,
       path: lockDir,

@@ -71,7 +71,8 @@ function sourcePathOf(taskDir: string, source: Extract<ArchiveSource, { kind: 'f
 
 type Prepared = Staged | ArchiveResult;
 
-async function prepareOne(taskDir: string, archiveDir: string, request: ArchiveRequest, options: ArchiveOptions): Promise<Prepared> {
+/** `archiveDev`: the device of archive/, when the caller already has it (a batch stats it once). */
+async function prepareOne(taskDir: string, archiveDir: string, request: ArchiveRequest, options: ArchiveOptions, archiveDev = fs.statSync(archiveDir).dev): Promise<Prepared> {
   const compress = compressesAtArchiveTime(options);
   const { source } = request;
   if (source.kind === 'content') {
@@ -90,7 +91,7 @@ async function prepareOne(taskDir: string, archiveDir: string, request: ArchiveR
   }
   if (st.isSymbolicLink()) return { request, outcome: 'failed', archived: null, detail: `${label} is a symlink; refused` };
   if (!st.isFile()) return { request, outcome: 'failed', archived: null, detail: `${label} is not a regular file; refused` };
-  if (!compress && st.dev === fs.statSync(archiveDir).dev) {
+  if (!compress && st.dev === archiveDev) {
     // Same device, no compression: the move is a hard link of the very inode, nothing to copy. A small file is
     // hashed from one read: a stream per file costs more than the hashing (docs/benchmarks.md).
     const digest = st.size > IN_MEMORY_LIMIT ? await hashFile(sourcePath, false) : createHash('sha256').update(readRegularFileSync(sourcePath)).digest('hex');
@@ -123,10 +124,11 @@ export async function stageArchive(taskDir: string, requests: readonly ArchiveRe
     return batch;
   }
   const archiveDir = batch.archiveDir;
+  const archiveDev = fs.statSync(archiveDir).dev;
   batch.items = await Promise.all(
     requests.map(async (request): Promise<Prepared> => {
       try {
-        return await prepareOne(taskDir, archiveDir, request, options);
+        return await prepareOne(taskDir, archiveDir, request, options, archiveDev);
       } catch (err) {
         return { request, outcome: 'failed', archived: null, detail: errorMessage(err) };
       }

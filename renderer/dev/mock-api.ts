@@ -1,6 +1,9 @@
 import {
   ConfigSchema,
   fieldIssues,
+  sameValue,
+  valueAt,
+  withValueAt,
   type ActionResult,
   type AgentRow,
   type CleanTarget,
@@ -254,7 +257,10 @@ export function createMockApi(opts: MockOptions): JanitorApi {
       return { entries: clone(hits.slice(0, limit)), total: hits.length };
     },
     getSettings: async () => settings(),
-    saveSettings: async ({ config }) => {
+    saveSettings: async ({ changes }) => {
+      const stale = changes.filter((c) => !sameValue(valueAt(world.config, c.path), c.from));
+      if (stale.length > 0) return { ok: false, issues: stale.map((c) => ({ path: c.path, message: 'changed in the config file since this form was loaded' })) };
+      const config = changes.reduce<Record<string, unknown>>((object, c) => withValueAt(object, c.path, c.to), { ...world.config });
       const parsed = ConfigSchema.safeParse(config);
       if (!parsed.success) return { ok: false, issues: fieldIssues(parsed.error.issues) };
       // The engine's own check, beyond the schema: roots must be absolute paths.

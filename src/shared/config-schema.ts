@@ -4,16 +4,20 @@ export const DEFAULT_TERMINAL_STATUSES = ['completed', 'terminated', 'error', 'f
 
 const positiveMs = z.number().int().positive();
 
+/** Caps shared by the config file and the window's API: no input may grow the config without bound. */
+export const LIMITS = { pins: 1000, roots: 64, statuses: 64, idLength: 256, pathLength: 4096, patternLength: 512 } as const;
+
 /**
  * One schema for the config file, CLI overrides and (later) the settings UI. Strict, so that a misspelt key is an
  * error naming that key instead of a silently ignored setting.
  */
 export const ConfigSchema = z.strictObject({
-  roots: z.array(z.string().min(1)).default([]),
+  roots: z.array(z.string().min(1).max(LIMITS.pathLength)).max(LIMITS.roots).default([]),
   tmuxSocket: z.string().min(1).nullable().default(null),
   tmuxBinary: z.string().min(1).default('tmux'),
   sessionPattern: z
     .string()
+    .max(LIMITS.patternLength)
     .default('^agent_')
     .refine(
       (p) => {
@@ -26,12 +30,12 @@ export const ConfigSchema = z.strictObject({
       },
       { message: 'not a valid regular expression' },
     ),
-  terminalStatuses: z.array(z.string().min(1)).min(1).default([...DEFAULT_TERMINAL_STATUSES]),
+  terminalStatuses: z.array(z.string().min(1).max(LIMITS.idLength)).min(1).max(LIMITS.statuses).default([...DEFAULT_TERMINAL_STATUSES]),
   /** null disables idle cleanup. */
   idleMinutes: z.number().positive().nullable().default(110),
   idleWarningMinutes: z.number().nonnegative().default(10),
   ghostGraceSeconds: z.number().nonnegative().default(120),
-  pins: z.array(z.string()).default([]),
+  pins: z.array(z.string().min(1).max(LIMITS.idLength)).max(LIMITS.pins).default([]),
   /**
    * SPEC.md step 0: a finished agent whose pane processes still run is left this long to exit on its own (the
    * orchestrator's completion notifier records the final status when claude exits); 0 turns the grace off.

@@ -7,3 +7,4 @@ export * from './ui-model.js';
 export * from './ui-contract.js';
 export * from './alert-id.js';
 export * from './field-issues.js';
+export * from './settings-patch.js';

@@ -1,6 +1,8 @@
 import { z } from 'zod';
+import { LIMITS } from './config-schema.js';
 import { DaemonEventSchema } from './daemon-schema.js';
 import { SweepReportSchema } from './report-schema.js';
+import { SaveSettingsInputSchema } from './settings-patch.js';
 import {
   ActivityEntrySchema,
   AgentRowSchema,
@@ -20,12 +22,15 @@ import {
  */
 
 const empty = z.object({}).strict();
-const agentRef = z.strictObject({ taskDir: z.string().min(1), agentId: z.string().min(1) });
+// Every string and array the API takes is capped (LIMITS): a caller cannot make the engine hold or write without bound.
+const taskDir = z.string().min(1).max(LIMITS.pathLength);
+const agentId = z.string().min(1).max(LIMITS.idLength);
+const agentRef = z.strictObject({ taskDir, agentId });
 /** Clean one agent, every agent of one task, or (both absent) run a full sweep. */
-export const CleanTargetSchema = z.strictObject({ taskDir: z.string().min(1).optional(), agentId: z.string().min(1).optional() });
+export const CleanTargetSchema = z.strictObject({ taskDir: taskDir.optional(), agentId: agentId.optional() });
 export type CleanTarget = z.infer<typeof CleanTargetSchema>;
 
-const archiveRef = z.strictObject({ taskDir: z.string().min(1), path: z.string().min(1) });
+const archiveRef = z.strictObject({ taskDir, path: z.string().min(1).max(LIMITS.pathLength) });
 
 /** The end of a text file, for the log panel: `path` relative to its task folder, `bytes` the whole file's size. */
 export const FileTailSchema = z.object({ path: z.string(), text: z.string(), bytes: z.number().int(), truncated: z.boolean() });
@@ -46,11 +51,11 @@ export const uiMethods = {
   /** A dry run of exactly what `cleanNow` with the same target would do. */
   previewClean: { input: CleanTargetSchema, output: SweepReportSchema },
   cleanNow: { input: CleanTargetSchema, output: SweepReportSchema },
-  setPinned: { input: z.strictObject({ agentId: z.string().min(1), pinned: z.boolean() }), output: z.object({ pins: z.array(z.string()) }) },
+  setPinned: { input: z.strictObject({ agentId, pinned: z.boolean() }), output: z.object({ pins: z.array(z.string()) }) },
   /** The tail of an agent's live log (or, once cleaned, of its archived copy), for "open logs". */
   readLog: { input: agentRef, output: FileTailSchema },
   listAlerts: { input: empty, output: z.array(AlertSchema) },
-  fixAlert: { input: z.strictObject({ id: z.string().min(1) }), output: FixResultSchema },
+  fixAlert: { input: z.strictObject({ id: z.string().min(1).max(LIMITS.pathLength) }), output: FixResultSchema },
   listArchives: { input: empty, output: z.array(ArchiveTaskSchema) },
   /** SPEC.md: restore puts the file back into the folder it came from, decompressed and checked against its recorded sha256. */
   restoreArchive: { input: archiveRef, output: z.object({ restored: z.string() }) },
@@ -65,11 +70,15 @@ export const uiMethods = {
     output: z.object({ entries: z.array(ActivityEntrySchema), total: z.number().int() }),
   },
   getSettings: { input: empty, output: SettingsSchema },
-  /** Validated with ConfigSchema on the engine's side too; a bad value comes back as issues naming its field. */
-  saveSettings: { input: z.strictObject({ config: z.record(z.string(), z.unknown()) }), output: SaveSettingsResultSchema },
+  /**
+   * Patches, not the whole form: each change names a field the window may set, the value the form showed and the new
+   * one (settings-patch.ts). Applied to the config file as it is now; validated with ConfigSchema; a bad value, or a
+   * field changed in the file meanwhile, comes back as an issue naming the field.
+   */
+  saveSettings: { input: SaveSettingsInputSchema, output: SaveSettingsResultSchema },
   setPaused: { input: z.strictObject({ paused: z.boolean() }), output: UiStateSchema },
   /** Desktop only: open or reveal a file in the system's file manager; the web bridge answers ok: false. */
-  openPath: { input: z.strictObject({ path: z.string().min(1), reveal: z.boolean().default(false) }), output: FixResultSchema },
+  openPath: { input: z.strictObject({ path: z.string().min(1).max(LIMITS.pathLength), reveal: z.boolean().default(false) }), output: FixResultSchema },
 } as const;
 
 export type UiMethods = typeof uiMethods;

@@ -72,7 +72,7 @@ describe('web bridge: API', () => {
     t.fake.impl.saveSettings = async () => {
       throw Object.assign(new Error('settings refused'), { issues: [{ path: 'retention.maxAgeDays', message: 'must be positive' }] });
     };
-    const withIssues = await call(t, 'saveSettings', { config: { retention: { maxAgeDays: -1 } } });
+    const withIssues = await call(t, 'saveSettings', { changes: [{ path: 'retention.maxAgeDays', from: null, to: -1 }] });
     assert.equal(withIssues.status, 400);
     assert.deepEqual(uiError(withIssues), { error: 'settings refused', issues: [{ path: 'retention.maxAgeDays', message: 'must be positive' }] });
 

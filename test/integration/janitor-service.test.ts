@@ -141,19 +141,29 @@ describe('janitor service (the API behind the window and the web bridge)', () =>
     const settings = await service.getSettings({});
     assert.equal(settings.path, configFile);
     assert.deepEqual(settings.overridden, ['roots', 'tmuxSocket']);
-    const bad = await service.saveSettings({ config: { ...settings.config, idleMinutes: -5, sessionPattern: '([', retention: { maxAgeDays: 'x' } } });
+    const c = settings.config;
+    const bad = await service.saveSettings({
+      changes: [
+        { path: 'idleMinutes', from: c.idleMinutes, to: -5 },
+        { path: 'sessionPattern', from: c.sessionPattern, to: '([' },
+        { path: 'retention.maxAgeDays', from: null, to: 'x' },
+      ],
+    });
     assert.equal(bad.ok, false);
     const paths = bad.ok ? [] : bad.issues.map((i) => i.path).sort();
     assert.deepEqual(paths, ['idleMinutes', 'retention.maxAgeDays', 'sessionPattern']);
     const before = fs.readFileSync(configFile, 'utf8');
     assert.equal(fs.readFileSync(configFile, 'utf8'), before, 'a rejected save writes nothing');
 
-    const good = await service.saveSettings({ config: { ...settings.config, idleMinutes: 30, retention: { maxAgeDays: 7, maxBytesPerRoot: null } } });
+    const good = await service.saveSettings({ changes: [{ path: 'idleMinutes', from: c.idleMinutes, to: 30 }, { path: 'retention.maxAgeDays', from: null, to: 7 }] });
     assert.equal(good.ok, true);
     const onFile = JSON.parse(fs.readFileSync(configFile, 'utf8'));
     assert.equal(onFile.idleMinutes, 30);
+    assert.deepEqual(onFile.retention, { maxAgeDays: 7 }, 'only the fields changed are written, not the whole form');
     assert.equal(onFile.roots, undefined, 'a command-line root is not written into the file');
     assert.equal((await service.getSettings({})).config.idleMinutes, 30, 'the running daemon uses the new value');
+    const fixed = await service.saveSettings({ changes: [{ path: 'roots', from: [sb.root], to: ['/elsewhere'] }] });
+    assert.deepEqual(fixed.ok ? [] : fixed.issues.map((i) => [i.path, /command line/.test(i.message)]), [['roots', true]]);
     assert.deepEqual((await service.getSettings({})).config.roots, [sb.root]);
     await stop(service);
   });
@@ -163,7 +173,7 @@ describe('janitor service (the API behind the window and the web bridge)', () =>
     const { service, configFile } = await serve(sb);
     const settings = await service.getSettings({});
     fs.writeFileSync(configFile, '{ "idleMinutes": 30, oops');
-    const refused = await service.saveSettings({ config: { ...settings.config, idleMinutes: 45 } });
+    const refused = await service.saveSettings({ changes: [{ path: 'idleMinutes', from: settings.config.idleMinutes, to: 45 }] });
     assert.equal(refused.ok, false);
     assert.match(refused.ok ? '' : refused.issues[0]!.message, /invalid JSON.*nothing was saved/);
     await assert.rejects(service.setPinned({ agentId: 'a-1', pinned: true }), /invalid JSON/);

@@ -104,7 +104,7 @@ describe('IPC payload validation', () => {
   it('has a schema for every method, and every schema accepts what the renderer sends', () => {
     for (const m of UI_METHOD_NAMES) assert.equal(parseInput(m, null).ok, false, `${m} refuses null`);
     assert.equal(parseInput('openPath', { path: '/x' }).ok, true);
-    assert.equal(parseInput('saveSettings', { config: { idleMinutes: 5 } }).ok, true);
+    assert.equal(parseInput('saveSettings', { changes: [{ path: 'idleMinutes', from: 110, to: 5 }] }).ok, true);
   });
 
   it('turns a service failure into a UiError, keeping field issues it carries', async () => {
@@ -117,7 +117,7 @@ describe('IPC payload validation', () => {
     service.saveSettings = async () => {
       throw Object.assign(new Error('bad config'), { issues: [{ path: ['roots', 0], message: 'not a folder' }] });
     };
-    const withIssues = await refusal(handleCall('saveSettings', good, trusted, { config: {} }, service));
+    const withIssues = await refusal(handleCall('saveSettings', good, trusted, { changes: [{ path: 'roots', from: [], to: ['x'] }] }, service));
     assert.deepEqual(withIssues.issues, [{ path: 'roots.0', message: 'not a folder' }]);
   });
 });

@@ -132,7 +132,7 @@ describe('openPath confinement', () => {
     assert.equal(shell.opened.length, 1);
     // other methods pass through; a saved config reaches the main process's own settings
     assert.equal(await service.getState({}), 'state');
-    await service.saveSettings({ config: {} });
+    await service.saveSettings({ changes: [{ path: 'idleMinutes', from: 110, to: 30 }] });
     assert.deepEqual(applied, [settings]);
   });
 });

@@ -1,5 +1,5 @@
 import { useContext, useEffect, useState } from 'preact/hooks';
-import type { FieldIssue, Settings } from '../../../src/shared/index.js';
+import { READ_ONLY_SETTINGS, settingChanges, type FieldIssue, type Settings } from '../../../src/shared/index.js';
 import { AppContext } from '../app-context.js';
 import { issuesOf, messageOf } from '../api/errors.js';
 import { Notice } from '../components/badges.js';
@@ -60,8 +60,16 @@ function SettingsForm({ settings, onSaved }: { settings: Settings; onSaved: (s: 
       setSave({ step: 'failed', message: `Not saved: ${checked.issues.length === 1 ? 'one field needs' : `${checked.issues.length} fields need`} attention.` });
       return;
     }
+    // Only the fields changed go: the engine applies them to the file as it is now, so a hand edit of another field
+    // made meanwhile is kept, and one of the same field is reported instead of overwritten.
+    const changes = settingChanges(settings.config, checked.config);
+    if (changes.length === 0) {
+      setDirty(false);
+      setSave({ step: 'saved' });
+      return;
+    }
     setSave({ step: 'saving' });
-    api.saveSettings({ config: checked.config }).then(
+    api.saveSettings({ changes }).then(
       (r) => {
         if (r.ok) {
           setIssues([]);
@@ -222,6 +230,21 @@ function SettingsForm({ settings, onSaved }: { settings: Settings; onSaved: (s: 
   );
 }
 
+/** The settings that name a program the janitor runs or a file it writes: shown, never editable here. */
+function ReadOnlySettings({ settings }: { settings: Settings }) {
+  return (
+    <Notice kind="info" testId="settings-read-only">
+      Set only in the config file or on the command line (they choose a program the janitor runs, or a file it writes):{' '}
+      {READ_ONLY_SETTINGS.map((key, i) => (
+        <span key={key}>
+          {i > 0 ? ', ' : ''}
+          <span class="mono">{key}</span> = <span class="mono" data-testid={`settings-read-only-${key}`}>{JSON.stringify(settings.config[key])}</span>
+        </span>
+      ))}
+    </Notice>
+  );
+}
+
 export function SettingsView() {
   const { api } = useContext(AppContext);
   const loaded = useLoader(() => api.getSettings({}), []);
@@ -259,6 +282,7 @@ export function SettingsView() {
           Fixed by the command line or environment (read-only here): <span class="mono">{settings.overridden.join(', ')}</span>
         </Notice>
       ) : null}
+      {settings ? <ReadOnlySettings settings={settings} /> : null}
       <div class="scroll-area">{settings ? <SettingsForm key={formKey} settings={settings} onSaved={setSettings} /> : null}</div>
     </section>
   );

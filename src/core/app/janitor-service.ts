@@ -195,8 +195,8 @@ export function createJanitorService(options: JanitorServiceOptions): RunningJan
     diskUsage: async () => diskUsage(roots(), options.stateDir, (await planRetention(daemon.snapshot().config)).reclaimBytes),
     activity: async ({ query, limit }) => readActivity(roots(), options.stateDir, query, limit),
     getSettings: async () => settingsOf(options.settings, daemon.snapshot().config),
-    saveSettings: async ({ config }) => {
-      const { result, config: next } = saveSettings(options.settings, config);
+    saveSettings: async ({ changes }) => {
+      const { result, config: next } = saveSettings(options.settings, changes);
       if (next) {
         await daemon.reload(next);
         publishState();

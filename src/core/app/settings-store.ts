@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { ConfigSchema, fieldIssues, type Config, type SaveSettingsResult, type Settings } from '../../shared/index.js';
+import { ConfigSchema, LIMITS, fieldIssues, sameValue, valueAt, withValueAt, type Config, type FieldIssue, type SaveSettingsResult, type SettingChange, type Settings } from '../../shared/index.js';
 import { ConfigError, loadConfig } from '../config-loader.js';
 import { writeFileAtomic } from '../durable-write.js';
 
@@ -24,16 +24,22 @@ export function settingsOf(source: SettingsSource, config: Config): Settings {
   return { config, path: source.file, overridden: overriddenKeys(source) };
 }
 
+interface FileState {
+  /** The file's text as read, or null when it does not exist: what a write compares against (compare-and-swap). */
+  text: string | null;
+  object: Record<string, unknown>;
+}
+
 /**
  * The file as it is now, so a save keeps what the form does not own. A file that cannot be read or parsed is an
  * error, never treated as empty: writing over it would lose whatever the user had in it.
  */
-function readFileObject(file: string): Record<string, unknown> {
+function readFileState(file: string): FileState {
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return {};
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { text: null, object: {} };
     throw new ConfigError(`${file}: cannot read config: ${(err as NodeJS.ErrnoException).code ?? String(err)}; not saved`);
   }
   let parsed: unknown;
@@ -43,29 +49,67 @@ function readFileObject(file: string): Record<string, unknown> {
     throw new ConfigError(`${file}: invalid JSON (${(err as Error).message}); fix or remove it, nothing was saved`);
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new ConfigError(`${file}: (top level): expected an object; nothing was saved`);
-  return parsed as Record<string, unknown>;
+  return { text, object: parsed as Record<string, unknown> };
 }
 
-function write(source: SettingsSource, content: Record<string, unknown>): Config {
+/** Another writer changed the file between our read and our write. */
+class FileChanged extends Error {}
+
+/** Writes only if the file still holds what `state` read (compare-and-swap on its content, re-checked right before). */
+function writeIfUnchanged(source: SettingsSource, state: FileState, content: Record<string, unknown>): Config {
+  const now = fs.existsSync(source.file) ? fs.readFileSync(source.file, 'utf8') : null;
+  if (now !== state.text) throw new FileChanged();
   fs.mkdirSync(path.dirname(source.file), { recursive: true, mode: 0o700 });
   writeFileAtomic(source.file, JSON.stringify(content, null, 2) + '\n', 0o600);
   return loadConfig(source.file, source.overrides, source.env);
 }
 
+/** A read-modify-write of the config file, done again from a fresh read if the file changed meanwhile. */
+function updateFile<T>(source: SettingsSource, attempt: (state: FileState) => T): T {
+  for (let tries = 0; ; tries++) {
+    try {
+      return attempt(readFileState(source.file));
+    } catch (err) {
+      if (!(err instanceof FileChanged) || tries >= 2) throw err instanceof FileChanged ? new ConfigError(`${source.file}: keeps changing while being saved; nothing was saved`) : err;
+    }
+  }
+}
+
+/** Issues for changes the file no longer allows: a field fixed by the command line, or changed in the file meanwhile. */
+function staleChanges(source: SettingsSource, onFile: Record<string, unknown>, changes: readonly SettingChange[]): FieldIssue[] {
+  const parsed = ConfigSchema.safeParse(onFile);
+  if (!parsed.success) return fieldIssues(parsed.error.issues).map((i) => ({ path: i.path, message: `the config file itself is invalid here: ${i.message}; nothing was saved` }));
+  const fixed = overriddenKeys(source);
+  const issues: FieldIssue[] = [];
+  for (const change of changes) {
+    if (fixed.some((key) => change.path === key || change.path.startsWith(`${key}.`))) {
+      issues.push({ path: change.path, message: 'fixed by the command line or environment; not saved' });
+      continue;
+    }
+    const now = valueAt(parsed.data, change.path);
+    if (!sameValue(now, change.from)) {
+      issues.push({ path: change.path, message: `changed in ${source.file} since this form was loaded (now ${JSON.stringify(now ?? null)}); reload to see it` });
+    }
+  }
+  return issues;
+}
+
 /**
- * Validates with the same schema as the config file and the CLI, so a value the UI accepts is one the daemon
- * accepts. Keys fixed on the command line keep their value in the file (the form shows them read-only).
+ * Applies the window's changes to the config file as it is now: only the fields changed are written, each only if
+ * the file still gives it the value the form showed, so a hand edit made meanwhile survives or is reported, never
+ * silently reverted. The result is validated with the same schema as the config file and the CLI.
  */
-export function saveSettings(source: SettingsSource, input: Record<string, unknown>): { result: SaveSettingsResult; config: Config | null } {
-  const parsed = ConfigSchema.safeParse(input);
-  if (!parsed.success) return { result: { ok: false, issues: fieldIssues(parsed.error.issues) }, config: null };
+export function saveSettings(source: SettingsSource, changes: readonly SettingChange[]): { result: SaveSettingsResult; config: Config | null } {
   try {
-    const onFile = readFileObject(source.file);
-    const fixed = new Set(overriddenKeys(source));
-    const content: Record<string, unknown> = Object.fromEntries(Object.entries(parsed.data).filter(([key]) => !fixed.has(key)));
-    for (const key of fixed) if (key in onFile) content[key] = onFile[key];
-    const config = write(source, content);
-    return { result: { ok: true, settings: settingsOf(source, config) }, config };
+    return updateFile(source, (state) => {
+      const stale = staleChanges(source, state.object, changes);
+      if (stale.length > 0) return { result: { ok: false, issues: stale }, config: null };
+      const content = changes.reduce((object, change) => withValueAt(object, change.path, change.to), state.object);
+      const parsed = ConfigSchema.safeParse(content);
+      if (!parsed.success) return { result: { ok: false, issues: fieldIssues(parsed.error.issues) }, config: null };
+      const config = writeIfUnchanged(source, state, content);
+      return { result: { ok: true, settings: settingsOf(source, config) }, config };
+    });
   } catch (err) {
     const message = err instanceof ConfigError ? err.message : (err as Error).message;
     return { result: { ok: false, issues: [{ path: '(file)', message }] }, config: null };
@@ -74,9 +118,12 @@ export function saveSettings(source: SettingsSource, input: Record<string, unkno
 
 /** Pins live in the config file (SPEC.md: registry `pinned` or the config's `pins`), so they survive restarts. */
 export function savePinned(source: SettingsSource, agentId: string, pinned: boolean): Config {
-  const onFile = readFileObject(source.file);
-  const pins = new Set(Array.isArray(onFile.pins) ? onFile.pins.filter((p): p is string => typeof p === 'string') : []);
-  if (pinned) pins.add(agentId);
-  else pins.delete(agentId);
-  return write(source, { ...onFile, pins: [...pins].sort() });
+  return updateFile(source, (state) => {
+    const onFile = state.object;
+    const pins = new Set(Array.isArray(onFile.pins) ? onFile.pins.filter((p): p is string => typeof p === 'string') : []);
+    if (pinned) pins.add(agentId);
+    else pins.delete(agentId);
+    if (pins.size > LIMITS.pins) throw new ConfigError(`${source.file}: pins: at most ${LIMITS.pins} agents can be pinned; unpin some first`);
+    return writeIfUnchanged(source, state, { ...onFile, pins: [...pins].sort() });
+  });
 }

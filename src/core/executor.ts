@@ -1,6 +1,6 @@
 import type { ActionResult, InputError, Orphan } from '../shared/index.js';
 import type { ArchiveOptions } from './archive/archiver.js';
-import { commitStep, journalStep, promptStep, stageStep, type StagedArchives } from './file-steps.js';
+import { commitStep, journalStep, promptStep, recoverStep, stageStep, type StagedArchives } from './file-steps.js';
 import { beginStep, endStep } from './intent-steps.js';
 import { Ledger } from './ledger.js';
 import type { PlannedAction } from './plan-types.js';
@@ -74,6 +74,7 @@ async function afterKill(batch: Ledger, actions: readonly PlannedAction[], stagi
   const staged = await staging;
   await timed('archive', () => commitStep(batch, staged, options.stepMs));
   await timed('prompts', () => promptStep(batch));
+  await timed('recover', () => recoverStep(batch, options.stepMs));
   await timed('journal', () => journalStep(batch));
   return endStep(batch, actions, held);
 }

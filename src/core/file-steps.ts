@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { commitStaged, discardStaged, prepareArchiveDir, stageArchive, syncStaged, type ArchiveOptions, type ArchiveRequest, type StagedBatch } from './archive/archiver.js';
+import { recordUnlistedScrollback } from './archive/recover.js';
 import { childPath } from './guards.js';
 import { agentKey, byTask, type ActionOf, type Ledger } from './ledger.js';
 import { appendLinesDurably } from './durable-write.js';
@@ -91,6 +92,22 @@ export async function promptStep(ledger: Ledger): Promise<void> {
       }
     } catch (err) {
       ledger.record(action, 'failed', errorMessage(err));
+    }
+  });
+}
+
+/**
+ * For cleanups resumed after a crash: scrollback copies already in archive/ but missing from the manifest are
+ * recorded (archive/recover.ts). If that fails, the agent's outcome fails too, so its intent stays open for the next run.
+ */
+export async function recoverStep(ledger: Ledger, stepMs: number): Promise<void> {
+  const resumed = ledger.pending('record-outcome').filter((a) => a.resumed !== undefined);
+  await mapPool([...byTask(resumed)], TASK_CONCURRENCY, async ([task, actions]) => {
+    try {
+      const agents = actions.map((a) => ({ agentId: a.agentId, session: a.resumed?.session ?? null }));
+      await withTimeout(`recover archive ${task}`, stepMs, () => recordUnlistedScrollback(task, agents));
+    } catch (err) {
+      for (const action of actions) ledger.record(action, 'failed', `cannot record archived scrollback: ${errorMessage(err)}`);
     }
   });
 }

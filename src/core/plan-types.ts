@@ -66,7 +66,8 @@ export type PlannedAction =
   | (ActionBase<'signal-processes'> & { session: string; remembered: RememberedProcess[] })
   | (ActionBase<'archive-file'> & { dir: AgentFileDir; file: string })
   | (ActionBase<'delete-prompt'> & { file: string })
-  | ActionBase<'record-outcome'>;
+  /** `resumed`: the agent's cleanup was interrupted (its `begin` intent has no `end`); its session as then noted. */
+  | (ActionBase<'record-outcome'> & { resumed?: { session: string | null } });
 
 export interface Plan {
   agents: AgentReport[];

@@ -66,7 +66,8 @@ function cleanupActions(
     actions.push({ ...base, kind: 'delete-prompt', target: `${PROMPT_PREFIX}${agent.id}${PROMPT_SUFFIX}`, file: prompt.name, ...(skip ? { skip } : {}) });
   }
   // An interrupted cleanup is closed by its record-outcome, even when nothing else is left to do.
-  if (actions.some((a) => !a.skip) || view.scan.intents.pending.has(agent.id)) actions.push({ ...base, kind: 'record-outcome', target: JOURNAL_TARGET });
+  const begun = view.scan.intents.pending.get(agent.id);
+  if (actions.some((a) => !a.skip) || begun) actions.push({ ...base, kind: 'record-outcome', target: JOURNAL_TARGET, ...(begun ? { resumed: { session: begun.session } } : {}) });
   return actions;
 }
 

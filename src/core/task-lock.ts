@@ -4,35 +4,69 @@ import lockfile from 'proper-lockfile';
 import { errorMessage } from './timeouts.js';
 import { pidAlive } from './process/pid-alive.js';
 import { readProcEntry } from './process/proc-table.js';
+import { readRegularFileSync } from './safe-read.js';
 
 export const LOCK_NAME = '.agent-janitor.lock';
-/** Beside the lock, not in it: proper-lockfile removes a stale lock with rmdir, which a file inside would stop. */
-const OWNER_SUFFIX = '.owner';
+/**
+ * Each janitor notes itself beside the lock as `<lock>.<pid>-<start>.owner` before it tries to take it, so a lock
+ * always has its owner's note from the first moment: a crash can never leave a lock without one (which could only be
+ * judged by its mtime, and proper-lockfile may set that up to a second ahead). Beside the lock, not in it:
+ * proper-lockfile removes a stale lock with rmdir, which a file inside would stop.
+ */
+const NOTE_SUFFIX = '.owner';
+/** A lock with no note at all was taken by something else (an older janitor): judged by its age alone. */
 const ORPHAN_LOCK_MS = 1000;
 
-let ownToken: string | null = null;
-
 /** "<pid> <start time>": the start time tells a live owner from an unrelated process that reuses its pid. */
+let ownToken: string | null = null;
 function ownerToken(): string {
   ownToken ??= `${process.pid} ${readProcEntry(process.pid, false)?.start ?? ''}`;
   return ownToken;
 }
 
-function ownerIsDead(lockDir: string): boolean {
-  let token: string;
-  try {
-    token = fs.readFileSync(lockDir + OWNER_SUFFIX, 'utf8');
-  } catch {
-    // A live owner writes its file right after the mkdir; a lock without one for a second lost its owner in between.
+function noteName(token: string): string {
+  return `${LOCK_NAME}.${token.replace(' ', '-')}${NOTE_SUFFIX}`;
+}
+
+/** Whether the process a note names still runs (same pid and same start time). */
+function noteIsLive(token: string): boolean {
+  const [pidText, start] = token.trim().split(' ');
+  const pid = Number(pidText);
+  if (!Number.isInteger(pid) || pid <= 0) return true; // unreadable: assume live, never take a lock on a guess
+  if (!pidAlive(pid)) return false;
+  const now = readProcEntry(pid, false);
+  return !(Boolean(start) && now !== null && now.start !== start);
+}
+
+/** The notes beside the lock other than ours: their file names and the tokens they hold. */
+function otherNotes(taskDir: string, own: string): { file: string; token: string }[] {
+  const prefix = `${LOCK_NAME}.`;
+  const notes: { file: string; token: string }[] = [];
+  for (const name of fs.readdirSync(taskDir)) {
+    if (!name.startsWith(prefix) || !name.endsWith(NOTE_SUFFIX) || name === own) continue;
+    try {
+      // Not followed if a symlink, never blocking on a FIFO: the task folder is the agents' to write in.
+      notes.push({ file: path.join(taskDir, name), token: readRegularFileSync(path.join(taskDir, name)).toString('utf8') });
+    } catch {
+      // Removed meanwhile by its owner: it no longer claims anything.
+    }
+  }
+  return notes;
+}
+
+/**
+ * Whether the lock's holder is provably gone: every note beside it names a dead process (then the dead ones are
+ * removed). With no note at all, only a lock older than ORPHAN_LOCK_MS counts as orphaned.
+ */
+function holderIsDead(taskDir: string, lockDir: string, own: string): boolean {
+  const notes = otherNotes(taskDir, own);
+  if (notes.length === 0) {
     const st = fs.statSync(lockDir, { throwIfNoEntry: false });
     return st !== undefined && Date.now() - st.mtimeMs > ORPHAN_LOCK_MS;
   }
-  const [pidText, start] = token.trim().split(' ');
-  const pid = Number(pidText);
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  if (!pidAlive(pid)) return true;
-  const now = readProcEntry(pid, false);
-  return Boolean(start) && now !== null && now.start !== start;
+  if (notes.some((n) => noteIsLive(n.token))) return false;
+  for (const n of notes) fs.rmSync(n.file, { force: true });
+  return true;
 }
 
 export interface TaskLock {
@@ -43,16 +77,26 @@ export interface TaskLock {
   compromised: string | null;
 }
 
+async function writeNote(file: string, token: string): Promise<void> {
+  // O_EXCL never follows a symlink; a note of ours left by an earlier attempt in this process is replaced.
+  await fs.promises.rm(file, { force: true });
+  await fs.promises.writeFile(file, token, { flag: 'wx', mode: 0o644 });
+}
+
 /**
  * One janitor at a time per task, across processes: a CLI sweep that overlaps the daemon skips the task instead of
- * archiving the same files twice. proper-lockfile's mtime refresh lets a crashed owner's lock go stale.
+ * archiving the same files twice. proper-lockfile's mtime refresh lets a crashed owner's lock go stale; a holder whose
+ * note names a dead process is taken over at once.
  */
 export async function tryLockTask(taskDir: string, staleMs: number, retried = false): Promise<TaskLock | { unavailable: string; failed: boolean }> {
   const state: { compromised: string | null } = { compromised: null };
   const lockDir = path.join(taskDir, LOCK_NAME);
+  const token = ownerToken();
+  const note = path.join(taskDir, noteName(token));
   try {
+    await writeNote(note, token);
     const release = await lockfile.lock(taskDir, {
-      lockfilePath: path.join(taskDir, LOCK_NAME),
+      lockfilePath: lockDir,
       stale: staleMs,
       update: Math.max(1000, Math.floor(staleMs / 3)),
       retries: 0,
@@ -61,8 +105,6 @@ export async function tryLockTask(taskDir: string, staleMs: number, retried = fa
         state.compromised = errorMessage(err);
       },
     });
-    // Async: a sweep locks many tasks at once, and creating a file is slow on a busy journal.
-    await fs.promises.writeFile(lockDir + OWNER_SUFFIX, ownerToken());
     return {
       task: taskDir,
       path: lockDir,
@@ -71,18 +113,18 @@ export async function tryLockTask(taskDir: string, staleMs: number, retried = fa
       },
       release: async () => {
         try {
-          fs.rmSync(lockDir + OWNER_SUFFIX, { force: true });
           await release();
+          fs.rmSync(note, { force: true });
         } catch (err) {
           if (!state.compromised) throw err;
         }
       },
     };
   } catch (err) {
+    fs.rmSync(note, { force: true });
     if ((err as NodeJS.ErrnoException).code === 'ELOCKED') {
-      // A janitor killed mid-cleanup leaves its lock behind; when its owner is provably gone, age the lock so
-      // proper-lockfile's own stale takeover applies now instead of `staleMs` later.
-      if (!retried && ownerIsDead(lockDir)) {
+      // Age a dead holder's lock so proper-lockfile's own stale takeover applies now instead of `staleMs` later.
+      if (!retried && holderIsDead(taskDir, lockDir, path.basename(note))) {
         const epoch = new Date(0);
         fs.utimesSync(lockDir, epoch, epoch);
         return tryLockTask(taskDir, staleMs, true);

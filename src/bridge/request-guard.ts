@@ -4,14 +4,13 @@ import type { IncomingHttpHeaders } from 'node:http';
 /**
  * Who may talk to the bridge. Pure: a request's method, target and headers in, a verdict out, so each rule is tested
  * on its own (test/unit/bridge-request-guard.test.ts) as well as over HTTP.
+ *
+ * The token travels only in `Authorization: Bearer`: no cookie (a cookie for 127.0.0.1 is sent to every port of
+ * 127.0.0.1, so any other local server would receive it) and no `?token=` (URLs end up in history and logs). The page
+ * keeps the token itself, in its own sessionStorage, which is per origin and so per port (docs/security.md).
  */
 
-const TOKEN_COOKIE = 'aj_token';
-
-/** How a request proved it holds the token. */
-export type Credential = 'header' | 'cookie' | 'query';
-
-export type GuardVerdict = { ok: true; credential: Credential } | { ok: false; status: 401 | 403; error: string };
+export type GuardVerdict = { ok: true } | { ok: false; status: 401 | 403; error: string };
 
 export interface GuardRequest {
   method: string;
@@ -43,27 +42,20 @@ function allowedOrigins(port: number): string[] {
   return allowedHosts(port).map((h) => `http://${h}`);
 }
 
-/** Every value of one cookie (a browser may hold several of the same name for different paths). */
-export function cookieValues(header: string | undefined, name: string): string[] {
-  if (!header) return [];
-  const out: string[] = [];
-  for (const part of header.split(';')) {
-    const eq = part.indexOf('=');
-    if (eq < 0) continue;
-    if (part.slice(0, eq).trim() === name) out.push(part.slice(eq + 1).trim());
-  }
-  return out;
+/** The path of a raw request target, without its query. The router uses the same split, so both agree on what is API. */
+export function pathOf(url: string): string {
+  return url.split('?', 1)[0]!;
+}
+
+/** `/api` and everything under it is the API (token required); anything else is a static file (no secret in it). */
+export function isApiPath(pathname: string): boolean {
+  return pathname === '/api' || pathname.startsWith('/api/');
 }
 
 /** The token of `Authorization: Bearer TOKEN`; null for any other scheme or shape. */
 export function bearerToken(header: string | undefined): string | null {
   const m = header === undefined ? null : /^Bearer[ \t]+([^\s]+)[ \t]*$/i.exec(header);
   return m ? m[1]! : null;
-}
-
-function queryToken(url: string): string | null {
-  const q = url.indexOf('?');
-  return q < 0 ? null : new URLSearchParams(url.slice(q + 1)).get('token');
 }
 
 const clip = (s: string) => JSON.stringify(s.length > 100 ? `${s.slice(0, 100)}â€¦` : s);
@@ -73,9 +65,10 @@ const clip = (s: string) => JSON.stringify(s.length > 100 ? `${s.slice(0, 100)}â
  * 1. Host must name the bridge itself: a page on evil.example whose name was rebound to 127.0.0.1 sends
  *    `Host: evil.example`, so DNS rebinding gets nowhere even before the token is looked at.
  * 2. Origin, when a browser sends one, must be the bridge's own page: no other site's script gets an answer.
- * 3. The token: `Authorization: Bearer` (decides alone when present), else `?token=` on a GET, else the cookie.
- * 4. A state-changing request without Origin must carry the Authorization header: a cookie is sent by the browser on
- *    its own, so a cookie alone proves nothing about who built the request (CSRF); curl sends the header instead.
+ * 3. The API needs `Authorization: Bearer TOKEN`. A browser never attaches that header by itself (unlike a cookie),
+ *    and another origin cannot add it without a CORS preflight, which rule 2 refuses; so a request carrying it was
+ *    written by someone who holds the token, and no separate CSRF rule is needed. Static files need no token: they
+ *    hold no secret, and the page must load before it can read its token from the address bar.
  */
 export function checkRequest(req: GuardRequest, ctx: GuardContext): GuardVerdict {
   const host = req.headers.host;
@@ -86,30 +79,15 @@ export function checkRequest(req: GuardRequest, ctx: GuardContext): GuardVerdict
   if (origin !== undefined && !allowedOrigins(ctx.port).includes(origin.toLowerCase())) {
     return { ok: false, status: 403, error: `Origin ${clip(origin)} may not call this bridge` };
   }
+  if (!isApiPath(pathOf(req.url))) return { ok: true };
 
-  let credential: Credential | null = null;
-  const auth = req.headers.authorization;
-  if (auth !== undefined) {
-    const bearer = bearerToken(auth);
-    if (bearer !== null && tokensEqual(bearer, ctx.token)) credential = 'header';
-  } else {
-    const fromQuery = req.method === 'GET' ? queryToken(req.url) : null;
-    if (fromQuery !== null && tokensEqual(fromQuery, ctx.token)) credential = 'query';
-    // Every cookie value is compared (no early exit), so which one matched does not show in the timing either.
-    else if (cookieValues(req.headers.cookie, TOKEN_COOKIE).map((v) => tokensEqual(v, ctx.token)).includes(true)) credential = 'cookie';
+  const bearer = bearerToken(req.headers.authorization);
+  if (bearer === null || !tokensEqual(bearer, ctx.token)) {
+    return {
+      ok: false,
+      status: 401,
+      error: 'missing or wrong token: send `Authorization: Bearer TOKEN`, TOKEN from the address printed by `agent-janitor daemon --ui`',
+    };
   }
-  if (credential === null) {
-    return { ok: false, status: 401, error: 'missing or wrong token: open the address printed by `agent-janitor daemon --ui` (it carries ?token=)' };
-  }
-
-  const safe = req.method === 'GET' || req.method === 'HEAD';
-  if (!safe && origin === undefined && credential !== 'header') {
-    return { ok: false, status: 403, error: `a ${req.method} without an Origin header must carry the token in the Authorization header` };
-  }
-  return { ok: true, credential };
-}
-
-/** The cookie a `GET /?token=` answer sets, so the page's own scripts, styles and EventSource are authorized. */
-export function tokenCookie(token: string): string {
-  return `${TOKEN_COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`;
+  return { ok: true };
 }

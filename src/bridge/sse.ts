@@ -3,13 +3,14 @@ import type { JanitorService, UiEvent } from '../shared/index.js';
 import { applySecurityHeaders } from './responses.js';
 
 /**
- * `GET /api/events`: Server-Sent Events, one `data: <UiEvent JSON>` per event. JSON.stringify escapes newlines, so
- * every event is a single `data:` line. The first event is always the current state; events pushed while it is being
+ * `GET /api/events`: Server-Sent Events, one `data: <UiEvent JSON>` per event, authorized like every API call by the
+ * Authorization header (the renderer reads the stream with fetch(), since EventSource cannot send headers; see
+ * renderer/src/api/event-stream.ts). JSON.stringify escapes newlines, so every event is a single `data:` line. The first event is always the current state; events pushed while it is being
  * read are held back and sent after it, in order, so the client never sees an older state after a newer event.
  */
 
 export const PING_INTERVAL_MS = 15_000;
-/** A client that stops reading is dropped once this much is queued for it (EventSource reconnects, fresh state). */
+/** A client that stops reading is dropped once this much is queued for it (the client reconnects and gets a fresh state). */
 const MAX_QUEUED_BYTES = 4 * 1024 * 1024;
 
 export class EventStreams {

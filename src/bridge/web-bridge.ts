@@ -3,7 +3,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { JanitorService } from '../shared/index.js';
 import { handleApiCall, isUiMethod } from './api-router.js';
-import { checkRequest, tokenCookie } from './request-guard.js';
+import { checkRequest, isApiPath, pathOf } from './request-guard.js';
 import { sendError } from './responses.js';
 import { EventStreams, PING_INTERVAL_MS } from './sse.js';
 import { serveStatic } from './static-files.js';
@@ -40,7 +40,7 @@ export interface WebBridgeHandle {
 const HOST = '127.0.0.1';
 /** How long close() lets requests in flight finish before cutting their connections. */
 const CLOSE_GRACE_MS = 2000;
-/** Goes into a cookie and a URL unescaped, so it must be plain base64url; and long enough not to be guessed. */
+/** Goes into a URL and a header unescaped, so it must be plain base64url; and long enough not to be guessed. */
 const TOKEN_SHAPE = /^[A-Za-z0-9_-]{16,}$/;
 
 export async function startWebBridge(options: WebBridgeOptions): Promise<WebBridgeHandle> {
@@ -64,16 +64,14 @@ export async function startWebBridge(options: WebBridgeOptions): Promise<WebBrid
       sendError(res, verdict.status, verdict.error, [], verdict.status === 401 ? { 'WWW-Authenticate': 'Bearer' } : {});
       return;
     }
-    // The page was opened with ?token=: from now on its own requests carry the token as an HttpOnly cookie.
-    if (verdict.credential === 'query') res.setHeader('Set-Cookie', tokenCookie(token));
-
-    const pathname = url.split('?', 1)[0]!;
+    // No Set-Cookie, ever: the page reads `?token=` itself and sends it as a header (request-guard.ts).
+    const pathname = pathOf(url);
     if (pathname === '/api/events') {
       if (method !== 'GET') return sendError(res, 405, 'the event stream is GET /api/events', [], { Allow: 'GET' });
       streams.open(req, res);
       return;
     }
-    if (pathname === '/api' || pathname.startsWith('/api/')) {
+    if (isApiPath(pathname)) {
       const name = pathname.slice('/api/'.length);
       if (!isUiMethod(name)) return sendError(res, 404, `no such method: ${JSON.stringify(name.slice(0, 100))}`);
       if (method !== 'POST') return sendError(res, 405, `call ${name} with POST /api/${name}`, [], { Allow: 'POST' });

@@ -37,7 +37,7 @@ const RELOAD: UiEvent = { event: 'reload', ts: '2025-01-01T00:00:00.000Z', ok: t
 describe('web bridge: events and lifecycle', () => {
   it('streams the state first, then each pushed event, then pings; unsubscribes when the client leaves', async () => {
     const t = await startTestBridge({ pingIntervalMs: 100 });
-    const events = await openEvents(t.bridge.port, { Cookie: `aj_token=${t.bridge.token}` });
+    const events = await openEvents(t.bridge.port, bearer(t.bridge.token));
     assert.equal(events.status, 200);
     assert.match(String(events.headers['content-type']), /^text\/event-stream/);
     assert.equal(events.headers['cache-control'], 'no-store');
@@ -92,6 +92,7 @@ describe('web bridge: events and lifecycle', () => {
     const t = await startTestBridge();
     assert.equal((await request(t.bridge.port, { method: 'POST', path: '/api/events', headers: bearer(t.bridge.token), body: '{}' })).status, 405);
     assert.equal((await openEvents(t.bridge.port, {})).status, 401);
+    assert.equal((await openEvents(t.bridge.port, { Cookie: `aj_token=${t.bridge.token}` })).status, 401, 'the old cookie');
     assert.equal(t.fake.listeners(), 0);
   });
 
@@ -126,7 +127,7 @@ describe('web bridge: events and lifecycle', () => {
     }
   });
 
-  it('refuses a token that could not travel in a cookie or a URL', async () => {
+  it('refuses a token that could not travel in a URL or a header', async () => {
     const t = await startTestBridge();
     for (const token of ['short', 'has;semicolon-and-is-long-enough', 'has space and is long enough too']) {
       await assert.rejects(startWebBridge({ service: t.fake.service, staticDir: t.staticDir, token }), /token/);

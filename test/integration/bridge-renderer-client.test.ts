@@ -1,51 +1,23 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { ApiError } from '../../renderer/src/api/errors.js';
-import { createBridgeClient, type BridgeEnv, type EventSourceLike } from '../../renderer/src/api/bridge-client.js';
+import { createBridgeClient, type BridgeEnv } from '../../renderer/src/api/bridge-client.js';
 import type { UiEvent } from '../../src/shared/index.js';
-import { STATE, closeTestBridges, openEvents, request, startTestBridge, type TestBridge } from '../helpers/bridge-harness.js';
+import { STATE, closeTestBridges, request, startTestBridge, type TestBridge } from '../helpers/bridge-harness.js';
 
 /**
  * The renderer's own web-bridge client (renderer/src/api/bridge-client.ts) against the real bridge: the two halves of
- * one protocol, written by different hands, must agree. The browser is played by Node's fetch and a small EventSource
- * that sends the cookie the page load set, as a browser does.
+ * one protocol, written by different hands, must agree. The browser is played by Node's fetch, which also reads the
+ * event stream (as the page does: fetch with the Authorization header, no EventSource, no cookie).
  */
 
 after(closeTestBridges);
 
-class CookieEventSource implements EventSourceLike {
-  onmessage: ((ev: { data: unknown }) => void) | null = null;
-  onerror: ((ev: unknown) => void) | null = null;
-  onopen: ((ev: unknown) => void) | null = null;
-  private stop: (() => void) | null = null;
-  private closed = false;
-
-  constructor(url: string, cookie: string) {
-    const port = Number(new URL(url).port);
-    void openEvents(port, { Cookie: cookie }).then(async (stream) => {
-      this.stop = () => stream.close();
-      if (this.closed) return stream.close();
-      if (stream.status !== 200) return this.onerror?.(new Error(`HTTP ${stream.status}`));
-      this.onopen?.({});
-      for (;;) {
-        const block = await stream.next(10_000).catch(() => null);
-        if (block === null || this.closed) return;
-        if (block.startsWith('data: ')) this.onmessage?.({ data: block.slice('data: '.length) });
-      }
-    });
-  }
-
-  close(): void {
-    this.closed = true;
-    this.stop?.();
-  }
-}
-
-/** Loads the page as a browser would (the cookie comes from that answer), then builds the client over it. */
+/** Loads the page as a browser would (no cookie comes back), then builds the client over its address. */
 async function clientFor(t: TestBridge) {
   const page = await request(t.bridge.port, { path: `/?token=${t.bridge.token}` });
   assert.equal(page.status, 200);
-  const cookie = String(page.headers['set-cookie']?.[0]).split(';')[0]!;
+  assert.equal(page.headers['set-cookie'], undefined, 'the bridge sets no cookie');
   const storage = new Map<string, string>();
   const errors: string[] = [];
   const env: BridgeEnv = {
@@ -53,7 +25,6 @@ async function clientFor(t: TestBridge) {
     href: t.bridge.url,
     replaceUrl: () => undefined,
     storage: { getItem: (k) => storage.get(k) ?? null, setItem: (k, v) => void storage.set(k, v) },
-    openEvents: (url) => new CookieEventSource(url, cookie),
     reportError: (m) => errors.push(m),
   };
   return { client: createBridgeClient(env), errors };
@@ -93,6 +64,28 @@ describe('web bridge: the renderer client speaks its protocol', () => {
     await waitFor(2);
     assert.deepEqual(received[1], { event: 'resume', ts: '2025-01-01T00:00:00.000Z', sleptMs: 60_000 });
     off();
+    const closedBy = Date.now() + 2000;
+    while (t.fake.listeners() > 0 && Date.now() < closedBy) await new Promise((r) => setTimeout(r, 10));
+    assert.equal(t.fake.listeners(), 0, 'the last listener gone, the stream is closed on the bridge too');
     assert.deepEqual(errors, []);
+  });
+
+  it('a client holding a stale token gets 401 from every call and from the event stream, which it reports', async () => {
+    const t = await startTestBridge();
+    const errors: string[] = [];
+    const client = createBridgeClient({
+      fetch: (url, init) => fetch(url, init),
+      href: `http://127.0.0.1:${t.bridge.port}/?token=token-of-an-older-daemon-run`,
+      replaceUrl: () => undefined,
+      storage: null,
+      reportError: (m) => errors.push(m),
+    });
+    await assert.rejects(client.getState({}), (err: unknown) => err instanceof ApiError && err.status === 401);
+    const off = client.onEvent(() => undefined);
+    const deadline = Date.now() + 5000;
+    while (errors.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    off();
+    assert.match(errors[0] ?? '', /event stream refused: HTTP 401/);
+    assert.equal(t.fake.calls.length, 0, 'the service was never reached');
   });
 });

@@ -97,7 +97,10 @@ describe('the window over daemon --ui, in Chromium', () => {
     assert.equal(url.hostname, '127.0.0.1');
     const api = `${url.origin}/api/getState`;
     const auth = { Authorization: `Bearer ${token}` };
-    assert.equal((await request(`${url.origin}/`)).status, 401, 'the page without its token');
+    const bare = await request(`${url.origin}/`);
+    assert.equal(bare.status, 200, 'the page loads without its token (it holds no secret)');
+    assert.ok(!bare.body.includes(token), 'and carries no token');
+    assert.equal((await request(`${url.origin}/api/events`)).status, 401, 'the event stream without a token');
     assert.equal((await request(api, { method: 'POST' })).status, 401, 'the API without a token');
     assert.equal((await request(api, { method: 'POST', headers: { Authorization: 'Bearer nope' } })).status, 401, 'a wrong token');
     assert.equal((await request(api, { method: 'POST', headers: auth })).status, 200, 'the right token');

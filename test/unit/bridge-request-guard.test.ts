@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { fieldIssues } from '../../src/shared/field-issues.js';
-import { bearerToken, checkRequest, cookieValues, tokensEqual, type GuardRequest } from '../../src/bridge/request-guard.js';
+import { bearerToken, checkRequest, isApiPath, pathOf, tokensEqual, type GuardRequest } from '../../src/bridge/request-guard.js';
 import { staticPathSegments } from '../../src/bridge/static-files.js';
 import { uiMethods } from '../../src/shared/index.js';
 
@@ -18,15 +18,19 @@ describe('web bridge: request guard', () => {
     fc.assert(fc.property(fc.string(), (a) => tokensEqual(a, a)));
   });
 
-  it('reads Bearer tokens and cookies', () => {
+  it('reads Bearer tokens', () => {
     assert.equal(bearerToken('Bearer abc'), 'abc');
     assert.equal(bearerToken('bearer   abc  '), 'abc');
     assert.equal(bearerToken('Bearer a b'), null);
     assert.equal(bearerToken('Basic abc'), null);
     assert.equal(bearerToken(undefined), null);
-    assert.deepEqual(cookieValues('a=1; aj_token=x; aj_token=y;b=2', 'aj_token'), ['x', 'y']);
-    assert.deepEqual(cookieValues('xaj_token=1; aj_token_2=3', 'aj_token'), []);
-    assert.deepEqual(cookieValues(undefined, 'aj_token'), []);
+  });
+
+  it('tells API paths from static ones the way the router does', () => {
+    for (const p of ['/api', '/api/getState', '/api/events?x=1', '/api/']) assert.equal(isApiPath(pathOf(p)), true, p);
+    for (const p of ['/', '/?token=x', '/app.js', '/apix', '/%61pi/getState', '//api/getState', 'http://127.0.0.1:4321/api/getState']) {
+      assert.equal(isApiPath(pathOf(p)), false, p);
+    }
   });
 
   it('refuses a missing or foreign Host with 403 before looking at the token', () => {
@@ -37,26 +41,29 @@ describe('web bridge: request guard', () => {
     assert.equal(checkRequest(req({ headers: { host: 'LOCALHOST:4321', authorization: `Bearer ${ctx.token}` } }), ctx).ok, true);
   });
 
-  it('the CSRF rule: a non-GET without Origin needs the Authorization header', () => {
+  it('the API takes the token from the Authorization header only: no cookie, no query', () => {
+    const status = (r: GuardRequest) => {
+      const v = checkRequest(r, ctx);
+      return v.ok ? 200 : v.status;
+    };
     const cookie = `aj_token=${ctx.token}`;
-    for (const method of ['POST', 'PUT', 'DELETE', 'PATCH']) {
-      const v = checkRequest(req({ method, url: '/api/cleanNow', headers: { cookie } }), ctx);
-      assert.equal(v.ok ? null : v.status, 403, method);
+    const origin = 'http://127.0.0.1:4321';
+    assert.equal(status(req({ method: 'POST', url: '/api/getState', headers: { authorization: `Bearer ${ctx.token}` } })), 200);
+    assert.equal(status(req({ method: 'GET', url: '/api/events', headers: { authorization: `Bearer ${ctx.token}` } })), 200);
+    for (const method of ['GET', 'POST', 'PUT', 'DELETE', 'PATCH']) {
+      assert.equal(status(req({ method, url: '/api/cleanNow', headers: { cookie } })), 401, `${method} with the old cookie`);
+      assert.equal(status(req({ method, url: '/api/cleanNow', headers: { cookie, origin } })), 401, `${method} with the old cookie and our Origin`);
     }
-    assert.equal(checkRequest(req({ method: 'POST', url: '/api/cleanNow', headers: { cookie, origin: 'http://localhost:4321' } }), ctx).ok, true);
-    assert.equal(checkRequest(req({ method: 'POST', url: '/api/cleanNow', headers: { authorization: `Bearer ${ctx.token}` } }), ctx).ok, true);
-    assert.equal(checkRequest(req({ method: 'GET', url: '/api/events', headers: { cookie } }), ctx).ok, true);
+    assert.equal(status(req({ url: `/api/events?token=${ctx.token}` })), 401, 'a query token on a GET');
+    assert.equal(status(req({ method: 'POST', url: `/api/getState?token=${ctx.token}`, headers: { origin } })), 401, 'a query token on a POST');
+    assert.equal(status(req({ method: 'POST', url: '/api/getState', headers: { authorization: 'Bearer nope', cookie } })), 401, 'a right cookie rescues nothing');
   });
 
-  it('says which credential was accepted', () => {
-    const credential = (r: GuardRequest) => {
-      const v = checkRequest(r, ctx);
-      return v.ok ? v.credential : v.status;
-    };
-    assert.equal(credential(req({ headers: { authorization: `Bearer ${ctx.token}` } })), 'header');
-    assert.equal(credential(req({ url: `/?token=${ctx.token}` })), 'query');
-    assert.equal(credential(req({ headers: { cookie: `aj_token=old; aj_token=${ctx.token}` } })), 'cookie');
-    assert.equal(credential(req({ method: 'HEAD', url: `/?token=${ctx.token}` })), 401);
+  it('static files need no token, but still the right Host and Origin', () => {
+    const ok = (r: GuardRequest) => checkRequest(r, ctx).ok;
+    for (const url of ['/', '/?token=whatever', '/index.html', '/app.js', '/app.css', '/missing.js']) assert.equal(ok(req({ url })), true, url);
+    assert.equal(ok(req({ url: '/app.js', headers: { host: 'evil.example:4321' } })), false);
+    assert.equal(ok(req({ url: '/app.js', headers: { origin: 'http://127.0.0.1:4322' } })), false);
   });
 
   it('takes any request path apart into plain names, or refuses it', () => {

@@ -11,31 +11,23 @@ import {
   type UiOutput,
 } from '../../../src/shared/index.js';
 import { ApiError } from './errors.js';
+import { openEventStream, type EventStreamHandle } from './event-stream.js';
+import type { FetchLike, FetchResponseLike } from './fetch-like.js';
+
+export type { FetchInit, FetchLike, FetchResponseLike } from './fetch-like.js';
 
 /**
  * JanitorApi over the web bridge (`agent-janitor daemon --ui`):
- * - the page is opened at `http://127.0.0.1:PORT/?token=TOKEN`; the token is moved from the address bar into
- *   sessionStorage, so it survives reloads but is not left in history or shown when the URL is shared;
+ * - the page is opened at `http://127.0.0.1:PORT/?token=TOKEN`; the page keeps the token itself, in memory and in
+ *   sessionStorage (per origin, so per port, and per tab; it survives a reload), and strips it from the address bar,
+ *   so it is not left in history or shown when the URL is shared. The bridge sets no cookie: a cookie for 127.0.0.1
+ *   would go to every other port of 127.0.0.1 as well (docs/security.md, "The web bridge's token");
  * - each method is `POST /api/<method>` with the input as JSON and `Authorization: Bearer TOKEN`; a 200 carries the
  *   output (validated with the shared contract), anything else `{error, issues}` (UiErrorSchema);
- * - events come from one EventSource on `/api/events` (authorised by the HttpOnly cookie the page load set), each
- *   message a UiEvent; EventSource reconnects by itself.
+ * - events come from one `GET /api/events` read with fetch() (event-stream.ts), with the same header; each message
+ *   a UiEvent; it reconnects as EventSource would.
  * Browser globals are passed in (BridgeEnv), so the protocol is tested under Node against a real HTTP server.
  */
-
-export interface FetchResponseLike {
-  ok: boolean;
-  status: number;
-  text(): Promise<string>;
-}
-export type FetchLike = (url: string, init: { method: 'POST'; headers: Record<string, string>; body: string; credentials: 'same-origin' }) => Promise<FetchResponseLike>;
-
-export interface EventSourceLike {
-  onmessage: ((ev: { data: unknown }) => void) | null;
-  onerror: ((ev: unknown) => void) | null;
-  onopen: ((ev: unknown) => void) | null;
-  close(): void;
-}
 
 export interface BridgeEnv {
   fetch: FetchLike;
@@ -43,10 +35,12 @@ export interface BridgeEnv {
   href: string;
   /** history.replaceState: drops the token from the address bar. */
   replaceUrl(url: string): void;
-  storage: { getItem(key: string): string | null; setItem(key: string, value: string): void };
-  openEvents(url: string): EventSourceLike;
-  /** Where a malformed event is reported (never dropped silently). */
+  /** sessionStorage; null when the browser refuses it (the token then lives in memory only, until a reload). */
+  storage: { getItem(key: string): string | null; setItem(key: string, value: string): void } | null;
+  /** Where a malformed event or a refused event stream is reported (never dropped silently). */
   reportError(message: string): void;
+  /** The event stream's first reconnection delay (the bridge's `retry:` replaces it); default 3 s. */
+  retryMs?: number;
 }
 
 export const TOKEN_KEY = 'agent-janitor.token';
@@ -59,16 +53,26 @@ export interface BridgeClient extends JanitorApi {
 }
 
 /** Reads the token from `?token=`, stores it and strips it from the URL; falls back to the stored one. */
-function takeToken(env: Pick<BridgeEnv, 'href' | 'replaceUrl' | 'storage'>): string | null {
+export function takeToken(env: Pick<BridgeEnv, 'href' | 'replaceUrl' | 'storage'>): string | null {
   const url = new URL(env.href);
-  const fromUrl = url.searchParams.get('token');
-  if (fromUrl) {
-    env.storage.setItem(TOKEN_KEY, fromUrl);
+  if (url.searchParams.has('token')) {
+    const fromUrl = url.searchParams.get('token') ?? '';
     url.searchParams.delete('token');
     env.replaceUrl(`${url.pathname}${url.search}${url.hash}`);
-    return fromUrl;
+    if (fromUrl) {
+      try {
+        env.storage?.setItem(TOKEN_KEY, fromUrl);
+      } catch {
+        // Storage full or refused: the token still works from memory for this page's life.
+      }
+      return fromUrl;
+    }
   }
-  return env.storage.getItem(TOKEN_KEY);
+  try {
+    return env.storage?.getItem(TOKEN_KEY) ?? null;
+  } catch {
+    return null;
+  }
 }
 
 async function errorFrom(method: string, res: FetchResponseLike): Promise<ApiError> {
@@ -85,16 +89,85 @@ async function errorFrom(method: string, res: FetchResponseLike): Promise<ApiErr
   return new ApiError(`${method}: HTTP ${res.status}${text ? `: ${text.slice(0, 200)}` : ''}${hint}`, [], res.status);
 }
 
+/** The event side: one stream for every listener, opened with the first and closed with the last. */
+function eventSide(env: BridgeEnv, url: string, auth: Record<string, string>): Pick<BridgeClient, 'onEvent' | 'onConnection'> {
+  const listeners = new Set<(event: UiEvent) => void>();
+  const connectionListeners = new Set<(state: ConnectionState) => void>();
+  let stream: EventStreamHandle | null = null;
+  let connection: ConnectionState = 'connecting';
+  const setConnection = (s: ConnectionState) => {
+    connection = s;
+    for (const l of connectionListeners) l(s);
+  };
+
+  function deliver(raw: string): void {
+    let data: unknown;
+    try {
+      data = JSON.parse(raw);
+    } catch {
+      env.reportError(`event stream: not JSON: ${raw.slice(0, 200)}`);
+      return;
+    }
+    const parsed = UiEventSchema.safeParse(data);
+    if (!parsed.success) {
+      env.reportError(`event stream: unexpected event: ${raw.slice(0, 200)}`);
+      return;
+    }
+    for (const l of listeners) {
+      // One failing listener neither starves the others nor breaks the stream.
+      try {
+        l(parsed.data);
+      } catch (err) {
+        env.reportError(`event listener failed: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    }
+  }
+
+  const open = () =>
+    openEventStream({
+      fetch: env.fetch,
+      url,
+      headers: auth,
+      onOpen: () => setConnection('open'),
+      onData: deliver,
+      onDrop: (reason, retrying) => {
+        setConnection('reconnecting');
+        if (!retrying) env.reportError(`event stream refused: ${reason} (open the address printed by \`agent-janitor daemon --ui\` again)`);
+      },
+      ...(env.retryMs !== undefined ? { retryMs: env.retryMs } : {}),
+    });
+
+  return {
+    onEvent(listener) {
+      listeners.add(listener);
+      stream ??= open();
+      return () => {
+        listeners.delete(listener);
+        if (listeners.size === 0 && stream) {
+          stream.close();
+          stream = null;
+          setConnection('connecting');
+        }
+      };
+    },
+    onConnection(listener) {
+      connectionListeners.add(listener);
+      listener(connection);
+      return () => connectionListeners.delete(listener);
+    },
+  };
+}
+
 export function createBridgeClient(env: BridgeEnv): BridgeClient {
   const token = takeToken(env);
   const base = new URL(env.href);
+  const auth: Record<string, string> = token ? { Authorization: `Bearer ${token}` } : {};
 
   async function call<M extends UiMethodName>(method: M, input: UiInput<M>): Promise<UiOutput<M>> {
-    const headers: Record<string, string> = { 'Content-Type': 'application/json' };
-    if (token) headers.Authorization = `Bearer ${token}`;
+    const headers = { 'Content-Type': 'application/json', ...auth };
     let res: FetchResponseLike;
     try {
-      res = await env.fetch(new URL(`/api/${method}`, base).toString(), { method: 'POST', headers, body: JSON.stringify(input ?? {}), credentials: 'same-origin' });
+      res = await env.fetch(new URL(`/api/${method}`, base).toString(), { method: 'POST', headers, body: JSON.stringify(input ?? {}), credentials: 'omit', cache: 'no-store' });
     } catch (err) {
       throw new ApiError(`${method}: the janitor did not answer (${err instanceof Error ? err.message : String(err)})`);
     }
@@ -114,56 +187,6 @@ export function createBridgeClient(env: BridgeEnv): BridgeClient {
     return out.data;
   }
 
-  const listeners = new Set<(event: UiEvent) => void>();
-  const connectionListeners = new Set<(state: ConnectionState) => void>();
-  let source: EventSourceLike | null = null;
-  let connection: ConnectionState = 'connecting';
-  const setConnection = (s: ConnectionState) => {
-    connection = s;
-    for (const l of connectionListeners) l(s);
-  };
-
-  function openStream(): void {
-    const es = env.openEvents(new URL('/api/events', base).toString());
-    es.onopen = () => setConnection('open');
-    es.onerror = () => setConnection('reconnecting');
-    es.onmessage = (ev) => {
-      let data: unknown;
-      try {
-        data = JSON.parse(String(ev.data));
-      } catch {
-        env.reportError(`event stream: not JSON: ${String(ev.data).slice(0, 200)}`);
-        return;
-      }
-      const parsed = UiEventSchema.safeParse(data);
-      if (!parsed.success) {
-        env.reportError(`event stream: unexpected event: ${String(ev.data).slice(0, 200)}`);
-        return;
-      }
-      for (const l of listeners) l(parsed.data);
-    };
-    source = es;
-  }
-
   const methods = Object.fromEntries(UI_METHOD_NAMES.map((m) => [m, (input: UiInput<typeof m>) => call(m, input)])) as unknown as Omit<JanitorApi, 'onEvent'>;
-  return {
-    ...methods,
-    onEvent(listener) {
-      listeners.add(listener);
-      if (!source) openStream();
-      return () => {
-        listeners.delete(listener);
-        if (listeners.size === 0 && source) {
-          source.close();
-          source = null;
-          setConnection('connecting');
-        }
-      };
-    },
-    onConnection(listener) {
-      connectionListeners.add(listener);
-      listener(connection);
-      return () => connectionListeners.delete(listener);
-    },
-  };
+  return { ...methods, ...eventSide(env, new URL('/api/events', base).toString(), auth) };
 }

@@ -1,13 +1,13 @@
 import type { JanitorApi } from '../../../src/shared/index.js';
-import { createBridgeClient, type BridgeClient, type EventSourceLike } from './bridge-client.js';
+import { createBridgeClient, type BridgeClient, type BridgeEnv } from './bridge-client.js';
 
-function openEvents(url: string): EventSourceLike {
-  const es = new EventSource(url);
-  const like: EventSourceLike = { onmessage: null, onerror: null, onopen: null, close: () => es.close() };
-  es.onmessage = (ev) => like.onmessage?.(ev);
-  es.onerror = (ev) => like.onerror?.(ev);
-  es.onopen = (ev) => like.onopen?.(ev);
-  return like;
+/** sessionStorage, or null where the browser refuses it (storage disabled): reading the property itself may throw. */
+function sessionStore(): BridgeEnv['storage'] {
+  try {
+    return window.sessionStorage;
+  } catch {
+    return null;
+  }
 }
 
 /** Electron's preload provides `window.janitor`; without it the page was served by the web bridge. */
@@ -17,8 +17,7 @@ export function pickApi(): { api: JanitorApi; bridge: BridgeClient | null } {
     fetch: (url, init) => window.fetch(url, init),
     href: window.location.href,
     replaceUrl: (url) => window.history.replaceState(window.history.state, '', url),
-    storage: window.sessionStorage,
-    openEvents,
+    storage: sessionStore(),
     reportError: (message) => console.error(message),
   });
   return { api: bridge, bridge };

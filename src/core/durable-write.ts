@@ -4,12 +4,22 @@ import path from 'node:path';
 /**
  * Appends lines in one write on an O_APPEND, O_NOFOLLOW descriptor and fsyncs: concurrent writers never interleave
  * within a line, a symlink planted in place of the file is refused, and the lines are on disk when this resolves.
+ * O_NONBLOCK and the fstat check refuse a FIFO or a device put in its place: opening a FIFO for writing would
+ * otherwise wait for a reader forever, holding a thread of the pool.
  */
 export async function appendLinesDurably(file: string, lines: readonly string[]): Promise<void> {
   if (lines.length === 0) return;
-  const flags = fs.constants.O_WRONLY | fs.constants.O_APPEND | fs.constants.O_CREAT | fs.constants.O_NOFOLLOW;
-  const handle = await fs.promises.open(file, flags, 0o644);
+  const flags = fs.constants.O_WRONLY | fs.constants.O_APPEND | fs.constants.O_CREAT | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK;
+  let handle: fs.promises.FileHandle;
   try {
+    handle = await fs.promises.open(file, flags, 0o644);
+  } catch (err) {
+    // ENXIO: a FIFO with no reader.
+    if ((err as NodeJS.ErrnoException).code === 'ENXIO') throw new Error(`${file} is not a regular file; refused`);
+    throw err;
+  }
+  try {
+    if (!(await handle.stat()).isFile()) throw new Error(`${file} is not a regular file; refused`);
     await handle.write(lines.join('\n') + '\n');
     await handle.sync();
   } finally {

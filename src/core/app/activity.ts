@@ -3,6 +3,7 @@ import path from 'node:path';
 import { ActivityEntrySchema, type ActivityEntry } from '../../shared/index.js';
 import { discoverTasks } from '../discovery.js';
 import { JOURNAL_FILE } from '../file-steps.js';
+import { readRegularFileSync } from '../safe-read.js';
 import { ARCHIVE_DIR } from '../task-scan.js';
 import { USER_JOURNAL_FILE } from './user-journal.js';
 
@@ -11,7 +12,8 @@ function readJournal(file: string, task: string, into: ActivityEntry[], query: s
   try {
     const st = fs.lstatSync(file, { throwIfNoEntry: false });
     if (!st?.isFile()) return;
-    text = fs.readFileSync(file, 'utf8');
+    // Not followed, never blocking: the file may have been swapped for a symlink or a FIFO since the lstat.
+    text = readRegularFileSync(file).toString('utf8');
   } catch {
     return;
   }

@@ -21,10 +21,13 @@ export interface ListedArchive {
   compressed: boolean;
 }
 
-/** The task's manifest entries, or none when archive/ is missing, a symlink or not a folder (such a folder is never read). */
+/**
+ * The task's manifest entries, or none when archive/ is missing, a symlink or not a folder (such a folder is never
+ * read), or the manifest cannot be read as a regular file: then nothing of the task is listed, opened or removed.
+ */
 export async function taskManifest(taskDir: string): Promise<ManifestEntry[]> {
   const dir = archiveDirOf(taskDir);
-  return dir ? readManifest(dir) : [];
+  return dir ? readManifest(dir).catch((): ManifestEntry[] => []) : [];
 }
 
 /**

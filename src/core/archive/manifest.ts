@@ -1,6 +1,7 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import { appendLinesDurably } from '../durable-write.js';
+import { readRegularFileSync } from '../safe-read.js';
+import { errorMessage } from '../timeouts.js';
 import { ARCHIVE_DIR } from '../task-scan.js';
 
 export const MANIFEST_FILE = 'MANIFEST.jsonl';
@@ -55,12 +56,19 @@ function isEntry(value: unknown): value is ManifestEntry {
   );
 }
 
+/**
+ * The manifest's entries; none if it does not exist. Not followed if a symlink, and a FIFO or device in its place is
+ * an error (reading one would block until some writer came): the manifest says what may be unlinked, so a manifest
+ * that cannot be read must stop the archiving of its task, not read as empty.
+ */
 export async function readManifest(archiveDir: string): Promise<ManifestEntry[]> {
+  const file = path.join(archiveDir, MANIFEST_FILE);
   let text: string;
   try {
-    text = await fs.promises.readFile(path.join(archiveDir, MANIFEST_FILE), 'utf8');
-  } catch {
-    return [];
+    text = readRegularFileSync(file).toString('utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw new Error(`${file}: cannot read the manifest: ${errorMessage(err)}`);
   }
   const out: ManifestEntry[] = [];
   for (const line of text.split('\n')) {

@@ -12,6 +12,12 @@ import { applySecurityHeaders } from './responses.js';
 export const PING_INTERVAL_MS = 15_000;
 /** A client that stops reading is dropped once this much is queued for it (the client reconnects and gets a fresh state). */
 const MAX_QUEUED_BYTES = 4 * 1024 * 1024;
+/**
+ * At most this many streams at once: each holds a socket, a subscription and up to MAX_QUEUED_BYTES. The oldest goes
+ * when another opens, so a new window always gets its events and a forgotten tab (or a caller opening streams in a
+ * loop) cannot pile them up.
+ */
+export const MAX_STREAMS = 16;
 
 export class EventStreams {
   private readonly streams = new Set<() => void>();
@@ -26,6 +32,7 @@ export class EventStreams {
   }
 
   open(req: IncomingMessage, res: ServerResponse): void {
+    while (this.streams.size >= MAX_STREAMS) this.streams.values().next().value?.();
     applySecurityHeaders(res);
     res.writeHead(200, { 'Content-Type': 'text/event-stream; charset=utf-8', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
     res.write('retry: 3000\n\n');

@@ -88,6 +88,7 @@ export async function runCleanup(config: Config, options: RunOptions): Promise<S
       minFreeBytes: config.minFreeBytes,
       killGraceMs: config.killGraceMs,
       stepMs: config.timeouts.stepMs,
+      stageBytesPerSecond: config.timeouts.stageBytesPerSecond,
       tmuxMs: config.timeouts.tmuxMs,
       lockStaleMs: config.timeouts.lockStaleMs,
       ...(options.onStep ? { onStep: options.onStep } : {}),

@@ -13,6 +13,8 @@ import type { TmuxState } from './tmux/tmux-listing.js';
 
 export interface ExecuteOptions extends SessionStepOptions, ArchiveOptions {
   lockStaleMs: number;
+  /** A task's archive copies get `stepMs` plus their bytes at this rate. */
+  stageBytesPerSecond: number;
   onStep?: (step: string) => void;
 }
 
@@ -126,7 +128,7 @@ export async function execute(actions: readonly PlannedAction[], tmux: TmuxClien
     const stageAll = (): void => {
       let previous: Promise<unknown> = Promise.resolve();
       for (const { view } of batches) {
-        const next = previous.then(() => timed('stage', () => stageStep(view, captured, options, options.stepMs)));
+        const next = previous.then(() => timed('stage', () => stageStep(view, captured, options, { stepMs: options.stepMs, bytesPerSecond: options.stageBytesPerSecond })));
         previous = next.catch(() => undefined);
         // Awaited in afterKill; until then a rejection must not surface as an unhandled one.
         next.catch(() => undefined);

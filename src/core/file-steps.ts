@@ -17,11 +17,23 @@ export interface StagedArchives {
   owners: Map<ArchiveRequest, ArchiveOwner>;
 }
 
+/** The bytes a task's archive requests will copy at most: the sources' sizes now, and the captured text. */
+function requestBytes(task: string, requests: readonly ArchiveRequest[]): number {
+  let bytes = 0;
+  for (const { source } of requests) {
+    if (source.kind === 'content') bytes += Buffer.byteLength(source.text);
+    else bytes += fs.lstatSync(path.join(task, source.dir, source.name), { throwIfNoEntry: false })?.size ?? 0;
+  }
+  return bytes;
+}
+
 /**
  * Step 5, first half: verified copies of the logs (and of the scrollback captured in step 1) are written and fsynced
- * under temp names, one batch per task. It runs while tmux is still killing sessions, since nothing moves yet.
+ * under temp names, one batch per task. It runs while tmux is still killing sessions, since nothing moves yet. Each
+ * task's limit grows with its bytes; a task that runs past it fails, and its copies are removed once the work it
+ * started has settled (it cannot be interrupted midway), so timed-out steps never pile up temp files.
  */
-export async function stageStep(ledger: Ledger, captured: Map<string, ArchiveRequest>, options: ArchiveOptions, stepMs: number): Promise<StagedArchives> {
+export async function stageStep(ledger: Ledger, captured: Map<string, ArchiveRequest>, options: ArchiveOptions, limits: { stepMs: number; bytesPerSecond: number }): Promise<StagedArchives> {
   const owners = new Map<ArchiveRequest, ArchiveOwner>();
   const byTask = new Map<string, ArchiveRequest[]>();
   const add = (owner: ArchiveOwner, request: ArchiveRequest) => {
@@ -36,10 +48,13 @@ export async function stageStep(ledger: Ledger, captured: Map<string, ArchiveReq
   }
   for (const action of ledger.unblocked('archive-file')) add(action, { agentId: action.agentId, source: { kind: 'file', dir: action.dir, name: action.file } });
   const batches = await mapPool([...byTask], TASK_CONCURRENCY, async ([task, requests]) => {
+    const limitMs = limits.stepMs + Math.ceil((requestBytes(task, requests) / limits.bytesPerSecond) * 1000);
+    const work = stageArchive(task, requests, options);
     try {
-      return await withTimeout(`stage archive ${task}`, stepMs, () => stageArchive(task, requests, options));
+      return await withTimeout(`stage archive ${task}`, limitMs, () => work);
     } catch (err) {
       for (const request of requests) ledger.record(owners.get(request)!, 'failed', errorMessage(err));
+      work.then((late) => discardStaged(late, () => false)).catch(() => undefined);
       return null;
     }
   });

@@ -13,6 +13,11 @@ import { archiveRows, taskManifest } from './archives.js';
 
 /** Enough to see what an agent was doing last, small enough to send over IPC at once. */
 export const TAIL_BYTES = 64 * 1024;
+/**
+ * A compressed archive is opened only up to this many decompressed bytes: reading the tail means decompressing it
+ * all, and a gzip bomb (14 MB to 3 GiB) would otherwise keep the engine busy for many seconds.
+ */
+export const MAX_OPEN_BYTES = 256 * 1024 * 1024;
 
 /** The last TAIL_BYTES of a plain file, opened without following a symlink. */
 function readTail(file: string): { text: string; bytes: number; truncated: boolean } {
@@ -64,6 +69,10 @@ export async function archivedTail(taskDir: string, file: ArchiveFile, compresse
     const sink = new Writable({
       write(chunk: Buffer, _enc, done) {
         total += chunk.length;
+        if (total > MAX_OPEN_BYTES) {
+          done(new Error(`${file.path} decompresses to more than ${MAX_OPEN_BYTES / (1024 * 1024)} MiB; open it outside the window`));
+          return;
+        }
         kept = Buffer.concat([kept, chunk]);
         if (kept.length > 2 * TAIL_BYTES) kept = kept.subarray(kept.length - TAIL_BYTES);
         done();

@@ -1,4 +1,5 @@
 import type { ActionResult, Config, Outcome, SweepReport } from '../shared/index.js';
+import type { ClaimsIndex } from './claims.js';
 import { execute } from './executor.js';
 import type { Plan, PlanPolicy } from './plan-types.js';
 import { rootsOf } from './roots.js';
@@ -23,6 +24,8 @@ export interface RunOptions {
   ignoreGrace?: boolean;
   /** The daemon's memory of when it first saw each agent finished (see PlanPolicy.terminalSince). */
   terminalSince?: ReadonlyMap<string, number>;
+  /** The daemon's index of every task's session claims, which a partial sweep consults for the tasks it skips. */
+  claims?: ClaimsIndex;
 }
 
 export function policyFrom(config: Config, onlyAgent: string | null, fullScan = true): PlanPolicy {
@@ -73,7 +76,7 @@ export async function runCleanup(config: Config, options: RunOptions): Promise<S
   const roots = rootsOf(config);
   const stepsMs: Record<string, number> = {};
   // Scan and plan in one chunked pass (snapshot.ts): a full sweep never holds every task's view at once.
-  const scanned = await scanAndPlan({ roots, policy, tmux, timings: stepsMs, onlyTasks: options.tasks ?? null, databaseMs: config.timeouts.databaseMs });
+  const scanned = await scanAndPlan({ roots, policy, tmux, timings: stepsMs, onlyTasks: options.tasks ?? null, databaseMs: config.timeouts.databaseMs, claims: options.claims ?? null });
   const planned = scanned.plan;
   let actions = plannedResults(planned);
   const orphans = [...planned.orphans];

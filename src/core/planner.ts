@@ -1,4 +1,5 @@
 import type { AgentReport, InputError, Orphan } from '../shared/index.js';
+import type { Claim } from './claims.js';
 import { judge, type Judgement } from './judge.js';
 import type { PlannedAction, Plan, PlanPolicy, Snapshot, TaskView } from './plan-types.js';
 import type { SourcedAgent } from './sources/sourced-agent.js';
@@ -7,7 +8,15 @@ import type { TmuxSession, TmuxState } from './tmux/tmux-listing.js';
 
 export const JOURNAL_TARGET = 'archive/JOURNAL.jsonl';
 
-type SessionUsers = Map<string, { task: string; agentId: string; status: string; keepsSession: boolean }[]>;
+interface SessionUser {
+  task: string;
+  agentId: string;
+  status: string;
+  keepsSession: boolean;
+  /** Guessed, not read (an unreadable task's prompt): it keeps the session alive but does not stop an orphan report. */
+  inferred?: boolean;
+}
+type SessionUsers = Map<string, SessionUser[]>;
 
 /** Why a live session must stay even though its agent is being cleaned; null when it may be killed. */
 function sessionKeeper(task: string, agent: SourcedAgent, live: TmuxSession | undefined, users: SessionUsers, policy: PlanPolicy): string | null {
@@ -135,6 +144,16 @@ export class Planner {
     return this;
   }
 
+  /**
+   * Claims of tasks this plan does not judge (the daemon's index for tasks a partial sweep does not scan), or may
+   * still hold (an unreadable registry's last known agents, the sessions its prompts name): an unfinished claim keeps
+   * its session alive, whoever else asks for it to be killed.
+   */
+  claimSessions(task: string, claims: Iterable<Claim>, inferred = false): this {
+    for (const c of claims) this.addUser(c.session, { task, agentId: c.agentId, status: c.status, keepsSession: !this.policy.terminalStatuses.has(c.status), inferred });
+    return this;
+  }
+
   /** A source could not be read: its sessions may be called orphans, and the report says so. */
   markUnreadable(): this {
     this.unreadable = true;
@@ -146,11 +165,16 @@ export class Planner {
    * orphan because of a typo'd entry, and one agent's cleanup never kills another's session.
    */
   private nameSession(task: string, agent: SourcedAgent, j: Judgement | null): void {
-    if (agent.rawSession === null || !this.tmux.sessions.has(agent.rawSession)) return;
+    if (agent.rawSession === null) return;
     const keepsSession = j ? !j.clean : !this.policy.terminalStatuses.has(agent.status);
-    const list = this.users.get(agent.rawSession) ?? [];
-    list.push({ task, agentId: agent.id, status: agent.status, keepsSession });
-    this.users.set(agent.rawSession, list);
+    this.addUser(agent.rawSession, { task, agentId: agent.id, status: agent.status, keepsSession });
+  }
+
+  private addUser(session: string, user: SessionUser): void {
+    if (!this.tmux.sessions.has(session)) return;
+    const list = this.users.get(session) ?? [];
+    list.push(user);
+    this.users.set(session, list);
   }
 
   private judgeOne(agent: SourcedAgent, view: TaskView, live: TmuxSession | undefined): Judgement {
@@ -220,7 +244,7 @@ export class Planner {
     const orphans = [...this.ghosts];
     if (policy.onlyAgent === null && policy.fullScan && this.tmux.error === null) {
       for (const session of this.tmux.sessions.values()) {
-        if (!policy.sessionPattern.test(session.name) || this.users.has(session.name)) continue;
+        if (!policy.sessionPattern.test(session.name) || this.users.get(session.name)?.some((u) => !u.inferred)) continue;
         const note = this.unreadable ? ' (some registries could not be read, so it may be named in one of them)' : '';
         orphans.push({ kind: 'orphan-session', session: session.name, sessionId: session.id, reason: `matches ${policy.sessionPattern.source} but no registry names it${note}` });
       }

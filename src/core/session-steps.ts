@@ -2,7 +2,7 @@ import type { ArchiveRequest } from './archive/archiver.js';
 import { agentKey, type Ledger } from './ledger.js';
 import { readProcessTable, type ProcInfo, type ProcTable } from './process/proc-table.js';
 import { terminateAll } from './process/process-killer.js';
-import { childrenIndex, findSuspects, paneEnvIndex, protectedPids, sessionProcesses } from './process/process-tree.js';
+import { childrenIndex, findSuspects, paneEnvIndex, protectedPids, sessionProcesses, treePids } from './process/process-tree.js';
 import { errorMessage, withTimeout } from './timeouts.js';
 import { capturePanes, killSessions } from './tmux/tmux-batch.js';
 import type { TmuxClient } from './tmux/tmux-client.js';
@@ -63,9 +63,12 @@ export async function processStep(ledger: Ledger, listing: TmuxState, opts: Sess
   if (kills.length === 0) return { table, guarded, members };
   const children = childrenIndex(table);
   const paneEnv = paneEnvIndex(table);
+  const killed = new Set(kills.map((k) => k.session));
+  const staying = [...listing.sessions.values()].filter((s) => !killed.has(s.name)).flatMap((s) => s.panes.map((p) => p.panePid));
+  const foreign = treePids(staying, children);
   for (const kill of kills) {
     const session = listing.sessions.get(kill.session);
-    if (session) members.set(agentKey(kill), sessionProcesses(session, table, children, paneEnv, listing.serverPid, guarded).members);
+    if (session) members.set(agentKey(kill), sessionProcesses(session, table, children, paneEnv, listing.serverPid, guarded, foreign).members);
   }
   return { table, guarded, members };
 }

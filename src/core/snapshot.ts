@@ -5,6 +5,7 @@ import { NO_FILES, matchAgentFiles } from './archive/file-match.js';
 import { discoverTasks, taskRefs, type TaskRef } from './discovery.js';
 import type { Plan, PlanPolicy, TaskView } from './plan-types.js';
 import { Planner } from './planner.js';
+import { promptClaims, type ClaimsIndex } from './claims.js';
 import { mergeAgents } from './sources/merge.js';
 import { STATE_DB_DIR, STATE_DB_FILE, readStateDatabase, type DatabaseRead } from './sources/state-db.js';
 import { scanTask, type FileEntry } from './task-scan.js';
@@ -97,6 +98,19 @@ export interface ScanRequest {
   onlyTasks: Iterable<string> | null;
   /** Busy timeout and query deadline of each state database read. */
   databaseMs: number;
+  /** The daemon's index of every task's claims (null for a one-shot run, which scans every task itself). */
+  claims: ClaimsIndex | null;
+}
+
+/**
+ * An unreadable task still counts for the sessions it may name (its last known claims, and its prompts'); every
+ * readable one updates the index.
+ */
+function noteClaims(planner: Planner, views: readonly TaskView[], claims: ClaimsIndex | null): void {
+  for (const view of views) {
+    if (view.unreadable) planner.claimSessions(view.scan.ref.dir, claims?.lastKnown(view.scan.ref.dir) ?? []).claimSessions(view.scan.ref.dir, promptClaims(view), true);
+    claims?.observe(view);
+  }
 }
 
 /**
@@ -150,15 +164,18 @@ export async function scanAndPlan(request: ScanRequest): Promise<ScannedPlan> {
   t = performance.now();
   // The clock idleness is judged by is read once, as the snapshot's was.
   const planner = new Planner(policy, tmuxState, Date.now());
-  nameUnscannedSessions(planner, databases, new Set(discovery.tasks.map((r) => r.dir)));
-  if (early) planner.add(early);
+  const scanned = new Set(discovery.tasks.map((r) => r.dir));
+  nameUnscannedSessions(planner, databases, scanned);
+  if (request.claims && onlyTasks) for (const [task, claims] of request.claims.others(scanned)) planner.claimSessions(task, claims);
+  if (early) noteClaims(planner.add(early), early, request.claims);
   planMs += performance.now() - t;
   for (const ref of early ? [] : discovery.tasks) {
     const views = scan([ref]);
     t = performance.now();
-    planner.add(views);
+    noteClaims(planner.add(views), views, request.claims);
     planMs += performance.now() - t;
   }
+  if (request.claims && !onlyTasks) request.claims.keepOnly(scanned);
   t = performance.now();
   const inputErrors = [...discovery.errors, ...scanErrors];
   if (tmuxState.error) inputErrors.push({ path: tmux.describe(), message: tmuxState.error });

@@ -1,4 +1,5 @@
 import type { Config, DaemonEvent, SweepReport } from '../../shared/index.js';
+import { ClaimsIndex } from '../claims.js';
 import { runCleanup, tmuxClientFor } from '../engine.js';
 import { rootsOf } from '../roots.js';
 import { errorMessage } from '../timeouts.js';
@@ -51,6 +52,8 @@ export class JanitorDaemon {
   private currentStep: { name: string; since: number; reported: boolean } | null = null;
   private watchdog: NodeJS.Timeout | null = null;
   private readonly sleep = new SleepDetector();
+  /** Every task's session claims as last read, so a per-task sweep never kills a session another task's agent uses. */
+  private readonly claims = new ClaimsIndex();
   private readonly finishing = new FinishingTracker((tasks) => {
     for (const task of tasks) this.schedule(task, 'finish');
   });
@@ -184,9 +187,9 @@ export class JanitorDaemon {
     }
   }
 
-  /** What a plan needs from the daemon's memory: the sleeps it saw, and when agents were first seen finishing. */
-  private memory(): { suspensions: readonly (readonly [number, number])[]; terminalSince: ReadonlyMap<string, number> } {
-    return { suspensions: this.sleep.suspensions, terminalSince: this.finishing.terminalSince };
+  /** What a plan needs from the daemon's memory: the sleeps it saw, when agents were first seen finishing, and every task's session claims. */
+  private memory(): { suspensions: readonly (readonly [number, number])[]; terminalSince: ReadonlyMap<string, number>; claims: ClaimsIndex } {
+    return { suspensions: this.sleep.suspensions, terminalSince: this.finishing.terminalSince, claims: this.claims };
   }
 
   /**

@@ -50,6 +50,24 @@ export interface SessionProcesses {
  * started in one of its panes on this very server. The latter catches daemonised children whose parent died, which
  * parentage alone loses; both are identities, not name matches.
  */
+/** Every pid in the trees under these roots (the roots included). */
+export function treePids(roots: Iterable<number>, children: Map<number, number[]>): Set<number> {
+  const seen = new Set<number>();
+  const queue = [...roots];
+  while (queue.length) {
+    const pid = queue.pop()!;
+    if (seen.has(pid)) continue;
+    seen.add(pid);
+    for (const child of children.get(pid) ?? []) queue.push(child);
+  }
+  return seen;
+}
+
+/**
+ * `foreign`: the processes in the trees of live sessions that are not being killed. A process found only by its
+ * environment (it carries this session's TMUX_PANE) is never a member if it lives in such a tree: it was started
+ * there, whatever it inherited.
+ */
 export function sessionProcesses(
   session: TmuxSession,
   table: ProcTable,
@@ -57,6 +75,7 @@ export function sessionProcesses(
   paneEnv: PaneEnvIndex,
   serverPid: number | null,
   guarded: ReadonlySet<number>,
+  foreign: ReadonlySet<number> = new Set(),
 ): SessionProcesses {
   const seen = new Set<number>();
   const members: ProcInfo[] = [];
@@ -74,7 +93,7 @@ export function sessionProcesses(
   if (serverPid) {
     for (const pane of session.panes) {
       for (const proc of paneEnv.get(`${serverPid}\0${pane.paneId}`) ?? []) {
-        if (seen.has(proc.pid) || guarded.has(proc.pid)) continue;
+        if (seen.has(proc.pid) || guarded.has(proc.pid) || foreign.has(proc.pid)) continue;
         seen.add(proc.pid);
         escaped.add(proc.pid);
         members.push(proc);

@@ -86,8 +86,9 @@ export async function serveStatic(staticDir: string, rawPath: string, res: Serve
   }
   let body: Buffer;
   try {
-    // O_NOFOLLOW: the realpath checked above must be what is opened, not a symlink swapped in since.
-    const handle = await fs.promises.open(real, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
+    // O_NOFOLLOW: the realpath checked above must be what is opened, not a symlink swapped in since. O_NONBLOCK: a
+    // FIFO put there would otherwise hold a thread of the pool until some writer came (the fstat below refuses it).
+    const handle = await fs.promises.open(real, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK);
     try {
       const stat = await handle.stat();
       if (!stat.isFile()) {

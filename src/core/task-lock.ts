@@ -93,6 +93,10 @@ export async function tryLockTask(taskDir: string, staleMs: number, retried = fa
   const lockDir = path.join(taskDir, LOCK_NAME);
   const token = ownerToken();
   const note = path.join(taskDir, noteName(token));
+  // A lock that is a symlink (or anything but a folder) is never used: proper-lockfile would stat, touch and remove
+  // whatever it points to, and the stale takeover below would set that target's mtime.
+  const existing = fs.lstatSync(lockDir, { throwIfNoEntry: false });
+  if (existing && !existing.isDirectory()) return { unavailable: `${lockDir} is not a folder (a symlink or a file); refused, nothing done in this task`, failed: true };
   try {
     await writeNote(note, token);
     const release = await lockfile.lock(taskDir, {
@@ -126,7 +130,7 @@ export async function tryLockTask(taskDir: string, staleMs: number, retried = fa
       // Age a dead holder's lock so proper-lockfile's own stale takeover applies now instead of `staleMs` later.
       if (!retried && holderIsDead(taskDir, lockDir, path.basename(note))) {
         const epoch = new Date(0);
-        fs.utimesSync(lockDir, epoch, epoch);
+        fs.lutimesSync(lockDir, epoch, epoch);
         return tryLockTask(taskDir, staleMs, true);
       }
       return { unavailable: 'task is being cleaned by another agent-janitor', failed: false };

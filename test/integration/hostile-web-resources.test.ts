@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -13,7 +14,7 @@ import { runCleanup } from '../../src/core/index.js';
 import type { ArchiveFile } from '../../src/shared/index.js';
 import { makeTask } from '../helpers/fixture.js';
 import { sandboxPool, waitFor, type Sandbox } from '../helpers/sandbox.js';
-import { bearer, closeTestBridges, openEvents, startTestBridge, type EventStream } from '../helpers/bridge-harness.js';
+import { bearer, call, closeTestBridges, openEvents, request, startTestBridge, type EventStream } from '../helpers/bridge-harness.js';
 
 const pool = sandboxPool();
 after(async () => {
@@ -36,6 +37,17 @@ describe('bounded resources of the web bridge (issue 9 point 6)', () => {
     assert.deepEqual(endedOnes, streams.map((_, i) => i < 4), 'the four oldest were ended by the server, the rest are open');
     assert.equal(t.fake.listeners(), MAX_STREAMS, 'one subscription per open stream, no more');
     for (const s of streams) s.close();
+  });
+
+  it('a FIFO in the served folder is refused at once and ties up no thread: the API still answers', async () => {
+    const t = await startTestBridge();
+    const made = spawnSync('mkfifo', [path.join(t.staticDir, 'trap.js')]);
+    assert.equal(made.status, 0);
+    const started = Date.now();
+    const answers = await Promise.all(Array.from({ length: 40 }, () => request(t.bridge.port, { path: '/trap.js' })));
+    assert.deepEqual([...new Set(answers.map((a) => a.status))], [404]);
+    assert.equal((await call(t, 'getState', {})).status, 200, 'the pool still has threads for the API');
+    assert.ok(Date.now() - started < 5000, `answered in ${Date.now() - started} ms`);
   });
 });
 

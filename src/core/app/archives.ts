@@ -41,9 +41,12 @@ export function archiveRows(taskDir: string, entries: readonly ManifestEntry[]):
     return st?.isFile() ? st : undefined;
   };
   const rows: ListedArchive[] = [];
+  // One file is one row however many names it has: hard links counted twice would inflate retention's total.
+  const seen = new Set<string>();
   for (const [rel, e] of current) {
     const st = present(rel);
-    if (!st) continue;
+    if (!st || seen.has(`${st.dev}:${st.ino}`)) continue;
+    seen.add(`${st.dev}:${st.ino}`);
     const plain = e.compressedFrom === undefined ? undefined : current.get(e.compressedFrom);
     if (plain && plain.compression === 'none' && plain.sha256 === e.sha256 && present(plain.archive)) continue;
     const file: ArchiveFile = { path: rel, agentId: e.agentId, source: e.source, bytes: e.bytes, storedBytes: st.size, archivedAt: archivedAtOf(e), sha256: e.sha256 };

@@ -5,6 +5,7 @@ import { beginStep, endStep } from './intent-steps.js';
 import { Ledger } from './ledger.js';
 import type { PlannedAction } from './plan-types.js';
 import { captureStep, killStep, processStep, reportSuspects, signalStep, type ProcessSnapshot, type SessionStepOptions } from './session-steps.js';
+import { closeTaskFolder, hasTaskWork, openTaskFolder, taskWorkSettled } from './task-folders.js';
 import { tryLockTask, type TaskLock } from './task-lock.js';
 import { errorMessage } from './timeouts.js';
 import { mapPool } from './pool.js';
@@ -46,6 +47,23 @@ function settleLocks(ledger: Ledger, actions: readonly PlannedAction[], attempts
     if (lock && !action.skip) ledger.record(action, lock.failed ? 'failed' : 'skipped', lock.unavailable);
   }
   return locks;
+}
+
+/**
+ * The locked tasks whose folder could be opened (task-folders.ts: every later file operation resolves through it, so
+ * a folder swapped for a symlink meanwhile is never followed); a task whose folder is already a symlink does nothing.
+ */
+function openHeldFolders(ledger: Ledger, actions: readonly PlannedAction[], locks: readonly TaskLock[]): Set<string> {
+  const held = new Set<string>();
+  for (const { task } of locks) {
+    try {
+      openTaskFolder(task);
+      held.add(task);
+    } catch (err) {
+      for (const action of actions) if (action.task === task && !action.skip) ledger.record(action, 'failed', errorMessage(err));
+    }
+  }
+  return held;
 }
 
 /** Kills are sent in up to this many tmux spawns (SPEC.md: at most 5 per sweep, with the listing and the capture). */
@@ -114,7 +132,7 @@ export async function execute(actions: readonly PlannedAction[], tmux: TmuxClien
     const procs = await timed('processes', () => processStep(ledger, listing, options));
     const captured = await capturing;
     locks = settleLocks(ledger, actions, await locking);
-    const held = new Set(locks.map((l) => l.task));
+    const held = openHeldFolders(ledger, actions, locks);
     const batches = killBatches(actions, held).map((tasks) => ({ view: ledger.scoped(tasks), actions: actions.filter((a) => tasks.has(a.task)) }));
     const begin = (i: number): Promise<void> => {
       const batch = batches[i];
@@ -156,6 +174,17 @@ export async function execute(actions: readonly PlannedAction[], tmux: TmuxClien
     await Promise.allSettled(pipeline);
     if (locks.length === 0) locks = (await locking.catch((): LockAttempt[] => [])).flatMap(({ lock }) => ('release' in lock ? [lock] : []));
     await mapPool(locks, 16, async (lock) => {
+      // A step that timed out may still be working in the task: its folder and lock are kept until that work settles,
+      // so no other janitor starts meanwhile and no descriptor of the folder is closed (and reused) under it.
+      if (hasTaskWork(lock.task)) {
+        errors.push({ path: lock.task, message: 'a step that timed out is still working here; the task stays locked until it settles' });
+        void taskWorkSettled(lock.task).then(async () => {
+          closeTaskFolder(lock.task);
+          await lock.release().catch(() => undefined);
+        });
+        return;
+      }
+      closeTaskFolder(lock.task);
       try {
         await lock.release();
       } catch (err) {

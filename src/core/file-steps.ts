@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { commitStaged, discardStaged, prepareArchiveDir, stageArchive, syncStaged, type ArchiveOptions, type ArchiveRequest, type StagedBatch } from './archive/archiver.js';
 import { recordUnlistedScrollback } from './archive/recover.js';
-import { childPath } from './guards.js';
+import { taskFilePath, trackTaskWork } from './task-folders.js';
 import { agentKey, byTask, type ActionOf, type Ledger } from './ledger.js';
 import { appendLinesDurably } from './durable-write.js';
 import { mapPool } from './pool.js';
@@ -49,12 +49,12 @@ export async function stageStep(ledger: Ledger, captured: Map<string, ArchiveReq
   for (const action of ledger.unblocked('archive-file')) add(action, { agentId: action.agentId, source: { kind: 'file', dir: action.dir, name: action.file } });
   const batches = await mapPool([...byTask], TASK_CONCURRENCY, async ([task, requests]) => {
     const limitMs = limits.stepMs + Math.ceil((requestBytes(task, requests) / limits.bytesPerSecond) * 1000);
-    const work = stageArchive(task, requests, options);
+    const work = trackTaskWork(task, stageArchive(task, requests, options));
     try {
       return await withTimeout(`stage archive ${task}`, limitMs, () => work);
     } catch (err) {
       for (const request of requests) ledger.record(owners.get(request)!, 'failed', errorMessage(err));
-      work.then((late) => discardStaged(late, () => false)).catch(() => undefined);
+      trackTaskWork(task, work.then((late) => discardStaged(late, () => false))).catch(() => undefined);
       return null;
     }
   });
@@ -77,7 +77,7 @@ export async function commitStep(ledger: Ledger, staged: StagedArchives, stepMs:
     });
     let results;
     try {
-      results = await withTimeout(`archive ${batch.taskDir}`, stepMs, () => commitStaged(kept));
+      results = await withTimeout(`archive ${batch.taskDir}`, stepMs, () => trackTaskWork(batch.taskDir, commitStaged(kept)));
     } catch (err) {
       for (const item of kept.items) ledger.record(staged.owners.get(item.request)!, 'failed', errorMessage(err));
       return;
@@ -97,7 +97,7 @@ export async function commitStep(ledger: Ledger, staged: StagedArchives, stepMs:
 export async function promptStep(ledger: Ledger): Promise<void> {
   await mapPool(ledger.unblocked('delete-prompt'), 16, async (action) => {
     try {
-      const file = childPath(action.task, action.file);
+      const file = taskFilePath(action.task, '', action.file);
       const st = fs.lstatSync(file, { throwIfNoEntry: false });
       if (!st) ledger.record(action, 'skipped', 'already gone');
       else if (!st.isFile()) ledger.record(action, 'failed', `${action.file} is no longer a regular file; refused`);
@@ -120,7 +120,7 @@ export async function recoverStep(ledger: Ledger, stepMs: number): Promise<void>
   await mapPool([...byTask(resumed)], TASK_CONCURRENCY, async ([task, actions]) => {
     try {
       const agents = actions.map((a) => ({ agentId: a.agentId, session: a.resumed?.session ?? null }));
-      await withTimeout(`recover archive ${task}`, stepMs, () => recordUnlistedScrollback(task, agents));
+      await withTimeout(`recover archive ${task}`, stepMs, () => trackTaskWork(task, recordUnlistedScrollback(task, agents)));
     } catch (err) {
       for (const action of actions) ledger.record(action, 'failed', `cannot record archived scrollback: ${errorMessage(err)}`);
     }

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { appendLinesDurably } from './durable-write.js';
-import { childPath } from './guards.js';
+import { taskFilePath } from './task-folders.js';
 import { readRegularFileSync } from './safe-read.js';
 
 /**
@@ -77,5 +77,5 @@ export function readIntents(taskDir: string): TaskIntents {
 
 /** fsynced: a begin must be on disk before the first kill. */
 export async function appendIntents(taskDir: string, records: readonly (BeginIntent | EndIntent)[]): Promise<void> {
-  await appendLinesDurably(childPath(taskDir, INTENTS_FILE), records.map((r) => JSON.stringify(r)));
+  await appendLinesDurably(taskFilePath(taskDir, '', INTENTS_FILE), records.map((r) => JSON.stringify(r)));
 }

@@ -131,8 +131,9 @@ export async function signalStep(ledger: Ledger, killed: ProcessSnapshot, opts: 
     }
     for (const proc of members) {
       const z = zombies.get(proc.pid);
-      // Adopted by init, a zombie is reaped by it without anyone's help: only a live parent that fails to reap is news.
-      if (z && z.ppid > 1) ledger.orphans.push({ kind: 'zombie', agentId: action.agentId, pid: z.pid, ppid: z.ppid, reason: `exited but not reaped by its parent ${z.ppid}` });
+      // Adopted by init, a zombie is reaped by it without anyone's help, and so is a pane's process by the tmux server
+      // (or one of ours by us) a moment later: only another live parent that fails to reap is news.
+      if (z && z.ppid > 1 && !killed.guarded.has(z.ppid)) ledger.orphans.push({ kind: 'zombie', agentId: action.agentId, pid: z.pid, ppid: z.ppid, reason: `exited but not reaped by its parent ${z.ppid}` });
     }
     const detail = `${members.length} process(es) in the tree, ${mine.length} outlived the session and got TERM${mine.length ? `: ${mine.map((p) => p.pid).join(' ')}` : ''}`;
     const errors = result.errors.filter((e) => members.some((p) => p.pid === e.pid)).map((e) => e.message);

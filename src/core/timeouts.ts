@@ -1,3 +1,5 @@
+import { withFolderNames } from './task-folders.js';
+
 export class StepTimeoutError extends Error {
   constructor(
     readonly step: string,
@@ -22,9 +24,9 @@ export async function withTimeout<T>(step: string, limitMs: number, work: () => 
   }
 }
 
+/** The message to report; paths through an open task folder's descriptor are given as the folder's own path. */
 export function errorMessage(err: unknown): string {
-  if (err instanceof Error) return err.message;
-  return String(err);
+  return withFolderNames(err instanceof Error ? err.message : String(err));
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,12 +1,17 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { childPath } from '../guards.js';
+import { isTaskFolderOpen, taskFolderPath } from '../task-folders.js';
 import { ARCHIVE_DIR } from '../task-scan.js';
 import { unlinkQuiet } from './archive-io.js';
 import { pidAlive } from '../process/pid-alive.js';
 
-/** Refuses a symlinked or escaping archive/, creating it when missing. */
+/**
+ * Refuses a symlinked or escaping archive/, creating it when missing. While the executor holds the task folder open,
+ * the folder is opened through its descriptor instead (task-folders.ts), which refuses a symlink by itself.
+ */
 export async function prepareArchiveDir(taskDir: string): Promise<string> {
+  if (isTaskFolderOpen(taskDir)) return taskFolderPath(taskDir, ARCHIVE_DIR, true);
   const dir = childPath(taskDir, ARCHIVE_DIR);
   try {
     await fs.promises.mkdir(dir, { mode: 0o755 });

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { childPath } from '../guards.js';
+import { taskFilePath } from '../task-folders.js';
 import { readRegularFileSync } from '../safe-read.js';
 import { ARCHIVE_DIR, type AgentFileDir } from '../task-scan.js';
 import { errorMessage } from '../timeouts.js';
@@ -65,8 +65,9 @@ export interface StagedBatch {
 
 const isStaged = (item: Staged | ArchiveResult): item is Staged => 'linkFrom' in item;
 
+/** Through the task folder's descriptor while the executor holds it open (task-folders.ts). */
 function sourcePathOf(taskDir: string, source: Extract<ArchiveSource, { kind: 'file' }>): string {
-  return childPath(childPath(taskDir, source.dir), source.name);
+  return taskFilePath(taskDir, source.dir, source.name);
 }
 
 type Prepared = Staged | ArchiveResult;

@@ -4,6 +4,7 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import { readRegularFileSync } from '../safe-read.js';
 import { ARCHIVE_DIR } from '../task-scan.js';
+import { prepareArchiveDir } from './archive-dir.js';
 import { appendManifest, readManifest, type ManifestEntry } from './manifest.js';
 
 /**
@@ -54,8 +55,8 @@ function entryFor(dir: string, name: string, agent: ResumedAgent, ts: string): M
  * does not list; returns the names recorded. Runs under the task lock, like all archiving.
  */
 export async function recordUnlistedScrollback(taskDir: string, agents: readonly ResumedAgent[]): Promise<string[]> {
-  const dir = path.join(taskDir, ARCHIVE_DIR);
-  if (agents.length === 0 || !fs.lstatSync(dir, { throwIfNoEntry: false })?.isDirectory()) return [];
+  if (agents.length === 0 || !fs.lstatSync(path.join(taskDir, ARCHIVE_DIR), { throwIfNoEntry: false })?.isDirectory()) return [];
+  const dir = await prepareArchiveDir(taskDir);
   const listed = new Set((await readManifest(dir)).map((e) => e.archive));
   const patterns = agents.map((agent) => ({ agent, pattern: scrollbackName(agent.agentId) }));
   const ts = new Date().toISOString();

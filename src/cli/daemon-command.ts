@@ -63,6 +63,8 @@ export async function runDaemon(flags: DaemonFlags, config: Config, write: (text
   let requested: NodeJS.Signals | null = null;
   let onStop: (signal: NodeJS.Signals) => void = (signal) => {
     requested ??= signal;
+    // Start-up (its first sweep) stops waiting; the daemon drains and stops, and the wait below gets the same stop.
+    void daemon.stop(signal);
   };
   const stop = (signal: NodeJS.Signals) => onStop(signal);
   const reload = () => {
@@ -95,7 +97,7 @@ export async function runDaemon(flags: DaemonFlags, config: Config, write: (text
     }
     throw err;
   }
-  if (service) {
+  if (service && !requested) {
     try {
       ui = await startUi(service, flags.port);
     } catch (err) {
@@ -120,5 +122,7 @@ export async function runDaemon(flags: DaemonFlags, config: Config, write: (text
     if (requested) onStop(requested);
   });
   detach();
+  // A stalled step is still pending (a file system that stopped answering): it would keep the process alive forever.
+  if (daemon.abandoned) setTimeout(() => process.exit(code), 100);
   return code;
 }

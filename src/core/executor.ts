@@ -7,7 +7,7 @@ import type { PlannedAction } from './plan-types.js';
 import { captureStep, killStep, processStep, reportSuspects, signalStep, type ProcessSnapshot, type SessionStepOptions } from './session-steps.js';
 import { closeTaskFolder, hasTaskWork, openTaskFolder, taskWorkSettled } from './task-folders.js';
 import { tryLockTask, type TaskLock } from './task-lock.js';
-import { errorMessage } from './timeouts.js';
+import { errorMessage, withTimeout } from './timeouts.js';
 import { mapPool } from './pool.js';
 import type { TmuxClient } from './tmux/tmux-client.js';
 import type { TmuxState } from './tmux/tmux-listing.js';
@@ -29,9 +29,18 @@ export interface Execution {
 
 type LockAttempt = { task: string; lock: Awaited<ReturnType<typeof tryLockTask>> };
 
-async function acquireLocks(actions: readonly PlannedAction[], staleMs: number): Promise<LockAttempt[]> {
+/** Each lock within `stepMs`; one taken after its limit is released as soon as it arrives. */
+async function acquireLocks(actions: readonly PlannedAction[], staleMs: number, stepMs: number): Promise<LockAttempt[]> {
   const tasks = [...new Set(actions.filter((a) => !a.skip).map((a) => a.task))];
-  return mapPool(tasks, 16, async (task) => ({ task, lock: await tryLockTask(task, staleMs) }));
+  return mapPool(tasks, 16, async (task) => {
+    const attempt = tryLockTask(task, staleMs);
+    try {
+      return { task, lock: await withTimeout(`lock ${task}`, stepMs, () => attempt) };
+    } catch (err) {
+      void attempt.then((late) => ('release' in late ? late.release() : undefined)).catch(() => undefined);
+      return { task, lock: { unavailable: `cannot lock task: ${errorMessage(err)}`, failed: true } };
+    }
+  });
 }
 
 /** The locks held; every action of a task another janitor holds is settled as skipped (or failed). */
@@ -95,8 +104,8 @@ async function afterKill(batch: Ledger, actions: readonly PlannedAction[], stagi
   await timed('archive', () => commitStep(batch, staged, options.stepMs));
   await timed('prompts', () => promptStep(batch));
   await timed('recover', () => recoverStep(batch, options.stepMs));
-  await timed('journal', () => journalStep(batch));
-  return endStep(batch, actions, held);
+  await timed('journal', () => journalStep(batch, options.stepMs));
+  return endStep(batch, actions, held, options.stepMs);
 }
 
 /**
@@ -122,7 +131,7 @@ export async function execute(actions: readonly PlannedAction[], tmux: TmuxClien
   };
   // Capturing changes nothing, so it runs while the locks are taken and /proc is read; a task whose lock is refused
   // has its capture dropped (settleLocks overrides what the capture recorded).
-  const locking = timed('lock', () => acquireLocks(actions, options.lockStaleMs));
+  const locking = timed('lock', () => acquireLocks(actions, options.lockStaleMs, options.stepMs));
   locking.catch(() => undefined);
   let locks: TaskLock[] = [];
   const pipeline: Promise<InputError[]>[] = [];
@@ -136,7 +145,7 @@ export async function execute(actions: readonly PlannedAction[], tmux: TmuxClien
     const batches = killBatches(actions, held).map((tasks) => ({ view: ledger.scoped(tasks), actions: actions.filter((a) => tasks.has(a.task)) }));
     const begin = (i: number): Promise<void> => {
       const batch = batches[i];
-      const written = batch ? timed('intents', () => beginStep(batch.view, batch.actions, procs, held)) : Promise.resolve();
+      const written = batch ? timed('intents', () => beginStep(batch.view, batch.actions, procs, held, options.stepMs)) : Promise.resolve();
       written.catch(() => undefined);
       return written;
     };

@@ -130,7 +130,7 @@ export async function recoverStep(ledger: Ledger, stepMs: number): Promise<void>
 export const JOURNAL_FILE = 'JOURNAL.jsonl';
 
 /** Step 7: one line per agent in the task's archive/JOURNAL.jsonl, with every action's outcome. */
-export async function journalStep(ledger: Ledger): Promise<void> {
+export async function journalStep(ledger: Ledger, stepMs: number): Promise<void> {
   const toJournal: ActionOf<'record-outcome'>[] = [];
   for (const action of ledger.pending('record-outcome')) {
     // Another janitor may have done it all meanwhile; a journal line saying "nothing" would only be noise.
@@ -144,8 +144,12 @@ export async function journalStep(ledger: Ledger): Promise<void> {
       return JSON.stringify({ ts, agentId: action.agentId, reason: action.reason, results });
     });
     try {
-      const dir = await prepareArchiveDir(task);
-      await appendLinesDurably(path.join(dir, JOURNAL_FILE), lines);
+      await withTimeout(`journal ${task}`, stepMs, () =>
+        trackTaskWork(
+          task,
+          prepareArchiveDir(task).then((dir) => appendLinesDurably(path.join(dir, JOURNAL_FILE), lines)),
+        ),
+      );
       for (const action of actions) ledger.record(action, 'done', `appended to archive/${JOURNAL_FILE}`);
     } catch (err) {
       for (const action of actions) ledger.record(action, 'failed', errorMessage(err));

@@ -4,7 +4,8 @@ import { agentKey, byTask, type Ledger } from './ledger.js';
 import type { PlannedAction } from './plan-types.js';
 import { mapPool } from './pool.js';
 import type { ProcessSnapshot } from './session-steps.js';
-import { errorMessage } from './timeouts.js';
+import { trackTaskWork } from './task-folders.js';
+import { errorMessage, withTimeout } from './timeouts.js';
 
 type Agents = Map<string, { task: string; agentId: string; reason: string; session: string | null }>;
 
@@ -27,7 +28,7 @@ function agentsWithWork(ledger: Ledger, actions: readonly PlannedAction[], held:
  * crash at any later moment leaves enough for the next run to finish the job. An agent whose intent cannot be
  * written is left alone entirely.
  */
-export async function beginStep(ledger: Ledger, actions: readonly PlannedAction[], procs: ProcessSnapshot, held: ReadonlySet<string>): Promise<void> {
+export async function beginStep(ledger: Ledger, actions: readonly PlannedAction[], procs: ProcessSnapshot, held: ReadonlySet<string>, stepMs: number): Promise<void> {
   const ts = new Date().toISOString();
   const agents = agentsWithWork(ledger, actions, held);
   await mapPool([...byTask(agents.values())], 8, async ([task, list]) => {
@@ -40,7 +41,7 @@ export async function beginStep(ledger: Ledger, actions: readonly PlannedAction[
       pids: (procs.members.get(agentKey(a)) ?? []).map((p) => ({ pid: p.pid, start: p.start })),
     }));
     try {
-      await appendIntents(task, records);
+      await withTimeout(`intents ${task}`, stepMs, () => trackTaskWork(task, appendIntents(task, records)));
     } catch (err) {
       for (const a of list) ledger.blocked.set(agentKey(a), `cannot write the intent journal: ${errorMessage(err)}; nothing done`);
     }
@@ -48,7 +49,7 @@ export async function beginStep(ledger: Ledger, actions: readonly PlannedAction[
 }
 
 /** After the outcome is journaled: agents with nothing failed get their `end` line; the others resume next run. */
-export async function endStep(ledger: Ledger, actions: readonly PlannedAction[], held: ReadonlySet<string>): Promise<InputError[]> {
+export async function endStep(ledger: Ledger, actions: readonly PlannedAction[], held: ReadonlySet<string>, stepMs: number): Promise<InputError[]> {
   const ts = new Date().toISOString();
   const finished: { task: string; end: EndIntent }[] = [];
   for (const a of actions) {
@@ -59,10 +60,8 @@ export async function endStep(ledger: Ledger, actions: readonly PlannedAction[],
   const errors: InputError[] = [];
   await mapPool([...byTask(finished)], 8, async ([task, list]) => {
     try {
-      await appendIntents(
-        task,
-        list.map((f) => f.end),
-      );
+      const ends = list.map((f) => f.end);
+      await withTimeout(`intents ${task}`, stepMs, () => trackTaskWork(task, appendIntents(task, ends)));
     } catch (err) {
       // The cleanup is done and journaled; without its end line the next run re-checks the agent and closes it.
       errors.push({ path: `${task}/${INTENTS_FILE}`, message: `cannot close the intent: ${errorMessage(err)}` });

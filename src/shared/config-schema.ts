@@ -91,6 +91,8 @@ export const ConfigSchema = z.strictObject({
       lockStaleMs: positiveMs.default(15_000),
       /** Each read of an orchestrator state database: its busy timeout, and the deadline of its query. */
       databaseMs: positiveMs.default(1000),
+      /** Daemon: on SIGTERM, how long the sweep in flight may take to finish before the daemon stops without it. */
+      drainMs: positiveMs.default(10_000),
       /** The archive copies of a task get `stepMs` plus this long per byte: a 5 GB log must not be cut off at 30 s. */
       stageBytesPerSecond: z.number().positive().default(20 * 1024 * 1024),
     })

@@ -44,6 +44,7 @@ export const WINDOW_SETTING_PATHS = [
   'timeouts.stepMs',
   'timeouts.lockStaleMs',
   'timeouts.databaseMs',
+  'timeouts.drainMs',
   'timeouts.stageBytesPerSecond',
 ] as const;
 export type WindowSettingPath = (typeof WINDOW_SETTING_PATHS)[number];

@@ -45,6 +45,12 @@ export class JanitorDaemon {
   private reconcileTimer: NodeJS.Timeout | null = null;
   private loop: Promise<void> | null = null;
   private stopping = false;
+  private stopped: Promise<void> | null = null;
+  private stopRequested!: () => void;
+  /** Settles when stop() is called: start-up stops waiting for its first sweep then. */
+  private readonly stopSignal = new Promise<void>((resolve) => {
+    this.stopRequested = resolve;
+  });
   private paused = false;
   private lastRetention = 0;
   private readonly events: ReportEvents;
@@ -98,7 +104,9 @@ export class JanitorDaemon {
     this.schedule(null, 'start');
     if (this.debounce) clearTimeout(this.debounce);
     this.kick();
-    await this.loop;
+    // A signal during the first sweep stops the daemon at once (within the drain limit), not after that sweep.
+    await Promise.race([this.loop, this.stopSignal]);
+    if (this.stopping) return;
     const watch = this.watcher?.mode ?? 'inotify';
     this.options.emit({ event: 'ready', ts: now(), pid: process.pid, roots: this.roots(), tasks: this.stats.tasks, agents: this.stats.agents, watch });
     this.armReconcile();
@@ -364,16 +372,43 @@ export class JanitorDaemon {
   }
 
   /** SIGTERM/SIGINT: no new sweeps; the one in flight finishes (its steps are bounded by their time limits). */
-  async stop(signal: string): Promise<void> {
-    if (this.stopping) return;
+  /** Set when stop() gave up waiting for a stalled sweep: the process must then exit by itself (work is still pending). */
+  abandoned = false;
+
+  /** Whether the sweep in flight (if any) ended within the drain limit. */
+  private async drained(): Promise<boolean> {
+    if (!this.loop) return true;
+    let timer: NodeJS.Timeout | undefined;
+    const limit = new Promise<false>((resolve) => {
+      timer = setTimeout(() => resolve(false), this.config.timeouts.drainMs);
+    });
+    try {
+      return await Promise.race([this.loop.then(() => true as const, () => true as const), limit]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Stops once; every call returns the same promise, which settles when the daemon has stopped. */
+  stop(signal: string): Promise<void> {
+    this.stopped ??= this.stopNow(signal);
+    return this.stopped;
+  }
+
+  private async stopNow(signal: string): Promise<void> {
     this.stopping = true;
+    this.stopRequested();
     this.options.emit({ event: 'stopping', ts: now(), signal });
     if (this.debounce) clearTimeout(this.debounce);
     if (this.reconcileTimer) clearInterval(this.reconcileTimer);
     this.finishing.dispose();
     this.databases.dispose();
     await this.watcher?.stop();
-    await this.loop;
+    if (!(await this.drained())) {
+      const message = `the sweep in flight did not end within ${this.config.timeouts.drainMs} ms of ${signal}; stopping without it (its intents let the next start finish it)`;
+      this.options.emit({ event: 'error', ts: now(), error: { path: 'daemon', message } });
+      this.abandoned = true;
+    }
     if (this.watchdog) clearInterval(this.watchdog);
     removeHeartbeat(this.options.stateDir);
     await this.log?.close();

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -37,5 +38,27 @@ describe('a stalled step (issue 9 point 2)', () => {
     assert.ok(said.some((m) => /did not end within 1000 ms of SIGTERM/.test(m)), JSON.stringify(d.events));
     assert.equal(fs.readFileSync(log, 'utf8'), 'kept\n', 'nothing was archived half-way');
     assert.ok(fs.existsSync(prompt), 'nor its prompt deleted');
+  });
+});
+
+describe('stale temp copies (issue 9 point 6)', () => {
+  it('the daemon removes the temp copies of janitors that are gone when it starts, and leaves a live one', async () => {
+    const sb = pool.fresh();
+    const task = makeTask(sb.workspace, []);
+    fs.mkdirSync(task.archive);
+    const gone = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']);
+    const deadPid = Number(String(gone.stdout));
+    const stale = path.join(task.archive, `.aj-tmp-${deadPid}-abcd1234-x_stream.jsonl`);
+    const live = path.join(task.archive, `.aj-tmp-${process.pid}-abcd1234-y_stream.jsonl`);
+    fs.writeFileSync(stale, Buffer.alloc(1024 * 1024));
+    fs.writeFileSync(live, 'in progress\n');
+    const d = DaemonProcess.start(sb);
+    try {
+      await d.waitFor((e) => e.event === 'ready');
+      assert.ok(await waitFor(() => !fs.existsSync(stale), 10_000), 'the dead janitor\'s copy is removed');
+      assert.ok(fs.existsSync(live), 'a copy whose writer still runs is kept');
+    } finally {
+      assert.equal(await d.stop('SIGTERM'), 0);
+    }
   });
 });

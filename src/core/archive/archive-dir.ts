@@ -37,6 +37,18 @@ export async function removeStaleTemps(archiveDir: string): Promise<void> {
   }
 }
 
+/**
+ * At start-up: the stale temp copies of every task under the roots (a janitor that died mid-archive, or a stage step
+ * that timed out before its process ended), a task at a time so the event loop stays free. A temp is only removed
+ * when the process its name carries is gone, so no lock is needed; archive/ must be a real folder.
+ */
+export async function removeStaleTempsEverywhere(taskDirs: Iterable<string>): Promise<void> {
+  for (const taskDir of taskDirs) {
+    const dir = path.join(taskDir, ARCHIVE_DIR);
+    if (fs.lstatSync(dir, { throwIfNoEntry: false })?.isDirectory()) await removeStaleTemps(dir).catch(() => undefined);
+  }
+}
+
 export function checkFreeSpace(dir: string, needed: number, minFree: number): void {
   const st = fs.statfsSync(dir);
   const free = st.bavail * st.bsize;

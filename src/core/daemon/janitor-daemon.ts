@@ -1,5 +1,7 @@
 import type { Config, DaemonEvent, SweepReport } from '../../shared/index.js';
+import { removeStaleTempsEverywhere } from '../archive/archive-dir.js';
 import { ClaimsIndex } from '../claims.js';
+import { discoverTasks } from '../discovery.js';
 import { runCleanup, tmuxClientFor } from '../engine.js';
 import { rootsOf } from '../roots.js';
 import { errorMessage } from '../timeouts.js';
@@ -110,6 +112,8 @@ export class JanitorDaemon {
     const watch = this.watcher?.mode ?? 'inotify';
     this.options.emit({ event: 'ready', ts: now(), pid: process.pid, roots: this.roots(), tasks: this.stats.tasks, agents: this.stats.agents, watch });
     this.armReconcile();
+    // Temp copies left by janitors that died are cleared once now, after ready: large, and nobody's work any more.
+    void removeStaleTempsEverywhere(discoverTasks(this.roots()).tasks.map((t) => t.dir)).catch(() => undefined);
   }
 
   private roots(): string[] {

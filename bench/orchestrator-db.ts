@@ -1,20 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { loadBetterSqlite3, STATE_DB_DIR, STATE_DB_FILE } from '../src/core/sources/state-db.js';
-
-/**
- * The current orchestrator's state database as its own code creates it (ORCHESTRATOR.md "Two generations of state"):
- * `<workspace base>/registry/state.sqlite3`, WAL mode, tables `tasks` and `agents`. The bench writes it once while
- * building a fixture and closes it before any sweep runs.
- */
-const ORCHESTRATOR_DDL = `
-  CREATE TABLE IF NOT EXISTS tasks (task_id TEXT PRIMARY KEY, workspace TEXT, workspace_base TEXT, description TEXT,
-    status TEXT, priority TEXT, client_cwd TEXT, created_at TEXT, updated_at TEXT, current_phase_index INTEGER);
-  CREATE TABLE IF NOT EXISTS agents (agent_id TEXT PRIMARY KEY, task_id TEXT NOT NULL, type TEXT, model TEXT,
-    tmux_session TEXT, parent TEXT, depth INTEGER, phase_index INTEGER, claude_pid INTEGER, cursor_pid INTEGER,
-    tracked_files TEXT, started_at TEXT, completed_at TEXT, status TEXT, progress INTEGER, last_update TEXT,
-    prompt_preview TEXT);
-  CREATE INDEX IF NOT EXISTS idx_agents_task ON agents(task_id);`;
+import { ORCHESTRATOR_DDL } from '../test/helpers/orchestrator.js';
 
 /** One agent, with the fields both generations record (the JSON registry's entry has the same names). */
 export interface OrchestratorAgent {

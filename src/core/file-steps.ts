@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { commitStaged, discardStaged, prepareArchiveDir, stageArchive, syncStaged, type ArchiveOptions, type ArchiveRequest, type StagedBatch } from './archive/archiver.js';
+import { commitStaged, discardStaged, prepareArchiveDir, requestedBytes, stageArchive, syncStaged, type ArchiveOptions, type ArchiveRequest, type StagedBatch } from './archive/archiver.js';
 import { recordUnlistedScrollback } from './archive/recover.js';
 import { taskFilePath, trackTaskWork } from './task-folders.js';
 import { agentKey, byTask, type ActionOf, type Ledger } from './ledger.js';
@@ -15,16 +15,6 @@ type ArchiveOwner = ActionOf<'archive-file'> | ActionOf<'capture-scrollback'>;
 export interface StagedArchives {
   batches: StagedBatch[];
   owners: Map<ArchiveRequest, ArchiveOwner>;
-}
-
-/** The bytes a task's archive requests will copy at most: the sources' sizes now, and the captured text. */
-function requestBytes(task: string, requests: readonly ArchiveRequest[]): number {
-  let bytes = 0;
-  for (const { source } of requests) {
-    if (source.kind === 'content') bytes += Buffer.byteLength(source.text);
-    else bytes += fs.lstatSync(path.join(task, source.dir, source.name), { throwIfNoEntry: false })?.size ?? 0;
-  }
-  return bytes;
 }
 
 /**
@@ -48,8 +38,9 @@ export async function stageStep(ledger: Ledger, captured: Map<string, ArchiveReq
   }
   for (const action of ledger.unblocked('archive-file')) add(action, { agentId: action.agentId, source: { kind: 'file', dir: action.dir, name: action.file } });
   const batches = await mapPool([...byTask], TASK_CONCURRENCY, async ([task, requests]) => {
-    const limitMs = limits.stepMs + Math.ceil((requestBytes(task, requests) / limits.bytesPerSecond) * 1000);
-    const work = trackTaskWork(task, stageArchive(task, requests, options));
+    const bytes = requestedBytes(task, requests);
+    const limitMs = limits.stepMs + Math.ceil((bytes / limits.bytesPerSecond) * 1000);
+    const work = trackTaskWork(task, stageArchive(task, requests, options, bytes));
     try {
       return await withTimeout(`stage archive ${task}`, limitMs, () => work);
     } catch (err) {

@@ -42,6 +42,9 @@ export function isInside(base: string, candidate: string): boolean {
 }
 
 /** Joins `name` under `base` and refuses anything that would land elsewhere (separators, "..", absolute names). */
+/** `text` matched literally inside a RegExp. */
+export const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
 export function childPath(base: string, name: string): string {
   if (name === '' || name === '.' || name === '..' || name.includes('/') || name.includes('\0')) {
     throw new Error(`refused path component ${JSON.stringify(name)} under ${base}`);

@@ -1,4 +1,5 @@
 import type { ArchiveRequest } from './archive/archiver.js';
+import { SCROLLBACK_SUFFIX } from './task-scan.js';
 import { agentKey, type Ledger } from './ledger.js';
 import { readProcessTable, type ProcInfo, type ProcTable } from './process/proc-table.js';
 import { terminateAll } from './process/process-killer.js';
@@ -14,7 +15,6 @@ export interface SessionStepOptions {
   tmuxMs: number;
 }
 
-export const SCROLLBACK_SUFFIX = '_scrollback.txt';
 
 /** Step 1: every pane of every session about to die, in one tmux spawn; the text is archived with the logs. */
 export async function captureStep(ledger: Ledger, tmux: TmuxClient, opts: SessionStepOptions): Promise<Map<string, ArchiveRequest>> {

@@ -11,6 +11,8 @@ export const PROGRESS_DIR = 'progress';
 export const FINDINGS_DIR = 'findings';
 export const ARCHIVE_DIR = 'archive';
 export const PROMPT_PREFIX = 'agent_prompt_';
+/** The archived copy of an agent's pane: `<id>_scrollback.txt`. */
+export const SCROLLBACK_SUFFIX = '_scrollback.txt';
 export const PROMPT_SUFFIX = '.txt';
 
 /** The task folders an agent's archived files come from (SPEC.md "Input"). */

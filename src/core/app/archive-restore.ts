@@ -1,10 +1,9 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import zlib from 'node:zlib';
-import { fsyncDir, linkNoReplace, openNoFollow, unlinkQuiet } from '../archive/archive-io.js';
+import { HashTap, fsyncDir, linkNoReplace, openNoFollow, unlinkQuiet } from '../archive/archive-io.js';
 import { childPath } from '../guards.js';
 import { recordRestored } from '../restored.js';
 import { AGENT_FILE_DIRS, LOGS_DIR, isAgentFileDir, type AgentFileDir } from '../task-scan.js';
@@ -52,13 +51,7 @@ async function targetFolder(taskDir: string, dir: AgentFileDir): Promise<string>
 
 /** Copies (decompressing if need be) into a new temp (O_EXCL), fsynced, and returns the sha256 of what was written. */
 async function copyOut(abs: string, compressed: boolean, temp: string): Promise<string> {
-  const hash = crypto.createHash('sha256');
-  const hasher = new Transform({
-    transform(chunk: Buffer, _enc, done) {
-      hash.update(chunk);
-      done(null, chunk);
-    },
-  });
+  const hasher = new HashTap();
   const input = await openNoFollow(abs);
   try {
     const read = input.createReadStream({ autoClose: false });
@@ -69,7 +62,7 @@ async function copyOut(abs: string, compressed: boolean, temp: string): Promise<
   } finally {
     await input.close();
   }
-  return hash.digest('hex');
+  return hasher.hash.digest('hex');
 }
 
 /**

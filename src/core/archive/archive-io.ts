@@ -18,7 +18,8 @@ export interface Written {
   storedBytes: number;
 }
 
-class HashTap extends Transform {
+/** Passes chunks through, hashing (sha256) and counting them on the way. */
+export class HashTap extends Transform {
   readonly hash = createHash('sha256');
   bytes = 0;
   override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {

@@ -112,14 +112,20 @@ async function prepareOne(taskDir: string, archiveDir: string, request: ArchiveR
  * Phase one: verified copies, fsynced, under temp names in archive/. Nothing is moved yet, so this may run while the
  * agent's session is still being killed; `commitStaged` re-checks each source before it counts.
  */
-export async function stageArchive(taskDir: string, requests: readonly ArchiveRequest[], options: ArchiveOptions): Promise<StagedBatch> {
+/** The bytes these requests copy at most: the sources' sizes now, and the captured text. */
+export function requestedBytes(taskDir: string, requests: readonly ArchiveRequest[]): number {
+  let bytes = 0;
+  for (const { source } of requests) bytes += source.kind === 'content' ? Buffer.byteLength(source.text) : (fs.lstatSync(sourcePathOf(taskDir, source), { throwIfNoEntry: false })?.size ?? 0);
+  return bytes;
+}
+
+/** `needed`: requestedBytes, when the caller has it already. */
+export async function stageArchive(taskDir: string, requests: readonly ArchiveRequest[], options: ArchiveOptions, needed?: number): Promise<StagedBatch> {
   const batch: StagedBatch = { taskDir, archiveDir: null, items: [], options };
   try {
     batch.archiveDir = await prepareArchiveDir(taskDir);
     await removeStaleTemps(batch.archiveDir);
-    let needed = 0;
-    for (const { source } of requests) needed += source.kind === 'content' ? Buffer.byteLength(source.text) : (fs.lstatSync(sourcePathOf(taskDir, source), { throwIfNoEntry: false })?.size ?? 0);
-    checkFreeSpace(batch.archiveDir, needed, options.minFreeBytes);
+    checkFreeSpace(batch.archiveDir, needed ?? requestedBytes(taskDir, requests), options.minFreeBytes);
   } catch (err) {
     batch.items = requests.map((request) => ({ request, outcome: 'failed', archived: null, detail: errorMessage(err) }));
     return batch;

@@ -3,7 +3,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { readRegularFileSync } from '../safe-read.js';
-import { ARCHIVE_DIR } from '../task-scan.js';
+import { escapeRegExp } from '../guards.js';
+import { ARCHIVE_DIR, SCROLLBACK_SUFFIX } from '../task-scan.js';
 import { prepareArchiveDir } from './archive-dir.js';
 import { appendManifest, readManifest, type ManifestEntry } from './manifest.js';
 
@@ -20,11 +21,6 @@ export interface ResumedAgent {
   session: string | null;
 }
 
-const SCROLLBACK_SUFFIX = '_scrollback.txt';
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
 
 /** `<id>_scrollback.txt`, with the `~N` a name collision adds and the `.gz` of compression at archive time. */
 function scrollbackName(agentId: string): RegExp {

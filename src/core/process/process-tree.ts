@@ -1,3 +1,4 @@
+import { escapeRegExp } from '../guards.js';
 import type { TmuxSession } from '../tmux/tmux-listing.js';
 import type { ProcInfo, ProcTable } from './proc-table.js';
 
@@ -103,7 +104,6 @@ export function sessionProcesses(
   return { members, escaped };
 }
 
-const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /**
  * Processes whose argv names one of the agents (as a whole word, see argvNamesAgent) but that are not their own:

@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { appendLinesDurably } from './durable-write.js';
-import { childPath } from './guards.js';
 import { readRegularFileSync } from './safe-read.js';
+import { taskFilePath } from './task-folders.js';
 
 /**
  * Files the user restored from archive/ into the folder they came from. A restored file is named like a live log, so
@@ -52,5 +52,5 @@ export function restoredInPlace(taskDir: string): Set<string> {
 
 export async function recordRestored(taskDir: string, rel: string, st: { dev: number; ino: number }): Promise<void> {
   const line = JSON.stringify({ ts: new Date().toISOString(), path: rel, dev: st.dev, ino: st.ino } satisfies RestoredRecord);
-  await appendLinesDurably(childPath(taskDir, RESTORED_FILE), [line]);
+  await appendLinesDurably(taskFilePath(taskDir, '', RESTORED_FILE), [line]);
 }

@@ -14,6 +14,8 @@ const FD_PATHS = process.platform === 'linux' && fs.existsSync('/proc/self/fd');
 
 interface OpenTask {
   fd: number;
+  /** How many holders opened it (a sweep and the window may work in the same task): closed when the last one closes. */
+  holders: number;
   /** Sub-folders opened so far (logs, progress, findings, archive), by name. */
   dirs: Map<string, number>;
 }
@@ -36,15 +38,46 @@ function refused(taskDir: string, dir: string, err: unknown): Error {
   return new Error(`${where}: cannot open: ${code ?? String(err)}`);
 }
 
-/** Holds the task folder open (refusing a symlink) until closeTaskFolder: from now on its files resolve through it. */
+/**
+ * Holds the task folder open (refusing a symlink) until closeTaskFolder: from now on its files resolve through it.
+ * `taskDir` is the canonical path discovery checked; a folder that resolves elsewhere once open (a parent swapped for a
+ * symlink meanwhile) is refused.
+ */
 export function openTaskFolder(taskDir: string): void {
-  if (!FD_PATHS || open.has(taskDir)) return;
+  const held = open.get(taskDir);
+  if (held) {
+    held.holders++;
+    return;
+  }
+  if (!FD_PATHS) return;
+  let fd: number;
   try {
-    const fd = fs.openSync(taskDir, DIR_FLAGS);
-    open.set(taskDir, { fd, dirs: new Map() });
-    names.set(fdPath(fd), taskDir);
+    fd = fs.openSync(taskDir, DIR_FLAGS);
   } catch (err) {
     throw refused(taskDir, '', err);
+  }
+  const real = fs.readlinkSync(fdPath(fd));
+  if (real !== taskDir) {
+    fs.closeSync(fd);
+    throw new Error(`${taskDir} resolves to ${real} once opened (a folder above it was swapped?); refused`);
+  }
+  open.set(taskDir, { fd, holders: 1, dirs: new Map() });
+  names.set(fdPath(fd), taskDir);
+}
+
+/**
+ * Runs `work` with the task folder held open (openTaskFolder), then closes it; messages of a failure name the folder,
+ * not the descriptor path, which means nothing once closed.
+ */
+export async function withTaskFolder<T>(taskDir: string, work: () => Promise<T>): Promise<T> {
+  openTaskFolder(taskDir);
+  try {
+    return await work();
+  } catch (err) {
+    if (err instanceof Error) err.message = withFolderNames(err.message);
+    throw err;
+  } finally {
+    closeTaskFolder(taskDir);
   }
 }
 
@@ -84,7 +117,7 @@ export function isTaskFolderOpen(taskDir: string): boolean {
 
 export function closeTaskFolder(taskDir: string): void {
   const task = open.get(taskDir);
-  if (!task) return;
+  if (!task || --task.holders > 0) return;
   open.delete(taskDir);
   for (const fd of [...task.dirs.values(), task.fd]) {
     names.delete(fdPath(fd));
@@ -123,4 +156,14 @@ export function taskFolderPath(taskDir: string, dir: string, create = false): st
 /** A file of the task: `<dir>/<name>`, resolved as taskFolderPath does. */
 export function taskFilePath(taskDir: string, dir: string, name: string): string {
   return childPath(taskFolderPath(taskDir, dir), name);
+}
+
+/** As taskFolderPath, but null when the folder is missing, a symlink or not a folder: such a folder is never read. */
+export function existingFolderPath(taskDir: string, dir: string): string | null {
+  if (!open.has(taskDir)) return fs.lstatSync(childPath(taskDir, dir), { throwIfNoEntry: false })?.isDirectory() ? childPath(taskDir, dir) : null;
+  try {
+    return taskFolderPath(taskDir, dir);
+  } catch {
+    return null;
+  }
 }

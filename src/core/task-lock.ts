@@ -5,6 +5,7 @@ import { errorMessage } from './timeouts.js';
 import { pidAlive } from './process/pid-alive.js';
 import { readProcEntry } from './process/proc-table.js';
 import { readRegularFileSync } from './safe-read.js';
+import { closeTaskFolder, openTaskFolder, taskFolderPath } from './task-folders.js';
 
 export const LOCK_NAME = '.agent-janitor.lock';
 /**
@@ -88,18 +89,49 @@ async function writeNote(file: string, token: string): Promise<void> {
  * archiving the same files twice. proper-lockfile's mtime refresh lets a crashed owner's lock go stale; a holder whose
  * note names a dead process is taken over at once.
  */
-export async function tryLockTask(taskDir: string, staleMs: number, retried = false): Promise<TaskLock | { unavailable: string; failed: boolean }> {
+export async function tryLockTask(taskDir: string, staleMs: number): Promise<TaskLock | { unavailable: string; failed: boolean }> {
+  // The lock lives in the folder held open by its descriptor until release: a task folder swapped for a symlink never
+  // gets a lock, a note or an mtime change in the folder it points to.
+  try {
+    openTaskFolder(taskDir);
+  } catch (err) {
+    return { unavailable: `cannot lock task: ${errorMessage(err)}`, failed: true };
+  }
+  const lock = await lockOpenTask(taskDir, taskFolderPath(taskDir, ''), staleMs, false).catch((err: unknown) => ({ unavailable: `cannot lock task: ${errorMessage(err)}`, failed: true }));
+  if ('unavailable' in lock) {
+    closeTaskFolder(taskDir);
+    return lock;
+  }
+  return {
+    task: taskDir,
+    path: lock.path,
+    get compromised() {
+      return lock.compromised;
+    },
+    release: async () => {
+      try {
+        await lock.release();
+      } finally {
+        closeTaskFolder(taskDir);
+      }
+    },
+  };
+}
+
+/** `folder` is where the task folder's files resolve (its descriptor path); messages name `taskDir`. */
+async function lockOpenTask(taskDir: string, folder: string, staleMs: number, retried: boolean): Promise<TaskLock | { unavailable: string; failed: boolean }> {
   const state: { compromised: string | null } = { compromised: null };
-  const lockDir = path.join(taskDir, LOCK_NAME);
+  const lockDir = path.join(folder, LOCK_NAME);
+  const shownLock = path.join(taskDir, LOCK_NAME);
   const token = ownerToken();
-  const note = path.join(taskDir, noteName(token));
+  const note = path.join(folder, noteName(token));
   // A lock that is a symlink (or anything but a folder) is never used: proper-lockfile would stat, touch and remove
   // whatever it points to, and the stale takeover below would set that target's mtime.
   const existing = fs.lstatSync(lockDir, { throwIfNoEntry: false });
-  if (existing && !existing.isDirectory()) return { unavailable: `${lockDir} is not a folder (a symlink or a file); refused, nothing done in this task`, failed: true };
+  if (existing && !existing.isDirectory()) return { unavailable: `${shownLock} is not a folder (a symlink or a file); refused, nothing done in this task`, failed: true };
   try {
     await writeNote(note, token);
-    const release = await lockfile.lock(taskDir, {
+    const release = await lockfile.lock(folder, {
       lockfilePath: lockDir,
       stale: staleMs,
       update: Math.max(1000, Math.floor(staleMs / 3)),
@@ -111,7 +143,7 @@ export async function tryLockTask(taskDir: string, staleMs: number, retried = fa
     });
     return {
       task: taskDir,
-      path: lockDir,
+      path: shownLock,
       get compromised() {
         return state.compromised;
       },
@@ -128,10 +160,10 @@ export async function tryLockTask(taskDir: string, staleMs: number, retried = fa
     fs.rmSync(note, { force: true });
     if ((err as NodeJS.ErrnoException).code === 'ELOCKED') {
       // Age a dead holder's lock so proper-lockfile's own stale takeover applies now instead of `staleMs` later.
-      if (!retried && holderIsDead(taskDir, lockDir, path.basename(note))) {
+      if (!retried && holderIsDead(folder, lockDir, path.basename(note))) {
         const epoch = new Date(0);
         fs.lutimesSync(lockDir, epoch, epoch);
-        return tryLockTask(taskDir, staleMs, true);
+        return lockOpenTask(taskDir, folder, staleMs, true);
       }
       return { unavailable: 'task is being cleaned by another agent-janitor', failed: false };
     }

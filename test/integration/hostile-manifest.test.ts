@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
-import { listArchives, deleteArchive, listedFile } from '../../src/core/app/archives.js';
+import { listArchives, deleteArchive, withListedFile } from '../../src/core/app/archives.js';
 import { applyRetention, planRetention } from '../../src/core/app/retention.js';
 import { runCleanup } from '../../src/core/index.js';
 import { LOCK_NAME, tryLockTask } from '../../src/core/task-lock.js';
@@ -51,7 +51,7 @@ describe('manifest entries are data, never paths to trust (issue 9 point 1)', ()
     assert.deepEqual((await listArchives([sb.root])).flatMap((t) => t.files), []);
     assert.deepEqual((await planRetention(config)).remove, []);
     await applyRetention(config);
-    await assert.rejects(listedFile([sb.root], task.dir, 'archive/link/x'), /not an archived file of this task/);
+    await assert.rejects(withListedFile([sb.root], task.dir, 'archive/link/x', async () => 'opened'), /not an archived file of this task/);
     await assert.rejects(deleteArchive([sb.root], task.dir, 'archive/link/x', 'test'), /not an archived file of this task/);
     outside.check();
   });

@@ -1,40 +1,16 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { runCleanup } from '../../src/core/index.js';
 import { makeTask } from '../helpers/fixture.js';
 import { sandboxPool } from '../helpers/sandbox.js';
+import { startSwapper, stopSwapper } from '../helpers/swapper.js';
 
 const pool = sandboxPool();
 after(() => pool.cleanupAll());
 const ROUNDS = 25;
 const FILES = 100;
-
-/** Swaps `folder` with a symlink to `outside` and back, as fast as it can, until killed. */
-function swapper(folder: string, outside: string) {
-  const code = `
-    const fs = require('fs');
-    const [folder, outside] = process.argv.slice(1);
-    for (;;) {
-      try { fs.renameSync(folder, folder + '.real'); fs.symlinkSync(outside, folder); } catch {}
-      try { fs.unlinkSync(folder); fs.renameSync(folder + '.real', folder); } catch {}
-    }`;
-  return spawn(process.execPath, ['-e', code, folder, outside], { stdio: 'ignore' });
-}
-
-async function stop(child: ReturnType<typeof spawn>): Promise<void> {
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGKILL');
-  await exited;
-}
-
-/** Puts the real folder back if the swapper was stopped mid-swap. */
-function restore(folder: string): void {
-  if (fs.lstatSync(folder, { throwIfNoEntry: false })?.isSymbolicLink()) fs.unlinkSync(folder);
-  if (fs.existsSync(`${folder}.real`)) fs.renameSync(`${folder}.real`, folder);
-}
 
 describe('folders swapped for symlinks during a sweep (issue 9 point 1)', () => {
   it(`logs/ swapped with a symlink to an outside folder, ${ROUNDS} rounds: nothing outside is deleted, changed or copied in`, async () => {
@@ -54,13 +30,11 @@ describe('folders swapped for symlinks during a sweep (issue 9 point 1)', () => 
       task.log('id_rsa', 'an agent file, not a key\n');
       for (let i = 0; i < FILES; i++) task.log(`id_part${i}.log`, `part ${i} of round ${round}\n`);
       task.prompt('id');
-      const child = swapper(task.logs, outside);
+      const child = await startSwapper(task.logs, outside);
       try {
-        await new Promise((r) => setTimeout(r, 5));
         await runCleanup(sb.config(), { dryRun: false });
       } finally {
-        await stop(child);
-        restore(task.logs);
+        await stopSwapper(child, task.logs);
       }
       assert.deepEqual(listing(), before, `round ${round}: the outside folder is unchanged`);
       for (const name of fs.existsSync(task.archive) ? fs.readdirSync(task.archive) : []) {

@@ -68,11 +68,11 @@ describe('opening a compressed archive from the window (issue 9 point 6)', () =>
       );
       const file = (name: string, bytes: number): ArchiveFile => ({ path: `archive/${name}`, agentId: 'b-1', source: `logs/${name.replace(/\.gz$/, '')}`, bytes, storedBytes: 0, archivedAt: new Date().toISOString(), sha256: 'x' });
       const rss = process.memoryUsage().rss;
-      await assert.rejects(archivedTail(dir, file('bomb_stream.jsonl.gz', chunks * zeros.length), true), /archive\/bomb_stream\.jsonl\.gz decompresses to more than 256 MiB/);
+      await assert.rejects(archivedTail(path.join(dir, 'archive', 'bomb_stream.jsonl.gz'), file('bomb_stream.jsonl.gz', chunks * zeros.length), true), /archive\/bomb_stream\.jsonl\.gz decompresses to more than 256 MiB/);
       assert.ok(process.memoryUsage().rss - rss < 64 * 1024 * 1024, 'memory stays bounded while it decompresses');
 
       fs.writeFileSync(path.join(dir, 'archive', 'fine_stream.jsonl.gz'), zlib.gzipSync('last line\n'));
-      const tail = await archivedTail(dir, file('fine_stream.jsonl.gz', 10), true);
+      const tail = await archivedTail(path.join(dir, 'archive', 'fine_stream.jsonl.gz'), file('fine_stream.jsonl.gz', 10), true);
       assert.deepEqual([tail.text, tail.bytes, tail.truncated], ['last line\n', 10, false]);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });

@@ -4,10 +4,10 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import zlib from 'node:zlib';
 import { HashTap, fsyncDir, linkNoReplace, openNoFollow, unlinkQuiet } from '../archive/archive-io.js';
-import { childPath } from '../guards.js';
 import { recordRestored } from '../restored.js';
+import { taskFolderPath } from '../task-folders.js';
 import { AGENT_FILE_DIRS, LOGS_DIR, isAgentFileDir, type AgentFileDir } from '../task-scan.js';
-import { listedFile } from './archives.js';
+import { withListedFile } from './archives.js';
 import { journalUserAction } from './user-journal.js';
 
 /** The manifest's source of the pane's scrollback: `tmux:<session>`. */
@@ -37,16 +37,12 @@ export function restoreTarget(source: string, archivePath: string, compressed: b
   return { dir, name };
 }
 
-/** The task's folder of that name, created if missing; a symlink or a non-folder is refused. */
-async function targetFolder(taskDir: string, dir: AgentFileDir): Promise<string> {
-  const abs = childPath(taskDir, dir);
-  try {
-    await fs.promises.mkdir(abs, { mode: 0o755 });
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-  }
-  if (!fs.lstatSync(abs).isDirectory()) throw new Error(`${abs} is not a folder (or is a symlink); refused`);
-  return abs;
+/**
+ * The task's folder of that name, created if missing; a symlink or a non-folder is refused. Called with the task
+ * folder held open, so it is the folder's descriptor path (task-folders.ts).
+ */
+function targetFolder(taskDir: string, dir: AgentFileDir): string {
+  return taskFolderPath(taskDir, dir, true);
 }
 
 /** Copies (decompressing if need be) into a new temp (O_EXCL), fsynced, and returns the sha256 of what was written. */
@@ -71,20 +67,21 @@ async function copyOut(abs: string, compressed: boolean, temp: string): Promise<
  * restored, so the next sweep leaves it there instead of archiving it straight back.
  */
 export async function restoreArchive(roots: readonly string[], taskDir: string, rel: string): Promise<string> {
-  const { ref, file, abs, compressed } = await listedFile(roots, taskDir, rel);
-  const target = restoreTarget(file.source, file.path, compressed);
-  const dir = await targetFolder(ref.dir, target.dir);
-  const temp = path.join(dir, `.aj-restore-${process.pid}-${crypto.randomBytes(6).toString('hex')}`);
-  try {
-    const digest = await copyOut(abs, compressed, temp);
-    if (digest !== file.sha256) throw new Error(`${abs}: content does not match its manifest (sha256 ${digest}, recorded ${file.sha256}); not restored`);
-    const { final } = await linkNoReplace(temp, dir, target.name, '', async () => false);
-    await fsyncDir(dir);
-    const restored = `${target.dir}/${final}`;
-    await recordRestored(ref.dir, restored, fs.lstatSync(path.join(dir, final)));
-    await journalUserAction({ taskDir: ref.dir }, file.agentId, 'restored by the user', [{ kind: 'restore-archive', target: file.path, outcome: 'done', detail: `to ${restored}` }]);
-    return restored;
-  } finally {
-    await unlinkQuiet(temp);
-  }
+  return withListedFile(roots, taskDir, rel, async ({ ref, file, abs, compressed }) => {
+    const target = restoreTarget(file.source, file.path, compressed);
+    const dir = targetFolder(ref.dir, target.dir);
+    const temp = path.join(dir, `.aj-restore-${process.pid}-${crypto.randomBytes(6).toString('hex')}`);
+    try {
+      const digest = await copyOut(abs, compressed, temp);
+      if (digest !== file.sha256) throw new Error(`${path.join(ref.dir, file.path)}: content does not match its manifest (sha256 ${digest}, recorded ${file.sha256}); not restored`);
+      const { final } = await linkNoReplace(temp, dir, target.name, '', async () => false);
+      await fsyncDir(dir);
+      const restored = `${target.dir}/${final}`;
+      await recordRestored(ref.dir, restored, fs.lstatSync(path.join(dir, final)));
+      await journalUserAction({ taskDir: ref.dir }, file.agentId, 'restored by the user', [{ kind: 'restore-archive', target: file.path, outcome: 'done', detail: `to ${restored}` }]);
+      return restored;
+    } finally {
+      await unlinkQuiet(temp);
+    }
+  });
 }

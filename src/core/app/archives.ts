@@ -2,16 +2,25 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { ArchiveFile, ArchiveTask } from '../../shared/index.js';
 import { fsyncDir } from '../archive/archive-io.js';
-import { archivedAtOf, currentEntries, readManifest, type ManifestEntry } from '../archive/manifest.js';
+import { archiveNameOf, archivedAtOf, currentEntries, readManifest, type ManifestEntry } from '../archive/manifest.js';
 import { discoverTasks, taskRefs, type TaskRef } from '../discovery.js';
+import { childPath } from '../guards.js';
+import { existingFolderPath, withTaskFolder } from '../task-folders.js';
 import { ARCHIVE_DIR } from '../task-scan.js';
+import { errorMessage } from '../timeouts.js';
 import { journalUserAction } from './user-journal.js';
 
-/** The archive/ folder of a task, or null when it is missing, a symlink or not a folder (such a folder is never read). */
-function archiveDirOf(taskDir: string): string | null {
-  const dir = path.join(taskDir, ARCHIVE_DIR);
-  const st = fs.lstatSync(dir, { throwIfNoEntry: false });
-  return st?.isDirectory() ? dir : null;
+/**
+ * The archive/ folder of a task, or null when it is missing, a symlink or not a folder (such a folder is never read).
+ * Inside withTaskFolder it is the folder's descriptor path, so a swap after this point is never followed.
+ */
+const archiveDirOf = (taskDir: string): string | null => existingFolderPath(taskDir, ARCHIVE_DIR);
+
+/** Where the manifest's `archive/<name>` is now: a plain name in archive/, or null for anything else. */
+export function archivedPath(taskDir: string, rel: string): string | null {
+  const name = archiveNameOf(rel);
+  const dir = name === null ? null : archiveDirOf(taskDir);
+  return dir === null ? null : childPath(dir, name!);
 }
 
 /** One archived file as listed, with what Open and Restore need to read it. */
@@ -37,7 +46,8 @@ export async function taskManifest(taskDir: string): Promise<ManifestEntry[]> {
 export function archiveRows(taskDir: string, entries: readonly ManifestEntry[]): ListedArchive[] {
   const current = currentEntries(entries);
   const present = (rel: string): fs.Stats | undefined => {
-    const st = fs.lstatSync(path.join(taskDir, rel), { throwIfNoEntry: false });
+    const where = archivedPath(taskDir, rel);
+    const st = where === null ? undefined : fs.lstatSync(where, { throwIfNoEntry: false });
     return st?.isFile() ? st : undefined;
   };
   const rows: ListedArchive[] = [];
@@ -79,7 +89,8 @@ export function summarize(ref: TaskRef, files: ArchiveFile[]): ArchiveTask {
 export async function listArchives(roots: readonly string[]): Promise<ArchiveTask[]> {
   const out: ArchiveTask[] = [];
   for (const ref of discoverTasks(roots).tasks) {
-    const files = await archivedFiles(ref.dir);
+    // A task folder swapped or moved since discovery lists nothing rather than failing the whole list.
+    const files = await withTaskFolder(ref.dir, () => archivedFiles(ref.dir)).catch((): ArchiveFile[] => []);
     if (files.length > 0) out.push(summarize(ref, files));
   }
   return out;
@@ -92,23 +103,33 @@ export function knownTask(roots: readonly string[], taskDir: string): TaskRef {
   return ref;
 }
 
-/** Only a file the manifest lists can be restored or deleted: the UI cannot name arbitrary paths. */
-export async function listedFile(roots: readonly string[], taskDir: string, rel: string): Promise<ListedArchive & { ref: TaskRef; abs: string }> {
+export type ListedFile = ListedArchive & { ref: TaskRef; abs: string };
+
+/**
+ * Only a file the manifest lists can be opened, restored or deleted: the UI cannot name arbitrary paths. `work` runs
+ * with the task folder held open, and `abs` resolves through its descriptor: archive/ or the task folder swapped for
+ * a symlink after this point is never followed.
+ */
+export async function withListedFile<T>(roots: readonly string[], taskDir: string, rel: string, work: (listed: ListedFile) => Promise<T>): Promise<T> {
   const ref = knownTask(roots, taskDir);
-  const row = archiveRows(ref.dir, await taskManifest(ref.dir)).find((r) => r.file.path === rel);
-  if (!row) throw Object.assign(new Error(`${path.join(ref.dir, rel)}: not an archived file of this task`), { issues: [{ path: 'path', message: 'not an archived file of this task' }] });
-  return { ...row, ref, abs: path.join(ref.dir, row.file.path) };
+  return withTaskFolder(ref.dir, async () => {
+    const row = archiveRows(ref.dir, await taskManifest(ref.dir)).find((r) => r.file.path === rel);
+    const abs = row ? archivedPath(ref.dir, row.file.path) : null;
+    if (!row || abs === null) throw Object.assign(new Error(`${path.join(ref.dir, rel)}: not an archived file of this task`), { issues: [{ path: 'path', message: 'not an archived file of this task' }] });
+    return work({ ...row, ref, abs });
+  });
 }
 
 export async function deleteArchive(roots: readonly string[], taskDir: string, rel: string, reason: string): Promise<{ deleted: string; storedBytes: number }> {
-  const { ref, file, abs } = await listedFile(roots, taskDir, rel);
-  try {
-    await fs.promises.unlink(abs);
-    await fsyncDir(path.dirname(abs));
-  } catch (err) {
-    await journalUserAction({ taskDir: ref.dir }, file.agentId, reason, [{ kind: 'delete-archive', target: file.path, outcome: 'failed', error: (err as Error).message }]);
-    throw err;
-  }
-  await journalUserAction({ taskDir: ref.dir }, file.agentId, reason, [{ kind: 'delete-archive', target: file.path, outcome: 'done', detail: `${file.storedBytes} bytes freed` }]);
-  return { deleted: file.path, storedBytes: file.storedBytes };
+  return withListedFile(roots, taskDir, rel, async ({ ref, file, abs }) => {
+    try {
+      await fs.promises.unlink(abs);
+      await fsyncDir(path.dirname(abs));
+    } catch (err) {
+      await journalUserAction({ taskDir: ref.dir }, file.agentId, reason, [{ kind: 'delete-archive', target: file.path, outcome: 'failed', error: errorMessage(err) }]);
+      throw err;
+    }
+    await journalUserAction({ taskDir: ref.dir }, file.agentId, reason, [{ kind: 'delete-archive', target: file.path, outcome: 'done', detail: `${file.storedBytes} bytes freed` }]);
+    return { deleted: file.path, storedBytes: file.storedBytes };
+  });
 }

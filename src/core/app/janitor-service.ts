@@ -7,7 +7,7 @@ import { readActivity } from './activity.js';
 import { agentRows } from './agent-rows.js';
 import { deriveAlerts } from './alerts.js';
 import { restoreArchive } from './archive-restore.js';
-import { deleteArchive, knownTask, listArchives, listedFile } from './archives.js';
+import { deleteArchive, knownTask, listArchives, withListedFile } from './archives.js';
 import { diskUsage } from './disk-usage.js';
 import { archivedTail, readLogTail } from './log-tail.js';
 import { killOrphanSession, nudgeParent, stillThere, terminateSuspect } from './process-fixes.js';
@@ -186,10 +186,7 @@ export function createJanitorService(options: JanitorServiceOptions): RunningJan
     listArchives: async () => listArchives(roots()),
     restoreArchive: async ({ taskDir, path }) => ({ restored: await restoreArchive(roots(), taskDir, path) }),
     deleteArchive: async ({ taskDir, path }) => deleteArchive(roots(), taskDir, path, 'deleted by the user'),
-    readArchive: async ({ taskDir, path }) => {
-      const { ref, file, compressed } = await listedFile(roots(), taskDir, path);
-      return archivedTail(ref.dir, file, compressed);
-    },
+    readArchive: async ({ taskDir, path }) => withListedFile(roots(), taskDir, path, async ({ file, abs, compressed }) => archivedTail(abs, file, compressed)),
     previewRetention: async () => planRetention(daemon.snapshot().config),
     applyRetention: async () => applyRetention(daemon.snapshot().config),
     diskUsage: async () => diskUsage(roots(), options.stateDir, (await planRetention(daemon.snapshot().config)).reclaimBytes),

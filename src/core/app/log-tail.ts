@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import path from 'node:path';
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import zlib from 'node:zlib';
@@ -8,8 +7,9 @@ import { agentIdProblem } from '../guards.js';
 import { openNoFollow } from '../archive/archive-io.js';
 import { matchAgentFiles } from '../archive/file-match.js';
 import { openRegularFileSync } from '../safe-read.js';
+import { taskFilePath, withTaskFolder } from '../task-folders.js';
 import { LOGS_DIR, readLogEntries } from '../task-scan.js';
-import { archiveRows, taskManifest } from './archives.js';
+import { archiveRows, archivedPath, taskManifest } from './archives.js';
 
 /** Enough to see what an agent was doing last, small enough to send over IPC at once. */
 export const TAIL_BYTES = 64 * 1024;
@@ -34,33 +34,32 @@ function readTail(file: string): { text: string; bytes: number; truncated: boole
 
 /**
  * "Open logs": the tail of the agent's live log in logs/, or, once cleaned, of its archived copy. Files are opened
- * without following symlinks.
+ * through the task folder's descriptor without following symlinks.
  */
 export async function readLogTail(taskDir: string, agentId: string): Promise<FileTail> {
   const problem = agentIdProblem(agentId);
   if (problem) throw Object.assign(new Error(problem), { issues: [{ path: 'agentId', message: problem }] });
-  // No logs/ (already cleaned) gives no live log: the archive below.
-  const regular = readLogEntries(taskDir).filter((e) => e.kind === 'file');
-  const live = matchAgentFiles(regular, new Set([agentId])).get(agentId) ?? [];
-  const preferred = live.find((f) => f.name === `${agentId}_stream.jsonl`) ?? live[0];
-  if (preferred) {
-    const rel = `${LOGS_DIR}/${preferred.name}`;
-    return { path: rel, ...readTail(path.join(taskDir, rel)) };
-  }
-  const archived = archiveRows(taskDir, await taskManifest(taskDir))
-    .filter((r) => r.file.agentId === agentId)
-    .sort((a, b) => (a.file.source.endsWith('_stream.jsonl') ? -1 : b.file.source.endsWith('_stream.jsonl') ? 1 : 0));
-  const row = archived[0];
-  if (!row) throw new Error(`${taskDir}: no log of ${agentId} in logs/ or archive/`);
-  return archivedTail(taskDir, row.file, row.compressed);
+  return withTaskFolder(taskDir, async () => {
+    // No logs/ (already cleaned) gives no live log: the archive below.
+    const regular = readLogEntries(taskDir).filter((e) => e.kind === 'file');
+    const live = matchAgentFiles(regular, new Set([agentId])).get(agentId) ?? [];
+    const preferred = live.find((f) => f.name === `${agentId}_stream.jsonl`) ?? live[0];
+    if (preferred) return { path: `${LOGS_DIR}/${preferred.name}`, ...readTail(taskFilePath(taskDir, LOGS_DIR, preferred.name)) };
+    const archived = archiveRows(taskDir, await taskManifest(taskDir))
+      .filter((r) => r.file.agentId === agentId)
+      .sort((a, b) => (a.file.source.endsWith('_stream.jsonl') ? -1 : b.file.source.endsWith('_stream.jsonl') ? 1 : 0));
+    const row = archived[0];
+    const abs = row ? archivedPath(taskDir, row.file.path) : null;
+    if (!row || abs === null) throw new Error(`${taskDir}: no log of ${agentId} in logs/ or archive/`);
+    return archivedTail(abs, row.file, row.compressed);
+  });
 }
 
 /**
- * The tail of an archived file (one the manifest lists: callers look it up first), in either form: a compressed one
- * is streamed through gunzip keeping only the last TAIL_BYTES, so memory stays bounded whatever its size.
+ * The tail of an archived file at `abs` (one the manifest lists: callers look it up first), in either form: a
+ * compressed one is streamed through gunzip keeping only the last TAIL_BYTES, so memory stays bounded whatever its size.
  */
-export async function archivedTail(taskDir: string, file: ArchiveFile, compressed: boolean): Promise<FileTail> {
-  const abs = path.join(taskDir, file.path);
+export async function archivedTail(abs: string, file: ArchiveFile, compressed: boolean): Promise<FileTail> {
   if (!compressed) return { path: file.path, ...readTail(abs) };
   const input = await openNoFollow(abs);
   let kept = Buffer.alloc(0);

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { appendLinesDurably } from '../durable-write.js';
 import { JOURNAL_FILE } from '../file-steps.js';
 import { prepareArchiveDir } from '../archive/archive-dir.js';
+import { withTaskFolder } from '../task-folders.js';
 
 export interface UserAction {
   kind: string;
@@ -21,6 +22,9 @@ export const USER_JOURNAL_FILE = 'activity.jsonl';
  */
 export async function journalUserAction(where: { taskDir: string } | { stateDir: string }, agentId: string, reason: string, results: readonly UserAction[]): Promise<void> {
   if ('stateDir' in where) fs.mkdirSync(where.stateDir, { recursive: true, mode: 0o700 });
-  const file = 'taskDir' in where ? path.join(await prepareArchiveDir(where.taskDir), JOURNAL_FILE) : path.join(where.stateDir, USER_JOURNAL_FILE);
-  await appendLinesDurably(file, [JSON.stringify({ ts: new Date().toISOString(), agentId, reason, results })]);
+  const line = JSON.stringify({ ts: new Date().toISOString(), agentId, reason, results });
+  if ('stateDir' in where) return appendLinesDurably(path.join(where.stateDir, USER_JOURNAL_FILE), [line]);
+  // Through the task folder's descriptor: archive/ swapped for a symlink is refused, never written through.
+  const { taskDir } = where;
+  await withTaskFolder(taskDir, async () => appendLinesDurably(path.join(await prepareArchiveDir(taskDir), JOURNAL_FILE), [line]));
 }

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { childPath } from '../guards.js';
-import { isTaskFolderOpen, taskFolderPath } from '../task-folders.js';
+import { existingFolderPath, isTaskFolderOpen, taskFolderPath, withTaskFolder } from '../task-folders.js';
 import { ARCHIVE_DIR } from '../task-scan.js';
 import { unlinkQuiet } from './archive-io.js';
 import { pidAlive } from '../process/pid-alive.js';
@@ -40,12 +40,14 @@ export async function removeStaleTemps(archiveDir: string): Promise<void> {
 /**
  * At start-up: the stale temp copies of every task under the roots (a janitor that died mid-archive, or a stage step
  * that timed out before its process ended), a task at a time so the event loop stays free. A temp is only removed
- * when the process its name carries is gone, so no lock is needed; archive/ must be a real folder.
+ * when the process its name carries is gone, so no lock is needed; archive/ is read through the task folder's descriptor.
  */
 export async function removeStaleTempsEverywhere(taskDirs: Iterable<string>): Promise<void> {
   for (const taskDir of taskDirs) {
-    const dir = path.join(taskDir, ARCHIVE_DIR);
-    if (fs.lstatSync(dir, { throwIfNoEntry: false })?.isDirectory()) await removeStaleTemps(dir).catch(() => undefined);
+    await withTaskFolder(taskDir, async () => {
+      const dir = existingFolderPath(taskDir, ARCHIVE_DIR);
+      if (dir !== null) await removeStaleTemps(dir);
+    }).catch(() => undefined);
   }
 }
 

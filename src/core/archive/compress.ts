@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { childPath } from '../guards.js';
+import { existingFolderPath } from '../task-folders.js';
 import { tryLockTask } from '../task-lock.js';
 import { ARCHIVE_DIR } from '../task-scan.js';
 import { errorMessage } from '../timeouts.js';
@@ -67,8 +68,10 @@ export function planCompression(taskDir: string, entries: readonly ManifestEntry
     const archivedAt = archivedAtOf(entry);
     const ageDays = (now - Date.parse(archivedAt)) / DAY_MS;
     if (!(ageDays > limit)) continue;
-    const st = fs.lstatSync(path.join(taskDir, rel), { throwIfNoEntry: false });
-    if (!st) continue; // deleted, or already compressed
+    const name = archiveNameOf(rel);
+    const dir = existingFolderPath(taskDir, ARCHIVE_DIR);
+    const st = name === null || dir === null ? undefined : fs.lstatSync(childPath(dir, name), { throwIfNoEntry: false });
+    if (!st) continue; // deleted, already compressed, or not a file of a real archive/ folder
     if (!st.isFile()) plan.skipped.push({ path: rel, reason: 'not a regular file; left alone' });
     else if (st.size !== entry.bytes) plan.skipped.push({ path: rel, reason: mismatch(st.size, entry) });
     else plan.compress.push({ path: rel, entry, archivedAt, reason: `archived ${Math.floor(ageDays)} days ago, past compressAfterDays (${limit})` });

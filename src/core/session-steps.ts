@@ -1,8 +1,8 @@
 import type { ArchiveRequest } from './archive/archiver.js';
 import { SCROLLBACK_SUFFIX } from './task-scan.js';
-import { agentKey, type Ledger } from './ledger.js';
+import { agentKey, type ActionOf, type Ledger } from './ledger.js';
 import { readProcessTable, type ProcInfo, type ProcTable } from './process/proc-table.js';
-import { terminateAll } from './process/process-killer.js';
+import { stopAndFindLate, terminateAll, type TerminateResult } from './process/process-killer.js';
 import { childrenIndex, findSuspects, paneEnvIndex, protectedPids, sessionProcesses, treePids } from './process/process-tree.js';
 import { errorMessage, withTimeout } from './timeouts.js';
 import { capturePanes, killSessions } from './tmux/tmux-batch.js';
@@ -51,6 +51,10 @@ export interface ProcessSnapshot {
   guarded: Set<number>;
   /** Process-tree members per agent, as snapshotted before its session was killed. */
   members: Map<string, ProcInfo[]>;
+  /** The panes of the sessions about to be killed ("<server pid>\0<pane id>"), by agent key. */
+  panes: Map<string, string>;
+  /** The pane pids of the sessions that stay. */
+  staying: number[];
 }
 
 /** Step 2: one read of the process table; the trees under the panes of every session about to be killed. */
@@ -60,7 +64,8 @@ export async function processStep(ledger: Ledger, listing: TmuxState, opts: Sess
   const needTable = kills.length > 0 || ledger.pending('archive-file').length > 0 || ledger.pending('delete-prompt').length > 0;
   const table = needTable ? await withTimeout('process snapshot', opts.stepMs, () => readProcessTable(opts.tmuxMs)) : new Map<number, ProcInfo>();
   const guarded = protectedPids(table, listing.serverPid);
-  if (kills.length === 0) return { table, guarded, members };
+  const panes = new Map<string, string>();
+  if (kills.length === 0) return { table, guarded, members, panes, staying: [] };
   const children = childrenIndex(table);
   const paneEnv = paneEnvIndex(table);
   const killed = new Set(kills.map((k) => k.session));
@@ -68,9 +73,11 @@ export async function processStep(ledger: Ledger, listing: TmuxState, opts: Sess
   const foreign = treePids(staying, children);
   for (const kill of kills) {
     const session = listing.sessions.get(kill.session);
-    if (session) members.set(agentKey(kill), sessionProcesses(session, table, children, paneEnv, listing.serverPid, guarded, foreign).members);
+    if (!session) continue;
+    members.set(agentKey(kill), sessionProcesses(session, table, children, paneEnv, listing.serverPid, guarded, foreign).members);
+    if (listing.serverPid) for (const pane of session.panes) panes.set(`${listing.serverPid}\0${pane.paneId}`, agentKey(kill));
   }
-  return { table, guarded, members };
+  return { table, guarded, members, panes, staying };
 }
 
 /** Step 3: kill each session by its `$id`, all in one tmux spawn. */
@@ -95,12 +102,10 @@ export async function killStep(ledger: Ledger, tmux: TmuxClient, opts: SessionSt
   }
 }
 
-/**
- * Step 4: TERM, grace, KILL for every snapshotted process that outlived its session, all sessions at once so a
- * sweep waits one grace period, not one per agent. Zombies and suspects are reported, never signalled.
- */
-export async function signalStep(ledger: Ledger, killed: ProcessSnapshot, opts: SessionStepOptions): Promise<void> {
-  const actions = ledger.unblocked('signal-processes');
+type SignalAction = ActionOf<'signal-processes'>;
+
+/** The snapshotted members of these agents' sessions (or, for a session killed by an interrupted run, the remembered). */
+function membersToSignal(actions: readonly SignalAction[], killed: ProcessSnapshot): Map<number, ProcInfo> {
   const all = new Map<number, ProcInfo>();
   for (const action of actions) {
     // A session killed by an interrupted run: its processes come from the intent journal, checked by start time.
@@ -112,9 +117,38 @@ export async function signalStep(ledger: Ledger, killed: ProcessSnapshot, opts: 
     }
     for (const proc of killed.members.get(agentKey(action)) ?? []) if (!killed.guarded.has(proc.pid)) all.set(proc.pid, proc);
   }
+  return all;
+}
+
+/**
+ * Stops the members, adds those forked since the snapshot (a second look at /proc, stopAndFindLate) to their agents,
+ * then TERM (and CONT), grace, KILL for all of them.
+ */
+async function terminateMembers(actions: readonly SignalAction[], killed: ProcessSnapshot, opts: SessionStepOptions): Promise<TerminateResult & { late: ReadonlySet<number> }> {
+  const all = membersToSignal(actions, killed);
+  const keys = new Set(actions.map(agentKey));
+  const owners = new Map<number, { start: string; owner: string }>();
+  for (const key of keys) for (const proc of killed.members.get(key) ?? []) owners.set(proc.pid, { start: proc.start, owner: key });
+  const panes = new Map([...killed.panes].filter(([, owner]) => keys.has(owner)));
+  const stop = await stopAndFindLate([...all.values()], { before: killed.table, owners, panes, guarded: killed.guarded, staying: killed.staying }, opts.tmuxMs);
+  for (const [pid, { proc, owner }] of stop.late) {
+    all.set(pid, proc);
+    killed.members.set(owner, [...(killed.members.get(owner) ?? []), proc]);
+  }
+  const result = await terminateAll([...all.values()], opts.killGraceMs, opts.tmuxMs, stop.stopped);
+  return { ...result, errors: [...stop.errors, ...result.errors], late: new Set(stop.late.keys()) };
+}
+
+/**
+ * Step 4: TERM, grace, KILL for every member that outlived its session, and for what they forked after the snapshot,
+ * all sessions at once so a sweep waits one grace period, not one per agent. Zombies and suspects are reported,
+ * never signalled.
+ */
+export async function signalStep(ledger: Ledger, killed: ProcessSnapshot, opts: SessionStepOptions): Promise<void> {
+  const actions = ledger.unblocked('signal-processes');
   let result;
   try {
-    result = await withTimeout('terminate processes', opts.stepMs + opts.killGraceMs, () => terminateAll([...all.values()], opts.killGraceMs, opts.tmuxMs));
+    result = await withTimeout('terminate processes', 2 * opts.stepMs + opts.killGraceMs, () => terminateMembers(actions, killed, opts));
   } catch (err) {
     for (const action of actions) ledger.record(action, 'failed', errorMessage(err));
     return;
@@ -126,6 +160,7 @@ export async function signalStep(ledger: Ledger, killed: ProcessSnapshot, opts: 
     const members = killed.members.get(agentKey(action)) ?? [];
     const mine = members.filter((p) => signalled.has(p.pid));
     const left = members.filter((p) => survivors.has(p.pid));
+    const late = members.filter((p) => result.late.has(p.pid));
     for (const proc of left) {
       ledger.orphans.push({ kind: 'leftover-process', agentId: action.agentId, pid: proc.pid, argv: proc.argv, reason: `survived TERM and KILL after session ${action.session} was killed` });
     }
@@ -135,7 +170,8 @@ export async function signalStep(ledger: Ledger, killed: ProcessSnapshot, opts: 
       // (or one of ours by us) a moment later: only another live parent that fails to reap is news.
       if (z && z.ppid > 1 && !killed.guarded.has(z.ppid)) ledger.orphans.push({ kind: 'zombie', agentId: action.agentId, pid: z.pid, ppid: z.ppid, reason: `exited but not reaped by its parent ${z.ppid}` });
     }
-    const detail = `${members.length} process(es) in the tree, ${mine.length} outlived the session and got TERM${mine.length ? `: ${mine.map((p) => p.pid).join(' ')}` : ''}`;
+    const forked = late.length ? `; ${late.length} started after the snapshot, found by a second look at /proc: ${late.map((p) => `${p.pid} (${p.argv.slice(0, 60)})`).join(', ')}` : '';
+    const detail = `${members.length} process(es) in the tree, ${mine.length} outlived the session and got TERM${mine.length ? `: ${mine.map((p) => p.pid).join(' ')}` : ''}${forked}`;
     const errors = result.errors.filter((e) => members.some((p) => p.pid === e.pid)).map((e) => e.message);
     if (left.length) errors.push(`still alive: ${left.map((p) => p.pid).join(' ')}`);
     if (errors.length) ledger.record(action, 'failed', `${detail}; ${errors.join('; ')}`);

@@ -1,5 +1,6 @@
 import { sleep } from '../timeouts.js';
-import { refreshProcesses, type ProcInfo } from './proc-table.js';
+import { readProcessTable, refreshProcesses, type ProcInfo } from './proc-table.js';
+import { lateMembers, type LateSearch } from './process-tree.js';
 
 export interface TerminateResult {
   /** Processes that were alive after the session died and received at least TERM. */
@@ -50,11 +51,13 @@ async function waitGone(procs: ProcInfo[], limitMs: number, timeoutMs: number): 
  * TERM then KILL every snapshotted process that outlived its session (SIGHUP-ignoring and setsid'd ones do).
  * Each PID is re-identified by its start time right before a signal, so a reused PID is never hit.
  */
-export async function terminateAll(procs: readonly ProcInfo[], graceMs: number, timeoutMs: number): Promise<TerminateResult> {
+export async function terminateAll(procs: readonly ProcInfo[], graceMs: number, timeoutMs: number, stopped: ReadonlySet<number> = new Set()): Promise<TerminateResult> {
   const errors: TerminateResult['errors'] = [];
   const first = await alive(procs, timeoutMs);
   const zombies = [...first.zombies];
   for (const proc of first.running) send(proc, 'SIGTERM', errors);
+  // A stopped process acts on TERM only once continued.
+  for (const proc of first.running) if (stopped.has(proc.pid)) send(proc, 'SIGCONT', errors);
   const afterTerm = await waitGone(first.running, graceMs, timeoutMs);
   zombies.push(...afterTerm.zombies);
   if (afterTerm.running.length) {
@@ -67,4 +70,41 @@ export async function terminateAll(procs: readonly ProcInfo[], graceMs: number, 
   // A zombie reaped meanwhile is no longer worth reporting.
   const stillZombie = (await alive(uniqueZombies, timeoutMs)).zombies;
   return { signalled: first.running, survivors: final.running, zombies: stillZombie, errors };
+}
+
+/** Rounds of the second look: each finds what the processes found in the round before forked meanwhile. */
+const LATE_ROUNDS = 4;
+
+export interface StopResult {
+  /** Every process sent SIGSTOP: they must get SIGCONT after their TERM. */
+  stopped: Set<number>;
+  /** Processes that were not in the first look, with the agent whose session they belong to. */
+  late: Map<number, { proc: ProcInfo; owner: string }>;
+  errors: TerminateResult['errors'];
+}
+
+/**
+ * The second look at /proc (issue 9): processes forked after the first look and before the kill. Every member is
+ * stopped first, so none can fork while /proc is read; what the read finds is stopped too, and read again, until a
+ * read finds nothing new. Then TERM (with CONT) reaches a tree that could not grow meanwhile.
+ */
+export async function stopAndFindLate(procs: readonly ProcInfo[], search: LateSearch, timeoutMs: number): Promise<StopResult> {
+  const errors: TerminateResult['errors'] = [];
+  const stopped = new Set<number>();
+  const late = new Map<number, { proc: ProcInfo; owner: string }>();
+  for (const proc of (await alive(procs, timeoutMs)).running) {
+    send(proc, 'SIGSTOP', errors);
+    stopped.add(proc.pid);
+  }
+  for (let round = 0; round < LATE_ROUNDS; round++) {
+    const found = lateMembers(await readProcessTable(timeoutMs), search);
+    if (found.size === 0) break;
+    for (const [pid, member] of found) {
+      send(member.proc, 'SIGSTOP', errors);
+      stopped.add(pid);
+      late.set(pid, member);
+      search.owners.set(pid, { start: member.proc.start, owner: member.owner });
+    }
+  }
+  return { stopped, late, errors };
 }

@@ -126,3 +126,49 @@ export function findSuspects(agentIds: readonly string[], table: ProcTable, own:
   }
   return found;
 }
+
+/** What the second look at /proc needs to know of the first one, and of what it found. */
+export interface LateSearch {
+  /** The table of the first look: a process it held that was no member is nobody's to kill now either. */
+  before: ProcTable;
+  /** Each member found so far, by pid: its start time and whose it is (an agent's key). */
+  owners: Map<number, { start: string; owner: string }>;
+  /** The killed panes, as "<server pid>\0<pane id>", and whose they were. */
+  panes: ReadonlyMap<string, string>;
+  guarded: ReadonlySet<number>;
+  /** The pane pids of the sessions that stay. */
+  staying: readonly number[];
+}
+
+const MAX_HOPS = 512;
+
+/** The member whose descendant `proc` is, through the parents in `table` (each checked by its start time). */
+function ownerByParentage(proc: ProcInfo, table: ProcTable, owners: LateSearch['owners']): string | null {
+  let cursor = proc.ppid;
+  for (let hops = 0; cursor > 1 && hops < MAX_HOPS; hops++) {
+    const parent = table.get(cursor);
+    if (!parent) return null;
+    const known = owners.get(cursor);
+    if (known) return known.start === parent.start ? known.owner : null;
+    cursor = parent.ppid;
+  }
+  return null;
+}
+
+/**
+ * Processes that appeared after the first look and belong to a killed session: a descendant of one of its members,
+ * or a process carrying one of its panes in its environment, outside the trees of the sessions that stay. Same
+ * identities as sessionProcesses, never names. Returns them with their owner's key.
+ */
+export function lateMembers(table: ProcTable, search: LateSearch): Map<number, { proc: ProcInfo; owner: string }> {
+  const found = new Map<number, { proc: ProcInfo; owner: string }>();
+  const foreign = treePids(search.staying, childrenIndex(table));
+  for (const proc of table.values()) {
+    if (search.guarded.has(proc.pid) || foreign.has(proc.pid) || proc.state === 'Z' || proc.state === 'X') continue;
+    if (search.owners.get(proc.pid)?.start === proc.start || search.before.get(proc.pid)?.start === proc.start) continue;
+    const byPane = proc.tmuxPane && proc.tmuxEnv ? search.panes.get(`${proc.tmuxEnv.split(',')[1]}\0${proc.tmuxPane}`) : undefined;
+    const owner = byPane ?? ownerByParentage(proc, table, search.owners);
+    if (owner !== null) found.set(proc.pid, { proc, owner });
+  }
+  return found;
+}

@@ -14,6 +14,9 @@ export class Sandbox {
   readonly socket: string;
   readonly root: string;
   readonly workspace: string;
+  /** A folder outside the roots, holding files named like a workspace's: no test may change it (checked at cleanup). */
+  readonly canary: string;
+  private readonly canaryBefore: string;
 
   private constructor(dir: string) {
     this.dir = dir;
@@ -22,6 +25,10 @@ export class Sandbox {
     this.workspace = path.join(this.root, '.agent-workspace');
     fs.mkdirSync(this.workspace, { recursive: true });
     for (const d of ['home', 'config', 'state', 'tmux-tmp']) fs.mkdirSync(path.join(dir, d));
+    this.canary = path.join(dir, 'canary-outside');
+    fs.mkdirSync(path.join(this.canary, 'logs'), { recursive: true });
+    for (const name of ['id_rsa', 'agent_prompt_x.txt', 'MANIFEST.jsonl', 'JOURNAL.jsonl', 'logs/x_stream.jsonl']) fs.writeFileSync(path.join(this.canary, name), `canary ${name}\n`);
+    this.canaryBefore = canaryState(this.canary);
   }
 
   static create(): Sandbox {
@@ -82,8 +89,20 @@ export class Sandbox {
         // Already gone.
       }
     }
+    const canary = canaryState(this.canary);
     fs.rmSync(this.dir, { recursive: true, force: true });
+    if (canary !== this.canaryBefore) throw new Error(`the canary folder outside the roots changed:\nbefore ${this.canaryBefore}\nafter  ${canary}`);
   }
+}
+
+/** Every entry under `dir` with its content hash and mtime, and the folders' mtimes. */
+function canaryState(dir: string): string {
+  const entries = fs.readdirSync(dir, { recursive: true, withFileTypes: true }).map((e) => {
+    const file = path.join(e.parentPath, e.name);
+    const st = fs.lstatSync(file);
+    return `${path.relative(dir, file)}:${st.isFile() ? sha256File(file) : st.isDirectory() ? 'dir' : 'other'}:${st.mtimeMs}`;
+  });
+  return [`.:${fs.statSync(dir).mtimeMs}`, ...entries.sort()].join(' ');
 }
 
 export function sha256File(file: string): string {

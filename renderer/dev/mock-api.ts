@@ -269,6 +269,9 @@ export function createMockApi(opts: MockOptions): JanitorApi {
       world.config = parsed.data;
       return { ok: true, settings: settings() };
     },
+    cancelClean: async () => ({ ok: false, message: 'no Clean now is running' }),
+    // The mock world cleans nothing and keeps no archives past a limit: a change never has a consequence to confirm.
+    previewSettings: async () => ({ ok: true, consequence: { clean: [], remove: [], compress: [], digest: '' } }),
     setPaused: async ({ paused: p }) => {
       paused = p;
       const s = state();

@@ -6,6 +6,7 @@ import type { BridgeClient, ConnectionState } from './api/bridge-client.js';
 import { messageOf } from './api/errors.js';
 import { Notice } from './components/badges.js';
 import { Header } from './components/header.js';
+import { PausedBanner } from './components/paused-banner.js';
 import { parseHash, VIEW_LABELS, VIEWS, formatHash, type View } from './lib/route.js';
 import { ActivityView } from './views/activity-view.js';
 import { AgentsView } from './views/agents-view.js';
@@ -90,6 +91,7 @@ export function App({ api, bridge }: { api: JanitorApi; bridge: BridgeClient | n
               {stateError}
             </Notice>
           ) : null}
+          {state?.paused ? <PausedBanner /> : null}
           <Current key={route.view} />
         </main>
       </div>

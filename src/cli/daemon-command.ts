@@ -11,12 +11,14 @@ export interface DaemonFlags {
   /** `--ui`: serve the window's UI and API on 127.0.0.1 (the web bridge). */
   ui?: boolean;
   port?: number;
+  /** `--start-paused` (with --ui): the first plan is shown in the window and nothing is cleaned until Resume. */
+  startPaused?: boolean;
 }
 
 function human(e: DaemonEvent): string {
   switch (e.event) {
     case 'ready':
-      return `ready: pid ${e.pid}, ${e.tasks} task(s), ${e.agents} agent(s), watching ${e.roots.join(', ')} (${e.watch})`;
+      return `ready: pid ${e.pid}, ${e.tasks} task(s), ${e.agents} agent(s), watching ${e.roots.join(', ')} (${e.watch})${e.paused ? '; paused: nothing is cleaned until Resume in the window' : ''}`;
     case 'sweep':
       return `sweep (${e.trigger}): ${e.tasks} task(s), ${e.actions.done ?? 0} done, ${e.actions.failed ?? 0} failed, ${e.engineMs} ms`;
     case 'action':
@@ -55,7 +57,7 @@ export async function runDaemon(flags: DaemonFlags, config: Config, write: (text
   const overrides = { roots: flags.root, tmuxSocket: flags.tmuxSocket };
   // With --ui the daemon runs inside the service the web bridge serves; without, it runs bare (less memory).
   const service = flags.ui
-    ? createJanitorService({ config, settings: { file: configPath(flags.config, process.env).path, overrides }, stateDir: stateDir(), host: 'web', emit })
+    ? createJanitorService({ config, settings: { file: configPath(flags.config, process.env).path, overrides }, stateDir: stateDir(), host: 'web', emit, startPaused: flags.startPaused === true })
     : null;
   const daemon = service?.daemon ?? new JanitorDaemon(config, { stateDir: stateDir(), emit });
   let ui: WebBridgeHandle | null = null;

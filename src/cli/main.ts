@@ -74,9 +74,11 @@ export async function main(argv: readonly string[]): Promise<number> {
   addCommon(program.command('daemon').description('watch the roots and clean agents as they finish; runs until SIGTERM'))
     .option('--ui', 'serve the window (UI and API) on 127.0.0.1; prints its URL, with an access token, on stderr')
     .option('--port <n>', 'port for --ui (default: a free one)', portNumber)
+    .option('--start-paused', 'with --ui: start paused; the window shows the first plan and nothing is cleaned until Resume')
     .addHelpText('after', '\nSignals: SIGTERM/SIGINT finish the sweep in flight and exit 0; SIGHUP reloads the config; SIGQUIT prints state.\n\nExamples:\n  agent-janitor daemon --root ~/src/project --json\n  agent-janitor daemon --root ~/src/project --ui --port 8765   # then: ssh -L 8765:127.0.0.1:8765 box')
     .action(async (flags: DaemonFlags) => {
       if (flags.port !== undefined && !flags.ui) throw new UsageError('--port: only with --ui');
+      if (flags.startPaused && !flags.ui) throw new UsageError('--start-paused: only with --ui (the window is where Resume is)');
       code = await runDaemon(flags, configFrom(flags), write);
     });
 

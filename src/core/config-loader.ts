@@ -46,11 +46,15 @@ export function loadConfig(explicit: string | undefined, overrides: Record<strin
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new ConfigError(`${where.path}: (top level): expected an object`);
     fromFile = parsed as Record<string, unknown>;
   }
-  // Precedence: command line, then environment, then file.
+  return mergeConfig(fromFile, overrides, env, text === null ? 'command line' : `${where.path} (with command-line overrides)`);
+}
+
+/** The file's object with the environment and command line over it (that precedence), validated. */
+export function mergeConfig(fromFile: Record<string, unknown>, overrides: Record<string, unknown>, env: NodeJS.ProcessEnv, label: string): Config {
   const merged: Record<string, unknown> = { ...fromFile };
   if (env.AGENT_JANITOR_TMUX_SOCKET) merged.tmuxSocket = env.AGENT_JANITOR_TMUX_SOCKET;
   for (const [key, value] of Object.entries(overrides)) if (value !== undefined) merged[key] = value;
   const result = ConfigSchema.safeParse(merged);
-  if (!result.success) throw new ConfigError(formatIssues(text === null ? 'command line' : `${where.path} (with command-line overrides)`, result.error));
+  if (!result.success) throw new ConfigError(formatIssues(label, result.error));
   return result.data;
 }

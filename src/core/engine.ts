@@ -26,6 +26,8 @@ export interface RunOptions {
   terminalSince?: ReadonlyMap<string, number>;
   /** The daemon's index of every task's session claims, which a partial sweep consults for the tasks it skips. */
   claims?: ClaimsIndex;
+  /** Aborted: no further kill batch starts (the window's Cancel); what was killed is finished. */
+  signal?: AbortSignal;
 }
 
 export function policyFrom(config: Config, onlyAgent: string | null, fullScan = true): PlanPolicy {
@@ -95,6 +97,7 @@ export async function runCleanup(config: Config, options: RunOptions): Promise<S
       tmuxMs: config.timeouts.tmuxMs,
       lockStaleMs: config.timeouts.lockStaleMs,
       ...(options.onStep ? { onStep: options.onStep } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
     });
     actions = done.results;
     Object.assign(stepsMs, done.stepsMs);

@@ -1,6 +1,6 @@
-import type { ActionResult, InputError, Orphan } from '../shared/index.js';
+import { CANCELLED_BY_USER, type ActionResult, type InputError, type Orphan } from '../shared/index.js';
 import type { ArchiveOptions } from './archive/archiver.js';
-import { commitStep, journalStep, promptStep, recoverStep, stageStep, type StagedArchives } from './file-steps.js';
+import { commitStep, discardStep, journalStep, promptStep, recoverStep, stageStep, type StagedArchives } from './file-steps.js';
 import { beginStep, endStep } from './intent-steps.js';
 import { Ledger } from './ledger.js';
 import type { PlannedAction } from './plan-types.js';
@@ -17,7 +17,10 @@ export interface ExecuteOptions extends SessionStepOptions, ArchiveOptions {
   /** A task's archive copies get `stepMs` plus their bytes at this rate. */
   stageBytesPerSecond: number;
   onStep?: (step: string) => void;
+  /** The window's Cancel: no further kill batch starts; a batch whose sessions are killed finishes its steps. */
+  signal?: AbortSignal;
 }
+
 
 export interface Execution {
   /** Wall time of each step, for the bench and for spotting a slow target. */
@@ -166,6 +169,15 @@ export async function execute(actions: readonly PlannedAction[], tmux: TmuxClien
     let intents = begin(0);
     for (const [i, batch] of batches.entries()) {
       await intents;
+      if (options.signal?.aborted) {
+        // The intents already written are closed (every cancelled action settles as skipped), so no later run resumes them.
+        for (const [k, rest] of batches.entries()) {
+          if (k < i) continue;
+          rest.view.settleRest('skipped', CANCELLED_BY_USER);
+          pipeline.push(discardStep(staging[k]).then(() => endStep(rest.view, rest.actions, held, options.stepMs)));
+        }
+        break;
+      }
       const killing = timed('kill', () => killStep(batch.view, tmux, options));
       if (i === 0) stageAll();
       intents = begin(i + 1);

@@ -58,6 +58,12 @@ export async function stageStep(ledger: Ledger, captured: Map<string, ArchiveReq
  * Step 5, second half, once sessions are dead: the copies are linked into place, recorded in the manifest, and the
  * sources removed. Logs of agents whose session survived are left alone (their copies are discarded).
  */
+/** A batch the user cancelled before its kill: its staged copies are dropped, its sources stay where they are. */
+export async function discardStep(staging: Promise<StagedArchives> | undefined): Promise<void> {
+  const staged = await staging?.catch(() => null);
+  if (staged) await Promise.all(staged.batches.map((batch) => discardStaged(batch, () => false)));
+}
+
 export async function commitStep(ledger: Ledger, staged: StagedArchives, stepMs: number): Promise<void> {
   await mapPool(staged.batches, TASK_CONCURRENCY, async (batch) => {
     const kept = await discardStaged(batch, (request) => {

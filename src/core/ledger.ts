@@ -75,6 +75,11 @@ export class Ledger {
     return out;
   }
 
+  /** Settles every action of this view that no step has settled yet (a batch the user cancelled). */
+  settleRest(outcome: Outcome, detail: string): void {
+    for (const action of this.actions) if (!this.results.has(action)) this.record(action, outcome, detail);
+  }
+
   resultsFor(task: string, agentId: string): ActionResult[] {
     return (this.byAgent.get(agentKey({ task, agentId })) ?? []).flatMap((a) => this.results.get(a) ?? []);
   }

@@ -119,6 +119,8 @@ function run(): void {
     if (!hidden) window.show(null);
     try {
       engine = await startEngine(process.env, (event) => log.info(JSON.stringify(event)));
+      // Started paused on a first run: nothing is cleaned until the user has seen the plan and resumed.
+      if (engine.firstRun && hidden) window.show(null);
     } catch (error) {
       say('error', `the engine did not start: ${messageOf(error)}`);
       update({ type: 'service-failed', message: messageOf(error) });

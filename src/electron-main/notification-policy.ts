@@ -170,7 +170,7 @@ export class NotificationPolicy {
   /** Returns whether the event was taken (held for a notification). */
   offer(event: UiEvent, now: number): boolean {
     const kind = notifyKindOf(event);
-    if (kind === null || event.event === 'state' || !this.enabledFor(kind)) return false;
+    if (kind === null || event.event === 'state' || event.event === 'clean-progress' || !this.enabledFor(kind)) return false;
     const id = alertIdFor(event);
     if (id === null) return false;
     let group = this.groups.get(kind);

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { AlreadyRunningError, ConfigError, configPath, createJanitorService, loadConfig, stateDir, type RunningJanitorService } from '../core/index.js';
 import type { DaemonEvent } from '../shared/daemon-schema.js';
 import type { JanitorService } from '../shared/ui-contract.js';
@@ -11,6 +12,8 @@ export type DesktopEngine = JanitorService & {
   close(): Promise<void>;
   /** A full reconcile, e.g. after the machine wakes. */
   reconcile(): void;
+  /** No config file existed: the engine started paused, and the window must show its first plan. */
+  readonly firstRun: boolean;
 };
 
 export class EngineStartError extends Error {
@@ -22,9 +25,13 @@ export class EngineStartError extends Error {
 
 export async function startEngine(env: NodeJS.ProcessEnv, emit: (event: DaemonEvent) => void): Promise<DesktopEngine> {
   let service: RunningJanitorService;
+  let firstRun = false;
   try {
     const config = loadConfig(undefined, {}, env);
-    service = createJanitorService({ config, settings: { file: configPath(undefined, env).path, overrides: {}, env }, stateDir: stateDir(env), host: 'desktop', emit });
+    const file = configPath(undefined, env).path;
+    // First run (no config file yet): the window opens on the first plan, paused, and nothing is cleaned until Resume.
+    firstRun = !fs.existsSync(file);
+    service = createJanitorService({ config, settings: { file, overrides: {}, env }, stateDir: stateDir(env), host: 'desktop', emit, startPaused: firstRun });
   } catch (error) {
     if (error instanceof ConfigError) throw new EngineStartError(`the config is invalid: ${error.message}`);
     throw error;
@@ -35,5 +42,5 @@ export async function startEngine(env: NodeJS.ProcessEnv, emit: (event: DaemonEv
     if (error instanceof AlreadyRunningError) throw new EngineStartError(`another agent-janitor daemon already runs for this user: ${error.message}`);
     throw error;
   }
-  return service;
+  return Object.assign(service, { firstRun });
 }

@@ -6,7 +6,7 @@ import { ActionResultSchema, InputErrorSchema, OrphanSchema } from './report-sch
  * web bridge consume the same events.
  */
 export const DaemonEventSchema = z.discriminatedUnion('event', [
-  z.object({ event: z.literal('ready'), ts: z.string(), pid: z.number().int(), roots: z.array(z.string()), tasks: z.number().int(), agents: z.number().int(), watch: z.enum(['inotify', 'polling']) }),
+  z.object({ event: z.literal('ready'), ts: z.string(), pid: z.number().int(), roots: z.array(z.string()), tasks: z.number().int(), agents: z.number().int(), watch: z.enum(['inotify', 'polling']), paused: z.boolean().optional() }),
   z.object({
     event: z.literal('sweep'),
     ts: z.string(),

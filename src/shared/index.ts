@@ -8,3 +8,4 @@ export * from './ui-contract.js';
 export * from './alert-id.js';
 export * from './field-issues.js';
 export * from './settings-patch.js';
+export * from './settings-consequence.js';

@@ -50,6 +50,9 @@ export const AgentReportSchema = z.object({
 });
 export type AgentReport = z.infer<typeof AgentReportSchema>;
 
+/** The detail of every action a user's Cancel kept from running (its agent is left as it was). */
+export const CANCELLED_BY_USER = 'cancelled by the user before its session was killed';
+
 export const ActionResultSchema = z.object({
   kind: ActionKindSchema,
   task: z.string(),

@@ -70,6 +70,8 @@ export const SaveSettingsInputSchema = z.strictObject({
     .min(1)
     .max(WINDOW_SETTING_PATHS.length)
     .refine((changes) => new Set(changes.map((c) => c.path)).size === changes.length, { message: 'a field is named twice' }),
+  /** The digest of the consequence the user confirmed (settings-consequence.ts); needed when it is not empty. */
+  confirm: z.string().max(128).optional(),
 });
 export type SaveSettingsInput = z.infer<typeof SaveSettingsInputSchema>;
 

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { LIMITS } from './config-schema.js';
 import { DaemonEventSchema } from './daemon-schema.js';
 import { SweepReportSchema } from './report-schema.js';
+import { SettingsConsequenceSchema } from './settings-consequence.js';
 import { SaveSettingsInputSchema } from './settings-patch.js';
 import {
   ActivityEntrySchema,
@@ -38,9 +39,15 @@ export type FileTail = z.infer<typeof FileTailSchema>;
 
 export const SaveSettingsResultSchema = z.discriminatedUnion('ok', [
   z.object({ ok: z.literal(true), settings: SettingsSchema }),
-  z.object({ ok: z.literal(false), issues: z.array(FieldIssueSchema) }),
+  z.object({ ok: z.literal(false), issues: z.array(FieldIssueSchema), consequence: SettingsConsequenceSchema.optional() }),
 ]);
 export type SaveSettingsResult = z.infer<typeof SaveSettingsResultSchema>;
+
+export const PreviewSettingsResultSchema = z.discriminatedUnion('ok', [
+  z.object({ ok: z.literal(true), consequence: SettingsConsequenceSchema }),
+  z.object({ ok: z.literal(false), issues: z.array(FieldIssueSchema) }),
+]);
+export type PreviewSettingsResult = z.infer<typeof PreviewSettingsResultSchema>;
 
 export const FixResultSchema = z.object({ ok: z.boolean(), message: z.string() });
 export type FixResult = z.infer<typeof FixResultSchema>;
@@ -51,6 +58,8 @@ export const uiMethods = {
   /** A dry run of exactly what `cleanNow` with the same target would do. */
   previewClean: { input: CleanTargetSchema, output: SweepReportSchema },
   cleanNow: { input: CleanTargetSchema, output: SweepReportSchema },
+  /** Stops the running Clean now before its next kill batch; what is already killed is archived first. */
+  cancelClean: { input: empty, output: FixResultSchema },
   setPinned: { input: z.strictObject({ agentId, pinned: z.boolean() }), output: z.object({ pins: z.array(z.string()) }) },
   /** The tail of an agent's live log (or, once cleaned, of its archived copy), for "open logs". */
   readLog: { input: agentRef, output: FileTailSchema },
@@ -76,6 +85,8 @@ export const uiMethods = {
    * field changed in the file meanwhile, comes back as an issue naming the field.
    */
   saveSettings: { input: SaveSettingsInputSchema, output: SaveSettingsResultSchema },
+  /** What saving these changes would clean or delete that the settings in force would not (nothing is written). */
+  previewSettings: { input: SaveSettingsInputSchema, output: PreviewSettingsResultSchema },
   setPaused: { input: z.strictObject({ paused: z.boolean() }), output: UiStateSchema },
   /** Desktop only: open or reveal a file in the system's file manager; the web bridge answers ok: false. */
   openPath: { input: z.strictObject({ path: z.string().min(1).max(LIMITS.pathLength), reveal: z.boolean().default(false) }), output: FixResultSchema },
@@ -89,7 +100,11 @@ export type UiInput<M extends UiMethodName> = z.input<UiMethods[M]['input']>;
 export type UiOutput<M extends UiMethodName> = z.output<UiMethods[M]['output']>;
 
 /** What the window pushes to the renderer: the daemon's own events, and the UI state whenever it changes. */
-export const UiEventSchema = z.union([DaemonEventSchema, z.object({ event: z.literal('state'), state: UiStateSchema })]);
+/** A running Clean now, step by step (the executor's step names: lock, capture, processes, intents, kill, …). */
+export const CleanProgressSchema = z.object({ event: z.literal('clean-progress'), step: z.string(), steps: z.number().int(), cancelRequested: z.boolean() });
+export type CleanProgress = z.infer<typeof CleanProgressSchema>;
+
+export const UiEventSchema = z.union([DaemonEventSchema, z.object({ event: z.literal('state'), state: UiStateSchema }), CleanProgressSchema]);
 export type UiEvent = z.infer<typeof UiEventSchema>;
 
 /** The engine side: the Electron main process and the web bridge both serve one of these. */

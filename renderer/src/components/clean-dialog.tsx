@@ -1,8 +1,9 @@
 import { useContext, useEffect, useState } from 'preact/hooks';
-import type { AgentRow, CleanTarget, SweepReport } from '../../../src/shared/index.js';
+import { CANCELLED_BY_USER, type AgentRow, type CleanTarget, type SweepReport } from '../../../src/shared/index.js';
 import { AppContext } from '../app-context.js';
 import { messageOf } from '../api/errors.js';
 import { plural } from '../lib/format.js';
+import { FinishingNotice, UnfinishedNotice, stepLabel, unfinishedIn } from './clean-notices.js';
 import { ActionTable } from './action-table.js';
 import { Notice } from './badges.js';
 import { Dialog } from './dialog.js';
@@ -15,27 +16,6 @@ function targetLabel(t: CleanTarget): string {
   return 'every task (full sweep)';
 }
 
-/** Clean now does not wait out a finish grace: say so before the confirm, since it stops processes still at work. */
-function FinishingNotice({ agents }: { agents: readonly Pick<AgentRow, 'agentId' | 'status'>[] }) {
-  const one = agents.length === 1 ? agents[0] : undefined;
-  return (
-    <Notice kind="warn" testId="preview-finishing">
-      {one ? (
-        <>
-          <span class="mono">{one.agentId}</span> has finished (status {one.status}), but its processes are still running: it is
-          in its finish grace, left to exit on its own. Cleaning now does not wait: its processes will be stopped and its session
-          killed.
-        </>
-      ) : (
-        <>
-          {plural(agents.length, 'agent')} have finished but their processes are still running (in their finish grace). Cleaning
-          now does not wait: their processes will be stopped and their sessions killed.
-        </>
-      )}
-    </Notice>
-  );
-}
-
 /**
  * "Clean now…": first a dry run (previewClean) lists exactly what will be done, and only Confirm runs it (cleanNow
  * with the same target); then the real outcomes are shown, failures with their error. `finishing`: the target's
@@ -43,23 +23,24 @@ function FinishingNotice({ agents }: { agents: readonly Pick<AgentRow, 'agentId'
  * the dialog looks them up.
  */
 export function CleanDialog({ target, finishing, onClose }: { target: CleanTarget; finishing?: readonly AgentRow[]; onClose: () => void }) {
-  const { api } = useContext(AppContext);
+  const { api, events } = useContext(AppContext);
   const [phase, setPhase] = useState<Phase>({ step: 'previewing' });
   const [error, setError] = useState<string | null>(null);
-  const [found, setFound] = useState<readonly AgentRow[]>(finishing ?? []);
+  const [rows, setRows] = useState<readonly AgentRow[]>([]);
+  const [progress, setProgress] = useState<string | null>(null);
+  const [cancel, setCancel] = useState<string | null>(null);
 
   useEffect(() => {
     api.previewClean(target).then(
       (report) => setPhase({ step: 'preview', report }),
       (err: unknown) => setError(messageOf(err)),
     );
-    // Only a warning: if the listing fails, the preview still stands.
-    if (!finishing) {
-      const inTarget = (r: AgentRow) => (target.taskDir === undefined || r.taskDir === target.taskDir) && (target.agentId === undefined || r.agentId === target.agentId);
-      api.listAgents({}).then((rows) => setFound(rows.filter((r) => r.verdict === 'finishing' && inTarget(r))), () => undefined);
-    }
+    // Only for warnings (finishing and working agents): if the listing fails, the preview still stands.
+    const inTarget = (r: AgentRow) => (target.taskDir === undefined || r.taskDir === target.taskDir) && (target.agentId === undefined || r.agentId === target.agentId);
+    api.listAgents({}).then((all) => setRows(all.filter(inTarget)), () => undefined);
     // Once per dialog: the target does not change while it is open.
   }, []);
+  useEffect(() => events.subscribe((e) => e.event === 'clean-progress' && setProgress(stepLabel(e.step))), [events]);
 
   const confirm = (report: SweepReport) => {
     setPhase({ step: 'cleaning', report });
@@ -72,17 +53,29 @@ export function CleanDialog({ target, finishing, onClose }: { target: CleanTarge
       },
     );
   };
+  const requestCancel = () => {
+    setCancel('Stopping…');
+    api.cancelClean({}).then(
+      (r) => setCancel(r.message),
+      (err: unknown) => setCancel(messageOf(err)),
+    );
+  };
 
   const done = phase.step === 'done';
+  const cleaning = phase.step === 'cleaning';
   const report = phase.step === 'previewing' ? null : phase.report;
   // After the run, failures come first: they are what needs reading.
   const actions = !report ? [] : done ? [...report.actions.filter((a) => a.outcome === 'failed'), ...report.actions.filter((a) => a.outcome !== 'failed')] : report.actions;
   const planned = actions.filter((a) => a.outcome === 'planned').length;
   const failed = actions.filter((a) => a.outcome === 'failed').length;
+  const cancelled = done ? actions.filter((a) => a.outcome === 'skipped' && a.detail === CANCELLED_BY_USER).length : 0;
+  const unfinished = report && !done ? unfinishedIn(report, rows) : [];
+  const found = finishing ?? rows.filter((r) => r.verdict === 'finishing');
   return (
     <Dialog
       title={done ? `Cleaned ${targetLabel(target)}` : `Clean ${targetLabel(target)}?`}
-      onClose={onClose}
+      // While it runs, closing the dialog would hide a clean that goes on: Escape and × ask to cancel instead.
+      onClose={cleaning ? requestCancel : onClose}
       testId="preview-dialog"
       wide
       footer={
@@ -92,17 +85,17 @@ export function CleanDialog({ target, finishing, onClose }: { target: CleanTarge
           </button>
         ) : (
           <>
-            <button type="button" onClick={onClose} data-testid="cancel-clean">
-              Cancel
+            <button type="button" onClick={cleaning ? requestCancel : onClose} disabled={cleaning && cancel !== null} data-testid="cancel-clean">
+              {cleaning ? 'Stop' : 'Cancel'}
             </button>
             <button
               type="button"
-              class="primary"
+              class={unfinished.length > 0 ? 'danger' : 'primary'}
               disabled={phase.step !== 'preview' || planned === 0}
               onClick={() => report && confirm(report)}
               data-testid="confirm-clean"
             >
-              {phase.step === 'cleaning' ? 'Cleaning…' : `Confirm: run ${plural(planned, 'action')}`}
+              {cleaning ? 'Cleaning…' : unfinished.length > 0 ? `Stop ${plural(unfinished.length, 'working agent')}: run ${plural(planned, 'action')}` : `Confirm: run ${plural(planned, 'action')}`}
             </button>
           </>
         )
@@ -111,6 +104,18 @@ export function CleanDialog({ target, finishing, onClose }: { target: CleanTarge
       {error ? <Notice kind="error" testId="clean-error">{error}</Notice> : null}
       {phase.step === 'previewing' && !error ? <p class="muted">Working out what a sweep would do…</p> : null}
       {!done && found.length > 0 ? <FinishingNotice agents={found} /> : null}
+      {unfinished.length > 0 ? <UnfinishedNotice agents={unfinished} /> : null}
+      {cleaning ? (
+        <p role="status" data-testid="clean-progress">
+          {progress ?? 'Starting…'}
+          {cancel ? <span class="muted"> · {cancel}</span> : null}
+        </p>
+      ) : null}
+      {cancelled > 0 ? (
+        <Notice kind="info" testId="clean-cancelled">
+          Stopped on request: {plural(cancelled, 'action')} did not run, and those agents were left as they were.
+        </Notice>
+      ) : null}
       {report ? (
         <>
           <p data-testid={done ? 'clean-summary' : 'preview-summary'}>

@@ -1,8 +1,9 @@
 import { useContext, useEffect, useState } from 'preact/hooks';
-import { READ_ONLY_SETTINGS, settingChanges, type FieldIssue, type Settings } from '../../../src/shared/index.js';
+import { READ_ONLY_SETTINGS, isEmptyConsequence, settingChanges, type FieldIssue, type SettingChange, type Settings, type SettingsConsequence } from '../../../src/shared/index.js';
 import { AppContext } from '../app-context.js';
 import { issuesOf, messageOf } from '../api/errors.js';
 import { Notice } from '../components/badges.js';
+import { ConsequenceDialog } from '../components/consequence-dialog.js';
 import { formatBytes } from '../lib/format.js';
 import { useLoader } from '../lib/hooks.js';
 import { draftFromConfig, isOverridden, issuesByPath, validateDraft, type SettingsDraft } from '../lib/settings-form.js';
@@ -41,6 +42,7 @@ function SettingsForm({ settings, onSaved }: { settings: Settings; onSaved: (s: 
   const [tried, setTried] = useState(false);
   const [save, setSave] = useState<SaveState>({ step: 'idle' });
   const [dirty, setDirty] = useState(false);
+  const [pending, setPending] = useState<{ changes: SettingChange[]; consequence: SettingsConsequence } | null>(null);
 
   const update = (patch: Partial<SettingsDraft>) => {
     const next = { ...draft, ...patch };
@@ -68,23 +70,47 @@ function SettingsForm({ settings, onSaved }: { settings: Settings; onSaved: (s: 
       setSave({ step: 'saved' });
       return;
     }
+    // First what the change would do; a change that cleans agents or deletes archives waits for a confirm.
     setSave({ step: 'saving' });
-    api.saveSettings({ changes }).then(
+    api.previewSettings({ changes }).then(
       (r) => {
+        if (!r.ok) return refused(r.issues);
+        if (isEmptyConsequence(r.consequence)) return store(changes);
+        setSave({ step: 'idle' });
+        setPending({ changes, consequence: r.consequence });
+      },
+      (err: unknown) => failed(err),
+    );
+  };
+
+  const refused = (found: FieldIssue[]) => {
+    setIssues(found);
+    setSave({ step: 'failed', message: 'Not saved: the janitor refused some values (see the fields).' });
+  };
+  const failed = (err: unknown) => {
+    setIssues(issuesOf(err));
+    setSave({ step: 'failed', message: `Not saved: ${messageOf(err)}` });
+  };
+  const store = (changes: SettingChange[], confirm?: string) => {
+    setSave({ step: 'saving' });
+    api.saveSettings({ changes, ...(confirm ? { confirm } : {}) }).then(
+      (r) => {
+        setPending(null);
         if (r.ok) {
           setIssues([]);
           setDirty(false);
           setSave({ step: 'saved' });
           onSaved(r.settings);
           setDraft(draftFromConfig(r.settings.config));
-        } else {
-          setIssues(r.issues);
-          setSave({ step: 'failed', message: 'Not saved: the janitor refused some values (see the fields).' });
-        }
+        } else if (r.consequence) {
+          // What it would do changed since the preview: show the new consequence, confirm again.
+          setSave({ step: 'idle' });
+          setPending({ changes, consequence: r.consequence });
+        } else refused(r.issues);
       },
       (err: unknown) => {
-        setIssues(issuesOf(err));
-        setSave({ step: 'failed', message: `Not saved: ${messageOf(err)}` });
+        setPending(null);
+        failed(err);
       },
     );
   };
@@ -226,6 +252,17 @@ function SettingsForm({ settings, onSaved }: { settings: Settings; onSaved: (s: 
         ) : null}
         {dirty && save.step === 'idle' ? <span class="muted">Unsaved changes.</span> : null}
       </div>
+      {pending ? (
+        <ConsequenceDialog
+          consequence={pending.consequence}
+          saving={save.step === 'saving'}
+          onConfirm={() => store(pending.changes, pending.consequence.digest)}
+          onCancel={() => {
+            setPending(null);
+            setSave({ step: 'idle' });
+          }}
+        />
+      ) : null}
     </form>
   );
 }

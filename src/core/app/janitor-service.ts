@@ -1,4 +1,4 @@
-import { alertIdForOrphan, type Alert, type CleanTarget, type Config, type DaemonEvent, type FixResult, type JanitorService, type Orphan, type SweepReport, type UiEvent, type UiState } from '../../shared/index.js';
+import { alertIdForOrphan, isEmptyConsequence, type Alert, type FieldIssue, type SettingChange, type SettingsConsequence, type CleanTarget, type Config, type DaemonEvent, type FixResult, type JanitorService, type Orphan, type SweepReport, type UiEvent, type UiState } from '../../shared/index.js';
 import { JanitorDaemon } from '../daemon/janitor-daemon.js';
 import { tmuxClientFor } from '../engine.js';
 import { rootsOf } from '../roots.js';
@@ -12,7 +12,8 @@ import { diskUsage } from './disk-usage.js';
 import { archivedTail, readLogTail } from './log-tail.js';
 import { killOrphanSession, nudgeParent, stillThere, terminateSuspect } from './process-fixes.js';
 import { applyRetention, planRetention } from './retention.js';
-import { savePinned, saveSettings, settingsOf, type SettingsSource } from './settings-store.js';
+import { consequenceMessage, consequenceOf } from './settings-consequence.js';
+import { previewPatch, savePinned, saveSettings, settingsOf, type SettingsSource } from './settings-store.js';
 import { journalUserAction } from './user-journal.js';
 import { uiStateOf } from './ui-state.js';
 
@@ -23,6 +24,8 @@ export interface JanitorServiceOptions {
   host: 'desktop' | 'web';
   /** The adapter's own output of every daemon event (`daemon --json`, the Electron log). */
   emit?: (event: DaemonEvent) => void;
+  /** Nothing is cleaned until the window resumes (`daemon --ui --start-paused`, the tray app's first run). */
+  startPaused?: boolean;
 }
 
 export type RunningJanitorService = JanitorService & {
@@ -51,6 +54,8 @@ export function createJanitorService(options: JanitorServiceOptions): RunningJan
   let alertCount = 0;
   let lastFailed = false;
   let busy = 0;
+  /** The Clean now in flight, which Cancel stops before its next kill batch. */
+  let manualClean: { controller: AbortController; steps: number } | null = null;
   const publish = (event: UiEvent) => {
     for (const listener of listeners) listener(event);
   };
@@ -72,6 +77,8 @@ export function createJanitorService(options: JanitorServiceOptions): RunningJan
 
   const daemon = new JanitorDaemon(options.config, {
     stateDir: options.stateDir,
+    startPaused: options.startPaused ?? false,
+    onSweepingChange: () => publishState(),
     emit: (event) => {
       options.emit?.(event);
       if (event.event === 'stalled') {
@@ -152,6 +159,15 @@ export function createJanitorService(options: JanitorServiceOptions): RunningJan
     return { ok: false, message: 'nothing one click can safely do here: see the explanation' };
   };
 
+  /** What the changes would do that the settings in force would not (two dry runs of each kind, nothing written). */
+  const settingsWork = async (changes: readonly SettingChange[]): Promise<{ consequence: SettingsConsequence } | { issues: FieldIssue[] }> => {
+    const preview = previewPatch(options.settings, changes);
+    if ('issues' in preview) return preview;
+    const current = daemon.snapshot().config;
+    const [nowReport, nextReport, nowRetention, nextRetention] = await Promise.all([dryRun(), daemon.dryRunWith(preview.config), planRetention(current), planRetention(preview.config)]);
+    return { consequence: consequenceOf({ report: nowReport, retention: nowRetention }, { report: nextReport, retention: nextRetention }) };
+  };
+
   const service: RunningJanitorService = {
     daemon,
     start: () => daemon.start(),
@@ -159,7 +175,21 @@ export function createJanitorService(options: JanitorServiceOptions): RunningJan
     listAgents: async () => agentRows(await dryRun()),
     // Clean now acts at once: a finishing agent is not left its finish grace (SPEC.md step 0).
     previewClean: async (t) => daemon.runNow({ dryRun: true, ignoreGrace: true, ...targetOptions(t) }),
-    cleanNow: async (t) => withBusy(() => daemon.runNow({ dryRun: false, ignoreGrace: true, ...targetOptions(t) })),
+    cleanNow: async (t) => {
+      const run = { controller: new AbortController(), steps: 0 };
+      manualClean = run;
+      const onStep = (step: string) => publish({ event: 'clean-progress', step, steps: ++run.steps, cancelRequested: run.controller.signal.aborted });
+      try {
+        return await withBusy(() => daemon.runNow({ dryRun: false, ignoreGrace: true, signal: run.controller.signal, onStep, ...targetOptions(t) }));
+      } finally {
+        if (manualClean === run) manualClean = null;
+      }
+    },
+    cancelClean: async () => {
+      if (!manualClean) return { ok: false, message: 'no Clean now is running' };
+      manualClean.controller.abort();
+      return { ok: true, message: 'No further session is killed. Sessions already killed are archived first, so nothing is left half done.' };
+    },
     setPinned: async ({ agentId, pinned }) => {
       const config = savePinned(options.settings, agentId, pinned);
       await daemon.reload(config);
@@ -192,7 +222,17 @@ export function createJanitorService(options: JanitorServiceOptions): RunningJan
     diskUsage: async () => diskUsage(roots(), options.stateDir, (await planRetention(daemon.snapshot().config)).reclaimBytes),
     activity: async ({ query, limit }) => readActivity(roots(), options.stateDir, query, limit),
     getSettings: async () => settingsOf(options.settings, daemon.snapshot().config),
-    saveSettings: async ({ changes }) => {
+    previewSettings: async ({ changes }) => {
+      const work = await settingsWork(changes);
+      return 'issues' in work ? { ok: false, issues: work.issues } : { ok: true, consequence: work.consequence };
+    },
+    saveSettings: async ({ changes, confirm }) => {
+      // A save that would clean agents or delete archives needs the digest of exactly that consequence, confirmed.
+      const work = await settingsWork(changes);
+      if ('issues' in work) return { ok: false, issues: work.issues };
+      if (!isEmptyConsequence(work.consequence) && confirm !== work.consequence.digest) {
+        return { ok: false, issues: [{ path: '(confirm)', message: consequenceMessage(work.consequence, confirm !== undefined) }], consequence: work.consequence };
+      }
       const { result, config: next } = saveSettings(options.settings, changes);
       if (next) {
         await daemon.reload(next);

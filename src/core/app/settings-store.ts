@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { ConfigSchema, LIMITS, fieldIssues, sameValue, valueAt, withValueAt, type Config, type FieldIssue, type SaveSettingsResult, type SettingChange, type Settings } from '../../shared/index.js';
-import { ConfigError, loadConfig } from '../config-loader.js';
+import { ConfigError, loadConfig, mergeConfig } from '../config-loader.js';
 import { writeFileAtomic } from '../durable-write.js';
 
 export interface SettingsSource {
@@ -94,6 +94,29 @@ function staleChanges(source: SettingsSource, onFile: Record<string, unknown>, c
   return issues;
 }
 
+/** The file's content with the changes applied and validated, or the issues that stop them (nothing is written). */
+function patched(source: SettingsSource, state: FileState, changes: readonly SettingChange[]): { content: Record<string, unknown>; config: Config } | { issues: FieldIssue[] } {
+  const stale = staleChanges(source, state.object, changes);
+  if (stale.length > 0) return { issues: stale };
+  const content = changes.reduce((object, change) => withValueAt(object, change.path, change.to), state.object);
+  const parsed = ConfigSchema.safeParse(content);
+  if (!parsed.success) return { issues: fieldIssues(parsed.error.issues) };
+  // What loading the file would give, command-line overrides included: the config the daemon would run with.
+  return { content, config: mergeConfig(content, source.overrides, source.env ?? process.env, source.file) };
+}
+
+const fileIssue = (err: unknown): FieldIssue[] => [{ path: '(file)', message: err instanceof Error ? err.message : String(err) }];
+
+/** The config these changes would give, without writing: what a preview of their consequence runs with. */
+export function previewPatch(source: SettingsSource, changes: readonly SettingChange[]): { config: Config } | { issues: FieldIssue[] } {
+  try {
+    const result = patched(source, readFileState(source.file), changes);
+    return 'issues' in result ? result : { config: result.config };
+  } catch (err) {
+    return { issues: fileIssue(err) };
+  }
+}
+
 /**
  * Applies the window's changes to the config file as it is now: only the fields changed are written, each only if
  * the file still gives it the value the form showed, so a hand edit made meanwhile survives or is reported, never
@@ -102,17 +125,13 @@ function staleChanges(source: SettingsSource, onFile: Record<string, unknown>, c
 export function saveSettings(source: SettingsSource, changes: readonly SettingChange[]): { result: SaveSettingsResult; config: Config | null } {
   try {
     return updateFile(source, (state) => {
-      const stale = staleChanges(source, state.object, changes);
-      if (stale.length > 0) return { result: { ok: false, issues: stale }, config: null };
-      const content = changes.reduce((object, change) => withValueAt(object, change.path, change.to), state.object);
-      const parsed = ConfigSchema.safeParse(content);
-      if (!parsed.success) return { result: { ok: false, issues: fieldIssues(parsed.error.issues) }, config: null };
-      const config = writeIfUnchanged(source, state, content);
+      const result = patched(source, state, changes);
+      if ('issues' in result) return { result: { ok: false, issues: result.issues }, config: null };
+      const config = writeIfUnchanged(source, state, result.content);
       return { result: { ok: true, settings: settingsOf(source, config) }, config };
     });
   } catch (err) {
-    const message = err instanceof ConfigError ? err.message : (err as Error).message;
-    return { result: { ok: false, issues: [{ path: '(file)', message }] }, config: null };
+    return { result: { ok: false, issues: fileIssue(err) }, config: null };
   }
 }
 

@@ -26,6 +26,10 @@ export interface DaemonOptions {
   emit(event: DaemonEvent): void;
   /** Every sweep's report (the UI keeps the last full one for its status and alert count). */
   onReport?(report: SweepReport, full: boolean): void;
+  /** Start paused: nothing is cleaned until setPaused(false); the first plan is only worked out (a dry run). */
+  startPaused?: boolean;
+  /** Told when sweeping starts and when it stops, so a window's "sweeping" never outlives the sweep. */
+  onSweepingChange?(sweeping: boolean): void;
 }
 
 const now = () => new Date().toISOString();
@@ -73,6 +77,7 @@ export class JanitorDaemon {
   private readonly options: DaemonOptions;
 
   constructor(config: Config, options: DaemonOptions) {
+    this.paused = options.startPaused ?? false;
     // Every event goes to the rotated log file (opened once this daemon holds the lock) as well as to the adapter.
     this.options = {
       ...options,
@@ -109,11 +114,20 @@ export class JanitorDaemon {
     // A signal during the first sweep stops the daemon at once (within the drain limit), not after that sweep.
     await Promise.race([this.loop, this.stopSignal]);
     if (this.stopping) return;
+    if (this.paused) await this.countWithoutCleaning();
     const watch = this.watcher?.mode ?? 'inotify';
-    this.options.emit({ event: 'ready', ts: now(), pid: process.pid, roots: this.roots(), tasks: this.stats.tasks, agents: this.stats.agents, watch });
+    this.options.emit({ event: 'ready', ts: now(), pid: process.pid, roots: this.roots(), tasks: this.stats.tasks, agents: this.stats.agents, watch, paused: this.paused });
     this.armReconcile();
     // Temp copies left by janitors that died are cleared once now, after ready: large, and nobody's work any more.
     void removeStaleTempsEverywhere(discoverTasks(this.roots()).tasks.map((t) => t.dir)).catch(() => undefined);
+  }
+
+  /** Started paused: the counts the first sweep would have given, from a dry run that cleans nothing. */
+  private async countWithoutCleaning(): Promise<void> {
+    const plan = await this.dryRunWith(this.config).catch(() => null);
+    if (!plan) return;
+    this.stats.tasks = plan.stats.tasks;
+    this.stats.agents = plan.stats.agents;
   }
 
   private roots(): string[] {
@@ -162,6 +176,7 @@ export class JanitorDaemon {
     this.debounce = null;
     // Paused: changes pile up in `dirty`/`fullPending` and are swept on resume.
     if (this.loop || this.paused) return;
+    this.options.onSweepingChange?.(true);
     this.loop = (async () => {
       while (!this.stopping && (this.fullPending || this.dirty.size > 0)) {
         const full = this.fullPending;
@@ -172,6 +187,7 @@ export class JanitorDaemon {
       }
     })().finally(() => {
       this.loop = null;
+      this.options.onSweepingChange?.(false);
     });
   }
 
@@ -319,12 +335,24 @@ export class JanitorDaemon {
    * A cleanup the user asked for (or its dry run), queued behind the sweep in flight so the two never interleave;
    * a real one is recorded and emits its events like any sweep.
    */
-  async runNow(options: { dryRun: boolean; onlyAgent?: string; tasks?: string[]; ignoreGrace?: boolean }): Promise<SweepReport> {
+  /** A dry run under another config (a settings preview): the same machinery and memory, this daemon's config untouched. */
+  async dryRunWith(config: Config): Promise<SweepReport> {
+    return runCleanup(config, { dryRun: true, tmux: tmuxClientFor(config), ...this.memory() });
+  }
+
+  async runNow(options: { dryRun: boolean; onlyAgent?: string; tasks?: string[]; ignoreGrace?: boolean; signal?: AbortSignal; onStep?: (step: string) => void }): Promise<SweepReport> {
     if (options.dryRun) return runCleanup(this.config, { ...options, tmux: this.tmux, ...this.memory() });
     if (this.stopping) throw new Error('the janitor is stopping: no new cleanup is started');
     while (this.loop) await this.loop;
+    this.options.onSweepingChange?.(true);
+    const onStep = (name: string) => {
+      this.currentStep = { name, since: Date.now(), reported: false };
+      options.onStep?.(name);
+    };
     const run = (async () => {
-      const report = await runCleanup(this.config, { ...options, tmux: this.tmux, ...this.memory() });
+      const report = await runCleanup(this.config, { ...options, onStep, tmux: this.tmux, ...this.memory() }).finally(() => {
+        this.currentStep = null;
+      });
       this.record(report, !options.tasks && !options.onlyAgent, 'manual');
       return report;
     })();
@@ -334,6 +362,7 @@ export class JanitorDaemon {
       () => undefined,
     ).finally(() => {
       this.loop = null;
+      this.options.onSweepingChange?.(false);
       // Whatever arrived meanwhile is swept now.
       if (this.fullPending || this.dirty.size > 0) this.kick();
     });

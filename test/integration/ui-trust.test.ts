@@ -1,0 +1,184 @@
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { DaemonProcess } from '../helpers/daemon-process.js';
+import { makeTask, type TaskFixture } from '../helpers/fixture.js';
+import { Sandbox, waitFor } from '../helpers/sandbox.js';
+
+/**
+ * Issue 10 point 1, as a user sees it in Chromium over `daemon --ui`, on real tmux and files: nothing destructive
+ * happens before the user has seen exactly what and confirmed it.
+ */
+const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+const DAY = 24 * 3600 * 1000;
+
+interface Window {
+  sb: Sandbox;
+  daemon: DaemonProcess;
+  page: Page;
+  url: URL;
+  configFile: string;
+}
+
+async function openWindow(browser: Browser, sb: Sandbox, config: Record<string, unknown>, args: string[] = []): Promise<Window> {
+  const configFile = path.join(sb.dir, 'config', 'agent-janitor', 'config.json');
+  fs.mkdirSync(path.dirname(configFile), { recursive: true });
+  fs.writeFileSync(configFile, JSON.stringify(config, null, 2));
+  const daemon = DaemonProcess.start(sb, ['--ui', ...args]);
+  await daemon.waitFor((e) => e.event === 'ready');
+  assert.ok(await waitFor(() => /UI at http/.test(daemon.stderr)), daemon.stderr);
+  const url = new URL(/UI at (\S+)/.exec(daemon.stderr)![1]!);
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  await page.goto(url.href);
+  await page.getByTestId('status-line').waitFor();
+  return { sb, daemon, page, url, configFile };
+}
+
+/** An archive/ holding `count` files recorded as archived `ageDays` ago. */
+function oldArchives(task: TaskFixture, count: number, ageDays: number): string[] {
+  fs.mkdirSync(task.archive, { recursive: true });
+  const names = Array.from({ length: count }, (_, i) => `old-${i}_stream.jsonl`);
+  const lines = names.map((name) => {
+    const content = `archived ${name}\n`;
+    fs.writeFileSync(path.join(task.archive, name), content);
+    const sha256 = createHash('sha256').update(content).digest('hex');
+    return JSON.stringify({ ts: new Date(Date.now() - ageDays * DAY).toISOString(), agentId: 'old', source: `logs/${name}`, archive: `archive/${name}`, bytes: content.length, sha256, compression: 'none', storedBytes: content.length });
+  });
+  fs.writeFileSync(path.join(task.archive, 'MANIFEST.jsonl'), lines.join('\n') + '\n');
+  return names.map((n) => path.join(task.archive, n));
+}
+
+async function api(w: Window, method: string, body: unknown): Promise<Record<string, unknown>> {
+  const token = w.url.searchParams.get('token')!;
+  const res = await fetch(`${w.url.origin}/api/${method}`, { method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+  assert.equal(res.status, 200, `${method}: ${res.status}`);
+  return (await res.json()) as Record<string, unknown>;
+}
+
+describe('preview before anything destructive (issue 10 point 1)', () => {
+  let browser: Browser;
+  const windows: Window[] = [];
+  before(async () => {
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+  });
+  after(async () => {
+    await browser?.close();
+    for (const w of windows) {
+      assert.equal(await w.daemon.stop('SIGTERM'), 0);
+      await w.sb.cleanup();
+    }
+  });
+
+  it('Clean now on a working agent says so, with a danger confirm; the clean shows its steps, and Stop answers', async () => {
+    const sb = Sandbox.create();
+    // Ignores TERM as well as HUP: the clean then waits out its kill grace, long enough to watch and to press Stop.
+    await sb.startSession('agent_work-1', `sh -c "trap '' HUP TERM; while :; do sleep 1; done"`);
+    makeTask(sb.workspace, [{ id: 'work-1', status: 'running', tmux_session: 'agent_work-1' }]).log('work-1_stream.jsonl', 'x\n');
+    const w = await openWindow(browser, sb, { killGraceMs: 2500 });
+    windows.push(w);
+    await w.page.getByTestId('nav-agents').click();
+    await w.page.getByTestId('agent-clean-work-1').click();
+    await w.page.getByTestId('preview-unfinished').waitFor();
+    assert.match(await w.page.getByTestId('preview-unfinished').innerText(), /work-1 \(running\).*stops/s);
+    const confirm = w.page.getByTestId('confirm-clean');
+    assert.match((await confirm.getAttribute('class')) ?? '', /danger/, 'the confirm is styled as dangerous');
+    assert.match(await confirm.innerText(), /Stop 1 working agent/);
+    await confirm.click();
+    await w.page.getByTestId('clean-progress').filter({ hasText: 'Stopping leftover processes' }).waitFor();
+    await w.page.getByTestId('cancel-clean').click();
+    await w.page.getByTestId('clean-progress').filter({ hasText: 'No further session is killed' }).waitFor();
+    await w.page.getByTestId('clean-summary').waitFor({ timeout: 15_000 });
+    assert.deepEqual(await sb.sessions(), [], 'a single batch was already killed: it is finished, not left half done');
+    await w.page.getByTestId('clean-close').click();
+  });
+
+  it('a lower idle limit or a retention limit shows what it would clean or delete; nothing happens until Confirm', async () => {
+    const sb = Sandbox.create();
+    await sb.startSession('agent_busy-1');
+    const task = makeTask(sb.workspace, [{ id: 'busy-1', status: 'running', tmux_session: 'agent_busy-1' }]);
+    task.log('busy-1_stream.jsonl', 'working\n');
+    const archived = oldArchives(makeTask(sb.workspace, []), 3, 30);
+    // No delayed compression: the daemon's own retention pass would otherwise gzip the 30-day-old files meanwhile.
+    const w = await openWindow(browser, sb, { idleMinutes: 25, killGraceMs: 300, compressAfterDays: null });
+    windows.push(w);
+    const configText = () => fs.readFileSync(w.configFile, 'utf8');
+    const before = configText();
+    // The session has been quiet for a few seconds: idle under a limit of 0.05 min (3 s), not under 25 min.
+    await new Promise((r) => setTimeout(r, 4000));
+    await w.page.getByTestId('nav-settings').click();
+    const idle = w.page.getByTestId('settings-field-idleMinutes');
+    await idle.fill('0.05');
+    await w.page.getByTestId('settings-save').click();
+    const dialog = w.page.getByTestId('consequence-dialog');
+    await dialog.waitFor();
+    assert.match(await w.page.getByTestId('consequence-agent').first().innerText(), /busy-1/);
+    await w.page.getByTestId('consequence-unfinished').waitFor();
+    assert.match((await w.page.getByTestId('consequence-confirm').getAttribute('class')) ?? '', /danger/);
+    await new Promise((r) => setTimeout(r, 1500));
+    assert.ok((await sb.sessions()).includes('agent_busy-1'), 'no session disappears while the dialog waits');
+    assert.equal(configText(), before, 'nothing is saved before Confirm');
+
+    await w.page.getByTestId('consequence-cancel').click();
+    await dialog.waitFor({ state: 'detached' });
+    assert.equal(configText(), before, 'Cancel saves nothing');
+    assert.ok((await sb.sessions()).includes('agent_busy-1'));
+
+    await w.page.getByTestId('settings-save').click();
+    await w.page.getByTestId('consequence-confirm').click();
+    await w.page.getByTestId('settings-saved').waitFor();
+    assert.equal(JSON.parse(configText()).idleMinutes, 0.05);
+    assert.ok(await waitFor(async () => !(await sb.sessions()).includes('agent_busy-1'), 15_000), 'once confirmed, the idle agent is cleaned');
+
+    // Retention: the window shows the files a new age limit deletes, and Cancel keeps them.
+    await w.page.getByTestId('settings-field-retention.maxAgeDays').fill('10');
+    await w.page.getByTestId('settings-save').click();
+    await w.page.getByTestId('consequence-remove-count').waitFor();
+    assert.match(await w.page.getByTestId('consequence-remove-count').innerText(), /delete 3 archived files/);
+    await w.page.getByTestId('consequence-cancel').click();
+    for (const file of archived) assert.ok(fs.existsSync(file), `${file} is kept`);
+    assert.equal(JSON.parse(configText()).retention?.maxAgeDays, undefined);
+
+    // The API holds the same line: no save with a consequence unless it quotes that consequence's digest.
+    const changes = [{ path: 'retention.maxAgeDays', from: null, to: 10 }];
+    const refused = await api(w, 'saveSettings', { changes });
+    assert.equal(refused.ok, false);
+    assert.match(JSON.stringify(refused.issues), /\(confirm\)/);
+    const consequence = refused.consequence as { remove: unknown[]; digest: string };
+    assert.equal(consequence.remove.length, 3);
+    assert.equal((await api(w, 'saveSettings', { changes, confirm: 'f'.repeat(64) })).ok, false, 'a digest of something else is refused');
+    assert.equal(JSON.parse(configText()).retention?.maxAgeDays, undefined);
+    assert.equal((await api(w, 'saveSettings', { changes, confirm: consequence.digest })).ok, true);
+    assert.equal(JSON.parse(configText()).retention.maxAgeDays, 10);
+  });
+
+  it('daemon --start-paused cleans nothing, shows the plan, and Resume carries it out', async () => {
+    const sb = Sandbox.create();
+    await sb.startSession('agent_done-1');
+    const task = makeTask(sb.workspace, [{ id: 'done-1', status: 'completed', tmux_session: 'agent_done-1' }]);
+    task.log('done-1_stream.jsonl', 'finished\n');
+    const prompt = task.prompt('done-1');
+    const w = await openWindow(browser, sb, { killGraceMs: 300 }, ['--start-paused']);
+    windows.push(w);
+    const ready = await w.daemon.waitFor((e) => e.event === 'ready');
+    assert.equal(ready.event === 'ready' && ready.paused, true);
+    assert.equal(ready.event === 'ready' && ready.agents, 1, 'the counts come from the first plan');
+    await w.page.getByTestId('paused-banner').waitFor();
+    await new Promise((r) => setTimeout(r, 1500));
+    assert.deepEqual(await sb.sessions(), ['agent_done-1'], 'nothing is cleaned while paused');
+    assert.ok(fs.existsSync(prompt));
+
+    await w.page.getByTestId('paused-preview').click();
+    await w.page.getByTestId('preview-action').first().waitFor();
+    const kinds = await w.page.getByTestId('preview-action').evaluateAll((els) => els.map((e) => e.getAttribute('data-kind')));
+    assert.ok(kinds.includes('kill-session'), kinds.join(','));
+    await w.page.getByTestId('cancel-clean').click();
+
+    await w.page.getByTestId('paused-resume').click();
+    assert.ok(await waitFor(async () => (await sb.sessions()).length === 0, 15_000), 'Resume cleans what the plan listed');
+    assert.ok(await waitFor(() => fs.existsSync(path.join(task.archive, 'done-1_stream.jsonl'))));
+    await w.page.getByTestId('paused-banner').waitFor({ state: 'detached' });
+  });
+});

@@ -47,3 +47,19 @@ export function sendText(res: ServerResponse, status: number, text: string): voi
 export function sendFile(res: ServerResponse, contentType: string, body: Buffer): void {
   send(res, 200, contentType, body);
 }
+
+/** For a browser without the window's key: what to do, in words (no JSON, no status code to decode). */
+const ACCESS_PAGE = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>agent-janitor: open the window's address</title></head>
+<body><main>
+<h1>This page needs the window's address</h1>
+<p>The agent-janitor window opens only with its access key, which is part of its address.</p>
+<p>On the machine where the janitor runs, run <code>agent-janitor status</code>. It prints the window's address,
+<code>http://127.0.0.1:PORT/?token=…</code>. Open that address here.</p>
+<p>The key stays the same across restarts; it changes only when someone runs <code>agent-janitor status --rotate-key</code>.</p>
+</main></body></html>
+`;
+
+export function sendAccessPage(res: ServerResponse): void {
+  send(res, 401, 'text/html; charset=utf-8', ACCESS_PAGE, { 'WWW-Authenticate': 'Bearer' });
+}

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { JanitorService } from '../shared/index.js';
 import { handleApiCall, isUiMethod } from './api-router.js';
 import { checkRequest, isApiPath, pathOf } from './request-guard.js';
-import { sendError } from './responses.js';
+import { sendAccessPage, sendError } from './responses.js';
 import { EventStreams, PING_INTERVAL_MS } from './sse.js';
 import { serveStatic } from './static-files.js';
 
@@ -20,8 +20,8 @@ export interface WebBridgeOptions {
   port?: number;
   /** The built renderer (index.html and its files). */
   staticDir: string;
-  /** Default: 32 random bytes, base64url. */
-  token?: string;
+  /** Default: 32 random bytes, base64url. A function is asked on every request (a key rotated on disk applies at once). */
+  token?: string | (() => string);
   /** The event stream's keep-alive comment interval; default 15 s. */
   pingIntervalMs?: number;
 }
@@ -44,7 +44,9 @@ const CLOSE_GRACE_MS = 2000;
 const TOKEN_SHAPE = /^[A-Za-z0-9_-]{16,}$/;
 
 export async function startWebBridge(options: WebBridgeOptions): Promise<WebBridgeHandle> {
-  const token = options.token ?? randomBytes(32).toString('base64url');
+  const given = options.token ?? randomBytes(32).toString('base64url');
+  const tokenNow = typeof given === 'function' ? given : () => given;
+  const token = tokenNow();
   if (!TOKEN_SHAPE.test(token)) throw new Error('web bridge: the token must be at least 16 characters of A-Z a-z 0-9 _ -');
   const { service, staticDir } = options;
   const streams = new EventStreams(service, options.pingIntervalMs ?? PING_INTERVAL_MS);
@@ -59,9 +61,12 @@ export async function startWebBridge(options: WebBridgeOptions): Promise<WebBrid
       sendError(res, 503, 'the janitor is shutting down', [], { Connection: 'close' });
       return;
     }
-    const verdict = checkRequest({ method, url, headers: req.headers }, { port, token });
+    const current = tokenNow();
+    const verdict = checkRequest({ method, url, headers: req.headers }, { port, token: TOKEN_SHAPE.test(current) ? current : token });
     if (!verdict.ok) {
-      sendError(res, verdict.status, verdict.error, [], verdict.status === 401 ? { 'WWW-Authenticate': 'Bearer' } : {});
+      // A person who opened an API address in the browser gets a page that says how to open the window.
+      if (verdict.status === 401 && method === 'GET' && (req.headers.accept ?? '').includes('text/html')) sendAccessPage(res);
+      else sendError(res, verdict.status, verdict.error, [], verdict.status === 401 ? { 'WWW-Authenticate': 'Bearer' } : {});
       return;
     }
     // No Set-Cookie, ever: the page reads `?token=` itself and sends it as a header (request-guard.ts).

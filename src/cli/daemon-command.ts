@@ -101,7 +101,7 @@ export async function runDaemon(flags: DaemonFlags, config: Config, write: (text
   }
   if (service && !requested) {
     try {
-      ui = await startUi(service, flags.port);
+      ui = await startUi(service, flags.port, stateDir());
     } catch (err) {
       detach();
       await daemon.stop('ui-failed');

@@ -1,5 +1,5 @@
 import { Command, CommanderError, Option } from 'commander';
-import { ConfigError, agentIdProblem, loadConfig, readDaemonStatus, reportExitCode, runCleanup, runDoctor } from '../core/index.js';
+import { ConfigError, agentIdProblem, loadConfig, readDaemonStatus, reportExitCode, rotateUiToken, runCleanup, runDoctor, stateDir, uiAddress } from '../core/index.js';
 import type { Config } from '../shared/index.js';
 import { runDaemon, type DaemonFlags } from './daemon-command.js';
 import { formatDoctor, formatReport } from './format-report.js';
@@ -84,11 +84,15 @@ export async function main(argv: readonly string[]): Promise<number> {
 
   program
     .command('status')
-    .description('is a daemon running, and how is it doing')
+    .description("is a daemon running, how is it doing, and the window's address (daemon --ui)")
     .option('--json', 'print one JSON object')
-    .action((flags: { json?: boolean }) => {
-      const status = readDaemonStatus();
-      write(flags.json ? JSON.stringify(status) + '\n' : `${status.message}\n`);
+    .option('--rotate-key', "give the window a new access key: windows open with the old address must be opened again")
+    .action((flags: { json?: boolean; rotateKey?: boolean }) => {
+      if (flags.rotateKey) rotateUiToken(stateDir());
+      const status = { ...readDaemonStatus(), window: uiAddress(stateDir()) };
+      const window = status.window ? `window: ${status.window}` : 'window: not served (start one with `agent-janitor daemon --ui`)';
+      const rotated = flags.rotateKey ? '\nthe window has a new access key: open the address above again' : '';
+      write(flags.json ? JSON.stringify(status) + '\n' : `${status.message}\n${window}${rotated}\n`);
     });
 
   program

@@ -8,6 +8,7 @@ export { TmuxClient } from './tmux/tmux-client.js';
 export { agentIdProblem, isValidAgentId, sessionNameProblem } from './guards.js';
 export { runDoctor } from './doctor.js';
 export { readDaemonStatus, stateDir } from './daemon/heartbeat.js';
+export { UI_ACCESS_FILE, ensureUiAccess, recordUiServer, rotateUiToken, uiAddress, uiTokenSource } from './app/ui-access.js';
 export { JanitorDaemon, type DaemonOptions } from './daemon/janitor-daemon.js';
 export { AlreadyRunningError } from './daemon/instance-lock.js';
 export { createJanitorService, type JanitorServiceOptions, type RunningJanitorService } from './app/janitor-service.js';

@@ -14,6 +14,8 @@ export const DaemonStatusSchema = z.object({
   failures: z.number().int().nullable(),
   /** Tasks the daemon is backing off because their cleanup keeps failing. */
   breakers: z.array(z.object({ task: z.string(), failures: z.number().int(), retryAt: z.string(), lastError: z.string() })).nullable(),
+  /** The window's address with its access key, while a daemon serves it (`daemon --ui`); otherwise null. */
+  window: z.string().nullable().optional(),
 });
 export type DaemonStatus = z.infer<typeof DaemonStatusSchema>;
 

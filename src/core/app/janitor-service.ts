@@ -95,7 +95,11 @@ export function createJanitorService(options: JanitorServiceOptions): RunningJan
     },
   });
 
-  const dryRun = () => daemon.runNow({ dryRun: true });
+  const dryRun = async (): Promise<SweepReport> => {
+    const report = await daemon.runNow({ dryRun: true });
+    if (daemon.noteCounts(report)) publishState();
+    return report;
+  };
   const targetOptions = (t: CleanTarget): { tasks?: string[]; onlyAgent?: string } => {
     const tasks = t.taskDir ? [knownTask(roots(), t.taskDir).dir] : undefined;
     return { ...(tasks ? { tasks } : {}), ...(t.agentId ? { onlyAgent: t.agentId } : {}) };

@@ -3,6 +3,8 @@ import type { JanitorDaemon } from '../daemon/janitor-daemon.js';
 
 type DaemonSnapshot = ReturnType<JanitorDaemon['snapshot']>;
 
+const count = (n: number, one: string): string => `${n} ${n === 1 ? one : `${one}s`}`;
+
 function clock(iso: string | null): string {
   if (!iso) return 'no sweep yet';
   // HH:MM:SS, local time.
@@ -15,7 +17,7 @@ function clock(iso: string | null): string {
  */
 export function uiStateOf(snap: DaemonSnapshot, extra: { host: 'desktop' | 'web'; busy: boolean; lastFailed: boolean; alerts: number }): UiState {
   const sweeping = snap.sweeping || extra.busy;
-  const counts = `${snap.agents} agent(s) in ${snap.tasks} task(s)`;
+  const counts = `${count(snap.agents, 'agent')} in ${count(snap.tasks, 'task')}`;
   let tray: TrayState;
   let message: string;
   if (snap.paused) {
@@ -26,10 +28,10 @@ export function uiStateOf(snap: DaemonSnapshot, extra: { host: 'desktop' | 'web'
     message = `Cleaning… (${counts})`;
   } else if (snap.breakers.length > 0 || extra.lastFailed) {
     tray = 'error';
-    message = snap.breakers.length > 0 ? `Cleanup failing: backing off ${snap.breakers.length} task(s)` : `The last cleanup had failures; see Activity`;
+    message = snap.breakers.length > 0 ? `Cleanup failing: backing off ${count(snap.breakers.length, 'task')}` : `The last cleanup had failures; see Activity`;
   } else if (extra.alerts > 0) {
     tray = 'attention';
-    message = `${extra.alerts} alert(s) need attention; ${counts}`;
+    message = `${count(extra.alerts, 'alert')} ${extra.alerts === 1 ? 'needs' : 'need'} attention; ${counts}`;
   } else {
     tray = 'idle';
     message = `All clean: ${counts}, ${clock(snap.lastSweepAt)}`;

@@ -122,12 +122,21 @@ export class JanitorDaemon {
     void removeStaleTempsEverywhere(discoverTasks(this.roots()).tasks.map((t) => t.dir)).catch(() => undefined);
   }
 
+  /**
+   * Counts from a full dry run (the window's views): while paused no sweep updates them, and the header must match
+   * the table beside it. Returns whether they changed.
+   */
+  noteCounts(report: SweepReport): boolean {
+    const changed = this.stats.tasks !== report.stats.tasks || this.stats.agents !== report.stats.agents;
+    this.stats.tasks = report.stats.tasks;
+    this.stats.agents = report.stats.agents;
+    return changed;
+  }
+
   /** Started paused: the counts the first sweep would have given, from a dry run that cleans nothing. */
   private async countWithoutCleaning(): Promise<void> {
     const plan = await this.dryRunWith(this.config).catch(() => null);
-    if (!plan) return;
-    this.stats.tasks = plan.stats.tasks;
-    this.stats.agents = plan.stats.agents;
+    if (plan) this.noteCounts(plan);
   }
 
   private roots(): string[] {

@@ -181,7 +181,7 @@ export function makeWorld(agentCount: number, seed = 7, now = Date.now()): MockW
       agentId: null,
       since: since(42),
       fix: { label: 'Kill session', effect: 'Saves its scrollback, then kills the session and every process under it.' },
-      orphan: { kind: 'orphan-session', session: 'agent_builder-101500-77aa01', sessionId: '$41', reason: 'no registry names it' },
+      orphan: { kind: 'orphan-session', session: 'agent_builder-101500-77aa01', sessionId: '$41', reason: 'no registry names it', unreadable: [] },
     },
     ...(ghost
       ? [

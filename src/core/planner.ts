@@ -36,6 +36,7 @@ function cleanupActions(
   keeper: string | null,
   claimed: Map<string, string>,
   errors: InputError[],
+  explicit: boolean,
 ): PlannedAction[] {
   const task = view.scan.ref.dir;
   const base = { task, agentId: agent.id, reason };
@@ -76,7 +77,10 @@ function cleanupActions(
   }
   // An interrupted cleanup is closed by its record-outcome, even when nothing else is left to do.
   const begun = view.scan.intents.pending.get(agent.id);
-  if (actions.some((a) => !a.skip) || begun) actions.push({ ...base, kind: 'record-outcome', target: JOURNAL_TARGET, ...(begun ? { resumed: { session: begun.session } } : {}) });
+  // Cleaned by hand with nothing left to do (a ghost without files): the outcome is still journaled and its intent
+  // closed, so the agent counts as cleaned from now on instead of coming back as a ghost.
+  const cleared = explicit && !view.scan.intents.ended.has(agent.id);
+  if (actions.some((a) => !a.skip) || begun || cleared) actions.push({ ...base, kind: 'record-outcome', target: JOURNAL_TARGET, ...(begun ? { resumed: { session: begun.session } } : {}) });
   return actions;
 }
 
@@ -105,7 +109,8 @@ export class Planner {
   private readonly pending: Pending[] = [];
   private readonly planned: { seq: number; actions: PlannedAction[]; errors: InputError[] }[] = [];
   private readonly claimed = new Map<string, string>();
-  private unreadable = false;
+  /** Registries (task folders) and state databases that could not be read: any of them may name any session. */
+  private readonly unreadable = new Set<string>();
   private seq = 0;
   /**
    * One copy of each distinct reason: at 10,000 agents nearly every row says the same few things, and the rows are
@@ -122,7 +127,7 @@ export class Planner {
   add(views: Iterable<TaskView>): this {
     const { policy } = this;
     for (const view of views) {
-      if (view.unreadable) this.unreadable = true;
+      if (view.unreadable) this.unreadable.add(view.scan.ref.dir);
       const excluded = policy.excludeTasks.has(view.scan.ref.dir);
       for (const agent of view.agents) {
         const live = agent.rawSession !== null ? this.tmux.sessions.get(agent.rawSession) : undefined;
@@ -155,8 +160,8 @@ export class Planner {
   }
 
   /** A source could not be read: its sessions may be called orphans, and the report says so. */
-  markUnreadable(): this {
-    this.unreadable = true;
+  markUnreadable(source: string): this {
+    this.unreadable.add(source);
     return this;
   }
 
@@ -219,7 +224,15 @@ export class Planner {
   private planAgent(agent: SourcedAgent, view: TaskView, live: TmuxSession | undefined, j: Judgement, report: AgentReport, seq: number): void {
     const errors: InputError[] = [];
     const keeper = sessionKeeper(view.scan.ref.dir, agent, live, this.users, this.policy);
-    const actions = cleanupActions(agent, view, live, j.reason, keeper, this.claimed, errors);
+    const explicit = this.policy.onlyAgent === agent.id;
+    const actions = cleanupActions(agent, view, live, j.reason, keeper, this.claimed, errors, explicit);
+    // A pin keeps a finished agent as it is (session, logs, prompt) until it is unpinned or cleaned by hand; an
+    // interrupted cleanup is still finished, since its session may already be dead.
+    if (report.pinned && !explicit && j.verdict === 'finished' && !view.scan.intents.pending.has(agent.id) && actions.some((a) => !a.skip)) {
+      report.verdict = 'pinned';
+      report.reason = this.intern(`${j.reason}; pinned: kept as it is until it is unpinned or cleaned by hand`);
+      return;
+    }
     if (actions.length === 0 && j.verdict === 'finished') {
       report.verdict = 'clean';
       report.reason = this.intern(`${j.reason}; nothing left to clean`);
@@ -245,8 +258,9 @@ export class Planner {
     if (policy.onlyAgent === null && policy.fullScan && this.tmux.error === null) {
       for (const session of this.tmux.sessions.values()) {
         if (!policy.sessionPattern.test(session.name) || this.users.get(session.name)?.some((u) => !u.inferred)) continue;
-        const note = this.unreadable ? ' (some registries could not be read, so it may be named in one of them)' : '';
-        orphans.push({ kind: 'orphan-session', session: session.name, sessionId: session.id, reason: `matches ${policy.sessionPattern.source} but no registry names it${note}` });
+        const unreadable = [...this.unreadable].sort();
+        const note = unreadable.length > 0 ? ' (some registries could not be read, so it may be named in one of them)' : '';
+        orphans.push({ kind: 'orphan-session', session: session.name, sessionId: session.id, reason: `matches ${policy.sessionPattern.source} but no registry names it${note}`, unreadable });
       }
     }
     return { agents: this.agents, actions, orphans, errors };

@@ -119,7 +119,7 @@ function noteClaims(planner: Planner, views: readonly TaskView[], claims: Claims
  */
 function nameUnscannedSessions(planner: Planner, databases: ReadonlyMap<string, BaseDatabase>, scanned: ReadonlySet<string>): void {
   for (const [base, db] of databases) {
-    if (db.read.fatal) planner.markUnreadable();
+    if (db.read.fatal) planner.markUnreadable(base);
     for (const [taskName, agents] of db.read.byTask) {
       const dir = base + path.sep + taskName;
       if (!scanned.has(dir)) planner.nameSessions(dir, agents);

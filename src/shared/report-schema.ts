@@ -24,7 +24,7 @@ export const VerdictSchema = z.enum([
   'finishing', // terminal status, but its pane processes still run: left to exit on its own for the finish grace
   'clean', // terminal status, nothing left to clean
   'idle', // not finished but silent past the threshold: cleaned as if finished
-  'pinned', // idle past the threshold but pinned: kept
+  'pinned', // would be cleaned (idle, or finished) but pinned: kept as it is until unpinned or cleaned by hand
   'session-missing', // not finished, no session, still within the ghost grace period
   'ghost', // not finished, no session for longer than the grace period
   'invalid', // the entry failed validation: nothing derived from it is touched
@@ -71,6 +71,8 @@ export const OrphanSchema = z.discriminatedUnion('kind', [
     session: z.string(),
     sessionId: z.string(),
     reason: z.string(),
+    /** Registries (task folders) and state databases that could not be read: any may name it, so it is not killed. */
+    unreadable: z.array(z.string()).default([]),
   }),
   z.object({
     kind: z.literal('ghost-agent'),

@@ -57,6 +57,8 @@ export const AlertFixSchema = z.object({
   label: z.string(),
   /** What pressing it does, in words, shown before it is pressed. */
   effect: z.string(),
+  /** Why it cannot run now (the button is disabled and says so); absent when it can. */
+  blocked: z.string().optional(),
 });
 
 export const AlertSchema = z.object({

@@ -6,7 +6,7 @@ import type { DaemonEvent } from '../../src/shared/daemon-schema.js';
 import { DEFAULT_BURST_MS, NotificationPolicy, notificationActionsSupported, type NotificationConfig } from '../../src/electron-main/notification-policy.js';
 
 const TS = '2026-11-24T00:00:00.000Z';
-const orphanSession = (i: number): DaemonEvent => ({ event: 'orphan', ts: TS, orphan: { kind: 'orphan-session', session: `agent_x${i}`, sessionId: `$${i}`, reason: 'no registry names it' } });
+const orphanSession = (i: number): DaemonEvent => ({ event: 'orphan', ts: TS, orphan: { kind: 'orphan-session', session: `agent_x${i}`, sessionId: `$${i}`, reason: 'no registry names it', unreadable: [] } });
 const ghost = (agentId: string): DaemonEvent => ({ event: 'orphan', ts: TS, orphan: { kind: 'ghost-agent', task: 'TASK-20261124-000000-aaaaaaaa', agentId, session: null, reason: 'session gone for 5 min' } });
 const suspect: DaemonEvent = { event: 'orphan', ts: TS, orphan: { kind: 'suspect', agentId: 'builder-1', pid: 4242, argv: 'node builder-1', reason: 'argv names the agent' } };
 const idle: DaemonEvent = { event: 'idle-warning', ts: TS, task: 'TASK-20261124-000000-aaaaaaaa', agentId: 'builder-2', idleMinutes: 100, cleanInMinutes: 10 };

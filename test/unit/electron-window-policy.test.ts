@@ -41,7 +41,7 @@ describe('window policy', () => {
 describe('alert ids and routes', () => {
   it('gives each problem a stable id, and routes round-trip it', () => {
     const cases: [Parameters<typeof alertIdFor>[0], string][] = [
-      [{ event: 'orphan', ts: 't', orphan: { kind: 'orphan-session', session: 'agent_x', sessionId: '$3', reason: 'r' } }, 'orphan-session:$3'],
+      [{ event: 'orphan', ts: 't', orphan: { kind: 'orphan-session', session: 'agent_x', sessionId: '$3', reason: 'r', unreadable: [] } }, 'orphan-session:$3'],
       [{ event: 'orphan', ts: 't', orphan: { kind: 'ghost-agent', task: 'T', agentId: 'a', session: null, reason: 'r' } }, 'ghost-agent:T/a'],
       [{ event: 'orphan', ts: 't', orphan: { kind: 'suspect', agentId: 'a', pid: 5, argv: 'x', reason: 'r' } }, 'suspect:5'],
       [{ event: 'orphan', ts: 't', orphan: { kind: 'zombie', agentId: null, pid: 6, ppid: 1, reason: 'r' } }, 'zombie:6'],

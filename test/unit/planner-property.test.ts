@@ -91,7 +91,11 @@ function afterState(snap: Snapshot, p: Plan): Snapshot {
     const prompts = new Map([...view.scan.prompts].filter(([, e]) => !deleted.has(e.name)));
     const filesByAgent = matchAgentFiles(files, new Set(view.agents.map((a) => a.id)));
     const lastLogWriteMs = new Map([...view.lastLogWriteMs].filter(([id]) => filesByAgent.has(id)));
-    return { ...view, scan: { ...view.scan, files, prompts }, filesByAgent, lastLogWriteMs };
+    // A journaled outcome closes the agent's intent, as the executor's end step does.
+    const ended = new Map(view.scan.intents.ended);
+    for (const a of done) if (a.task === dir && a.kind === 'record-outcome') ended.set(a.agentId, { op: 'end', ts: new Date(0).toISOString(), agentId: a.agentId, reason: a.reason });
+    const intents = { pending: view.scan.intents.pending, ended };
+    return { ...view, scan: { ...view.scan, files, prompts, intents }, filesByAgent, lastLogWriteMs };
   });
   return { ...snap, tasks, tmux: { ...snap.tmux, sessions } };
 }
@@ -169,7 +173,10 @@ describe('planner properties over random snapshots', () => {
           const order = list.map((a) => SPEC_ORDER.indexOf(a.kind));
           for (let i = 1; i < order.length; i++) assert.ok(order[i - 1]! <= order[i]!, `${key}: ${list.map((a) => a.kind).join(' > ')}`);
           const outcome = list.filter((a) => a.kind === 'record-outcome');
-          assert.equal(outcome.length, list.some((a) => a.kind !== 'record-outcome' && a.skip === undefined) ? 1 : 0, key);
+          // An agent cleaned by hand is journaled even with nothing else to do (a ghost without files), once.
+          const { task, agentId } = list[0]!;
+          const cleared = pol.onlyAgent === agentId && !snap.tasks.find((t) => t.scan.ref.dir === task)!.scan.intents.ended.has(agentId);
+          assert.equal(outcome.length, list.some((a) => a.kind !== 'record-outcome' && a.skip === undefined) || cleared ? 1 : 0, key);
           for (const k of ['capture-scrollback', 'kill-session', 'signal-processes', 'delete-prompt'] as const) {
             assert.ok(list.filter((a) => a.kind === k).length <= 1, `${key}: two ${k}`);
           }

@@ -27,13 +27,15 @@ describe('planner: agents from the state database', () => {
     assert.deepEqual(
       p.agents.map((a) => [a.agentId, a.status, a.source, a.verdict, a.pinned]),
       [
-        [ID, 'completed', 'database', 'finished', true],
+        // The database's status wins; the registry's pin survives, and keeps the finished agent (issue 10).
+        [ID, 'completed', 'database', 'pinned', true],
         ['old-1', 'completed', 'registry', 'finished', false],
         ['new-1', 'running', 'database', 'active', false],
       ],
     );
     assert.deepEqual(p.orphans, [], 'a session only the database names is not an orphan');
-    assert.ok(live(p.actions).some((a) => a.kind === 'kill-session' && a.target === SESSION));
+    assert.ok(!live(p.actions).some((a) => a.kind === 'kill-session' && a.target === SESSION), 'the pin keeps its session');
+    assert.ok(live(p.actions).some((a) => a.agentId === 'old-1' && a.kind === 'archive-file'));
   });
 
   it('never calls a session named only by the database agent of a task folder that is gone an orphan, nor kills it', () => {

@@ -182,7 +182,7 @@ describe('planner: ghosts and orphans', () => {
     const view = task({ name: T, agents: [{ id: ID, status: 'running', session: SESSION }] });
     const sessions = [{ name: SESSION }, { name: 'agent_stray', id: '$42' }, { name: 'work_main' }, { name: 'my_agent_x' }];
     const p = plan(snapshot([view], sessions), policy());
-    assert.deepEqual(p.orphans, [{ kind: 'orphan-session', session: 'agent_stray', sessionId: '$42', reason: 'matches ^agent_ but no registry names it' }]);
+    assert.deepEqual(p.orphans, [{ kind: 'orphan-session', session: 'agent_stray', sessionId: '$42', reason: 'matches ^agent_ but no registry names it', unreadable: [] }]);
     assert.deepEqual(p.actions, []);
   });
 

@@ -9,6 +9,12 @@ type Fixable = Pick<Alert, 'fix' | 'severity' | 'title' | 'explanation'>;
 /** The engine's reasons are lower-case fragments; in an explanation they open a sentence. */
 const sentence = (reason: string) => reason.charAt(0).toUpperCase() + reason.slice(1);
 
+/** Why an orphan session is not killed while some registry cannot be read. */
+export function unreadableBlock(sources: readonly string[]): string {
+  const named = sources.slice(0, 3).map((s) => path.basename(s)).join(', ');
+  return `Not while ${sources.length === 1 ? `${named} cannot be read` : `${sources.length} registries cannot be read (${named}${sources.length > 3 ? ', …' : ''})`}: it may name this session. Fix or remove the unreadable registry first.`;
+}
+
 function forOrphan(o: Orphan): Fixable {
   switch (o.kind) {
     case 'orphan-session':
@@ -16,7 +22,11 @@ function forOrphan(o: Orphan): Fixable {
         severity: 'warning',
         title: `Orphan tmux session ${o.session}`,
         explanation: `${sentence(o.reason)}. It looks like an agent's session, but no registry under the roots claims it, so the janitor never kills it on its own.`,
-        fix: { label: 'Kill session', effect: `Kills tmux session ${o.session} (${o.sessionId}) and every process started in it, after checking it is still unclaimed.` },
+        fix: {
+          label: 'Kill session',
+          effect: `Kills tmux session ${o.session} (${o.sessionId}) and every process started in it, after checking it is still unclaimed.`,
+          ...(o.unreadable.length > 0 ? { blocked: unreadableBlock(o.unreadable) } : {}),
+        },
       };
     case 'ghost-agent':
       return {

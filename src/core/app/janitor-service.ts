@@ -5,7 +5,7 @@ import { rootsOf } from '../roots.js';
 import { errorMessage } from '../timeouts.js';
 import { readActivity } from './activity.js';
 import { agentRows } from './agent-rows.js';
-import { deriveAlerts } from './alerts.js';
+import { deriveAlerts, unreadableBlock } from './alerts.js';
 import { restoreArchive } from './archive-restore.js';
 import { deleteArchive, knownTask, listArchives, withListedFile } from './archives.js';
 import { diskUsage } from './disk-usage.js';
@@ -132,6 +132,8 @@ export function createJanitorService(options: JanitorServiceOptions): RunningJan
     const o = alert.orphan;
     const config = daemon.snapshot().config;
     if (o?.kind === 'orphan-session') {
+      // A registry that cannot be read may name this session: killing it could stop a working agent.
+      if (o.unreadable.length > 0) return { ok: false, message: unreadableBlock(o.unreadable) };
       return journaled('', 'orphan session killed by the user', 'kill-orphan-session', `${o.session} (${o.sessionId})`, async () => ({ ok: true, message: await killOrphanSession(tmuxClientFor(config), config, o.sessionId, o.session) }));
     }
     if (o?.kind === 'suspect') {
@@ -147,7 +149,7 @@ export function createJanitorService(options: JanitorServiceOptions): RunningJan
     }
     if (alert.kind === 'idle-warning' && alert.agentId) {
       await daemon.reload(savePinned(options.settings, alert.agentId, true));
-      return { ok: true, message: `${alert.agentId} pinned: it is not cleaned for being idle` };
+      return { ok: true, message: `${alert.agentId} pinned: the janitor keeps it until you unpin it` };
     }
     if (alert.kind === 'breaker' && alert.task) {
       daemon.resetBreaker(alert.task);

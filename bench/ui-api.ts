@@ -48,7 +48,7 @@ async function main(): Promise<void> {
       ['listAlerts', () => service.listAlerts({})],
       ['listArchives', () => service.listArchives({})],
       ['diskUsage', () => service.diskUsage({})],
-      ['activity', () => service.activity({ query: '', limit: 500 })],
+      ['activity', () => service.activity({ query: '', limit: 500, offset: 0 })],
       ['getState', () => service.getState({})],
     ];
     for (const [name, call] of calls) {

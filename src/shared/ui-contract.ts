@@ -75,7 +75,8 @@ export const uiMethods = {
   applyRetention: { input: empty, output: RetentionPlanSchema },
   diskUsage: { input: empty, output: DiskUsageSchema },
   activity: {
-    input: z.strictObject({ query: z.string().max(200).default(''), limit: z.number().int().positive().max(5000).default(500) }),
+    // Pages through the whole journal, newest first: `offset` entries are skipped; `total` counts every match.
+    input: z.strictObject({ query: z.string().max(200).default(''), limit: z.number().int().positive().max(5000).default(500), offset: z.number().int().nonnegative().max(100_000_000).default(0) }),
     output: z.object({ entries: z.array(ActivityEntrySchema), total: z.number().int() }),
   },
   getSettings: { input: empty, output: SettingsSchema },

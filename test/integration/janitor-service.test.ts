@@ -81,10 +81,16 @@ describe('janitor service (the API behind the window and the web bridge)', () =>
     const again = await service.restoreArchive({ taskDir: task.dir, path: file.path });
     assert.equal(again.restored, 'logs/s-1_stream.jsonl~1', 'a second restore never replaces the first');
 
-    const activity = await service.activity({ query: 's-1', limit: 50 });
+    const activity = await service.activity({ query: 's-1', limit: 50, offset: 0 });
     assert.ok(activity.entries.some((e) => e.results.some((r) => r.kind === 'kill-session' && r.outcome === 'done')));
     assert.ok(activity.entries.some((e) => e.results.some((r) => r.kind === 'restore-archive')));
-    assert.equal((await service.activity({ query: 'no-such-agent-xyz', limit: 50 })).entries.length, 0);
+    assert.equal((await service.activity({ query: 'no-such-agent-xyz', limit: 50, offset: 0 })).entries.length, 0);
+    // Paging through the whole journal: pages of one entry, newest first, add up to every entry once.
+    const all = await service.activity({ query: '', limit: 5000, offset: 0 });
+    const paged = [];
+    for (let offset = 0; offset < all.total; offset++) paged.push(...(await service.activity({ query: '', limit: 1, offset })).entries);
+    assert.deepEqual(paged, all.entries);
+    assert.ok(all.total >= 2);
 
     const deleted = await service.deleteArchive({ taskDir: task.dir, path: file.path });
     assert.equal(deleted.deleted, file.path);

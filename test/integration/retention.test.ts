@@ -51,8 +51,13 @@ describe('retention (SPEC.md: by age and by total size per root, oldest first)',
     assert.equal(fs.existsSync(mid!), false);
     assert.equal(fs.readFileSync(fresh!, 'utf8').length, 300, 'the newest archive is kept');
     const journal = fs.readFileSync(path.join(path.dirname(fresh!), 'JOURNAL.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
-    assert.deepEqual(journal.map((j) => j.results[0].kind), ['delete-archive', 'delete-archive']);
-    assert.ok(journal.every((j) => j.reason.startsWith('retention: ')));
+    // One entry for the run, listing every file it deleted (issue 10: not one entry per file).
+    assert.equal(journal.length, 1);
+    assert.deepEqual(journal[0].results.map((r: { kind: string; target: string }) => [r.kind, path.basename(r.target)]), [
+      ['delete-archive', 'a-1_stream.jsonl'],
+      ['delete-archive', 'a-2_stream.jsonl'],
+    ]);
+    assert.match(journal[0].reason, /^retention run \(maxAgeDays .*\): 0 compressed, 2 deleted$/);
     assert.equal((await planRetention(config)).remove.length, 0, 'a second pass has nothing left to do');
   });
 

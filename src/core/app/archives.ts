@@ -8,7 +8,7 @@ import { childPath } from '../guards.js';
 import { existingFolderPath, withTaskFolder } from '../task-folders.js';
 import { ARCHIVE_DIR } from '../task-scan.js';
 import { errorMessage } from '../timeouts.js';
-import { journalUserAction } from './user-journal.js';
+import { journalUserAction, type UserAction } from './user-journal.js';
 
 /**
  * The archive/ folder of a task, or null when it is missing, a symlink or not a folder (such a folder is never read).
@@ -120,16 +120,33 @@ export async function withListedFile<T>(roots: readonly string[], taskDir: strin
   });
 }
 
+type Removal = UserAction & { storedBytes: number };
+
+async function unlinkListed({ file, abs }: ListedFile): Promise<Removal> {
+  const base = { kind: 'delete-archive', target: file.path, storedBytes: file.storedBytes };
+  try {
+    await fs.promises.unlink(abs);
+    await fsyncDir(path.dirname(abs));
+  } catch (err) {
+    return { ...base, outcome: 'failed', error: errorMessage(err) };
+  }
+  return { ...base, outcome: 'done', detail: `${file.storedBytes} bytes freed` };
+}
+
+/**
+ * Deletes one listed archived file and says how it went, without journaling: a retention run journals its files
+ * together, one entry per task. A file no longer listed comes back as failed.
+ */
+export async function removeArchive(roots: readonly string[], taskDir: string, rel: string): Promise<Removal> {
+  return withListedFile(roots, taskDir, rel, unlinkListed).catch((err: unknown): Removal => ({ kind: 'delete-archive', target: rel, storedBytes: 0, outcome: 'failed', error: errorMessage(err) }));
+}
+
+/** The window's Delete: one listed file, journaled in its task. */
 export async function deleteArchive(roots: readonly string[], taskDir: string, rel: string, reason: string): Promise<{ deleted: string; storedBytes: number }> {
-  return withListedFile(roots, taskDir, rel, async ({ ref, file, abs }) => {
-    try {
-      await fs.promises.unlink(abs);
-      await fsyncDir(path.dirname(abs));
-    } catch (err) {
-      await journalUserAction({ taskDir: ref.dir }, file.agentId, reason, [{ kind: 'delete-archive', target: file.path, outcome: 'failed', error: errorMessage(err) }]);
-      throw err;
-    }
-    await journalUserAction({ taskDir: ref.dir }, file.agentId, reason, [{ kind: 'delete-archive', target: file.path, outcome: 'done', detail: `${file.storedBytes} bytes freed` }]);
-    return { deleted: file.path, storedBytes: file.storedBytes };
+  return withListedFile(roots, taskDir, rel, async (listed) => {
+    const { storedBytes, ...result } = await unlinkListed(listed);
+    await journalUserAction({ taskDir: listed.ref.dir }, listed.file.agentId, reason, [result]);
+    if (result.outcome === 'failed') throw new Error(result.error);
+    return { deleted: listed.file.path, storedBytes };
   });
 }

@@ -226,7 +226,7 @@ export function createJanitorService(options: JanitorServiceOptions): RunningJan
     previewRetention: async () => planRetention(daemon.snapshot().config),
     applyRetention: async () => applyRetention(daemon.snapshot().config),
     diskUsage: async () => diskUsage(roots(), options.stateDir, (await planRetention(daemon.snapshot().config)).reclaimBytes),
-    activity: async ({ query, limit }) => readActivity(roots(), options.stateDir, query, limit),
+    activity: async ({ query, limit, offset }) => readActivity(roots(), options.stateDir, query, limit, offset),
     getSettings: async () => settingsOf(options.settings, daemon.snapshot().config),
     previewSettings: async ({ changes }) => {
       const work = await settingsWork(changes);

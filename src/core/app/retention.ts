@@ -3,8 +3,8 @@ import { compressTask, compressionEnabled, planCompression, type CompressCandida
 import { discoverTasks } from '../discovery.js';
 import { rootsOf } from '../roots.js';
 import { errorMessage } from '../timeouts.js';
-import { archiveRows, deleteArchive, taskManifest } from './archives.js';
-import { journalUserAction } from './user-journal.js';
+import { archiveRows, removeArchive, taskManifest } from './archives.js';
+import { journalUserAction, type UserAction } from './user-journal.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -93,8 +93,15 @@ export async function planRetention(config: Config, now = Date.now()): Promise<R
   return (await survey(config, now)).plan;
 }
 
-/** Compresses task by task; each compression is journaled in its task, like a deletion. */
-async function compressDue(config: Config, due: readonly Due[], failures: string[]): Promise<{ compressed: Compression[]; skipped: Skipped[] }> {
+/** What one retention run did in each task, journaled there as one entry with every file (not one entry per file). */
+type RunLog = Map<string, UserAction[]>;
+
+const logResult = (log: RunLog, taskDir: string, result: UserAction): void => {
+  log.set(taskDir, [...(log.get(taskDir) ?? []), result]);
+};
+
+/** Compresses task by task; each result goes to the run's log. */
+async function compressDue(config: Config, due: readonly Due[], failures: string[], log: RunLog): Promise<{ compressed: Compression[]; skipped: Skipped[] }> {
   const byTask = new Map<string, CompressCandidate[]>();
   for (const d of due) byTask.set(d.taskDir, [...(byTask.get(d.taskDir) ?? []), d.candidate]);
   const compressed: Compression[] = [];
@@ -107,13 +114,26 @@ async function compressDue(config: Config, due: readonly Due[], failures: string
         skipped.push({ taskDir, path: r.path, reason: r.detail });
         continue;
       }
-      const result = r.outcome === 'done' ? { kind: 'compress-archive', target: r.path, outcome: 'done' as const, detail: r.detail } : { kind: 'compress-archive', target: r.path, outcome: 'failed' as const, error: r.detail };
-      await journalUserAction({ taskDir }, c.entry.agentId, `retention: ${c.reason}`, [result]).catch((err: unknown) => failures.push(`${taskDir}: journal: ${errorMessage(err)}`));
+      logResult(log, taskDir, r.outcome === 'done' ? { kind: 'compress-archive', target: r.path, outcome: 'done', detail: `${r.detail}; ${c.reason}` } : { kind: 'compress-archive', target: r.path, outcome: 'failed', error: r.detail });
       if (r.outcome === 'done') compressed.push({ taskDir, path: r.path, bytes: c.entry.bytes, archivedAt: c.archivedAt, reason: c.reason });
       else failures.push(`${taskDir}/${r.path}: ${r.detail}`);
     }
   }
   return { compressed, skipped };
+}
+
+/** One journal entry per task the run touched, listing each file with its outcome. */
+async function journalRun(config: Config, log: RunLog, failures: string[]): Promise<void> {
+  const limits = [
+    config.retention.maxAgeDays !== null ? `maxAgeDays ${config.retention.maxAgeDays}` : null,
+    config.retention.maxBytesPerRoot !== null ? `maxBytesPerRoot ${config.retention.maxBytesPerRoot}` : null,
+    compressionEnabled(config) ? `compressAfterDays ${config.compressAfterDays}` : null,
+  ].filter((x) => x !== null);
+  for (const [taskDir, results] of log) {
+    const done = (kind: string) => results.filter((r) => r.kind === kind && r.outcome === 'done').length;
+    const reason = `retention run (${limits.join(', ')}): ${done('compress-archive')} compressed, ${done('delete-archive')} deleted`;
+    await journalUserAction({ taskDir }, '', reason, results).catch((err: unknown) => failures.push(`${taskDir}: journal: ${errorMessage(err)}`));
+  }
 }
 
 /**
@@ -123,17 +143,17 @@ async function compressDue(config: Config, due: readonly Due[], failures: string
 export async function applyRetention(config: Config): Promise<RetentionPlan> {
   const first = await survey(config, Date.now());
   const failures: string[] = [];
-  const { compressed, skipped } = await compressDue(config, first.due, failures);
+  const log: RunLog = new Map();
+  const { compressed, skipped } = await compressDue(config, first.due, failures, log);
   const planned = compressed.length > 0 ? (await survey(config, Date.now())).plan.remove : first.plan.remove;
   const removed: Removal[] = [];
   for (const f of planned) {
-    try {
-      await deleteArchive(rootsOf(config), f.taskDir, f.path, `retention: ${f.reason}`);
-      removed.push(f);
-    } catch (err) {
-      failures.push(`${f.taskDir}/${f.path}: ${errorMessage(err)}`);
-    }
+    const result = await removeArchive(rootsOf(config), f.taskDir, f.path);
+    logResult(log, f.taskDir, result.outcome === 'done' ? { ...result, detail: `${result.detail}; ${f.reason}` } : result);
+    if (result.outcome === 'done') removed.push(f);
+    else failures.push(`${f.taskDir}/${f.path}: ${result.error ?? 'failed'}`);
   }
+  await journalRun(config, log, failures);
   if (failures.length > 0) {
     throw new Error(`retention compressed ${compressed.length} file(s), removed ${removed.length} and failed on ${failures.length}: ${failures.join('; ')}`);
   }

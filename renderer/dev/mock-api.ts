@@ -168,13 +168,17 @@ export function createMockApi(opts: MockOptions): JanitorApi {
       afterChange(report.actions);
       return report;
     },
-    setPinned: async ({ agentId, pinned }) => {
-      const a = world.agents.find((x) => x.agentId === agentId);
-      if (!a) throw new ApiError(`no agent ${agentId}`);
-      a.pinned = pinned;
-      world.config.pins = pinned ? [...new Set([...world.config.pins, agentId])] : world.config.pins.filter((p) => p !== agentId);
+    setPinned: async ({ agentId, pinned }) => api.setPinnedMany({ agentIds: [agentId], pinned }),
+    setPinnedMany: async ({ agentIds, pinned }) => {
+      for (const agentId of agentIds) {
+        const a = world.agents.find((x) => x.agentId === agentId);
+        if (!a) throw new ApiError(`no agent ${agentId}`);
+        a.pinned = pinned;
+        world.config.pins = pinned ? [...new Set([...world.config.pins, agentId])] : world.config.pins.filter((p) => p !== agentId);
+      }
       return { pins: world.config.pins };
     },
+    fixAlerts: async ({ ids }) => ({ results: await Promise.all(ids.map(async (id) => ({ id, ...(await api.fixAlert({ id })) }))) }),
     readLog: async ({ agentId }) => {
       const r = rng(agentId.length * 31 + agentId.charCodeAt(0));
       const lines = Array.from({ length: 120 }, (_, i) => {

@@ -61,10 +61,17 @@ export const uiMethods = {
   /** Stops the running Clean now before its next kill batch; what is already killed is archived first. */
   cancelClean: { input: empty, output: FixResultSchema },
   setPinned: { input: z.strictObject({ agentId, pinned: z.boolean() }), output: z.object({ pins: z.array(z.string()) }) },
+  /** A bulk action: pin or unpin several agents in one write of the config file. */
+  setPinnedMany: { input: z.strictObject({ agentIds: z.array(agentId).min(1).max(LIMITS.pins), pinned: z.boolean() }), output: z.object({ pins: z.array(z.string()) }) },
   /** The tail of an agent's live log (or, once cleaned, of its archived copy), for "open logs". */
   readLog: { input: agentRef, output: FileTailSchema },
   listAlerts: { input: empty, output: z.array(AlertSchema) },
   fixAlert: { input: z.strictObject({ id: z.string().min(1).max(LIMITS.pathLength) }), output: FixResultSchema },
+  /** One fix for a group of alerts of one cause (e.g. every orphan session): each is fixed as fixAlert would, in turn. */
+  fixAlerts: {
+    input: z.strictObject({ ids: z.array(z.string().min(1).max(LIMITS.pathLength)).min(1).max(LIMITS.pins) }),
+    output: z.object({ results: z.array(FixResultSchema.extend({ id: z.string() })) }),
+  },
   listArchives: { input: empty, output: z.array(ArchiveTaskSchema) },
   /** SPEC.md: restore puts the file back into the folder it came from, decompressed and checked against its recorded sha256. */
   restoreArchive: { input: archiveRef, output: z.object({ restored: z.string() }) },

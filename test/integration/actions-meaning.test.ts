@@ -70,6 +70,26 @@ describe('actions that mean what they say (issue 10 point 3)', () => {
     assert.equal(row?.verdict, 'clean', JSON.stringify(row));
   });
 
+  it('bulk actions: one fix for a group of orphan sessions kills exactly those, and several agents are pinned in one write', async () => {
+    const sb = pool.fresh();
+    for (const name of ['agent_o-1', 'agent_o-2', 'agent_w-1', 'agent_w-2']) await sb.startSession(name);
+    makeTask(sb.workspace, [
+      { id: 'w-1', status: 'running', tmux_session: 'agent_w-1' },
+      { id: 'w-2', status: 'running', tmux_session: 'agent_w-2' },
+    ]);
+    const service = await serve(sb);
+    const orphans = (await service.listAlerts({})).filter((a) => a.kind === 'orphan-session');
+    assert.equal(orphans.length, 2);
+    const { results } = await service.fixAlerts({ ids: [...orphans.map((a) => a.id), 'orphan-session:$999'] });
+    assert.deepEqual(results.map((r) => r.ok), [true, true, true], JSON.stringify(results));
+    assert.deepEqual(await sb.sessions(), ['agent_w-1', 'agent_w-2'], 'exactly the orphans are gone');
+
+    const { pins } = await service.setPinnedMany({ agentIds: ['w-1', 'w-2'], pinned: true });
+    assert.deepEqual(pins, ['w-1', 'w-2']);
+    const rows = await service.listAgents({});
+    assert.deepEqual(rows.map((r) => [r.agentId, r.pinned]).sort(), [['w-1', true], ['w-2', true]]);
+  });
+
   it('an orphan session is not killed while a registry that could name it cannot be read: the fix says why', async () => {
     const sb = pool.fresh();
     await sb.startSession('agent_stray-1');

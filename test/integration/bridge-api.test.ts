@@ -30,7 +30,7 @@ describe('web bridge: API', () => {
     // activity's input has defaults: the service gets them filled in, from `{}` and from an empty body alike.
     const withDefaults = await call(t, 'activity', {});
     assert.deepEqual(JSON.parse(withDefaults.body), { entries: [], total: 500 });
-    assert.deepEqual(t.fake.calls.at(-1)?.input, { query: '', limit: 500 });
+    assert.deepEqual(t.fake.calls.at(-1)?.input, { query: '', limit: 500, offset: 0 });
     const emptyBody = await request(t.bridge.port, { method: 'POST', path: '/api/activity', headers: bearer(t.bridge.token) });
     assert.equal(emptyBody.status, 200);
     assert.deepEqual(JSON.parse(emptyBody.body), { entries: [], total: 500 });

@@ -75,7 +75,7 @@ describe('IPC payload validation', () => {
   it('passes a good payload, with its defaults applied, to the service method of the channel', async () => {
     const { service, calls } = recordingService();
     assert.deepEqual(await handleCall('activity', good, trusted, { query: 'kill' }, service), { called: 'activity' });
-    assert.deepEqual(calls, [{ method: 'activity', input: { query: 'kill', limit: 500 } }]);
+    assert.deepEqual(calls, [{ method: 'activity', input: { query: 'kill', limit: 500, offset: 0 } }]);
     await handleCall('setPinned', good, trusted, { agentId: 'builder-1', pinned: true }, service);
     assert.deepEqual(calls[1], { method: 'setPinned', input: { agentId: 'builder-1', pinned: true } });
   });

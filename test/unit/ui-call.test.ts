@@ -23,6 +23,6 @@ describe('ui-call: one mapping of refusals for IPC and the web bridge', () => {
     assert.equal(bad.ok, false);
     assert.deepEqual(bad.ok ? [] : bad.error.issues.map((i) => i.path), ['pinned']);
     const good = parseInput('activity', {});
-    assert.deepEqual(good.ok ? good.input : null, { query: '', limit: 500 });
+    assert.deepEqual(good.ok ? good.input : null, { query: '', limit: 500, offset: 0 });
   });
 });

@@ -174,6 +174,27 @@ export function createJanitorService(options: JanitorServiceOptions): RunningJan
     return { consequence: consequenceOf({ report: nowReport, retention: nowRetention }, { report: nextReport, retention: nextRetention }) };
   };
 
+  const pin = async (agentIds: readonly string[], pinned: boolean): Promise<{ pins: string[] }> => {
+    const config = savePinned(options.settings, agentIds, pinned);
+    await daemon.reload(config);
+    publishState();
+    return { pins: config.pins };
+  };
+
+  /** Each alert looked up in one fresh dry run, fixed in turn; one that is gone meanwhile counts as fixed. */
+  const fixMany = async (ids: readonly string[]): Promise<(FixResult & { id: string })[]> => {
+    const current = new Map(alertsOf(await dryRun()).map((a) => [a.id, a]));
+    const results: (FixResult & { id: string })[] = [];
+    for (const id of ids) {
+      const alert = current.get(id);
+      const result = alert ? await fix(alert).catch((err: unknown): FixResult => ({ ok: false, message: errorMessage(err) })) : { ok: true, message: 'this problem is already gone' };
+      results.push({ id, ...result });
+    }
+    alertCount = alertsOf(await dryRun()).length;
+    publishState();
+    return results;
+  };
+
   const service: RunningJanitorService = {
     daemon,
     start: () => daemon.start(),
@@ -196,12 +217,8 @@ export function createJanitorService(options: JanitorServiceOptions): RunningJan
       manualClean.controller.abort();
       return { ok: true, message: 'No further session is killed. Sessions already killed are archived first, so nothing is left half done.' };
     },
-    setPinned: async ({ agentId, pinned }) => {
-      const config = savePinned(options.settings, agentId, pinned);
-      await daemon.reload(config);
-      publishState();
-      return { pins: config.pins };
-    },
+    setPinned: async ({ agentId, pinned }) => pin([agentId], pinned),
+    setPinnedMany: async ({ agentIds, pinned }) => pin(agentIds, pinned),
     readLog: async ({ taskDir, agentId }) => readLogTail(knownTask(roots(), taskDir).dir, agentId),
     listAlerts: async () => {
       const alerts = alertsOf(await dryRun());
@@ -211,14 +228,8 @@ export function createJanitorService(options: JanitorServiceOptions): RunningJan
       }
       return alerts;
     },
-    fixAlert: async ({ id }) => {
-      const alert = alertsOf(await dryRun()).find((a) => a.id === id);
-      if (!alert) return { ok: true, message: 'this problem is already gone' };
-      const result = await fix(alert);
-      alertCount = alertsOf(await dryRun()).length;
-      publishState();
-      return result;
-    },
+    fixAlert: async ({ id }) => (await fixMany([id]))[0]!,
+    fixAlerts: async ({ ids }) => ({ results: await fixMany(ids) }),
     listArchives: async () => listArchives(roots()),
     restoreArchive: async ({ taskDir, path }) => ({ restored: await restoreArchive(roots(), taskDir, path) }),
     deleteArchive: async ({ taskDir, path }) => deleteArchive(roots(), taskDir, path, 'deleted by the user'),

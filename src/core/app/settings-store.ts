@@ -136,12 +136,14 @@ export function saveSettings(source: SettingsSource, changes: readonly SettingCh
 }
 
 /** Pins live in the config file (SPEC.md: registry `pinned` or the config's `pins`), so they survive restarts. */
-export function savePinned(source: SettingsSource, agentId: string, pinned: boolean): Config {
+export function savePinned(source: SettingsSource, agentIds: string | readonly string[], pinned: boolean): Config {
   return updateFile(source, (state) => {
     const onFile = state.object;
     const pins = new Set(Array.isArray(onFile.pins) ? onFile.pins.filter((p): p is string => typeof p === 'string') : []);
-    if (pinned) pins.add(agentId);
-    else pins.delete(agentId);
+    for (const agentId of typeof agentIds === 'string' ? [agentIds] : agentIds) {
+      if (pinned) pins.add(agentId);
+      else pins.delete(agentId);
+    }
     if (pins.size > LIMITS.pins) throw new ConfigError(`${source.file}: pins: at most ${LIMITS.pins} agents can be pinned; unpin some first`);
     return writeIfUnchanged(source, state, { ...onFile, pins: [...pins].sort() });
   });

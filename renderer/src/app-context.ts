@@ -20,6 +20,13 @@ export interface AppContextValue {
   /** Desktop-only actions (open in editor, reveal) are hidden on 'web'. */
   desktop: boolean;
   events: EventHub;
+  /**
+   * True while the web bridge cannot be reached after having been: what the views show may be out of date, and no
+   * action can reach the engine (they are disabled).
+   */
+  offline: boolean;
+  /** Times the link came back after a drop; loaders reload when it changes (useLoader). */
+  reconnects: number;
   route: Route;
   navigate(hash: string): void;
 }

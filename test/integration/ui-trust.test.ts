@@ -154,6 +154,20 @@ describe('preview before anything destructive (issue 10 point 1)', () => {
     assert.equal(JSON.parse(configText()).retention.maxAgeDays, 10);
   });
 
+  it('an orphan kill is disabled, with the reason, while a registry that could name the session cannot be read (point 3)', async () => {
+    const sb = Sandbox.create();
+    await sb.startSession('agent_stray-1');
+    fs.writeFileSync(makeTask(sb.workspace, []).registry, '{"agents": [ {"id": "stray-1", "sta');
+    const w = await openWindow(browser, sb, { killGraceMs: 300 });
+    windows.push(w);
+    await w.page.getByTestId('nav-alerts').click();
+    const blocked = w.page.locator('[data-testid^="alert-blocked-orphan-session"]');
+    await blocked.waitFor();
+    assert.match(await blocked.innerText(), /cannot be read: it may name this session/);
+    assert.equal(await w.page.locator('[data-testid^="alert-fix-orphan-session"]').isDisabled(), true);
+    assert.deepEqual(await sb.sessions(), ['agent_stray-1']);
+  });
+
   it('daemon --start-paused cleans nothing, shows the plan, and Resume carries it out', async () => {
     const sb = Sandbox.create();
     await sb.startSession('agent_done-1');

@@ -47,9 +47,20 @@ export const TOKEN_KEY = 'agent-janitor.token';
 
 export type ConnectionState = 'connecting' | 'open' | 'reconnecting';
 
+/**
+ * Why the bridge will not let this page in: it has no token at all ('no-token': opened without `?token=` and none
+ * stored), or the bridge answered 401 to a call or to the event stream ('refused': a token of another daemon, or one
+ * rotated since). Either way only opening the window's address again helps, so it is final for the page's life.
+ */
+export type AccessProblem = 'no-token' | 'refused';
+
 export interface BridgeClient extends JanitorApi {
   /** The event stream's state, for the header ("reconnecting…"). */
   onConnection(listener: (state: ConnectionState) => void): () => void;
+  /** The access problem known now: 'no-token' is known before any call, so the page can skip making them. */
+  accessProblem(): AccessProblem | null;
+  /** Told once, when the bridge refuses the token (at once if it already has). */
+  onAccessProblem(listener: (problem: AccessProblem) => void): () => void;
 }
 
 /** Reads the token from `?token=`, stores it and strips it from the URL; falls back to the stored one. */
@@ -89,8 +100,27 @@ async function errorFrom(method: string, res: FetchResponseLike): Promise<ApiErr
   return new ApiError(`${method}: HTTP ${res.status}${text ? `: ${text.slice(0, 200)}` : ''}${hint}`, [], res.status);
 }
 
+/** The access side: the problem, once known, and who to tell. */
+function accessSide(initial: AccessProblem | null): Pick<BridgeClient, 'accessProblem' | 'onAccessProblem'> & { refused(): void } {
+  let problem = initial;
+  const listeners = new Set<(p: AccessProblem) => void>();
+  return {
+    accessProblem: () => problem,
+    onAccessProblem(listener) {
+      if (problem) listener(problem);
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    refused() {
+      if (problem) return;
+      problem = 'refused';
+      for (const l of listeners) l(problem);
+    },
+  };
+}
+
 /** The event side: one stream for every listener, opened with the first and closed with the last. */
-function eventSide(env: BridgeEnv, url: string, auth: Record<string, string>): Pick<BridgeClient, 'onEvent' | 'onConnection'> {
+function eventSide(env: BridgeEnv, url: string, auth: Record<string, string>, onRefused: () => void): Pick<BridgeClient, 'onEvent' | 'onConnection'> {
   const listeners = new Set<(event: UiEvent) => void>();
   const connectionListeners = new Set<(state: ConnectionState) => void>();
   let stream: EventStreamHandle | null = null;
@@ -130,9 +160,10 @@ function eventSide(env: BridgeEnv, url: string, auth: Record<string, string>): P
       headers: auth,
       onOpen: () => setConnection('open'),
       onData: deliver,
-      onDrop: (reason, retrying) => {
+      onDrop: (reason, retrying, status) => {
         setConnection('reconnecting');
         if (!retrying) env.reportError(`event stream refused: ${reason} (open the address printed by \`agent-janitor daemon --ui\` again)`);
+        if (status === 401) onRefused();
       },
       ...(env.retryMs !== undefined ? { retryMs: env.retryMs } : {}),
     });
@@ -162,6 +193,7 @@ export function createBridgeClient(env: BridgeEnv): BridgeClient {
   const token = takeToken(env);
   const base = new URL(env.href);
   const auth: Record<string, string> = token ? { Authorization: `Bearer ${token}` } : {};
+  const access = accessSide(token ? null : 'no-token');
 
   async function call<M extends UiMethodName>(method: M, input: UiInput<M>): Promise<UiOutput<M>> {
     const headers = { 'Content-Type': 'application/json', ...auth };
@@ -171,6 +203,7 @@ export function createBridgeClient(env: BridgeEnv): BridgeClient {
     } catch (err) {
       throw new ApiError(`${method}: the janitor did not answer (${err instanceof Error ? err.message : String(err)})`);
     }
+    if (res.status === 401) access.refused();
     if (!res.ok) throw await errorFrom(method, res);
     let body: unknown;
     try {
@@ -188,5 +221,6 @@ export function createBridgeClient(env: BridgeEnv): BridgeClient {
   }
 
   const methods = Object.fromEntries(UI_METHOD_NAMES.map((m) => [m, (input: UiInput<typeof m>) => call(m, input)])) as unknown as Omit<JanitorApi, 'onEvent'>;
-  return { ...methods, ...eventSide(env, new URL('/api/events', base).toString(), auth) };
+  const { accessProblem, onAccessProblem } = access;
+  return { ...methods, ...eventSide(env, new URL('/api/events', base).toString(), auth, access.refused), accessProblem, onAccessProblem };
 }

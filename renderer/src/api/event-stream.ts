@@ -21,8 +21,11 @@ export interface EventStreamOptions {
   onOpen(): void;
   /** One event's data (the `data:` lines joined). */
   onData(data: string): void;
-  /** The connection failed or ended; `retrying` is false once the bridge refused it. */
-  onDrop(reason: string, retrying: boolean): void;
+  /**
+   * The connection failed or ended; `retrying` is false once the bridge refused it. `status` is the bridge's HTTP
+   * answer when it gave one (401: the page's token is not the daemon's), undefined when the connection itself failed.
+   */
+  onDrop(reason: string, retrying: boolean, status?: number): void;
   /** Until the server sends `retry:`; default DEFAULT_RETRY_MS. */
   retryMs?: number;
 }
@@ -39,9 +42,9 @@ export function openEventStream(o: EventStreamOptions): EventStreamHandle {
   let abort: AbortController | null = null;
   let timer: ReturnType<typeof setTimeout> | null = null;
 
-  const drop = (reason: string, retrying: boolean) => {
+  const drop = (reason: string, retrying: boolean, status?: number) => {
     if (closed) return;
-    o.onDrop(reason, retrying);
+    o.onDrop(reason, retrying, status);
     if (retrying) timer = setTimeout(start, retryMs);
   };
 
@@ -76,7 +79,7 @@ export function openEventStream(o: EventStreamOptions): EventStreamHandle {
     }
     if (!res.ok || res.body === null) {
       const text = await res.text().catch(() => '');
-      return drop(`HTTP ${res.status}${text ? `: ${text.slice(0, 200)}` : ''}`, !REFUSED.has(res.status));
+      return drop(`HTTP ${res.status}${text ? `: ${text.slice(0, 200)}` : ''}`, !REFUSED.has(res.status), res.status);
     }
     if (closed) return void res.body.getReader().cancel().catch(() => undefined);
     o.onOpen();

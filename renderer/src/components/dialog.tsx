@@ -1,5 +1,6 @@
 import type { ComponentChildren } from 'preact';
-import { useEffect, useRef } from 'preact/hooks';
+import { useContext, useEffect, useRef } from 'preact/hooks';
+import { AppContext } from '../app-context.js';
 
 interface Props {
   title: string;
@@ -12,6 +13,7 @@ interface Props {
 
 /** A modal on the native <dialog>: focus trap, Escape to close and the backdrop come from the browser. */
 export function Dialog({ title, onClose, children, footer, testId, wide }: Props) {
+  const { offline } = useContext(AppContext);
   const ref = useRef<HTMLDialogElement>(null);
   const closeRef = useRef(onClose);
   closeRef.current = onClose;
@@ -37,7 +39,15 @@ export function Dialog({ title, onClose, children, footer, testId, wide }: Props
           ×
         </button>
       </header>
-      <div class="dialog-body">{children}</div>
+      <div class="dialog-body">
+        {offline ? (
+          // The modal hides the page's connection banner; its buttons are off (the page's fieldset), Escape still closes.
+          <p class="notice notice-error" role="alert" data-testid="dialog-offline">
+            The janitor cannot be reached: nothing here can be confirmed until it is back. Escape closes this dialog.
+          </p>
+        ) : null}
+        {children}
+      </div>
       {footer ? <footer class="dialog-foot">{footer}</footer> : null}
     </dialog>
   );

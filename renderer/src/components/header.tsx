@@ -1,19 +1,59 @@
-import { useContext, useState } from 'preact/hooks';
+import { useContext, useEffect, useState } from 'preact/hooks';
+import type { UiState } from '../../../src/shared/index.js';
 import { AppContext } from '../app-context.js';
 import { messageOf } from '../api/errors.js';
-import type { ConnectionState } from '../api/bridge-client.js';
+import type { Link } from '../lib/bridge-link.js';
 import { formatAge, plural } from '../lib/format.js';
+import { headerStatus } from '../lib/header-state.js';
 import { useNow } from '../lib/hooks.js';
 import { Notice } from './badges.js';
 import { CleanDialog } from './clean-dialog.js';
 
-/** The status line (UiState.message, as in the tray menu), Pause/Resume and a full "Clean now". */
-export function Header({ connection }: { connection: ConnectionState | null }) {
-  const { api, state } = useContext(AppContext);
+/** The current Clean now step, from its `clean-progress` events; forgotten once a state says the sweep is over. */
+function useCleanStep(): string | null {
+  const { events } = useContext(AppContext);
+  const [step, setStep] = useState<string | null>(null);
+  useEffect(
+    () =>
+      events.subscribe((e) => {
+        if (e.event === 'clean-progress') setStep(e.step);
+        else if (e.event === 'state' && !e.state.sweeping) setStep(null);
+      }),
+    [events],
+  );
+  return step;
+}
+
+/** Counts, last sweep, watch mode, failures: plurals spelled out. While the link is lost they are the last known. */
+function StatusMeta({ state, link }: { state: UiState; link: Link }) {
+  const now = useNow();
+  return (
+    <div class="status-meta muted" data-testid="status-meta">
+      {link === 'lost' ? (
+        <span class="error-text" data-testid="connection-lost">
+          {'Last known: '}
+        </span>
+      ) : null}
+      {plural(state.agents, 'agent')} in {plural(state.tasks, 'task')}
+      {state.alerts > 0 ? ` · ${plural(state.alerts, 'alert')}` : ''}
+      {' · '}
+      {state.lastSweepAt ? `last sweep ${formatAge(state.lastSweepAt, now)}` : 'no sweep yet'}
+      {state.watch ? ` · watching (${state.watch})` : ''}
+      {state.failures > 0 ? <span class="error-text"> · {plural(state.failures, 'failure')}</span> : null}
+    </div>
+  );
+}
+
+/**
+ * One clear state (connecting, idle, sweeping with its step, paused, disconnected, error, attention), the engine's
+ * status line (as in the tray menu), Pause/Resume and a full "Clean now". The actions are off while the link is lost.
+ */
+export function Header({ link }: { link: Link }) {
+  const { api, state, offline } = useContext(AppContext);
   const [cleaning, setCleaning] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const now = useNow();
+  const step = useCleanStep();
 
   const togglePause = () => {
     if (!state) return;
@@ -29,37 +69,24 @@ export function Header({ connection }: { connection: ConnectionState | null }) {
     );
   };
 
-  const tray = state?.tray ?? 'idle';
+  const status = headerStatus(state, link, step);
+  const noAction = !state || offline;
   return (
     <header class="app-header">
       <div class="status">
-        <span class={`tray-dot tray-${tray}`} aria-hidden="true" />
+        <span class={`state-dot state-${status.kind}`} aria-hidden="true" />
         <div class="status-text">
-          <div class="status-line" data-testid="status-line" data-tray={tray} role="status">
-            {state ? state.message : 'Connecting to the janitor…'}
+          <div class="status-line" data-testid="status-line" data-state={status.kind} data-tray={state?.tray ?? 'idle'} role="status">
+            <span class={`state-label state-${status.kind}`}>{status.label}</span> {status.text}
           </div>
-          {state ? (
-            <div class="status-meta muted">
-              {plural(state.agents, 'agent')} in {plural(state.tasks, 'task')}
-              {' · '}
-              {state.lastSweepAt ? `last sweep ${formatAge(state.lastSweepAt, now)}` : 'no sweep yet'}
-              {state.sweeping ? ' · sweeping…' : ''}
-              {state.watch ? ` · watching (${state.watch})` : ''}
-              {state.failures > 0 ? <span class="error-text"> · {plural(state.failures, 'failure')}</span> : null}
-              {connection === 'reconnecting' ? (
-                <span class="error-text" data-testid="connection-lost">
-                  {' · connection lost, reconnecting…'}
-                </span>
-              ) : null}
-            </div>
-          ) : null}
+          {state ? <StatusMeta state={state} link={link} /> : null}
         </div>
       </div>
       <div class="header-actions">
-        <button type="button" onClick={togglePause} disabled={!state || busy} data-testid="pause-toggle" aria-pressed={state?.paused ?? false}>
+        <button type="button" onClick={togglePause} disabled={noAction || busy} data-testid="pause-toggle" aria-pressed={state?.paused ?? false}>
           {state?.paused ? 'Resume' : 'Pause'}
         </button>
-        <button type="button" class="primary" onClick={() => setCleaning(true)} disabled={!state} data-testid="clean-all">
+        <button type="button" class="primary" onClick={() => setCleaning(true)} disabled={noAction} data-testid="clean-all">
           Clean now…
         </button>
       </div>
@@ -68,7 +95,12 @@ export function Header({ connection }: { connection: ConnectionState | null }) {
           {error}
         </Notice>
       ) : null}
-      {cleaning ? <CleanDialog target={{}} onClose={() => setCleaning(false)} /> : null}
+      {cleaning ? (
+        // Outside the main area's fieldset: its own, so the dialog's confirm is off while the link is lost too.
+        <fieldset class="bare-fieldset" disabled={offline}>
+          <CleanDialog target={{}} onClose={() => setCleaning(false)} />
+        </fieldset>
+      ) : null}
     </header>
   );
 }

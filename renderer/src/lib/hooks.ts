@@ -11,10 +11,12 @@ export interface Loaded<T> {
 }
 
 /**
- * Calls `load` on mount and on `reload()`; keeps the last data while a reload runs, so a refresh never blanks the
- * view. A slower earlier call never overwrites a newer one.
+ * Calls `load` on mount, on `reload()` and when the link to the engine comes back after a drop (the events missed
+ * meanwhile are gone); keeps the last data while a reload runs, so a refresh never blanks the view. A slower
+ * earlier call never overwrites a newer one.
  */
 export function useLoader<T>(load: () => Promise<T>, deps: readonly unknown[]): Loaded<T> {
+  const { reconnects } = useContext(AppContext);
   const [data, setData] = useState<T | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [loading, setLoading] = useState(true);
@@ -39,7 +41,7 @@ export function useLoader<T>(load: () => Promise<T>, deps: readonly unknown[]): 
     );
   }, []);
   // Reloads whenever the caller's deps change, like useEffect itself.
-  useEffect(reload, deps);
+  useEffect(reload, [...deps, reconnects]);
   return { data, error, loading, reload };
 }
 

@@ -144,3 +144,31 @@ export function issuesByPath(issues: readonly FieldIssue[]): Map<string, string>
 export function isOverridden(overridden: readonly string[], path: string): boolean {
   return overridden.some((o) => path === o || path.startsWith(`${o}.`) || o.startsWith(`${path}.`));
 }
+
+/** Every path the Settings form shows a field for (list items aside: `roots.2` is shown by its list). */
+const FIELD_PATHS: ReadonlySet<string> = new Set([
+  'roots',
+  'sessionPattern',
+  'terminalStatuses',
+  'idleMinutes',
+  'idleWarningMinutes',
+  'finishGraceSeconds',
+  'pins',
+  'compression',
+  'compressAfterDays',
+  'retention.maxAgeDays',
+  'retention.maxBytesPerRoot',
+  'notifications.enabled',
+  'notifications.orphans',
+  'notifications.ghosts',
+  'notifications.idleWarnings',
+  'notifications.stalled',
+  'notifications.minIntervalSeconds',
+  'startAtLogin',
+  'timeouts.databaseMs',
+]);
+
+/** Whether the form shows a field for an issue's path; an issue elsewhere is listed above the Save button. */
+export function hasFormField(path: string): boolean {
+  return FIELD_PATHS.has(path) || /^(roots|terminalStatuses|pins)\.\d+$/.test(path);
+}

@@ -87,7 +87,14 @@ export function AgentRowView(props: {
         <button type="button" class="small" onClick={props.onClean} data-testid={`agent-clean-${row.agentId}`}>
           Clean now…
         </button>
-        <button type="button" class="small" aria-pressed={row.pinned} onClick={() => props.onPin(!row.pinned)} data-testid={`agent-pin-${row.agentId}`}>
+        <button
+          type="button"
+          class="small"
+          aria-pressed={row.pinned}
+          onClick={() => props.onPin(!row.pinned)}
+          data-testid={`agent-pin-${row.agentId}`}
+          title={row.pinned ? 'Unpin: the janitor cleans it again when it finishes or goes idle' : 'Pin: the janitor never cleans it on its own, finished or idle; Clean now still can'}
+        >
           {row.pinned ? 'Unpin' : 'Pin'}
         </button>
         <button type="button" class={props.logOpen ? 'small active' : 'small'} onClick={props.onLogs} data-testid={`agent-logs-${row.agentId}`}>

@@ -93,6 +93,15 @@ function AlertCard(props: { alert: Alert; selected: boolean; now: number; outcom
               {fix === 'fixing' ? 'Working…' : `Confirm: ${alert.fix.label}`}
             </button>
           </div>
+        ) : alert.fix.blocked ? (
+          <>
+            <button type="button" disabled aria-describedby={`alert-blocked-${alert.id}`} data-testid={`alert-fix-${alert.id}`}>
+              {alert.fix.label}
+            </button>
+            <span class="error-text" id={`alert-blocked-${alert.id}`} data-testid={`alert-blocked-${alert.id}`}>
+              {alert.fix.blocked}
+            </span>
+          </>
         ) : (
           <>
             <button type="button" onClick={() => setFix('confirm')} data-testid={`alert-fix-${alert.id}`} title={alert.fix.effect}>

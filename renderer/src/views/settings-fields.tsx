@@ -1,4 +1,6 @@
 import type { ComponentChildren, InputHTMLAttributes } from 'preact';
+import { READ_ONLY_SETTINGS, type Settings } from '../../../src/shared/index.js';
+import { Notice } from '../components/badges.js';
 
 /**
  * Form fields for Settings. Each is addressed by the dotted config path it edits: its input carries
@@ -171,5 +173,20 @@ export function ListField(props: FieldProps & { items: string[]; onChange: (v: s
         <FieldError path={path} error={props.error} />
       </div>
     </div>
+  );
+}
+
+/** The settings that name a program the janitor runs or a file it writes: shown, never editable here. */
+export function ReadOnlySettings({ settings }: { settings: Settings }) {
+  return (
+    <Notice kind="info" testId="settings-read-only">
+      Set only in the config file or on the command line (they choose a program the janitor runs, or a file it writes):{' '}
+      {READ_ONLY_SETTINGS.map((key, i) => (
+        <span key={key}>
+          {i > 0 ? ', ' : ''}
+          <span class="mono">{key}</span> = <span class="mono" data-testid={`settings-read-only-${key}`}>{JSON.stringify(settings.config[key])}</span>
+        </span>
+      ))}
+    </Notice>
   );
 }

@@ -1,38 +1,15 @@
-import { useContext, useEffect, useState } from 'preact/hooks';
-import { READ_ONLY_SETTINGS, isEmptyConsequence, settingChanges, type FieldIssue, type SettingChange, type Settings, type SettingsConsequence } from '../../../src/shared/index.js';
+import { useContext, useEffect, useRef, useState } from 'preact/hooks';
+import { isEmptyConsequence, settingChanges, type FieldIssue, type SettingChange, type Settings, type SettingsConsequence } from '../../../src/shared/index.js';
 import { AppContext } from '../app-context.js';
 import { issuesOf, messageOf } from '../api/errors.js';
 import { Notice } from '../components/badges.js';
 import { ConsequenceDialog } from '../components/consequence-dialog.js';
 import { formatBytes } from '../lib/format.js';
 import { useLoader } from '../lib/hooks.js';
-import { draftFromConfig, isOverridden, issuesByPath, validateDraft, type SettingsDraft } from '../lib/settings-form.js';
-import { CheckField, ListField, NumberField, SelectField, TextField } from './settings-fields.js';
+import { draftFromConfig, hasFormField, isOverridden, issuesByPath, validateDraft, type SettingsDraft } from '../lib/settings-form.js';
+import { CheckField, ListField, NumberField, ReadOnlySettings, SelectField, TextField } from './settings-fields.js';
 
 type SaveState = { step: 'idle' } | { step: 'saving' } | { step: 'saved' } | { step: 'failed'; message: string };
-
-/** Every path the form shows a field for; an issue elsewhere is listed above the Save button. */
-const FIELD_PATHS: ReadonlySet<string> = new Set([
-  'roots',
-  'sessionPattern',
-  'terminalStatuses',
-  'idleMinutes',
-  'idleWarningMinutes',
-  'finishGraceSeconds',
-  'pins',
-  'compression',
-  'compressAfterDays',
-  'retention.maxAgeDays',
-  'retention.maxBytesPerRoot',
-  'notifications.enabled',
-  'notifications.orphans',
-  'notifications.ghosts',
-  'notifications.idleWarnings',
-  'notifications.stalled',
-  'notifications.minIntervalSeconds',
-  'startAtLogin',
-  'timeouts.databaseMs',
-]);
 
 function SettingsForm({ settings, onSaved }: { settings: Settings; onSaved: (s: Settings) => void }) {
   const { api } = useContext(AppContext);
@@ -117,7 +94,7 @@ function SettingsForm({ settings, onSaved }: { settings: Settings; onSaved: (s: 
 
   const errors = issuesByPath(issues);
   const locked = (path: string) => isOverridden(settings.overridden, path);
-  const otherIssues = issues.filter((i) => !FIELD_PATHS.has(i.path) && !/^(roots|terminalStatuses|pins)\.\d+$/.test(i.path));
+  const otherIssues = issues.filter((i) => !hasFormField(i.path));
   const f = (path: string) => ({ path, error: errors.get(path), locked: locked(path) });
   const maxMiB = Number(draft.retentionMaxMiB);
 
@@ -267,33 +244,26 @@ function SettingsForm({ settings, onSaved }: { settings: Settings; onSaved: (s: 
   );
 }
 
-/** The settings that name a program the janitor runs or a file it writes: shown, never editable here. */
-function ReadOnlySettings({ settings }: { settings: Settings }) {
-  return (
-    <Notice kind="info" testId="settings-read-only">
-      Set only in the config file or on the command line (they choose a program the janitor runs, or a file it writes):{' '}
-      {READ_ONLY_SETTINGS.map((key, i) => (
-        <span key={key}>
-          {i > 0 ? ', ' : ''}
-          <span class="mono">{key}</span> = <span class="mono" data-testid={`settings-read-only-${key}`}>{JSON.stringify(settings.config[key])}</span>
-        </span>
-      ))}
-    </Notice>
-  );
-}
-
 export function SettingsView() {
   const { api } = useContext(AppContext);
   const loaded = useLoader(() => api.getSettings({}), []);
   const [settings, setSettings] = useState<Settings | null>(null);
   const [formKey, setFormKey] = useState(0);
+  // What the form is based on: a reload that finds it unchanged (as after a reconnect) keeps the unsaved edits.
+  const basis = useRef<string | null>(null);
   useEffect(() => {
-    // A (re)load starts the form afresh; a save only updates what the form was based on.
-    if (loaded.data) {
-      setSettings(loaded.data);
-      setFormKey((k) => k + 1);
-    }
+    // A (re)load of other settings starts the form afresh; a save only updates what the form was based on.
+    if (!loaded.data) return;
+    const json = JSON.stringify(loaded.data);
+    if (json === basis.current) return;
+    basis.current = json;
+    setSettings(loaded.data);
+    setFormKey((k) => k + 1);
   }, [loaded.data]);
+  const onSaved = (saved: Settings) => {
+    basis.current = JSON.stringify(saved);
+    setSettings(saved);
+  };
 
   return (
     <section class="view view-settings" aria-labelledby="settings-title">
@@ -320,7 +290,7 @@ export function SettingsView() {
         </Notice>
       ) : null}
       {settings ? <ReadOnlySettings settings={settings} /> : null}
-      <div class="scroll-area">{settings ? <SettingsForm key={formKey} settings={settings} onSaved={setSettings} /> : null}</div>
+      <div class="scroll-area">{settings ? <SettingsForm key={formKey} settings={settings} onSaved={onSaved} /> : null}</div>
     </section>
   );
 }

@@ -121,7 +121,7 @@ export function deriveAlerts(input: AlertInputs): Alert[] {
         task: a.task,
         agentId: a.agentId,
         since: since(id),
-        fix: { label: 'Pin agent', effect: `Adds ${a.agentId} to the config's pins: it is never cleaned for being idle until unpinned.` },
+        fix: { label: 'Pin agent', effect: `Adds ${a.agentId} to the config's pins: the janitor never cleans it on its own (idle or finished) until it is unpinned; Clean now still can.` },
         orphan: null,
       });
     }

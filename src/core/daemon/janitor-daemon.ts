@@ -185,7 +185,6 @@ export class JanitorDaemon {
     this.debounce = null;
     // Paused: changes pile up in `dirty`/`fullPending` and are swept on resume.
     if (this.loop || this.paused) return;
-    this.options.onSweepingChange?.(true);
     this.loop = (async () => {
       while (!this.stopping && (this.fullPending || this.dirty.size > 0)) {
         const full = this.fullPending;
@@ -198,6 +197,8 @@ export class JanitorDaemon {
       this.loop = null;
       this.options.onSweepingChange?.(false);
     });
+    // After `loop` is set: the state published now must already say "sweeping".
+    this.options.onSweepingChange?.(true);
   }
 
   private async sweep(tasks: string[] | null, trigger: Trigger): Promise<void> {
@@ -353,7 +354,6 @@ export class JanitorDaemon {
     if (options.dryRun) return runCleanup(this.config, { ...options, tmux: this.tmux, ...this.memory() });
     if (this.stopping) throw new Error('the janitor is stopping: no new cleanup is started');
     while (this.loop) await this.loop;
-    this.options.onSweepingChange?.(true);
     const onStep = (name: string) => {
       this.currentStep = { name, since: Date.now(), reported: false };
       options.onStep?.(name);
@@ -375,6 +375,7 @@ export class JanitorDaemon {
       // Whatever arrived meanwhile is swept now.
       if (this.fullPending || this.dirty.size > 0) this.kick();
     });
+    this.options.onSweepingChange?.(true);
     return run;
   }
 

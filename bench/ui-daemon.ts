@@ -1,0 +1,120 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DaemonEventSchema } from '../src/shared/index.js';
+import type { UiFixture } from './ui-fixture.js';
+
+/**
+ * The built `node bin/agent-janitor.js daemon --ui --json` over a UI fixture, with the fixture's private HOME and XDG
+ * dirs and its own tmux socket path. It is ready when stdout has carried the `ready` event and stderr the line
+ * `agent-janitor: UI at <url>` (the URL holds the access key).
+ */
+
+const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../bin/agent-janitor.js');
+
+/** Daemons started here, so an interrupted run can still kill them, by their own pid. */
+const children = new Set<ChildProcess>();
+
+const alive = (c: ChildProcess) => c.exitCode === null && c.signalCode === null;
+
+export function killDaemonsSync(): void {
+  for (const c of children) if (alive(c)) c.kill('SIGKILL');
+  children.clear();
+}
+
+export interface DaemonStop {
+  code: number | null;
+  signal: string | null;
+  /** SIGTERM did not end it within the limit, so it was SIGKILLed. */
+  killed: boolean;
+  stopMs: number;
+}
+
+export class UiDaemon {
+  stderr = '';
+  private stdout = '';
+  private ready = false;
+  private readonly exited: Promise<{ code: number | null; signal: string | null }>;
+  private wake: (() => void) | null = null;
+
+  private constructor(private readonly child: ChildProcess) {
+    child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+      this.stdout += chunk;
+      let nl: number;
+      while ((nl = this.stdout.indexOf('\n')) >= 0) {
+        const line = this.stdout.slice(0, nl);
+        this.stdout = this.stdout.slice(nl + 1);
+        const parsed = DaemonEventSchema.safeParse(safeJson(line));
+        if (parsed.success && parsed.data.event === 'ready') this.ready = true;
+      }
+      this.wake?.();
+    });
+    child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
+      this.stderr += chunk;
+      this.wake?.();
+    });
+    this.exited = new Promise((resolve) =>
+      child.once('exit', (code, signal) => {
+        children.delete(child);
+        this.wake?.();
+        resolve({ code, signal });
+      }),
+    );
+  }
+
+  /** Starts the daemon and resolves with it and its UI address once both signs of readiness came, or throws after `limitMs`. */
+  static async start(fixture: UiFixture, limitMs: number): Promise<{ daemon: UiDaemon; url: string; readyMs: number }> {
+    const started = performance.now();
+    const child = spawn(process.execPath, [BIN, 'daemon', '--ui', '--json', '--root', fixture.root, '--tmux-socket', fixture.socket], {
+      cwd: fixture.dir,
+      env: { ...process.env, ...fixture.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    children.add(child);
+    const daemon = new UiDaemon(child);
+    const deadline = started + limitMs;
+    for (;;) {
+      const url = /agent-janitor: UI at (http\S+)/.exec(daemon.stderr)?.[1];
+      if (daemon.ready && url) return { daemon, url, readyMs: Math.round(performance.now() - started) };
+      if (!alive(child)) throw new Error(`the daemon exited (code ${child.exitCode ?? 'none'}, signal ${child.signalCode ?? 'none'}) before it was ready; stderr: ${daemon.stderr.slice(-2000)}`);
+      const left = deadline - performance.now();
+      if (left <= 0) {
+        await daemon.stop();
+        throw new Error(`the daemon was not ready within ${limitMs} ms (ready event: ${daemon.ready ? 'yes' : 'no'}, UI line: ${url ? 'yes' : 'no'}); stderr: ${daemon.stderr.slice(-2000)}`);
+      }
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(done, left);
+        function done() {
+          clearTimeout(timer);
+          daemon.wake = null;
+          resolve();
+        }
+        daemon.wake = done;
+      });
+    }
+  }
+
+  /** SIGTERM (the daemon drains and exits 0); SIGKILL only if it is still there after `limitMs`. */
+  async stop(limitMs = 30_000): Promise<DaemonStop> {
+    const started = performance.now();
+    if (alive(this.child)) this.child.kill('SIGTERM');
+    let killed = false;
+    const timer = setTimeout(() => {
+      if (alive(this.child)) {
+        killed = true;
+        this.child.kill('SIGKILL');
+      }
+    }, limitMs);
+    const { code, signal } = await this.exited;
+    clearTimeout(timer);
+    return { code, signal, killed, stopMs: Math.round(performance.now() - started) };
+  }
+}
+
+function safeJson(line: string): unknown {
+  try {
+    return JSON.parse(line);
+  } catch {
+    return null;
+  }
+}

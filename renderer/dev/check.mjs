@@ -10,6 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { checkFinishing, checkNarrow } from './check-finishing.mjs';
+import { checkActivityPages, checkAgentsAtScale, checkAlertGroup } from './check-scale.mjs';
 import { serve } from './serve.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -39,7 +40,7 @@ const rowCount = (page) => page.locator('.vlist-item').count();
 
 try {
   step = 'agents';
-  let page = await open('?agents=10000&latency=20&sweepEvery=0', '#/agents');
+  let page = await open('?agents=10000&latency=20&sweepEvery=0', '#/agents?tab=all');
   await page.locator('[data-testid^="agent-row-"]').first().waitFor();
   assert.match(await tid(page, 'agents-count').innerText(), /10,000 agents of 10,000/);
   let rows = await rowCount(page);
@@ -243,6 +244,13 @@ try {
     await shot(page, `${v}-dark`);
   }
   await page.close();
+
+  step = 'agents at scale: tabs, sort, address, bulk pin';
+  await checkAgentsAtScale(open, shot);
+  step = 'alert group fix';
+  await checkAlertGroup(open, shot);
+  step = 'activity pages';
+  await checkActivityPages(open, shot);
 
   step = '800 px';
   await checkNarrow(open, shot);

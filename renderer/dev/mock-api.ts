@@ -178,7 +178,12 @@ export function createMockApi(opts: MockOptions): JanitorApi {
       }
       return { pins: world.config.pins };
     },
-    fixAlerts: async ({ ids }) => ({ results: await Promise.all(ids.map(async (id) => ({ id, ...(await api.fixAlert({ id })) }))) }),
+    // One fix after another, as the engine does (a fix that changes the world must not race the next).
+    fixAlerts: async ({ ids }) => {
+      const results = [];
+      for (const id of ids) results.push({ id, ...(await api.fixAlert({ id })) });
+      return { results };
+    },
     readLog: async ({ agentId }) => {
       const r = rng(agentId.length * 31 + agentId.charCodeAt(0));
       const lines = Array.from({ length: 120 }, (_, i) => {
@@ -192,6 +197,8 @@ export function createMockApi(opts: MockOptions): JanitorApi {
       const alert = world.alerts.find((a) => a.id === id);
       if (!alert) return { ok: false, message: 'This alert is gone already.' };
       if (alert.kind === 'breaker') return { ok: false, message: 'Retried: archiving failed again (EACCES: permission denied, archive/MANIFEST.jsonl).' };
+      // The engine refuses a blocked fix too, whatever the window sent.
+      if (alert.fix?.blocked) return { ok: false, message: alert.fix.blocked };
       world.alerts = world.alerts.filter((a) => a.id !== id);
       emit({ event: 'state', state: state() });
       return { ok: true, message: `${alert.fix?.label ?? 'Fixed'}: done.` };
@@ -255,10 +262,11 @@ export function createMockApi(opts: MockOptions): JanitorApi {
           });
       return { roots, history, reclaimableBytes: retention().reclaimBytes };
     },
-    activity: async ({ query = '', limit = 500 }) => {
-      const q = query.toLowerCase();
+    // Pages newest first, like the engine's: `offset` entries skipped, `total` counting every match.
+    activity: async ({ query = '', limit = 500, offset = 0 }) => {
+      const q = query.trim().toLowerCase();
       const hits = q === '' ? world.activity : world.activity.filter((e) => JSON.stringify(e).toLowerCase().includes(q));
-      return { entries: clone(hits.slice(0, limit)), total: hits.length };
+      return { entries: clone(hits.slice(offset, offset + limit)), total: hits.length };
     },
     getSettings: async () => settings(),
     saveSettings: async ({ changes }) => {

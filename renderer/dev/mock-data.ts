@@ -1,4 +1,5 @@
 import { ConfigSchema, type ActivityEntry, type AgentRow, type Alert, type ArchiveFile, type Config, type Verdict } from '../../src/shared/index.js';
+import { retentionEntry, strayOrphans } from './mock-extras.js';
 
 /**
  * Realistic, deterministic data for the dev harness (never part of the app): tasks and agents as the orchestrator
@@ -164,6 +165,8 @@ export function makeWorld(agentCount: number, seed = 7, now = Date.now()): MockW
     made += size;
     taskIndex++;
   }
+  const firstTask = agents[0];
+  if (firstTask) activity.push(retentionEntry(firstTask.task, new Date(now - 3 * 3_600_000).toISOString(), 340));
   activity.sort((a, b) => (a.ts < b.ts ? 1 : -1));
 
   const some = (v: Verdict) => agents.find((a) => a.verdict === v);
@@ -183,6 +186,7 @@ export function makeWorld(agentCount: number, seed = 7, now = Date.now()): MockW
       fix: { label: 'Kill session', effect: 'Saves its scrollback, then kills the session and every process under it.' },
       orphan: { kind: 'orphan-session', session: 'agent_builder-101500-77aa01', sessionId: '$41', reason: 'no registry names it', unreadable: [] },
     },
+    ...strayOrphans(since),
     ...(ghost
       ? [
           {

@@ -28,7 +28,8 @@ export interface AppContextValue {
   /** Times the link came back after a drop; loaders reload when it changes (useLoader). */
   reconnects: number;
   route: Route;
-  navigate(hash: string): void;
+  /** Goes to `hash`; `replace` rewrites the current history entry (a search as it is typed) instead of adding one. */
+  navigate(hash: string, opts?: { replace?: boolean }): void;
 }
 
 export const AppContext = createContext<AppContextValue>(null as unknown as AppContextValue);

@@ -1,5 +1,5 @@
 import type { FunctionComponent } from 'preact';
-import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { JanitorApi, UiState } from '../../src/shared/index.js';
 import { AppContext, EventHub, type AppContextValue } from './app-context.js';
 import type { BridgeClient } from './api/bridge-client.js';
@@ -60,18 +60,27 @@ function useUiState(api: JanitorApi, events: EventHub, reconnects: number): { st
   return { state, stateError };
 }
 
+/**
+ * The route is the hash. `replace` changes the current history entry instead of adding one (typing in a search box);
+ * both are fragment navigations, which work alike over http:// and Electron's file://. Each view's last address is
+ * kept, so its nav link brings it back as it was left (filters, sort, search, selection).
+ */
 function useRoute() {
   const [route, setRoute] = useState(() => parseHash(window.location.hash));
+  const lastHash = useRef(new Map<View, string>());
   useEffect(() => {
     const onHash = () => setRoute(parseHash(window.location.hash));
     window.addEventListener('hashchange', onHash);
     return () => window.removeEventListener('hashchange', onHash);
   }, []);
-  const navigate = (hash: string) => {
+  const navigate = useCallback((hash: string, opts: { replace?: boolean } = {}) => {
     if (window.location.hash === hash) setRoute(parseHash(hash));
+    else if (opts.replace) window.location.replace(hash);
     else window.location.hash = hash;
-  };
-  return { route, navigate };
+  }, []);
+  lastHash.current.set(route.view, formatHash(route));
+  const hrefOf = (v: View) => lastHash.current.get(v) ?? formatHash({ view: v });
+  return { route, navigate, hrefOf };
 }
 
 /** The window proper, once the bridge (if any) lets the page in. */
@@ -79,7 +88,7 @@ function Window({ api, bridge }: { api: JanitorApi; bridge: BridgeClient | null 
   const events = useMemo(() => new EventHub(), []);
   const { link, lostSince, reconnects } = useBridgeLink(bridge);
   const { state, stateError } = useUiState(api, events, reconnects);
-  const { route, navigate } = useRoute();
+  const { route, navigate, hrefOf } = useRoute();
   const offline = link === 'lost';
 
   useEffect(() => {
@@ -96,7 +105,7 @@ function Window({ api, bridge }: { api: JanitorApi; bridge: BridgeClient | null 
         <Header link={link} />
         <nav class="app-nav" aria-label="Views">
           {VIEWS.map((v) => (
-            <a key={v} href={formatHash({ view: v })} class={v === route.view ? 'nav-link active' : 'nav-link'} aria-current={v === route.view ? 'page' : undefined} data-testid={`nav-${v}`}>
+            <a key={v} href={hrefOf(v)} class={v === route.view ? 'nav-link active' : 'nav-link'} aria-current={v === route.view ? 'page' : undefined} data-testid={`nav-${v}`}>
               {VIEW_LABELS[v]}
               {v === 'alerts' && state && state.alerts > 0 ? (
                 <span class="nav-count" data-testid="nav-alert-count">

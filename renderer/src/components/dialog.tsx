@@ -20,6 +20,8 @@ export function Dialog({ title, onClose, children, footer, testId, wide }: Props
   useEffect(() => {
     const d = ref.current;
     if (!d) return;
+    // Focus goes back to the control that opened the dialog when it closes (keyboard users land where they were).
+    const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
     if (!d.open) d.showModal();
     const onCancel = (e: Event) => {
       e.preventDefault();
@@ -29,6 +31,7 @@ export function Dialog({ title, onClose, children, footer, testId, wide }: Props
     return () => {
       d.removeEventListener('cancel', onCancel);
       if (d.open) d.close();
+      if (opener?.isConnected) opener.focus();
     };
   }, []);
   return (

@@ -1,5 +1,6 @@
 import type { AgentRow, Verdict } from '../../../src/shared/index.js';
 import { detailLineCount } from './agent-details.js';
+import { agentComparator, DEFAULT_AGENT_SORT, groupComparator, type AgentSort } from './agent-sort.js';
 
 /** The Agents view's filters and its grouping into task sections. Pure, so it is unit-tested under Node. */
 
@@ -80,25 +81,31 @@ export function agentKey(row: Pick<AgentRow, 'taskDir' | 'agentId'>): string {
 }
 
 /**
- * One flat list for the virtualized table: a header per task (newest task first: task names start with their
- * creation time), then its agents by id, each expanded one (by `agentKey`) followed by its details. A collapsed
- * task keeps its header and hides its agents.
+ * One flat list for the virtualized table: a header per task, then its agents, each expanded one (by `agentKey`)
+ * followed by its details. A collapsed task keeps its header and hides its agents. By default the newest task comes
+ * first (task names start with their creation time) and agents go by id; `sort` orders by another column
+ * (agent-sort.ts).
  */
-export function groupByTask(rows: readonly AgentRow[], collapsed: ReadonlySet<string> = new Set(), expanded: ReadonlySet<string> = new Set()): AgentListItem[] {
+export function groupByTask(
+  rows: readonly AgentRow[],
+  collapsed: ReadonlySet<string> = new Set(),
+  expanded: ReadonlySet<string> = new Set(),
+  sort: AgentSort = DEFAULT_AGENT_SORT,
+): AgentListItem[] {
   const groups = new Map<string, AgentRow[]>();
   for (const r of rows) {
     const g = groups.get(r.taskDir);
     if (g) g.push(r);
     else groups.set(r.taskDir, [r]);
   }
-  const tasks = [...groups.entries()].sort(([a, ra], [b, rb]) => {
-    const ta = ra[0]!.task;
-    const tb = rb[0]!.task;
-    return ta < tb ? 1 : ta > tb ? -1 : a < b ? -1 : a > b ? 1 : 0;
+  const byAgent = agentComparator(sort);
+  const tasks = [...groups.entries()].map(([taskDir, agents]) => {
+    agents.sort(byAgent);
+    return { taskDir, task: agents[0]!.task, first: agents[0]!, agents };
   });
+  tasks.sort(groupComparator(sort));
   const out: AgentListItem[] = [];
-  for (const [taskDir, agents] of tasks) {
-    const first = agents[0]!;
+  for (const { taskDir, agents, first } of tasks) {
     const isCollapsed = collapsed.has(taskDir);
     out.push({
       kind: 'task',
@@ -113,7 +120,6 @@ export function groupByTask(rows: readonly AgentRow[], collapsed: ReadonlySet<st
       collapsed: isCollapsed,
     });
     if (isCollapsed) continue;
-    agents.sort((a, b) => (a.agentId < b.agentId ? -1 : a.agentId > b.agentId ? 1 : 0));
     for (const row of agents) {
       out.push({ kind: 'agent', row });
       if (expanded.size > 0 && expanded.has(agentKey(row))) out.push({ kind: 'details', row, lines: detailLineCount(row) });

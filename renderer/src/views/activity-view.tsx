@@ -1,29 +1,39 @@
-import { useContext, useState } from 'preact/hooks';
-import type { ActivityEntry } from '../../../src/shared/index.js';
-import { AppContext } from '../app-context.js';
-import { Notice, OutcomeBadge } from '../components/badges.js';
+import { useMemo } from 'preact/hooks';
+import { Notice } from '../components/badges.js';
 import { VirtualList } from '../components/virtual-list.js';
-import { formatAge, formatTime, plural } from '../lib/format.js';
-import { useDebounced, useLoader, useNow, useRefreshOn } from '../lib/hooks.js';
+import { activityItems } from '../lib/activity-items.js';
+import type { ActivityOrder } from '../lib/activity-pages.js';
+import { plural } from '../lib/format.js';
+import { useNow, useRefreshOn, useToggleSet } from '../lib/hooks.js';
+import { useUrlText, useViewRoute } from '../lib/route-hooks.js';
+import { activityItemSize, ActivityRow } from './activity-rows.js';
+import { useActivityPages } from './use-activity.js';
 
-const LIMIT = 500;
-// Fixed heights (matching the CSS): an entry is its head line plus one line per result.
-const HEAD_PX = 28;
-const RESULT_PX = 22;
-const PAD_PX = 8;
+/** Entries per page ("Load older" fetches the next this many). */
+const PAGE = 200;
 
-function entrySize(e: ActivityEntry): number {
-  return HEAD_PX + RESULT_PX * e.results.length + PAD_PX;
+/** "showing 200 of 4,512 entries", or every entry when all are shown. */
+function countText(shown: number, total: number): string {
+  return shown < total ? `showing ${shown.toLocaleString('en-US')} of ${plural(total, 'entry', 'entries')}` : plural(total, 'entry', 'entries');
 }
 
+/**
+ * The journal, a page at a time, its search run by the engine. Its address holds the search and the order:
+ * `#/activity?q=timed%20out&order=oldest`.
+ */
 export function ActivityView() {
-  const { api } = useContext(AppContext);
-  const [query, setQuery] = useState('');
-  const q = useDebounced(query.trim(), 300);
-  const activity = useLoader(() => api.activity({ query: q, limit: LIMIT }), [q]);
-  useRefreshOn(['action', 'sweep'], activity.reload);
+  const { route, update } = useViewRoute();
+  const order: ActivityOrder = route.params.order === 'oldest' ? 'oldest' : 'newest';
+  const q = (route.params.q ?? '').trim();
+  const [query, setQuery] = useUrlText(route.params.q ?? '', (v) => update({ params: { q: v }, replace: true }), 300);
+  const pages = useActivityPages(q, order, PAGE);
+  useRefreshOn(['action', 'sweep'], pages.refresh);
+  const [expanded, toggle] = useToggleSet();
   const now = useNow();
-  const entries = activity.data?.entries ?? [];
+  const loaded = pages.loaded;
+  const entries = loaded?.entries ?? [];
+  const items = useMemo(() => activityItems(entries, expanded), [entries, expanded]);
+  const left = loaded ? loaded.total - entries.length : 0;
 
   return (
     <section class="view view-activity" aria-labelledby="activity-title">
@@ -41,61 +51,53 @@ export function ActivityView() {
           />
         </label>
         <span class="muted" data-testid="activity-count">
-          {activity.data
-            ? activity.data.total > entries.length
-              ? `newest ${entries.length.toLocaleString('en-US')} of ${plural(activity.data.total, 'entry', 'entries')}`
-              : plural(activity.data.total, 'entry', 'entries')
-            : activity.loading
-              ? 'Searching…'
-              : ''}
+          {loaded && pages.busy !== 'first' ? countText(entries.length, loaded.total) : pages.busy === 'first' ? 'Searching…' : ''}
         </span>
-        <button type="button" onClick={activity.reload} disabled={activity.loading} data-testid="activity-refresh">
+        <button type="button" onClick={pages.reload} disabled={pages.busy !== null} data-testid="activity-refresh">
           Refresh
         </button>
       </div>
-      {activity.error ? <Notice kind="error" testId="activity-error">{activity.error}</Notice> : null}
-      {activity.data && entries.length === 0 ? (
+      {pages.error ? <Notice kind="error" testId="activity-error">{pages.error}</Notice> : null}
+      {loaded && entries.length === 0 && pages.busy !== 'first' ? (
         <p class="empty" data-testid="activity-empty">
           {q ? `Nothing in the journal matches “${q}”.` : 'The journal is empty: nothing has been cleaned yet.'}
         </p>
       ) : (
-        <VirtualList
-          items={entries}
-          itemSize={entrySize}
-          itemKey={(e) => `${e.ts}|${e.task}|${e.agentId}`}
-          testId="activity-list"
-          label="Journal entries"
-          className="activity-list"
-          render={(e) => {
-            const failed = e.results.some((r) => r.outcome === 'failed');
-            return (
-              <article class={`activity-entry${failed ? ' failed' : ''}`} data-testid="activity-entry" data-failed={failed ? 'true' : 'false'}>
-                <div class="activity-head">
-                  <time class="mono" dateTime={e.ts} title={formatAge(e.ts, now)}>
-                    {formatTime(e.ts)}
-                  </time>
-                  <span class="mono ellipsis">{e.task}</span>
-                  <span class="mono strong ellipsis">{e.agentId}</span>
-                  <span class="muted ellipsis" title={e.reason}>
-                    {e.reason}
-                  </span>
-                </div>
-                {e.results.map((r, i) => (
-                  <div key={i} class={`activity-result${r.outcome === 'failed' ? ' failed' : ''}`} data-testid="activity-result" data-outcome={r.outcome}>
-                    <OutcomeBadge outcome={r.outcome} />
-                    <span class="kind">{r.kind}</span>
-                    <span class="mono ellipsis" title={r.target}>
-                      {r.target}
-                    </span>
-                    <span class={`ellipsis ${r.error ? 'error-text' : 'muted'}`} title={r.error ?? r.detail ?? ''}>
-                      {r.error ?? r.detail ?? ''}
-                    </span>
-                  </div>
-                ))}
-              </article>
-            );
-          }}
-        />
+        <div class="table activity-table" role="table" aria-label="Journal entries">
+          <div class="table-head activity-head" role="row">
+            <span role="columnheader" aria-sort={order === 'newest' ? 'descending' : 'ascending'}>
+              <button
+                type="button"
+                class="sort-button sorted"
+                title={order === 'newest' ? 'Newest first: click for oldest first' : 'Oldest first: click for newest first'}
+                onClick={() => update({ params: { order: order === 'newest' ? 'oldest' : null } })}
+                data-testid="activity-sort-time"
+              >
+                Time {order === 'newest' ? '▾ newest first' : '▴ oldest first'}
+              </button>
+            </span>
+            <span role="columnheader">Task</span>
+            <span role="columnheader">Agent</span>
+            <span role="columnheader">Reason</span>
+          </div>
+          <VirtualList
+            items={items}
+            itemSize={activityItemSize}
+            itemKey={(i) => i.key}
+            testId="activity-list"
+            label="Journal entries"
+            className="activity-list"
+            render={(item) => <ActivityRow item={item} now={now} onToggle={toggle} />}
+          />
+          {left > 0 ? (
+            <div class="list-foot">
+              <span class="muted">{plural(left, order === 'newest' ? 'older entry' : 'newer entry', order === 'newest' ? 'older entries' : 'newer entries')} not shown</span>
+              <button type="button" onClick={pages.more} disabled={pages.busy !== null} data-testid="activity-more">
+                {pages.busy === 'more' ? 'Loading…' : `${order === 'newest' ? 'Load older' : 'Load newer'} (${Math.min(PAGE, left).toLocaleString('en-US')} more)`}
+              </button>
+            </div>
+          ) : null}
+        </div>
       )}
     </section>
   );

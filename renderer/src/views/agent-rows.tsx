@@ -7,23 +7,26 @@ import { formatBytes, formatMinutes, plural } from '../lib/format.js';
 /** One task's header row inside the virtualized agents list. */
 export function TaskRowView({ item, onToggle, onClean }: { item: TaskHeader; onToggle: () => void; onClean: () => void }) {
   return (
+    // One cell spans the header row: a row must hold cells (ARIA), and the header's parts are not columns.
     <div class="task-row" role="row" data-testid={`task-row-${item.task}`}>
-      <button type="button" class="task-toggle" aria-expanded={!item.collapsed} onClick={onToggle} data-testid={`task-toggle-${item.task}`}>
-        <span class="caret" aria-hidden="true">
-          {item.collapsed ? '▸' : '▾'}
+      <div class="task-row-cell" role="cell">
+        <button type="button" class="task-toggle" aria-expanded={!item.collapsed} onClick={onToggle} data-testid={`task-toggle-${item.task}`}>
+          <span class="caret" aria-hidden="true">
+            {item.collapsed ? '▸' : '▾'}
+          </span>
+          <span class="mono task-name">{item.task}</span>
+        </button>
+        <span class="muted mono ellipsis task-root" title={item.taskDir}>
+          {item.root}
         </span>
-        <span class="mono task-name">{item.task}</span>
-      </button>
-      <span class="muted mono ellipsis task-root" title={item.taskDir}>
-        {item.root}
-      </span>
-      <span class="task-stats muted">
-        {plural(item.agents, 'agent')} · {item.alive} alive · {item.cleanable} to clean
-        {item.finishing > 0 ? ` · ${item.finishing} finishing` : ''} · {formatBytes(item.bytes)}
-      </span>
-      <button type="button" class="small" onClick={onClean} data-testid={`task-clean-${item.task}`}>
-        Clean task…
-      </button>
+        <span class="task-stats muted">
+          {plural(item.agents, 'agent')} · {item.alive} alive · {item.cleanable} to clean
+          {item.finishing > 0 ? ` · ${item.finishing} finishing` : ''} · {formatBytes(item.bytes)}
+        </span>
+        <button type="button" class="small" onClick={onClean} data-testid={`task-clean-${item.task}`}>
+          Clean task…
+        </button>
+      </div>
     </div>
   );
 }
@@ -40,6 +43,11 @@ function agentTitle(row: AgentRow): string {
 export function AgentRowView(props: {
   row: AgentRow;
   selected: boolean;
+  /** Its checkbox, for the bulk actions. */
+  checked: boolean;
+  onCheck: (checked: boolean) => void;
+  /** Listed in a tab it has since left (cleaned while watched): kept in place until the list is refreshed. */
+  moved: boolean;
   expanded: boolean;
   logOpen: boolean;
   onToggle: () => void;
@@ -50,8 +58,21 @@ export function AgentRowView(props: {
   const { row } = props;
   const reason = reasonForDisplay(row);
   return (
-    <div class={`agent-row agent-cols${props.selected ? ' selected' : ''}`} role="row" data-testid={`agent-row-${row.agentId}`} data-verdict={row.verdict}>
+    <div
+      class={`agent-row agent-cols${props.selected ? ' selected' : ''}${props.checked ? ' checked' : ''}${props.moved ? ' moved' : ''}`}
+      role="row"
+      data-testid={`agent-row-${row.agentId}`}
+      data-verdict={row.verdict}
+    >
       <span role="cell" class="agent-cell">
+        <input
+          type="checkbox"
+          class="row-select"
+          checked={props.checked}
+          aria-label={`Select ${row.agentId}`}
+          onChange={(e) => props.onCheck(e.currentTarget.checked)}
+          data-testid={`agent-select-${row.agentId}`}
+        />
         <button type="button" class="agent-toggle" aria-expanded={props.expanded} title={agentTitle(row)} onClick={props.onToggle} data-testid={`agent-toggle-${row.agentId}`}>
           <span class="caret" aria-hidden="true">
             {props.expanded ? '▾' : '▸'}

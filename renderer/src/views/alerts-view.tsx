@@ -1,124 +1,14 @@
-import { useContext, useEffect, useRef, useState } from 'preact/hooks';
-import { alertRoute, type Alert } from '../../../src/shared/index.js';
+import { useContext, useMemo, useState } from 'preact/hooks';
+import type { Alert, AlertKind } from '../../../src/shared/index.js';
 import { AppContext } from '../app-context.js';
-import { messageOf } from '../api/errors.js';
-import { Notice, SeverityBadge } from '../components/badges.js';
-import { formatAge, formatTime } from '../lib/format.js';
+import { Notice } from '../components/badges.js';
+import { groupAlerts, groupFixLabel, isGroup } from '../lib/alert-groups.js';
 import { useLoader, useNow, useRefreshOn } from '../lib/hooks.js';
-import { formatHash } from '../lib/route.js';
-
-/** A fix is asked to be confirmed, then runs. */
-type FixStep = 'confirm' | 'fixing' | null;
-interface FixOutcome {
-  title: string;
-  ok: boolean;
-  message: string;
-}
+import { AlertCard, type FixOutcome } from './alert-card.js';
+import { AlertGroupView } from './alert-group.js';
+import { GroupFixDialog, type GroupResult } from './group-fix-dialog.js';
 
 const SEVERITY_ORDER = { error: 0, warning: 1, info: 2 } as const;
-
-function AlertCard(props: { alert: Alert; selected: boolean; now: number; outcome: FixOutcome | null; onOutcome: (o: FixOutcome) => void }) {
-  const { alert, selected, now, outcome } = props;
-  const { api } = useContext(AppContext);
-  const [fix, setFix] = useState<FixStep>(null);
-  const ref = useRef<HTMLElement>(null);
-
-  useEffect(() => {
-    if (selected) ref.current?.scrollIntoView({ block: 'center' });
-  }, [selected]);
-
-  const runFix = () => {
-    setFix('fixing');
-    api.fixAlert({ id: alert.id }).then(
-      (r) => {
-        setFix(null);
-        props.onOutcome({ title: alert.title, ok: r.ok, message: r.message });
-      },
-      (err: unknown) => {
-        setFix(null);
-        props.onOutcome({ title: alert.title, ok: false, message: messageOf(err) });
-      },
-    );
-  };
-
-  return (
-    <article
-      ref={ref}
-      class={`alert-card severity-${alert.severity}${selected ? ' selected' : ''}`}
-      data-testid={`alert-${alert.id}`}
-      data-kind={alert.kind}
-      aria-current={selected ? 'true' : undefined}
-      tabIndex={-1}
-    >
-      <header class="alert-head">
-        <SeverityBadge severity={alert.severity} />
-        <span class="badge kind">{alert.kind}</span>
-        <h2 class="alert-title">
-          <a href={alertRoute(alert.id)}>{alert.title}</a>
-        </h2>
-        <span class="muted" title={formatTime(alert.since)}>
-          since {formatAge(alert.since, now)}
-        </span>
-      </header>
-      <p class="alert-explanation">{alert.explanation}</p>
-      {alert.task || alert.agentId ? (
-        <p class="alert-where muted">
-          {alert.task ? (
-            <>
-              task{' '}
-              <a class="mono" href={formatHash({ view: 'agents', params: { task: alert.task } })}>
-                {alert.task}
-              </a>
-            </>
-          ) : null}
-          {alert.agentId ? (
-            <>
-              {alert.task ? ' · ' : ''}agent <span class="mono">{alert.agentId}</span>
-            </>
-          ) : null}
-        </p>
-      ) : null}
-      <footer class="alert-actions">
-        {alert.fix === null ? (
-          <span class="muted" data-testid={`alert-nofix-${alert.id}`}>
-            Nothing one click can safely do: see above.
-          </span>
-        ) : fix !== null ? (
-          <div class="fix-confirm" role="group" aria-label="Confirm fix">
-            <span data-testid={`alert-effect-${alert.id}`}>{alert.fix.effect}</span>
-            <button type="button" onClick={() => setFix(null)} disabled={fix === 'fixing'}>
-              Cancel
-            </button>
-            <button type="button" class="primary" onClick={runFix} disabled={fix === 'fixing'} data-testid={`alert-fix-confirm-${alert.id}`}>
-              {fix === 'fixing' ? 'Working…' : `Confirm: ${alert.fix.label}`}
-            </button>
-          </div>
-        ) : alert.fix.blocked ? (
-          <>
-            <button type="button" disabled aria-describedby={`alert-blocked-${alert.id}`} data-testid={`alert-fix-${alert.id}`}>
-              {alert.fix.label}
-            </button>
-            <span class="error-text" id={`alert-blocked-${alert.id}`} data-testid={`alert-blocked-${alert.id}`}>
-              {alert.fix.blocked}
-            </span>
-          </>
-        ) : (
-          <>
-            <button type="button" onClick={() => setFix('confirm')} data-testid={`alert-fix-${alert.id}`} title={alert.fix.effect}>
-              {alert.fix.label}
-            </button>
-            <span class="muted">{alert.fix.effect}</span>
-          </>
-        )}
-        {outcome ? (
-          <Notice kind={outcome.ok ? 'ok' : 'error'} testId={`alert-result-${alert.id}`}>
-            {outcome.message}
-          </Notice>
-        ) : null}
-      </footer>
-    </article>
-  );
-}
 
 export function AlertsView() {
   const { api, route } = useContext(AppContext);
@@ -127,11 +17,28 @@ export function AlertsView() {
   const now = useNow();
   // Fix results outlive their cards: a fixed alert is gone from the next listing, its result stays on top.
   const [outcomes, setOutcomes] = useState<ReadonlyMap<string, FixOutcome>>(new Map());
-  const sorted = [...(alerts.data ?? [])].sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || (a.since < b.since ? 1 : -1));
+  const [groupOutcome, setGroupOutcome] = useState<{ ok: boolean; text: string } | null>(null);
+  const [groupFix, setGroupFix] = useState<{ kind: AlertKind; alerts: Alert[] } | null>(null);
+  const sorted = useMemo(
+    () => [...(alerts.data ?? [])].sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || (a.since < b.since ? 1 : -1)),
+    [alerts.data],
+  );
+  const items = useMemo(() => groupAlerts(sorted), [sorted]);
   const missing = route.id !== null && alerts.data !== null && !alerts.data.some((a) => a.id === route.id) && !outcomes.has(route.id);
   const listed = new Set(sorted.map((a) => a.id));
   const onOutcome = (id: string, o: FixOutcome) => {
     setOutcomes((cur) => new Map(cur).set(id, o));
+    alerts.reload();
+  };
+  // A group's results: one line on top, and on each card still listed after its fix failed, why.
+  const onGroupDone = (kind: AlertKind, results: GroupResult[]) => {
+    const failed = results.filter((r) => !r.ok);
+    setGroupOutcome({ ok: failed.length === 0, text: `${groupFixLabel(kind, results.length)}: ${results.length - failed.length} done${failed.length > 0 ? `, ${failed.length} failed` : ''}.` });
+    setOutcomes((cur) => {
+      const next = new Map(cur);
+      for (const r of failed) next.set(r.id, { title: r.title, ok: false, message: r.message });
+      return next;
+    });
     alerts.reload();
   };
 
@@ -155,15 +62,35 @@ export function AlertsView() {
           {o.title}: {o.message}
         </Notice>
       ))}
+      {groupOutcome ? (
+        <Notice kind={groupOutcome.ok ? 'ok' : 'error'} testId="alert-group-outcome">
+          {groupOutcome.text}
+        </Notice>
+      ) : null}
       <div class="scroll-area alert-list" data-testid="alerts-list">
         {alerts.data && sorted.length === 0 ? (
           <p class="empty" data-testid="alerts-empty">
             No alerts: no orphans, ghosts, stuck cleanups or idle warnings right now.
           </p>
         ) : (
-          sorted.map((a) => <AlertCard key={a.id} alert={a} selected={a.id === route.id} now={now} outcome={outcomes.get(a.id) ?? null} onOutcome={(o) => onOutcome(a.id, o)} />)
+          items.map((item) =>
+            isGroup(item) ? (
+              <AlertGroupView
+                key={`group:${item.kind}`}
+                group={item}
+                selectedId={route.id}
+                now={now}
+                outcomes={outcomes}
+                onOutcome={onOutcome}
+                onFix={() => setGroupFix({ kind: item.kind, alerts: item.alerts })}
+              />
+            ) : (
+              <AlertCard key={item.id} alert={item} selected={item.id === route.id} now={now} outcome={outcomes.get(item.id) ?? null} onOutcome={(o) => onOutcome(item.id, o)} />
+            ),
+          )
         )}
       </div>
+      {groupFix ? <GroupFixDialog kind={groupFix.kind} alerts={groupFix.alerts} onDone={(r) => onGroupDone(groupFix.kind, r)} onClose={() => setGroupFix(null)} /> : null}
     </section>
   );
 }

@@ -1,4 +1,4 @@
-import { useContext, useMemo, useState } from 'preact/hooks';
+import { useContext, useMemo, useRef, useState } from 'preact/hooks';
 import type { ArchiveFile, ArchiveTask } from '../../../src/shared/index.js';
 import { AppContext } from '../app-context.js';
 import { messageOf } from '../api/errors.js';
@@ -6,9 +6,12 @@ import { Notice } from '../components/badges.js';
 import { ConfirmDialog } from '../components/dialog.js';
 import { TextFilePanel, joinPath } from '../components/text-file-panel.js';
 import { VirtualList } from '../components/virtual-list.js';
-import { restoreDestination } from '../lib/archive-paths.js';
-import { formatAge, formatBytes, formatRatio, formatTime, plural } from '../lib/format.js';
+import { ARCHIVE_SORT_KEYS, DEFAULT_ARCHIVE_SORT, sortArchiveFiles, sortArchiveTasks } from '../lib/archive-sort.js';
+import { formatAge, formatBytes, plural } from '../lib/format.js';
 import { useLoader, useNow, useRefreshOn, useToggleSet } from '../lib/hooks.js';
+import { useViewRoute } from '../lib/route-hooks.js';
+import { sortFromParams, sortParams } from '../lib/sort.js';
+import { ArchiveFileRow, ArchivesHead, ArchiveTaskRow } from './archive-rows.js';
 import { RetentionPanel } from './retention-panel.js';
 
 type Item = { kind: 'task'; task: ArchiveTask; expanded: boolean } | { kind: 'file'; task: ArchiveTask; file: ArchiveFile };
@@ -16,6 +19,8 @@ const ROW_PX = 32;
 
 export function ArchivesView() {
   const { api, desktop } = useContext(AppContext);
+  const { route, update } = useViewRoute();
+  const clicked = useRef<string | null>(null);
   const archives = useLoader(() => api.listArchives({}), []);
   useRefreshOn(['sweep'], archives.reload);
   const [expanded, toggle] = useToggleSet();
@@ -27,15 +32,33 @@ export function ArchivesView() {
   const now = useNow();
 
   const tasks = archives.data ?? [];
+  const sort = sortFromParams(route.params, ARCHIVE_SORT_KEYS, DEFAULT_ARCHIVE_SORT);
+  // The task in the address (`#/archives/<task>`) is open and selected: a reload or back/forward finds it again.
+  const isOpen = (t: ArchiveTask) => expanded.has(t.taskDir) || t.task === route.id;
   const items = useMemo(() => {
     const out: Item[] = [];
-    for (const task of tasks) {
-      const isOpen = expanded.has(task.taskDir);
-      out.push({ kind: 'task', task, expanded: isOpen });
-      if (isOpen) for (const file of task.files) out.push({ kind: 'file', task, file });
+    for (const task of sortArchiveTasks(tasks, sort)) {
+      const open = isOpen(task);
+      out.push({ kind: 'task', task, expanded: open });
+      if (open) for (const file of sortArchiveFiles(task.files, sort)) out.push({ kind: 'file', task, file });
     }
     return out;
-  }, [tasks, expanded]);
+  }, [tasks, expanded, sort.key, sort.dir, route.id]);
+  const selectedIndex = route.id ? items.findIndex((i) => i.kind === 'task' && i.task.task === route.id) : -1;
+  const scrollKey = route.id !== null && route.id !== clicked.current ? route.id : null;
+  /** Opening a task selects it (in the address); the one selected before stays open, as the user left it. */
+  const toggleTask = (t: ArchiveTask) => {
+    clicked.current = t.task;
+    if (isOpen(t)) {
+      if (expanded.has(t.taskDir)) toggle(t.taskDir);
+      if (t.task === route.id) update({ id: null, replace: true });
+      return;
+    }
+    const prev = route.id === null ? undefined : tasks.find((x) => x.task === route.id);
+    if (prev && !expanded.has(prev.taskDir)) toggle(prev.taskDir);
+    toggle(t.taskDir);
+    update({ id: t.task, replace: true });
+  };
   const totals = tasks.reduce((t, a) => ({ bytes: t.bytes + a.bytes, stored: t.stored + a.storedBytes, files: t.files + a.files.length }), { bytes: 0, stored: 0, files: 0 });
 
   const changed = () => {
@@ -78,74 +101,22 @@ export function ArchivesView() {
     );
   };
 
-  const render = (item: Item) => {
-    if (item.kind === 'task') {
-      const t = item.task;
-      return (
-        <div class="archive-row archive-cols archive-task" role="row" data-testid={`archive-task-${t.task}`}>
-          <span role="cell">
-            <button type="button" class="task-toggle" aria-expanded={item.expanded} onClick={() => toggle(t.taskDir)} data-testid={`archive-toggle-${t.task}`}>
-              <span class="caret" aria-hidden="true">
-                {item.expanded ? '▾' : '▸'}
-              </span>
-              <span class="mono ellipsis">{t.task}</span>
-            </button>
-          </span>
-          <span role="cell" class="num">{t.files.length}</span>
-          <span role="cell" class="num" title={`stored in ${formatBytes(t.storedBytes)} (${formatRatio(t.ratio)})`}>
-            {formatBytes(t.bytes)}
-          </span>
-          <span role="cell" class="num col-stored">{formatBytes(t.storedBytes)}</span>
-          <span role="cell" class="num col-ratio">{formatRatio(t.ratio)}</span>
-          <span role="cell" class="ellipsis" title={`${formatTime(t.oldest)} – ${formatTime(t.newest)}`}>
-            {t.oldest ? `${formatAge(t.oldest, now)} – ${formatAge(t.newest, now)}` : '—'}
-          </span>
-          <span role="cell" />
-        </div>
-      );
-    }
-    const { task, file } = item;
-    const id = `${task.task}/${file.path}`;
-    return (
-      <div class="archive-row archive-cols archive-file" role="row" data-testid={`archive-file-${id}`}>
-        <span role="cell" class="mono ellipsis file-name" title={`${file.path}\nfrom ${file.source}\nsha256 ${file.sha256}`}>
-          {file.path.replace(/^archive\//, '')} <span class="muted">← {file.source}</span>
-        </span>
-        <span role="cell" class="mono ellipsis muted" title={file.agentId}>{file.agentId}</span>
-        <span role="cell" class="num" title={`stored in ${formatBytes(file.storedBytes)}${file.path.endsWith('.gz') ? ', gzipped' : ', uncompressed'}`}>
-          {formatBytes(file.bytes)}
-        </span>
-        <span role="cell" class="num col-stored">{formatBytes(file.storedBytes)}</span>
-        <span role="cell" class="num col-ratio">{formatRatio(file.storedBytes > 0 ? file.bytes / file.storedBytes : null)}</span>
-        <span role="cell" class="ellipsis" title={formatTime(file.archivedAt)}>
-          {formatAge(file.archivedAt, now)}
-        </span>
-        <span role="cell" class="row-actions">
-          <button type="button" class="small" onClick={() => setOpened({ task, file })} data-testid={`archive-open-${id}`}>
-            Open
-          </button>
-          <button
-            type="button"
-            class="small"
-            title={`Restore to its folder: ${restoreDestination(file)} (decompressed and checked against its sha256)`}
-            aria-label={`Restore ${file.path} to ${restoreDestination(file)}`}
-            onClick={() => restore(task, file)}
-            data-testid={`archive-restore-${id}`}
-          >
-            Restore
-          </button>
-          <button type="button" class="small danger" onClick={() => setDeleting({ task, file })} data-testid={`archive-delete-${id}`}>
-            Delete…
-          </button>
-          {desktop ? (
-            <button type="button" class="small" onClick={() => reveal(task, file)} data-testid={`archive-reveal-${id}`}>
-              Reveal
-            </button>
-          ) : null}
-        </span>
-      </div>
+  const render = (item: Item) =>
+    item.kind === 'task' ? (
+      <ArchiveTaskRow task={item.task} expanded={item.expanded} selected={item.task.task === route.id} now={now} onToggle={() => toggleTask(item.task)} />
+    ) : (
+      <ArchiveFileRow
+        task={item.task}
+        file={item.file}
+        now={now}
+        actions={{
+          open: () => setOpened({ task: item.task, file: item.file }),
+          restore: () => restore(item.task, item.file),
+          remove: () => setDeleting({ task: item.task, file: item.file }),
+          reveal: desktop ? () => reveal(item.task, item.file) : null,
+        }}
+      />
     );
-  };
 
   return (
     <section class="view view-archives" aria-labelledby="archives-title">
@@ -167,21 +138,21 @@ export function ArchivesView() {
         </Notice>
       ) : null}
       <div class="table archives-table" role="table" aria-label="Archives by task">
-        <div class="table-head archive-cols" role="row">
-          <span role="columnheader">Task / file</span>
-          <span role="columnheader" class="num">Files / agent</span>
-          <span role="columnheader" class="num">Size</span>
-          <span role="columnheader" class="num col-stored">Stored</span>
-          <span role="columnheader" class="num col-ratio">Ratio</span>
-          <span role="columnheader" class="ellipsis">Age (oldest – newest)</span>
-          <span role="columnheader" class="actions-col">Actions</span>
-        </div>
+        <ArchivesHead sort={sort} onSort={(x) => update({ params: sortParams(x, DEFAULT_ARCHIVE_SORT) })} />
         {archives.data && tasks.length === 0 ? (
           <p class="empty" data-testid="archives-empty">
             No archives yet: logs are archived when their agent is cleaned.
           </p>
         ) : (
-          <VirtualList items={items} itemSize={() => ROW_PX} itemKey={(i) => (i.kind === 'task' ? `t:${i.task.taskDir}` : `f:${i.task.taskDir}/${i.file.path}`)} render={render} testId="archives-list" label="Archives" />
+          <VirtualList
+            items={items}
+            itemSize={() => ROW_PX}
+            itemKey={(i) => (i.kind === 'task' ? `t:${i.task.taskDir}` : `f:${i.task.taskDir}/${i.file.path}`)}
+            render={render}
+            testId="archives-list"
+            label="Archives"
+            scrollTo={scrollKey !== null && selectedIndex >= 0 ? { index: selectedIndex, key: scrollKey } : null}
+          />
         )}
       </div>
       {opened ? (

@@ -1,4 +1,4 @@
-import { useContext, useMemo, useState } from 'preact/hooks';
+import { useContext, useMemo } from 'preact/hooks';
 import type { DiskUsage } from '../../../src/shared/index.js';
 import { AppContext } from '../app-context.js';
 import { Notice } from '../components/badges.js';
@@ -6,11 +6,16 @@ import { VirtualList } from '../components/virtual-list.js';
 import { formatBytes, percent, plural } from '../lib/format.js';
 import { useLoader, useRefreshOn } from '../lib/hooks.js';
 import { formatHash } from '../lib/route.js';
+import { useViewRoute } from '../lib/route-hooks.js';
+import { ariaSort, compareValues, nextSort, sortFromParams, sortMark, sortParams, type Sort } from '../lib/sort.js';
 import { DiskChart } from './disk-chart.js';
 
 type RootUsage = DiskUsage['roots'][number];
 type TaskUsage = RootUsage['tasks'][number] & { root: string; total: number };
-type SortKey = 'task' | 'logs' | 'archive' | 'other' | 'total';
+const SORT_KEYS = ['task', 'logs', 'archive', 'other', 'total'] as const;
+type SortKey = (typeof SORT_KEYS)[number];
+/** Biggest task first; the sort is in the address (`#/disk?sort=task&dir=asc`). */
+const DEFAULT_SORT: Sort<SortKey> = { key: 'total', dir: 'desc' };
 const ROW_PX = 30;
 
 function RootBar({ root }: { root: RootUsage }) {
@@ -56,23 +61,24 @@ export function DiskView() {
   const { api } = useContext(AppContext);
   const usage = useLoader(() => api.diskUsage({}), []);
   useRefreshOn(['sweep'], usage.reload);
-  const [sort, setSort] = useState<{ key: SortKey; desc: boolean }>({ key: 'total', desc: true });
+  const { route, update } = useViewRoute();
+  const sort = sortFromParams(route.params, SORT_KEYS, DEFAULT_SORT);
 
   const u = usage.data;
   const tasks = useMemo(() => {
     const all: TaskUsage[] = (u?.roots ?? []).flatMap((r) => r.tasks.map((t) => ({ ...t, root: r.root, total: t.logs + t.archive + t.other })));
-    const dir = sort.desc ? -1 : 1;
-    return all.sort((a, b) => {
-      const x = a[sort.key];
-      const y = b[sort.key];
-      return (x < y ? -1 : x > y ? 1 : 0) * dir;
-    });
-  }, [u, sort]);
+    return all.sort((a, b) => compareValues(a[sort.key], b[sort.key], sort.dir) || compareValues(a.taskDir, b.taskDir, 'asc'));
+  }, [u, sort.key, sort.dir]);
   const header = (key: SortKey, label: string, num = true) => (
-    <span role="columnheader" class={num ? 'num' : undefined} aria-sort={sort.key === key ? (sort.desc ? 'descending' : 'ascending') : 'none'}>
-      <button type="button" class="sort-button" onClick={() => setSort({ key, desc: sort.key === key ? !sort.desc : key !== 'task' })} data-testid={`disk-sort-${key}`}>
+    <span role="columnheader" class={num ? 'num' : undefined} aria-sort={ariaSort(sort, key)}>
+      <button
+        type="button"
+        class={sort.key === key ? 'sort-button sorted' : 'sort-button'}
+        onClick={() => update({ params: sortParams(nextSort(sort, key, (k) => (k === 'task' ? 'asc' : 'desc')), DEFAULT_SORT) })}
+        data-testid={`disk-sort-${key}`}
+      >
         {label}
-        {sort.key === key ? (sort.desc ? ' ▾' : ' ▴') : ''}
+        {sortMark(sort, key)}
       </button>
     </span>
   );

@@ -1,0 +1,49 @@
+import type { ActivityEntry, Alert } from '../../src/shared/index.js';
+
+/**
+ * The harness's scale cases, kept apart from mock-data.ts: a burst of orphan sessions (one alert group, one of them
+ * blocked by an unreadable registry) and a retention run that touched hundreds of files (one journal entry).
+ */
+
+export const STRAY_ORPHANS = 12;
+
+/** Orphan sessions `agent_stray-<n>`, as a crashed orchestrator run leaves them; the last cannot be killed now. */
+export function strayOrphans(since: (min: number) => string): Alert[] {
+  return Array.from({ length: STRAY_ORPHANS }, (_, i) => {
+    const session = `agent_stray-${String(i + 1).padStart(2, '0')}`;
+    const blocked = i === STRAY_ORPHANS - 1;
+    const unreadable = blocked ? ['/home/dev/work/infra/.agent-workspace/TASK-20251120-101010-deadbeef'] : [];
+    return {
+      id: `orphan-session:${session}`,
+      kind: 'orphan-session',
+      severity: 'warning',
+      title: `Orphan session ${session}`,
+      explanation: 'This tmux session matches the agent pattern, but no registry names it. It may be left from a crashed orchestrator run.',
+      task: null,
+      agentId: null,
+      since: since(30 + i),
+      fix: {
+        label: 'Kill session',
+        effect: `Saves the scrollback of ${session}, then kills it and every process under it.`,
+        ...(blocked ? { blocked: `${unreadable[0]}/AGENT_REGISTRY.json cannot be read: it may name this session. Fix it, then retry.` } : {}),
+      },
+      orphan: { kind: 'orphan-session', session, sessionId: `$${60 + i}`, reason: 'no registry names it', unreadable },
+    } satisfies Alert;
+  });
+}
+
+/** One retention run on one task: every file it compressed or removed is a result of the one entry. */
+export function retentionEntry(task: string, ts: string, files: number): ActivityEntry {
+  return {
+    ts,
+    task,
+    agentId: '',
+    reason: 'retention: archives older than 30 days, and over 2 GiB per root',
+    results: Array.from({ length: files }, (_, i) => {
+      const name = `archive/worker-${String(i).padStart(4, '0')}_stream.jsonl`;
+      return i % 4 === 0
+        ? { kind: 'compress-archive', target: name, outcome: 'done' as const, detail: 'gzipped' }
+        : { kind: 'delete-archive', target: `${name}.gz`, outcome: i === 7 ? ('failed' as const) : ('done' as const), ...(i === 7 ? { error: 'EACCES: permission denied' } : {}) };
+    }),
+  };
+}

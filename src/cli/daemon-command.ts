@@ -2,6 +2,7 @@ import { AlreadyRunningError, ConfigError, JanitorDaemon, configPath, createJani
 import type { Config, DaemonEvent } from '../shared/index.js';
 import type { WebBridgeHandle } from '../bridge/index.js';
 import { startUi } from './ui-server.js';
+import { plural } from '../shared/index.js';
 
 export interface DaemonFlags {
   root?: string[];
@@ -18,9 +19,9 @@ export interface DaemonFlags {
 function human(e: DaemonEvent): string {
   switch (e.event) {
     case 'ready':
-      return `ready: pid ${e.pid}, ${e.tasks} task(s), ${e.agents} agent(s), watching ${e.roots.join(', ')} (${e.watch})${e.paused ? '; paused: nothing is cleaned until Resume in the window' : ''}`;
+      return `ready: pid ${e.pid}, ${plural(e.tasks, 'task')}, ${plural(e.agents, 'agent')}, watching ${e.roots.join(', ')} (${e.watch})${e.paused ? '; paused: nothing is cleaned until Resume in the window' : ''}`;
     case 'sweep':
-      return `sweep (${e.trigger}): ${e.tasks} task(s), ${e.actions.done ?? 0} done, ${e.actions.failed ?? 0} failed, ${e.engineMs} ms`;
+      return `sweep (${e.trigger}): ${plural(e.tasks, 'task')}, ${e.actions.done ?? 0} done, ${e.actions.failed ?? 0} failed, ${e.engineMs} ms`;
     case 'action':
       return `${e.action.outcome.toUpperCase()} ${e.action.agentId} ${e.action.kind} ${e.action.target}: ${e.action.error ?? e.action.detail ?? e.action.reason}`;
     case 'orphan':
@@ -42,7 +43,7 @@ function human(e: DaemonEvent): string {
     case 'stalled':
       return `stalled: step ${e.step} running for ${e.runningMs} ms (limit ${e.limitMs} ms)`;
     case 'retention':
-      return `retention: compressed ${e.compressed} archived file(s), removed ${e.removed}, ${e.reclaimBytes} bytes freed by removal`;
+      return `retention: compressed ${plural(e.compressed, 'archived file')}, removed ${e.removed}, ${plural(e.reclaimBytes, 'byte')} freed by removal`;
     case 'breaker':
       return `backing off ${e.task} until ${e.retryAt} after ${e.failures} failed sweeps: ${e.lastError}`;
   }

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { ActionResult, DoctorCheck, SweepReport, Verdict } from '../shared/index.js';
+import { plural } from '../shared/index.js';
 
 function table(rows: string[][]): string {
   if (rows.length === 0) return '';
@@ -19,7 +20,7 @@ export function formatReport(report: SweepReport): string {
   const counts = new Map<Verdict, number>();
   for (const a of report.agents) counts.set(a.verdict, (counts.get(a.verdict) ?? 0) + 1);
   const found = [...counts].map(([v, n]) => `${n} ${v}`).join(', ') || 'none';
-  out.push(`Found ${report.stats.agents} agent(s) in ${report.stats.tasks} task(s): ${found}`);
+  out.push(`Found ${plural(report.stats.agents, 'agent')} in ${plural(report.stats.tasks, 'task')}: ${found}`);
   const notable = report.agents.filter((a) => a.verdict !== 'active' && a.verdict !== 'clean');
   if (notable.length) {
     out.push('', table([['TASK', 'AGENT', 'STATUS', 'VERDICT', 'WHY'], ...notable.map((a) => [taskName(a.task), a.agentId, a.status, a.verdict, a.reason])]));
@@ -53,7 +54,7 @@ export function formatReport(report: SweepReport): string {
   if (report.errors.length) out.push('', 'Errors:', ...report.errors.map((e) => `  ${e.path}: ${e.message}`));
   const s = report.stats.actions;
   const verb = report.stats.dryRun ? `${s.planned} planned` : `${s.done} done, ${s.failed} failed`;
-  out.push('', `${verb}, ${s.skipped} skipped; ${report.errors.length} error(s); ${report.stats.tmuxSpawns} tmux call(s); ${report.stats.engineMs} ms`);
+  out.push('', `${verb}, ${s.skipped} skipped; ${plural(report.errors.length, 'error')}; ${plural(report.stats.tmuxSpawns, 'tmux call')}; ${report.stats.engineMs} ms`);
   return out.join('\n') + '\n';
 }
 

@@ -8,6 +8,7 @@ import { chooseRoots, workspaceBases, workspacesOf, type RootChoice } from './ro
 import { readStateDatabase } from './sources/state-db.js';
 import { listTmux } from './tmux/tmux-listing.js';
 import { TmuxClient } from './tmux/tmux-client.js';
+import { plural } from '../shared/index.js';
 
 /** `source-file -` (reading commands from stdin) is what keeps a sweep at a constant number of tmux spawns. */
 const MIN_TMUX = [3, 2] as const;
@@ -52,7 +53,7 @@ function databaseCheck(base: string, timeoutMs: number): DoctorCheck | null {
   if (read.fatal) return { name, ok: false, detail: `${read.fatal.message}; its agents are not acted on` };
   const agents = [...read.byTask.values()].reduce((n, list) => n + list.length, 0);
   const bad = read.errors.length;
-  return { name, ok: bad === 0, detail: `readable (read-only, ${read.ms.toFixed(1)} ms): ${agents} agent(s) in ${read.byTask.size} task(s)${bad ? `; ${bad} row(s) reported: ${read.errors[0]!.message}` : ''}` };
+  return { name, ok: bad === 0, detail: `readable (read-only, ${read.ms.toFixed(1)} ms): ${plural(agents, 'agent')} in ${plural(read.byTask.size, 'task')}${bad ? `; ${plural(bad, 'row')} reported: ${read.errors[0]!.message}` : ''}` };
 }
 
 function rootCheck(root: RootChoice): DoctorCheck {
@@ -91,7 +92,7 @@ function inotifyCheck(tasks: number): DoctorCheck {
   return {
     name: 'inotify',
     ok,
-    detail: `max_user_watches=${watches ?? '?'}, max_user_instances=${instances ?? '?'}; about ${needed} watches needed for ${tasks} task(s)${ok ? '' : ' (raise fs.inotify.max_user_watches, or the daemon will fall back to polling)'}`,
+    detail: `max_user_watches=${watches ?? '?'}, max_user_instances=${instances ?? '?'}; about ${needed} watches needed for ${plural(tasks, 'task')}${ok ? '' : ' (raise fs.inotify.max_user_watches, or the daemon will fall back to polling)'}`,
   };
 }
 

@@ -7,6 +7,7 @@ import { agentKey, byTask, type ActionOf, type Ledger } from './ledger.js';
 import { appendLinesDurably } from './durable-write.js';
 import { mapPool } from './pool.js';
 import { errorMessage, withTimeout } from './timeouts.js';
+import { plural } from '../shared/index.js';
 
 const TASK_CONCURRENCY = 8;
 
@@ -81,7 +82,7 @@ export async function commitStep(ledger: Ledger, staged: StagedArchives, stepMs:
     }
     for (const result of results) {
       const owner = staged.owners.get(result.request)!;
-      if (owner.kind === 'capture-scrollback' && result.outcome === 'done') ledger.record(owner, 'done', `${owner.paneIds.length} pane(s) ${result.detail}`);
+      if (owner.kind === 'capture-scrollback' && result.outcome === 'done') ledger.record(owner, 'done', `${plural(owner.paneIds.length, 'pane')} ${result.detail}`);
       else ledger.record(owner, result.outcome, result.detail);
     }
   });
@@ -100,7 +101,7 @@ export async function promptStep(ledger: Ledger): Promise<void> {
       else if (!st.isFile()) ledger.record(action, 'failed', `${action.file} is no longer a regular file; refused`);
       else {
         await fs.promises.unlink(file);
-        ledger.record(action, 'done', `deleted (${st.size} bytes)`);
+        ledger.record(action, 'done', `deleted (${plural(st.size, 'byte')})`);
       }
     } catch (err) {
       ledger.record(action, 'failed', errorMessage(err));

@@ -8,6 +8,7 @@ import { errorMessage, withTimeout } from './timeouts.js';
 import { capturePanes, killSessions } from './tmux/tmux-batch.js';
 import type { TmuxClient } from './tmux/tmux-client.js';
 import type { TmuxState } from './tmux/tmux-listing.js';
+import { plural } from '../shared/index.js';
 
 export interface SessionStepOptions {
   killGraceMs: number;
@@ -171,7 +172,7 @@ export async function signalStep(ledger: Ledger, killed: ProcessSnapshot, opts: 
       if (z && z.ppid > 1 && !killed.guarded.has(z.ppid)) ledger.orphans.push({ kind: 'zombie', agentId: action.agentId, pid: z.pid, ppid: z.ppid, reason: `exited but not reaped by its parent ${z.ppid}` });
     }
     const forked = late.length ? `; ${late.length} started after the snapshot, found by a second look at /proc: ${late.map((p) => `${p.pid} (${p.argv.slice(0, 60)})`).join(', ')}` : '';
-    const detail = `${members.length} process(es) in the tree, ${mine.length} outlived the session and got TERM${mine.length ? `: ${mine.map((p) => p.pid).join(' ')}` : ''}${forked}`;
+    const detail = `${plural(members.length, 'process', 'processes')} in the tree, ${mine.length} outlived the session and got TERM${mine.length ? `: ${mine.map((p) => p.pid).join(' ')}` : ''}${forked}`;
     const errors = result.errors.filter((e) => members.some((p) => p.pid === e.pid)).map((e) => e.message);
     if (left.length) errors.push(`still alive: ${left.map((p) => p.pid).join(' ')}`);
     if (errors.length) ledger.record(action, 'failed', `${detail}; ${errors.join('; ')}`);

@@ -9,3 +9,4 @@ export * from './alert-id.js';
 export * from './field-issues.js';
 export * from './settings-patch.js';
 export * from './settings-consequence.js';
+export * from './plural.js';

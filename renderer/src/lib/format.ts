@@ -64,10 +64,7 @@ export function formatRatio(ratio: number | null | undefined): string {
   return `${ratio < 10 ? ratio.toFixed(1) : ratio.toFixed(0)}×`;
 }
 
-/** "1 file", "3 files". */
-export function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
-}
+export { plural } from '../../../src/shared/plural.js';
 
 /** Share of a whole as a CSS percentage, clamped; 0 when the whole is unknown or empty. */
 export function percent(part: number, whole: number): number {

@@ -9,6 +9,7 @@ import { existingFolderPath, withTaskFolder } from '../task-folders.js';
 import { ARCHIVE_DIR } from '../task-scan.js';
 import { errorMessage } from '../timeouts.js';
 import { journalUserAction, type UserAction } from './user-journal.js';
+import { plural } from '../../shared/index.js';
 
 /**
  * The archive/ folder of a task, or null when it is missing, a symlink or not a folder (such a folder is never read).
@@ -130,7 +131,7 @@ async function unlinkListed({ file, abs }: ListedFile): Promise<Removal> {
   } catch (err) {
     return { ...base, outcome: 'failed', error: errorMessage(err) };
   }
-  return { ...base, outcome: 'done', detail: `${file.storedBytes} bytes freed` };
+  return { ...base, outcome: 'done', detail: `${plural(file.storedBytes, 'byte')} freed` };
 }
 
 /**

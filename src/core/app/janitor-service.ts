@@ -1,4 +1,4 @@
-import { alertIdForOrphan, isEmptyConsequence, type Alert, type FieldIssue, type SettingChange, type SettingsConsequence, type CleanTarget, type Config, type DaemonEvent, type FixResult, type JanitorService, type Orphan, type SweepReport, type UiEvent, type UiState } from '../../shared/index.js';
+import { alertIdForOrphan, isEmptyConsequence, plural, type Alert, type FieldIssue, type SettingChange, type SettingsConsequence, type CleanTarget, type Config, type DaemonEvent, type FixResult, type JanitorService, type Orphan, type SweepReport, type UiEvent, type UiState } from '../../shared/index.js';
 import { JanitorDaemon } from '../daemon/janitor-daemon.js';
 import { tmuxClientFor } from '../engine.js';
 import { rootsOf } from '../roots.js';
@@ -145,7 +145,7 @@ export function createJanitorService(options: JanitorServiceOptions): RunningJan
     if ((o?.kind === 'ghost-agent' || o?.kind === 'leftover-process') && alert.agentId) {
       const report = await withBusy(() => daemon.runNow({ dryRun: false, onlyAgent: alert.agentId!, ...(alert.task ? { tasks: [alert.task] } : {}) }));
       const failed = report.actions.filter((a) => a.outcome === 'failed');
-      return failed.length ? { ok: false, message: failed.map((a) => `${a.kind} ${a.target}: ${a.error ?? 'failed'}`).join('; ') } : { ok: true, message: `${alert.agentId} cleaned: ${report.actions.filter((a) => a.outcome === 'done').length} action(s) done` };
+      return failed.length ? { ok: false, message: failed.map((a) => `${a.kind} ${a.target}: ${a.error ?? 'failed'}`).join('; ') } : { ok: true, message: `${alert.agentId} cleaned: ${plural(report.actions.filter((a) => a.outcome === 'done').length, 'action')} done` };
     }
     if (alert.kind === 'idle-warning' && alert.agentId) {
       await daemon.reload(savePinned(options.settings, alert.agentId, true));
@@ -155,7 +155,7 @@ export function createJanitorService(options: JanitorServiceOptions): RunningJan
       daemon.resetBreaker(alert.task);
       const report = await withBusy(() => daemon.runNow({ dryRun: false, tasks: [alert.task!] }));
       const failed = report.actions.filter((a) => a.outcome === 'failed').length;
-      return { ok: failed === 0, message: failed ? `${failed} action(s) failed again` : 'task swept, breaker closed' };
+      return { ok: failed === 0, message: failed ? `${plural(failed, 'action')} failed again` : 'task swept, breaker closed' };
     }
     if (alert.kind === 'stalled') {
       stalled.length = 0;

@@ -5,6 +5,7 @@ import { childrenIndex, paneEnvIndex, protectedPids, sessionProcesses } from '..
 import { killSessions } from '../tmux/tmux-batch.js';
 import type { TmuxClient } from '../tmux/tmux-client.js';
 import { listTmux } from '../tmux/tmux-listing.js';
+import { plural } from '../../shared/index.js';
 
 /**
  * Kills one orphan session the user chose, by its `$id` (never a name: tmux matches names by prefix), and then every
@@ -23,8 +24,8 @@ export async function killOrphanSession(client: TmuxClient, config: Config, sess
   const outcome = (await killSessions(client, [sessionId])).get(sessionId);
   if (!outcome?.ok) throw new Error(`kill-session ${name} (${sessionId}) failed: ${outcome?.error ?? 'no outcome'}`);
   const result = await terminateAll(members, config.killGraceMs, config.timeouts.stepMs);
-  if (result.survivors.length > 0) throw new Error(`session killed, but process(es) ${result.survivors.map((p) => p.pid).join(', ')} survived SIGKILL`);
-  return `session ${name} (${sessionId}) killed${result.signalled.length ? `, ${result.signalled.length} leftover process(es) terminated` : ''}`;
+  if (result.survivors.length > 0) throw new Error(`session killed, but ${result.survivors.length === 1 ? 'process' : 'processes'} ${result.survivors.map((p) => p.pid).join(', ')} survived SIGKILL`);
+  return `session ${name} (${sessionId}) killed${result.signalled.length ? `, ${plural(result.signalled.length, 'leftover process', 'leftover processes')} terminated` : ''}`;
 }
 
 /** SPEC.md's one exception to "never kill by argv": a suspect the user chose by hand, re-identified first. */

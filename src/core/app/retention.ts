@@ -5,6 +5,7 @@ import { rootsOf } from '../roots.js';
 import { errorMessage } from '../timeouts.js';
 import { archiveRows, removeArchive, taskManifest } from './archives.js';
 import { journalUserAction, type UserAction } from './user-journal.js';
+import { plural } from '../../shared/index.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -155,7 +156,7 @@ export async function applyRetention(config: Config): Promise<RetentionPlan> {
   }
   await journalRun(config, log, failures);
   if (failures.length > 0) {
-    throw new Error(`retention compressed ${compressed.length} file(s), removed ${removed.length} and failed on ${failures.length}: ${failures.join('; ')}`);
+    throw new Error(`retention compressed ${plural(compressed.length, 'file')}, removed ${removed.length} and failed on ${failures.length}: ${failures.join('; ')}`);
   }
   return planOf(config, compressed, removed, [...first.plan.skipped, ...skipped]);
 }

@@ -5,6 +5,7 @@ import { HeartbeatSchema, type DaemonStatus, type Heartbeat } from '../../shared
 import { writeFileAtomic } from '../durable-write.js';
 import { writeMetrics } from './metrics.js';
 import { pidAlive } from '../process/pid-alive.js';
+import { plural } from '../../shared/index.js';
 
 /** The janitor's own state (heartbeat, lock) lives here, never inside the roots. */
 export function stateDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -59,7 +60,7 @@ export function readDaemonStatus(env: NodeJS.ProcessEnv = process.env): DaemonSt
   return {
     running: true,
     pid: beat.pid,
-    message: `daemon running, pid ${beat.pid}, up ${uptimeSeconds} s, ${beat.sweeps} sweep(s), last at ${beat.lastSweepAt ?? 'never'}, ${beat.failures} failure(s), ${beat.breakers.length} task(s) backed off`,
+    message: `daemon running, pid ${beat.pid}, up ${uptimeSeconds} s, ${plural(beat.sweeps, 'sweep')}, last at ${beat.lastSweepAt ?? 'never'}, ${plural(beat.failures, 'failure')}, ${plural(beat.breakers.length, 'task')} backed off`,
     uptimeSeconds,
     lastSweepAt: beat.lastSweepAt,
     sweeps: beat.sweeps,

@@ -48,6 +48,8 @@ const options = {
 
 await mkdir(outdir, { recursive: true });
 await copyFile(path.join(here, 'index.html'), path.join(outdir, 'index.html'));
+// The tab's icon: the app's own 32 px icon (build/make-icons.mjs draws it).
+await copyFile(path.join(here, '..', 'build', 'icons', '32x32.png'), path.join(outdir, 'favicon.png'));
 if (watch) {
   const ctx = await esbuild.context(options);
   await ctx.watch();

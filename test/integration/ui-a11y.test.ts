@@ -111,6 +111,32 @@ describe('layout and accessibility of the window (issue 10 point 5)', () => {
     await context.close();
   });
 
+  it('unsaved settings edits survive a switch to another view and back', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.goto(url);
+    await page.getByTestId('nav-settings').click();
+    await page.getByTestId('settings-field-idleMinutes').fill('95');
+    await page.getByTestId('nav-agents').click();
+    await page.locator(READY.agents).first().waitFor();
+    await page.getByTestId('nav-settings').click();
+    assert.equal(await page.getByTestId('settings-field-idleMinutes').inputValue(), '95');
+    await page.getByText('Unsaved changes.').waitFor();
+    await page.getByTestId('settings-reset').click();
+    assert.notEqual(await page.getByTestId('settings-field-idleMinutes').inputValue(), '95');
+    await page.close();
+  });
+
+  it('the tab has the app icon as its favicon', async () => {
+    const page = await browser.newPage();
+    await page.goto(url);
+    const href = await page.locator('link[rel="icon"]').getAttribute('href');
+    const icon = await page.request.get(new URL(href ?? '', url).href);
+    assert.equal(icon.status(), 200);
+    assert.equal(icon.headers()['content-type'], 'image/png');
+    assert.deepEqual([...(await icon.body()).subarray(1, 4)], [...Buffer.from('PNG')]);
+    await page.close();
+  });
+
   it('Escape closes a dialog, and focus goes back to the control that opened it', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     await page.goto(url);

@@ -6,6 +6,7 @@ import { Notice } from '../components/badges.js';
 import { ConsequenceDialog } from '../components/consequence-dialog.js';
 import { formatBytes } from '../lib/format.js';
 import { useLoader } from '../lib/hooks.js';
+import { useUnsavedDraft } from '../lib/unsaved-draft.js';
 import { draftFromConfig, hasFormField, isOverridden, issuesByPath, validateDraft, type SettingsDraft } from '../lib/settings-form.js';
 import { CheckField, ListField, NumberField, ReadOnlySettings, SelectField, TextField } from './settings-fields.js';
 
@@ -13,12 +14,11 @@ type SaveState = { step: 'idle' } | { step: 'saving' } | { step: 'saved' } | { s
 
 function SettingsForm({ settings, onSaved }: { settings: Settings; onSaved: (s: Settings) => void }) {
   const { api } = useContext(AppContext);
-  const [draft, setDraft] = useState<SettingsDraft>(() => draftFromConfig(settings.config));
+  const [draft, setDraft, dirty, setDirty] = useUnsavedDraft(settings);
   const [issues, setIssues] = useState<FieldIssue[]>([]);
   // Issues are shown live once a save was tried, so a fix clears its message as it is typed.
   const [tried, setTried] = useState(false);
   const [save, setSave] = useState<SaveState>({ step: 'idle' });
-  const [dirty, setDirty] = useState(false);
   const [pending, setPending] = useState<{ changes: SettingChange[]; consequence: SettingsConsequence } | null>(null);
 
   const update = (patch: Partial<SettingsDraft>) => {

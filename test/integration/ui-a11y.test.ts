@@ -111,6 +111,20 @@ describe('layout and accessibility of the window (issue 10 point 5)', () => {
     await context.close();
   });
 
+  it('Escape closes the log panel, and focus goes back to its Logs button', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.goto(url);
+    await page.getByTestId('nav-agents').click();
+    await page.locator(READY.agents).first().waitFor();
+    await page.getByTestId('agent-logs-run-1').focus();
+    await page.keyboard.press('Enter');
+    await page.getByTestId('log-text').waitFor();
+    await page.keyboard.press('Escape');
+    await page.getByTestId('log-panel').waitFor({ state: 'detached' });
+    assert.equal(await page.evaluate(`document.activeElement?.getAttribute('data-testid')`), 'agent-logs-run-1');
+    await page.close();
+  });
+
   it('unsaved settings edits survive a switch to another view and back', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     await page.goto(url);

@@ -92,6 +92,7 @@ describe('preview before anything destructive (issue 10 point 1)', () => {
     await w.page.getByTestId('clean-progress').filter({ hasText: 'No further session is killed' }).waitFor();
     await w.page.getByTestId('clean-summary').waitFor({ timeout: 15_000 });
     assert.deepEqual(await sb.sessions(), [], 'a single batch was already killed: it is finished, not left half done');
+    assert.match(await w.page.getByTestId('clean-cancelled').innerText(), /Stop came too late/, 'the dialog says why it could not stop');
     await w.page.getByTestId('clean-close').click();
   });
 

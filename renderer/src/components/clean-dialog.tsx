@@ -116,6 +116,11 @@ export function CleanDialog({ target, finishing, onClose }: { target: CleanTarge
         <Notice kind="info" testId="clean-cancelled">
           Stopped on request: {plural(cancelled, 'action')} did not run, and those agents were left as they were.
         </Notice>
+      ) : done && cancel !== null ? (
+        <Notice kind="info" testId="clean-cancelled">
+          Stop came too late: every session was already killed, so the clean was finished (its logs archived) rather than
+          left half done.
+        </Notice>
       ) : null}
       {report ? (
         <>

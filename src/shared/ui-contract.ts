@@ -108,8 +108,11 @@ export type UiInput<M extends UiMethodName> = z.input<UiMethods[M]['input']>;
 export type UiOutput<M extends UiMethodName> = z.output<UiMethods[M]['output']>;
 
 /** What the window pushes to the renderer: the daemon's own events, and the UI state whenever it changes. */
-/** A running Clean now, step by step (the executor's step names: lock, capture, processes, intents, kill, …). */
-export const CleanProgressSchema = z.object({ event: z.literal('clean-progress'), step: z.string(), steps: z.number().int(), cancelRequested: z.boolean() });
+/**
+ * A running cleanup, step by step (the executor's step names: lock, capture, processes, intents, kill, …): a Clean now
+ * (`manual`), or one of the daemon's own sweeps.
+ */
+export const CleanProgressSchema = z.object({ event: z.literal('clean-progress'), step: z.string(), steps: z.number().int(), cancelRequested: z.boolean(), manual: z.boolean() });
 export type CleanProgress = z.infer<typeof CleanProgressSchema>;
 
 export const UiEventSchema = z.union([DaemonEventSchema, z.object({ event: z.literal('state'), state: UiStateSchema }), CleanProgressSchema]);

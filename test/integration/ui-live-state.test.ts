@@ -89,6 +89,8 @@ describe('honest live state (issue 10 point 2)', () => {
       { id: 'stub-2', status: 'running', tmux_session: 'agent_stub-2' },
       { id: 'keep-3', status: 'running', tmux_session: 'agent_keep-3' },
     ]);
+    // While it runs, the header says so, with the step in flight (the daemon's own sweeps report their steps too).
+    await page.locator('[data-testid="status-line"][data-state="sweeping"]').filter({ hasText: /Stopping leftover processes|Killing sessions|Copying logs|Archiving logs|Saving the panes/ }).waitFor({ timeout: 10_000 });
     await daemons[0]!.waitFor((e) => e.event === 'sweep' && e.trigger === 'watch' && (e.actions.done ?? 0) > 0, 20_000, from);
     assert.ok(!(await sb.sessions()).includes('agent_work-1'), 'the sweep did clean work-1');
     await page.locator('[data-testid="status-line"]:not([data-state="sweeping"])').waitFor({ timeout: 5000 });

@@ -41,7 +41,7 @@ export function CleanDialog({ target, finishing, onClose }: { target: CleanTarge
     api.listAgents({}).then((all) => setRows(all.filter(inTarget)), () => undefined);
     // Once per dialog: the target does not change while it is open.
   }, []);
-  useEffect(() => events.subscribe((e) => e.event === 'clean-progress' && setProgress(stepLabel(e.step))), [events]);
+  useEffect(() => events.subscribe((e) => e.event === 'clean-progress' && e.manual && setProgress(stepLabel(e.step))), [events]);
 
   const confirm = (report: SweepReport) => {
     setPhase({ step: 'cleaning', report });

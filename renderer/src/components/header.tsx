@@ -9,7 +9,7 @@ import { useNow } from '../lib/hooks.js';
 import { Notice } from './badges.js';
 import { CleanDialog } from './clean-dialog.js';
 
-/** The current Clean now step, from its `clean-progress` events; forgotten once a state says the sweep is over. */
+/** The running cleanup's step (Clean now or the daemon's own sweep), from `clean-progress`; forgotten when a state says it is over. */
 function useCleanStep(): string | null {
   const { events } = useContext(AppContext);
   const [step, setStep] = useState<string | null>(null);

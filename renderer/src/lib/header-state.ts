@@ -33,7 +33,7 @@ function status(kind: HeaderKind, text: string): HeaderStatus {
 /**
  * What the header says. A lost link comes first: the last state received may no longer be true. Then a sweep in
  * progress, even while paused (a Clean now runs then too): what the janitor is doing right now. `step` is the
- * running Clean now's current step (the `clean-progress` event); the daemon's own sweeps report none.
+ * running cleanup's current step (the `clean-progress` event: a Clean now's, or one of the daemon's own sweeps').
  */
 export function headerStatus(state: UiState | null, link: Link, step: string | null): HeaderStatus {
   if (link === 'lost') return status('disconnected', 'The janitor cannot be reached; reconnecting…');

@@ -56,6 +56,8 @@ export function createJanitorService(options: JanitorServiceOptions): RunningJan
   let busy = 0;
   /** The Clean now in flight, which Cancel stops before its next kill batch. */
   let manualClean: { controller: AbortController; steps: number } | null = null;
+  /** Steps of the daemon's own sweep in flight, for the header's progress. */
+  let sweepSteps = 0;
   const publish = (event: UiEvent) => {
     for (const listener of listeners) listener(event);
   };
@@ -78,7 +80,11 @@ export function createJanitorService(options: JanitorServiceOptions): RunningJan
   const daemon = new JanitorDaemon(options.config, {
     stateDir: options.stateDir,
     startPaused: options.startPaused ?? false,
-    onSweepingChange: () => publishState(),
+    onSweepingChange: () => {
+      sweepSteps = 0;
+      publishState();
+    },
+    onSweepStep: (step) => publish({ event: 'clean-progress', step, steps: ++sweepSteps, cancelRequested: false, manual: false }),
     emit: (event) => {
       options.emit?.(event);
       if (event.event === 'stalled') {
@@ -205,7 +211,7 @@ export function createJanitorService(options: JanitorServiceOptions): RunningJan
     cleanNow: async (t) => {
       const run = { controller: new AbortController(), steps: 0 };
       manualClean = run;
-      const onStep = (step: string) => publish({ event: 'clean-progress', step, steps: ++run.steps, cancelRequested: run.controller.signal.aborted });
+      const onStep = (step: string) => publish({ event: 'clean-progress', step, steps: ++run.steps, cancelRequested: run.controller.signal.aborted, manual: true });
       try {
         return await withBusy(() => daemon.runNow({ dryRun: false, ignoreGrace: true, signal: run.controller.signal, onStep, ...targetOptions(t) }));
       } finally {

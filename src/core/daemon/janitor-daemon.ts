@@ -30,6 +30,8 @@ export interface DaemonOptions {
   startPaused?: boolean;
   /** Told when sweeping starts and when it stops, so a window's "sweeping" never outlives the sweep. */
   onSweepingChange?(sweeping: boolean): void;
+  /** Told as each step of the daemon's own sweeps starts (the window's "sweeping" shows it). */
+  onSweepStep?(step: string): void;
 }
 
 const now = () => new Date().toISOString();
@@ -209,6 +211,7 @@ export class JanitorDaemon {
       const excludeTasks = new Set(this.breakers.open(Date.now()).map((b) => b.task));
       const onStep = (name: string) => {
         this.currentStep = { name, since: Date.now(), reported: false };
+        this.options.onSweepStep?.(name);
       };
       report = await runCleanup(this.config, { dryRun: false, tmux: this.tmux, excludeTasks, onStep, ...this.memory(), ...(tasks ? { tasks } : {}) });
     } catch (err) {

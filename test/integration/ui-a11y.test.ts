@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -56,6 +57,11 @@ describe('layout and accessibility of the window (issue 10 point 5)', () => {
     ]);
     task.log('run-1_stream.jsonl', 'x\n'.repeat(100));
     task.log('done-2_stream.jsonl', 'y\n'.repeat(100));
+    // An archived file, so the Archives view has rows and actions to lay out.
+    fs.mkdirSync(task.archive);
+    const archived = 'old-9_stream.jsonl';
+    fs.writeFileSync(path.join(task.archive, archived), 'z\n');
+    fs.writeFileSync(path.join(task.archive, 'MANIFEST.jsonl'), JSON.stringify({ ts: new Date().toISOString(), agentId: 'old-9', source: `logs/${archived}`, archive: `archive/${archived}`, bytes: 2, sha256: createHash('sha256').update('z\n').digest('hex'), compression: 'none', storedBytes: 2 }) + '\n');
     const configFile = path.join(sb.dir, 'config', 'agent-janitor', 'config.json');
     fs.mkdirSync(path.dirname(configFile), { recursive: true });
     // A pinned finished agent and an orphan session put the coloured badges (pinned, warning) on screen for axe.
@@ -103,11 +109,22 @@ describe('layout and accessibility of the window (issue 10 point 5)', () => {
       })()`);
       assert.deepEqual(overflow, { page: false, scrollers: [] }, `${view} scrolls sideways`);
     }
+    const onScreen = async (rows: string) => {
+      await page.locator(`${rows} button`).first().waitFor();
+      const buttons = await page.locator(`${rows} button`).all();
+      assert.ok(buttons.length > 0, `${rows} has actions`);
+      for (const button of buttons) {
+        const box = await button.boundingBox();
+        assert.ok(box && box.x >= 0 && box.x + box.width <= 800, `${await button.innerText()} is on screen (${JSON.stringify(box)})`);
+      }
+    };
     await page.getByTestId('nav-agents').click();
-    for (const button of await page.locator('[data-testid^="agent-row-"] button').all()) {
-      const box = await button.boundingBox();
-      assert.ok(box && box.x >= 0 && box.x + box.width <= 800, `${await button.innerText()} is on screen (${JSON.stringify(box)})`);
-    }
+    await onScreen('[data-testid^="agent-row-"]');
+    await page.getByTestId('nav-archives').click();
+    const toggle = page.locator('[data-testid^="archive-toggle-"]').first();
+    if ((await toggle.getAttribute('aria-expanded')) !== 'true') await toggle.click();
+    await page.locator('[data-testid^="archive-file-"]').first().waitFor();
+    await onScreen('[data-testid^="archive-file-"]');
     await context.close();
   });
 

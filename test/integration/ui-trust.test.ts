@@ -169,6 +169,34 @@ describe('preview before anything destructive (issue 10 point 1)', () => {
     assert.deepEqual(await sb.sessions(), ['agent_stray-1']);
   });
 
+  it('a pinned finished agent is kept as it is and the window says why; a ghost without files is cleared by its fix for good (point 3)', async () => {
+    const sb = Sandbox.create();
+    await sb.startSession('agent_kept-1');
+    const task = makeTask(sb.workspace, [
+      { id: 'kept-1', status: 'completed', tmux_session: 'agent_kept-1' },
+      { id: 'ghost-2', status: 'running', tmux_session: 'agent_ghost-2' },
+    ]);
+    const log = task.log('kept-1_stream.jsonl', 'kept\n');
+    const w = await openWindow(browser, sb, { killGraceMs: 300, pins: ['kept-1'], ghostGraceSeconds: 0 });
+    windows.push(w);
+    await w.page.getByTestId('nav-agents').click();
+    await w.page.getByTestId('agents-tab-all').click();
+    await w.page.locator('[data-testid="agent-row-kept-1"][data-verdict="pinned"]').waitFor();
+    assert.match(await w.page.getByTestId('agent-reason-kept-1').innerText(), /pinned: kept as it is/);
+    assert.deepEqual(await sb.sessions(), ['agent_kept-1'], 'the daemon left the pinned agent alone');
+    assert.ok(fs.existsSync(log));
+
+    await w.page.getByTestId('nav-alerts').click();
+    const fix = w.page.locator('[data-testid^="alert-fix-ghost-agent"]');
+    await fix.click();
+    await w.page.locator('[data-testid^="alert-fix-confirm-ghost-agent"]').click();
+    await w.page.locator('[data-testid^="alert-result-ghost-agent"]').waitFor();
+    await w.page.getByTestId('alerts-refresh').click();
+    await w.page.getByTestId('alerts-refresh').waitFor({ state: 'attached' });
+    await w.page.waitForTimeout(500);
+    assert.equal(await w.page.locator('[data-testid^="alert-ghost-agent"]').count(), 0, 'the ghost does not come back');
+  });
+
   it('daemon --start-paused cleans nothing, shows the plan, and Resume carries it out', async () => {
     const sb = Sandbox.create();
     await sb.startSession('agent_done-1');

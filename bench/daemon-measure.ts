@@ -56,6 +56,23 @@ export interface DaemonExit {
   stopMs: number;
 }
 
+/** SIGTERM (a daemon drains and exits 0); SIGKILL only if it is still there after `limitMs`. */
+export async function stopDaemon(child: ChildProcess, exited: Promise<{ code: number | null; signal: string | null }>, limitMs: number): Promise<DaemonExit> {
+  const started = performance.now();
+  const running = () => child.exitCode === null && child.signalCode === null;
+  if (running()) child.kill('SIGTERM');
+  let killed = false;
+  const timer = setTimeout(() => {
+    if (running()) {
+      killed = true;
+      child.kill('SIGKILL');
+    }
+  }, limitMs);
+  const { code, signal } = await exited;
+  clearTimeout(timer);
+  return { code, signal, killed, stopMs: Math.round(performance.now() - started) };
+}
+
 /** `node bin/agent-janitor.js daemon --json --root <root> --tmux-socket <sock>` with the fixture's private HOME/XDG dirs. */
 export class DaemonRun {
   readonly events: Received[] = [];
@@ -136,18 +153,7 @@ export class DaemonRun {
 
   /** SIGTERM (the daemon drains and exits 0); SIGKILL only if it is still there after `limitMs`. */
   async stop(limitMs = 30_000): Promise<DaemonExit> {
-    const started = performance.now();
-    if (alive(this.child)) this.child.kill('SIGTERM');
-    let killed = false;
-    const timer = setTimeout(() => {
-      if (alive(this.child)) {
-        killed = true;
-        this.child.kill('SIGKILL');
-      }
-    }, limitMs);
-    const { code, signal } = await this.exited;
-    clearTimeout(timer);
-    return { code, signal, killed, stopMs: Math.round(performance.now() - started) };
+    return stopDaemon(this.child, this.exited, limitMs);
   }
 }
 

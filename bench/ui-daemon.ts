@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DaemonEventSchema } from '../src/shared/index.js';
 import type { UiFixture } from './ui-fixture.js';
+import { stopDaemon, type DaemonExit } from './daemon-measure.js';
 
 /**
  * The built `node bin/agent-janitor.js daemon --ui --json` over a UI fixture, with the fixture's private HOME and XDG
@@ -22,13 +23,7 @@ export function killDaemonsSync(): void {
   children.clear();
 }
 
-export interface DaemonStop {
-  code: number | null;
-  signal: string | null;
-  /** SIGTERM did not end it within the limit, so it was SIGKILLed. */
-  killed: boolean;
-  stopMs: number;
-}
+export type DaemonStop = DaemonExit;
 
 export class UiDaemon {
   stderr = '';
@@ -96,18 +91,7 @@ export class UiDaemon {
 
   /** SIGTERM (the daemon drains and exits 0); SIGKILL only if it is still there after `limitMs`. */
   async stop(limitMs = 30_000): Promise<DaemonStop> {
-    const started = performance.now();
-    if (alive(this.child)) this.child.kill('SIGTERM');
-    let killed = false;
-    const timer = setTimeout(() => {
-      if (alive(this.child)) {
-        killed = true;
-        this.child.kill('SIGKILL');
-      }
-    }, limitMs);
-    const { code, signal } = await this.exited;
-    clearTimeout(timer);
-    return { code, signal, killed, stopMs: Math.round(performance.now() - started) };
+    return stopDaemon(this.child, this.exited, limitMs);
   }
 }
 

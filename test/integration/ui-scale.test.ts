@@ -1,40 +1,19 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { DaemonProcess } from '../helpers/daemon-process.js';
+import { before, describe, it } from 'node:test';
+import type { Page } from 'playwright-core';
 import { makeTask } from '../helpers/fixture.js';
 import { Sandbox, waitFor } from '../helpers/sandbox.js';
+import { windowSuite, type UiWindow } from '../helpers/ui-window.js';
 
 /**
  * Issue 10 point 4, as a user sees it in Chromium over `daemon --ui`, on real tmux and files: the window sorts,
  * splits agents into tabs, keeps its state in the address, acts on many agents or alerts at once after saying on
  * whom, and pages through the whole journal.
  */
-const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 
-interface Window {
-  sb: Sandbox;
-  daemon: DaemonProcess;
-  page: Page;
-  url: URL;
-  configFile: string;
-}
 
-async function openWindow(browser: Browser, sb: Sandbox, config: Record<string, unknown>): Promise<Window> {
-  const configFile = path.join(sb.dir, 'config', 'agent-janitor', 'config.json');
-  fs.mkdirSync(path.dirname(configFile), { recursive: true });
-  fs.writeFileSync(configFile, JSON.stringify(config, null, 2));
-  const daemon = DaemonProcess.start(sb, ['--ui']);
-  await daemon.waitFor((e) => e.event === 'ready');
-  assert.ok(await waitFor(() => /UI at http/.test(daemon.stderr)), daemon.stderr);
-  const url = new URL(/UI at (\S+)/.exec(daemon.stderr)![1]!);
-  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  await page.goto(url.href);
-  await page.getByTestId('status-line').waitFor();
-  return { sb, daemon, page, url, configFile };
-}
 
 /** The agent ids the Agents list shows, top to bottom (few enough here that none is virtualized away). */
 const agentRows = (page: Page) => page.locator('[data-testid^="agent-row-"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-testid')!.slice('agent-row-'.length)));
@@ -47,21 +26,10 @@ async function rowsAre(page: Page, expected: string[]): Promise<void> {
 const hashOf = (page: Page) => new URL(page.url()).hash;
 
 describe('a window for 2,000 rows (issue 10 point 4)', () => {
-  let browser: Browser;
-  const windows: Window[] = [];
-  before(async () => {
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
-  });
-  after(async () => {
-    await browser?.close();
-    for (const w of windows) {
-      assert.equal(await w.daemon.stop('SIGTERM'), 0);
-      await w.sb.cleanup();
-    }
-  });
+  const windows = windowSuite();
 
   describe('Agents: sort, tabs, the address, bulk pin', () => {
-    let w: Window;
+    let w: UiWindow;
     before(async () => {
       const sb = Sandbox.create();
       for (const id of ['s-1', 's-2', 's-3']) await sb.startSession(`agent_${id}`);
@@ -77,8 +45,7 @@ describe('a window for 2,000 rows (issue 10 point 4)', () => {
       older.log('s-2_stream.jsonl', 'x'.repeat(60_000));
       newer.log('s-1_stream.jsonl', 'x'.repeat(100));
       newer.log('s-3_stream.jsonl', 'x'.repeat(6_000));
-      w = await openWindow(browser, sb, { killGraceMs: 300 });
-      windows.push(w);
+      w = await windows.open(sb, { killGraceMs: 300 });
       await w.page.getByTestId('nav-agents').click();
       await w.page.getByTestId('agent-row-s-1').waitFor();
     });
@@ -185,8 +152,7 @@ describe('a window for 2,000 rows (issue 10 point 4)', () => {
     const sb = Sandbox.create();
     for (const id of ['o-1', 'o-2', 'o-3', 'keep-1']) await sb.startSession(`agent_${id}`);
     makeTask(sb.workspace, [{ id: 'keep-1', status: 'running', tmux_session: 'agent_keep-1' }]);
-    const w = await openWindow(browser, sb, { killGraceMs: 300 });
-    windows.push(w);
+    const w = await windows.open(sb, { killGraceMs: 300 });
     const { page } = w;
     await page.getByTestId('nav-alerts').click();
     const group = page.getByTestId('alert-group-orphan-session');
@@ -227,8 +193,7 @@ describe('a window for 2,000 rows (issue 10 point 4)', () => {
     const files = Array.from({ length: 40 }, (_, i) => ({ kind: 'delete-archive', target: `archive/f-${i}.gz`, outcome: 'done' }));
     lines.push(JSON.stringify({ ts: new Date(t0 + 450 * 60_000).toISOString(), agentId: 'retention', reason: 'retention: older than 30 days', results: files }));
     fs.writeFileSync(path.join(task.archive, 'JOURNAL.jsonl'), lines.join('\n') + '\n');
-    const w = await openWindow(browser, sb, { killGraceMs: 300 });
-    windows.push(w);
+    const w = await windows.open(sb, { killGraceMs: 300 });
     const { page } = w;
     await page.getByTestId('nav-activity').click();
     const count = page.getByTestId('activity-count');

@@ -2,40 +2,18 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { DaemonProcess } from '../helpers/daemon-process.js';
+import { describe, it } from 'node:test';
 import { makeTask, type TaskFixture } from '../helpers/fixture.js';
 import { Sandbox, waitFor } from '../helpers/sandbox.js';
+import { callApi, windowSuite } from '../helpers/ui-window.js';
 
 /**
  * Issue 10 point 1, as a user sees it in Chromium over `daemon --ui`, on real tmux and files: nothing destructive
  * happens before the user has seen exactly what and confirmed it.
  */
-const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const DAY = 24 * 3600 * 1000;
 
-interface Window {
-  sb: Sandbox;
-  daemon: DaemonProcess;
-  page: Page;
-  url: URL;
-  configFile: string;
-}
 
-async function openWindow(browser: Browser, sb: Sandbox, config: Record<string, unknown>, args: string[] = []): Promise<Window> {
-  const configFile = path.join(sb.dir, 'config', 'agent-janitor', 'config.json');
-  fs.mkdirSync(path.dirname(configFile), { recursive: true });
-  fs.writeFileSync(configFile, JSON.stringify(config, null, 2));
-  const daemon = DaemonProcess.start(sb, ['--ui', ...args]);
-  await daemon.waitFor((e) => e.event === 'ready');
-  assert.ok(await waitFor(() => /UI at http/.test(daemon.stderr)), daemon.stderr);
-  const url = new URL(/UI at (\S+)/.exec(daemon.stderr)![1]!);
-  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  await page.goto(url.href);
-  await page.getByTestId('status-line').waitFor();
-  return { sb, daemon, page, url, configFile };
-}
 
 /** An archive/ holding `count` files recorded as archived `ageDays` ago. */
 function oldArchives(task: TaskFixture, count: number, ageDays: number): string[] {
@@ -51,34 +29,16 @@ function oldArchives(task: TaskFixture, count: number, ageDays: number): string[
   return names.map((n) => path.join(task.archive, n));
 }
 
-async function api(w: Window, method: string, body: unknown): Promise<Record<string, unknown>> {
-  const token = w.url.searchParams.get('token')!;
-  const res = await fetch(`${w.url.origin}/api/${method}`, { method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
-  assert.equal(res.status, 200, `${method}: ${res.status}`);
-  return (await res.json()) as Record<string, unknown>;
-}
 
 describe('preview before anything destructive (issue 10 point 1)', () => {
-  let browser: Browser;
-  const windows: Window[] = [];
-  before(async () => {
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
-  });
-  after(async () => {
-    await browser?.close();
-    for (const w of windows) {
-      assert.equal(await w.daemon.stop('SIGTERM'), 0);
-      await w.sb.cleanup();
-    }
-  });
+  const windows = windowSuite();
 
   it('Clean now on a working agent says so, with a danger confirm; the clean shows its steps, and Stop answers', async () => {
     const sb = Sandbox.create();
     // Ignores TERM as well as HUP: the clean then waits out its kill grace, long enough to watch and to press Stop.
     await sb.startSession('agent_work-1', `sh -c "trap '' HUP TERM; while :; do sleep 1; done"`);
     makeTask(sb.workspace, [{ id: 'work-1', status: 'running', tmux_session: 'agent_work-1' }]).log('work-1_stream.jsonl', 'x\n');
-    const w = await openWindow(browser, sb, { killGraceMs: 2500 });
-    windows.push(w);
+    const w = await windows.open(sb, { killGraceMs: 2500 });
     await w.page.getByTestId('nav-agents').click();
     await w.page.getByTestId('agent-clean-work-1').click();
     await w.page.getByTestId('preview-unfinished').waitFor();
@@ -103,8 +63,7 @@ describe('preview before anything destructive (issue 10 point 1)', () => {
     task.log('busy-1_stream.jsonl', 'working\n');
     const archived = oldArchives(makeTask(sb.workspace, []), 3, 30);
     // No delayed compression: the daemon's own retention pass would otherwise gzip the 30-day-old files meanwhile.
-    const w = await openWindow(browser, sb, { idleMinutes: 25, killGraceMs: 300, compressAfterDays: null });
-    windows.push(w);
+    const w = await windows.open(sb, { idleMinutes: 25, killGraceMs: 300, compressAfterDays: null });
     const configText = () => fs.readFileSync(w.configFile, 'utf8');
     const before = configText();
     // The session has been quiet for a few seconds: idle under a limit of 0.05 min (3 s), not under 25 min.
@@ -144,14 +103,14 @@ describe('preview before anything destructive (issue 10 point 1)', () => {
 
     // The API holds the same line: no save with a consequence unless it quotes that consequence's digest.
     const changes = [{ path: 'retention.maxAgeDays', from: null, to: 10 }];
-    const refused = await api(w, 'saveSettings', { changes });
+    const refused = await callApi(w, 'saveSettings', { changes });
     assert.equal(refused.ok, false);
     assert.match(JSON.stringify(refused.issues), /\(confirm\)/);
     const consequence = refused.consequence as { remove: unknown[]; digest: string };
     assert.equal(consequence.remove.length, 3);
-    assert.equal((await api(w, 'saveSettings', { changes, confirm: 'f'.repeat(64) })).ok, false, 'a digest of something else is refused');
+    assert.equal((await callApi(w, 'saveSettings', { changes, confirm: 'f'.repeat(64) })).ok, false, 'a digest of something else is refused');
     assert.equal(JSON.parse(configText()).retention?.maxAgeDays, undefined);
-    assert.equal((await api(w, 'saveSettings', { changes, confirm: consequence.digest })).ok, true);
+    assert.equal((await callApi(w, 'saveSettings', { changes, confirm: consequence.digest })).ok, true);
     assert.equal(JSON.parse(configText()).retention.maxAgeDays, 10);
   });
 
@@ -159,8 +118,7 @@ describe('preview before anything destructive (issue 10 point 1)', () => {
     const sb = Sandbox.create();
     await sb.startSession('agent_stray-1');
     fs.writeFileSync(makeTask(sb.workspace, []).registry, '{"agents": [ {"id": "stray-1", "sta');
-    const w = await openWindow(browser, sb, { killGraceMs: 300 });
-    windows.push(w);
+    const w = await windows.open(sb, { killGraceMs: 300 });
     await w.page.getByTestId('nav-alerts').click();
     const blocked = w.page.locator('[data-testid^="alert-blocked-orphan-session"]');
     await blocked.waitFor();
@@ -177,8 +135,7 @@ describe('preview before anything destructive (issue 10 point 1)', () => {
       { id: 'ghost-2', status: 'running', tmux_session: 'agent_ghost-2' },
     ]);
     const log = task.log('kept-1_stream.jsonl', 'kept\n');
-    const w = await openWindow(browser, sb, { killGraceMs: 300, pins: ['kept-1'], ghostGraceSeconds: 0 });
-    windows.push(w);
+    const w = await windows.open(sb, { killGraceMs: 300, pins: ['kept-1'], ghostGraceSeconds: 0 });
     await w.page.getByTestId('nav-agents').click();
     await w.page.getByTestId('agents-tab-all').click();
     await w.page.locator('[data-testid="agent-row-kept-1"][data-verdict="pinned"]').waitFor();
@@ -203,8 +160,7 @@ describe('preview before anything destructive (issue 10 point 1)', () => {
     const task = makeTask(sb.workspace, [{ id: 'done-1', status: 'completed', tmux_session: 'agent_done-1' }]);
     task.log('done-1_stream.jsonl', 'finished\n');
     const prompt = task.prompt('done-1');
-    const w = await openWindow(browser, sb, { killGraceMs: 300 }, ['--start-paused']);
-    windows.push(w);
+    const w = await windows.open(sb, { killGraceMs: 300 }, ['--start-paused']);
     const ready = await w.daemon.waitFor((e) => e.event === 'ready');
     assert.equal(ready.event === 'ready' && ready.paused, true);
     assert.equal(ready.event === 'ready' && ready.agents, 1, 'the counts come from the first plan');

@@ -147,6 +147,8 @@ export const ActivityEntrySchema = z.object({
   reason: z.string(),
   /** Engine actions (ActionKind) and what the user did from the UI (`restore-archive`, `delete-archive`, `kill-orphan-session`, ...). */
   results: z.array(ActionResultSchema.pick({ target: true, outcome: true, detail: true, error: true }).extend({ kind: z.string() })),
+  /** A retention run: its entries in each task it touched carry the same id, and Activity shows them as one. */
+  run: z.string().optional(),
 });
 export type ActivityEntry = z.infer<typeof ActivityEntrySchema>;
 

@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { after, describe, it } from 'node:test';
+import { readActivity } from '../../src/core/app/activity.js';
 import { applyRetention, planRetention } from '../../src/core/app/retention.js';
 import { DaemonProcess } from '../helpers/daemon-process.js';
 import { makeTask } from '../helpers/fixture.js';
@@ -57,8 +58,23 @@ describe('retention (SPEC.md: by age and by total size per root, oldest first)',
       ['delete-archive', 'a-1_stream.jsonl'],
       ['delete-archive', 'a-2_stream.jsonl'],
     ]);
-    assert.match(journal[0].reason, /^retention run \(maxAgeDays .*\): 0 compressed, 2 deleted$/);
+    assert.match(journal[0].reason, /^retention run \(maxAgeDays 30, maxBytesPerRoot 350\)$/);
     assert.equal((await planRetention(config)).remove.length, 0, 'a second pass has nothing left to do');
+  });
+
+  it('a run over several tasks is one Activity entry listing every file by task; each task keeps its own journal line', async () => {
+    const sb = pool.fresh();
+    const files = [...archived(sb, [{ agent: 'b-1', ageDays: 40, bytes: 10 }]), ...archived(sb, [{ agent: 'c-1', ageDays: 50, bytes: 10 }])];
+    await applyRetention(sb.config({ compression: 'none', retention: { maxAgeDays: 30, maxBytesPerRoot: null } }));
+    for (const f of files) {
+      assert.equal(fs.existsSync(f!), false);
+      assert.equal(fs.readFileSync(path.join(path.dirname(f!), 'JOURNAL.jsonl'), 'utf8').trim().split('\n').length, 1);
+    }
+    const { entries, total } = readActivity([sb.root], path.join(sb.dir, 'state'), '', 50);
+    assert.equal(total, 1);
+    assert.match(entries[0]!.reason, /^retention run \(maxAgeDays 30\): 0 compressed, 2 deleted$/);
+    assert.equal(entries[0]!.task, '2 tasks');
+    assert.deepEqual(entries[0]!.results.map((r) => r.target.replace(/^TASK-[^/]+\//, 'TASK/')).sort(), ['TASK/archive/b-1_stream.jsonl', 'TASK/archive/c-1_stream.jsonl']);
   });
 
   it('compresses before it deletes: gzip may bring a root under its size limit, and age still counts from archiving', async () => {

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { ActivityEntrySchema, type ActivityEntry } from '../../shared/index.js';
+import { ActivityEntrySchema, plural, type ActivityEntry } from '../../shared/index.js';
 import { discoverTasks } from '../discovery.js';
 import { JOURNAL_FILE } from '../file-steps.js';
 import { readRegularFileSync } from '../safe-read.js';
@@ -33,6 +33,34 @@ function readJournal(file: string, task: string, into: ActivityEntry[], query: s
 }
 
 /**
+ * A retention run journals one entry in each task it touched (each task keeps its own history); Activity shows the run
+ * as one entry, its files named by task, and what it did counted in its reason.
+ */
+function mergeRuns(entries: readonly ActivityEntry[]): ActivityEntry[] {
+  const out: ActivityEntry[] = [];
+  const runs = new Map<string, ActivityEntry[]>();
+  for (const e of entries) {
+    if (e.run === undefined) out.push(e);
+    else runs.set(e.run, [...(runs.get(e.run) ?? []), e]);
+  }
+  for (const [run, parts] of runs) {
+    const several = parts.length > 1;
+    const results = parts.flatMap((p) => p.results.map((r) => (several ? { ...r, target: `${p.task}/${r.target}` } : r)));
+    const done = (kind: string) => results.filter((r) => r.kind === kind && r.outcome === 'done').length;
+    const first = parts.reduce((a, b) => (a.ts <= b.ts ? a : b));
+    out.push({
+      ts: first.ts,
+      task: several ? plural(parts.length, 'task') : first.task,
+      agentId: first.agentId,
+      reason: `${first.reason}: ${done('compress-archive')} compressed, ${done('delete-archive')} deleted`,
+      results,
+      run,
+    });
+  }
+  return out;
+}
+
+/**
  * The Activity view: every journaled action with its reason and outcome, newest first, a page at a time. Reads each task's
  * archive/JOURNAL.jsonl (engine and UI actions on that task) and the state dir's journal (UI actions on no task).
  */
@@ -41,6 +69,7 @@ export function readActivity(roots: readonly string[], stateDir: string, query: 
   const all: ActivityEntry[] = [];
   for (const ref of discoverTasks(roots).tasks) readJournal(path.join(ref.dir, ARCHIVE_DIR, JOURNAL_FILE), ref.name, all, q);
   readJournal(path.join(stateDir, USER_JOURNAL_FILE), '', all, q);
-  all.sort((a, b) => (a.ts < b.ts ? 1 : a.ts > b.ts ? -1 : 0));
-  return { entries: all.slice(offset, offset + limit), total: all.length };
+  const entries = mergeRuns(all);
+  entries.sort((a, b) => (a.ts < b.ts ? 1 : a.ts > b.ts ? -1 : 0));
+  return { entries: entries.slice(offset, offset + limit), total: entries.length };
 }

@@ -130,10 +130,10 @@ async function journalRun(config: Config, log: RunLog, failures: string[]): Prom
     config.retention.maxBytesPerRoot !== null ? `maxBytesPerRoot ${config.retention.maxBytesPerRoot}` : null,
     compressionEnabled(config) ? `compressAfterDays ${config.compressAfterDays}` : null,
   ].filter((x) => x !== null);
+  // One id for the run: Activity shows its entries in every task as one entry (activity.ts).
+  const run = `retention-${new Date().toISOString()}-${process.pid}`;
   for (const [taskDir, results] of log) {
-    const done = (kind: string) => results.filter((r) => r.kind === kind && r.outcome === 'done').length;
-    const reason = `retention run (${limits.join(', ')}): ${done('compress-archive')} compressed, ${done('delete-archive')} deleted`;
-    await journalUserAction({ taskDir }, '', reason, results).catch((err: unknown) => failures.push(`${taskDir}: journal: ${errorMessage(err)}`));
+    await journalUserAction({ taskDir }, '', `retention run (${limits.join(', ')})`, results, run).catch((err: unknown) => failures.push(`${taskDir}: journal: ${errorMessage(err)}`));
   }
 }
 

@@ -41,7 +41,7 @@ async function tmuxChecks(config: Config): Promise<DoctorCheck[]> {
   checks.push({
     name: 'tmux server',
     ok: listing.error === null,
-    detail: listing.error ?? (listing.serverPid ? `${client.describe()}: pid ${listing.serverPid}, ${listing.sessions.size} session(s)` : `${client.describe()}: no server running (nothing to clean)`),
+    detail: listing.error ?? (listing.serverPid ? `${client.describe()}: pid ${listing.serverPid}, ${plural(listing.sessions.size, 'session')}` : `${client.describe()}: no server running (nothing to clean)`),
   });
   return checks;
 }

@@ -68,7 +68,7 @@ describe('roots', () => {
     assert.match(doctor.stdout, new RegExp(`^ok\\s+root ${sb.root}\\s+readable; workspace base\\(s\\): ${sb.workspace}; the current directory`, 'm'));
     assert.match(doctor.stdout, new RegExp(`^ok\\s+root ${envBase}\\s+readable; workspace base\\(s\\): ${envBase}; \\$CLAUDE_ORCHESTRATOR_WORKSPACE`, 'm'));
     assert.match(doctor.stdout, new RegExp(`^ok\\s+root ${defaultBase}\\s+readable; workspace base\\(s\\): ${defaultBase}; the orchestrator's default workspace`, 'm'));
-    assert.match(doctor.stdout, new RegExp(`^ok\\s+state database ${defaultBase}/registry/state.sqlite3\\s+readable \\(read-only, [\\d.]+ ms\\): 1 agent\\(s\\) in 1 task\\(s\\)`, 'm'));
+    assert.match(doctor.stdout, new RegExp(`^ok\\s+state database ${defaultBase}/registry/state.sqlite3\\s+readable \\(read-only, [\\d.]+ ms\\): 1 agent in 1 task`, 'm'));
     assert.equal(doctor.exitCode, 0, doctor.stdout);
 
     const r = await cli(sb, sb.root, ['sweep', '--json', '--tmux-socket', sb.socket], env);

@@ -20,19 +20,27 @@ export function alertIdForOrphan(o: Orphan): string {
   }
 }
 
+/** The ids of alerts that come from no orphan: one spelling for the engine's list and the tray's notifications. */
+export const alertIds = {
+  idleWarning: (task: string, agentId: string): string => `idle-warning:${task}/${agentId}`,
+  stalled: (step: string): string => `stalled:${step}`,
+  breaker: (task: string): string => `breaker:${task}`,
+  error: (path: string): string => `error:${path}`,
+};
+
 /** The alert a daemon event raises, or null for events that raise none (sweeps, actions, ready...). */
 export function alertIdFor(event: DaemonEvent): string | null {
   switch (event.event) {
     case 'orphan':
       return alertIdForOrphan(event.orphan);
     case 'idle-warning':
-      return `idle-warning:${event.task}/${event.agentId}`;
+      return alertIds.idleWarning(event.task, event.agentId);
     case 'stalled':
-      return `stalled:${event.step}`;
+      return alertIds.stalled(event.step);
     case 'breaker':
-      return `breaker:${event.task}`;
+      return alertIds.breaker(event.task);
     case 'error':
-      return `error:${event.error.path}`;
+      return alertIds.error(event.error.path);
     default:
       return null;
   }

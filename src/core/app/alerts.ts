@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { alertIdForOrphan, type Alert, type Config, type DaemonEvent, type InputError, type Orphan, type SweepReport } from '../../shared/index.js';
+import { alertIdForOrphan, alertIds, type Alert, type Config, type DaemonEvent, type InputError, type Orphan, type SweepReport } from '../../shared/index.js';
 
 /** A stalled step is shown this long after it was seen; a later good sweep usually means it resolved itself. */
 export const STALLED_SHOWN_MS = 15 * 60 * 1000;
@@ -67,7 +67,7 @@ function orphanTask(o: Orphan): { task: string | null; agentId: string | null } 
 
 function inputError(e: InputError, since: string): Alert {
   return {
-    id: `error:${e.path}`,
+    id: alertIds.error(e.path),
     kind: 'error',
     severity: 'error',
     title: `Cannot use ${path.basename(e.path)}`,
@@ -105,12 +105,12 @@ export function deriveAlerts(input: AlertInputs): Alert[] {
     const id = alertIdForOrphan(o);
     alerts.push({ id, kind: o.kind, ...forOrphan(o), ...orphanTask(o), since: since(id), orphan: o });
   }
-  for (const e of input.report.errors) alerts.push(inputError(e, since(`error:${e.path}`)));
+  for (const e of input.report.errors) alerts.push(inputError(e, since(alertIds.error(e.path))));
   const { idleMinutes, idleWarningMinutes } = input.config;
   if (idleMinutes !== null) {
     for (const a of input.report.agents) {
       if (a.verdict !== 'active' || a.pinned || a.idleMinutes === null || a.idleMinutes < idleMinutes - idleWarningMinutes) continue;
-      const id = `idle-warning:${a.task}/${a.agentId}`;
+      const id = alertIds.idleWarning(a.task, a.agentId);
       const left = Math.max(0, Math.ceil(idleMinutes - a.idleMinutes));
       alerts.push({
         id,
@@ -127,7 +127,7 @@ export function deriveAlerts(input: AlertInputs): Alert[] {
     }
   }
   for (const b of input.breakers) {
-    const id = `breaker:${b.task}`;
+    const id = alertIds.breaker(b.task);
     alerts.push({
       id,
       kind: 'breaker',
@@ -144,7 +144,7 @@ export function deriveAlerts(input: AlertInputs): Alert[] {
   const recent = new Map<string, Extract<DaemonEvent, { event: 'stalled' }>>();
   for (const s of input.stalled) if (input.now - Date.parse(s.ts) < STALLED_SHOWN_MS) recent.set(s.step, s);
   for (const s of recent.values()) {
-    const id = `stalled:${s.step}`;
+    const id = alertIds.stalled(s.step);
     alerts.push({
       id,
       kind: 'stalled',

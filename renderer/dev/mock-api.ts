@@ -118,7 +118,7 @@ export function createMockApi(opts: MockOptions): JanitorApi {
       actions,
       orphans: [],
       errors: [],
-      stats: { roots: ROOTS.length, tasks: new Set(chosen.map((a) => a.taskDir)).size, registries: 0, databases: 1, agents: chosen.length, actions: counts, tmuxSpawns: 3, dryRun: !run, engineMs: 12, stepsMs: {} },
+      stats: { roots: ROOTS.length, tasks: new Set(chosen.map((a) => a.taskDir)).size, registries: 0, databases: 1, agents: chosen.length, actions: counts, tmuxSpawns: 3, dryRun: !run, engineMs: 12, stepsMs: {}, timeouts: [] },
     };
   };
 

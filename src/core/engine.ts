@@ -4,6 +4,7 @@ import { execute } from './executor.js';
 import type { Plan, PlanPolicy } from './plan-types.js';
 import { rootsOf } from './roots.js';
 import { scanAndPlan } from './snapshot.js';
+import { collectTimeouts } from './timeouts.js';
 import { TmuxClient } from './tmux/tmux-client.js';
 
 export interface RunOptions {
@@ -65,6 +66,11 @@ function plannedResults(p: Plan): ActionResult[] {
 
 /** The engine's one entry point: snapshot, plan, then (unless a dry run) execute; adapters only format the report. */
 export async function runCleanup(config: Config, options: RunOptions): Promise<SweepReport> {
+  const { result, timeouts } = await collectTimeouts(() => cleanup(config, options));
+  return { ...result, stats: { ...result.stats, timeouts } };
+}
+
+async function cleanup(config: Config, options: RunOptions): Promise<SweepReport> {
   const started = performance.now();
   const tmux = options.tmux ?? tmuxClientFor(config);
   const spawnsBefore = tmux.spawns;
@@ -120,6 +126,7 @@ export async function runCleanup(config: Config, options: RunOptions): Promise<S
       dryRun: options.dryRun,
       engineMs: Math.round((performance.now() - started) * 100) / 100,
       stepsMs,
+      timeouts: [],
     },
   };
 }

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { withFolderNames } from './task-folders.js';
 
 export class StepTimeoutError extends Error {
@@ -10,11 +11,30 @@ export class StepTimeoutError extends Error {
   }
 }
 
+export interface StepTimeout {
+  step: string;
+  limitMs: number;
+}
+
+/** The steps that hit their limit during one cleanup: its report carries them as data, not as text to re-read. */
+const timedOut = new AsyncLocalStorage<StepTimeout[]>();
+
+/** Runs `work` and collects every step of it that hits its time limit (see withTimeout). */
+export async function collectTimeouts<T>(work: () => Promise<T>): Promise<{ result: T; timeouts: StepTimeout[] }> {
+  const timeouts: StepTimeout[] = [];
+  const result = await timedOut.run(timeouts, work);
+  return { result, timeouts };
+}
+
 /** Bounds a step: the janitor must never hang on one stuck target (SPEC.md "Every step has a time limit"). */
 export async function withTimeout<T>(step: string, limitMs: number, work: () => Promise<T>): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
+  const sink = timedOut.getStore();
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new StepTimeoutError(step, limitMs)), limitMs);
+    timer = setTimeout(() => {
+      sink?.push({ step, limitMs });
+      reject(new StepTimeoutError(step, limitMs));
+    }, limitMs);
     timer.unref();
   });
   try {

@@ -124,6 +124,8 @@ export const StatsSchema = z.object({
   engineMs: z.number(),
   /** Wall time per engine step (snapshot, plan, capture, kill, signal, archive, ...). */
   stepsMs: z.record(z.string(), z.number()),
+  /** Steps cut off by their time limit during this run (the daemon reports each as `stalled`). */
+  timeouts: z.array(z.object({ step: z.string(), limitMs: z.number() })).default([]),
 });
 export type Stats = z.infer<typeof StatsSchema>;
 

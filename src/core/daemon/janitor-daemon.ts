@@ -291,11 +291,7 @@ export class JanitorDaemon {
 
   /** A step cut off by its own time limit stalled too; the watchdog below covers steps that are still running. */
   private reportTimeouts(report: SweepReport, ts: string): void {
-    const steps = new Map<string, number>();
-    for (const a of [...report.actions.map((x) => x.error ?? ''), ...report.errors.map((e) => e.message)]) {
-      const m = /(\w[\w /.-]*?) timed out after (\d+) ms/.exec(a);
-      if (m) steps.set(m[1]!, Number(m[2]));
-    }
+    const steps = new Map(report.stats.timeouts.map((t) => [t.step, t.limitMs]));
     for (const [step, limitMs] of steps) this.options.emit({ event: 'stalled', ts, step, runningMs: limitMs, limitMs });
   }
 

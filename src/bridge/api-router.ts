@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import { UI_METHOD_NAMES, fieldIssues, uiMethods, type FieldIssue, type JanitorService, type UiMethodName } from '../shared/index.js';
 import { callMethod, carriedIssues, parseInput } from '../shared/ui-call.js';
 import { sendError, sendJson } from './responses.js';
+import { messageOf } from '../shared/errors.js';
 
 /** `POST /api/<method>`: one route per name of the shared contract, input and output both checked against it. */
 
@@ -38,10 +39,6 @@ function readBody(req: IncomingMessage, limit: number): Promise<Body> {
     req.on('end', () => settle({ ok: true, text: Buffer.concat(chunks).toString('utf8') }));
     req.on('error', (err) => settle({ ok: false, status: 400, error: `the body could not be read: ${err.message}` }));
   });
-}
-
-function messageOf(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }
 
 function describeIssues(issues: FieldIssue[]): string {

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { JanitorService, UiEvent } from '../shared/index.js';
 import { applySecurityHeaders } from './responses.js';
+import { messageOf } from '../shared/errors.js';
 
 /**
  * `GET /api/events`: Server-Sent Events, one `data: <UiEvent JSON>` per event, authorized like every API call by the
@@ -73,7 +74,7 @@ export class EventStreams {
       },
       (err: unknown) => {
         // No state, no stream: the client reconnects after `retry` and tries again.
-        write(`: getState failed: ${String(err instanceof Error ? err.message : err).replace(/[\r\n]+/g, ' ')}\n\n`);
+        write(`: getState failed: ${messageOf(err).replace(/[\r\n]+/g, ' ')}\n\n`);
         end();
       },
     );

@@ -7,6 +7,7 @@ import { checkRequest, isApiPath, pathOf } from './request-guard.js';
 import { sendAccessPage, sendError } from './responses.js';
 import { EventStreams, PING_INTERVAL_MS } from './sse.js';
 import { serveStatic } from './static-files.js';
+import { messageOf } from '../shared/errors.js';
 
 /**
  * The window's API over HTTP on 127.0.0.1, for a browser (`agent-janitor daemon --ui`): the renderer's files, one
@@ -90,7 +91,7 @@ export async function startWebBridge(options: WebBridgeOptions): Promise<WebBrid
   const server = http.createServer((req, res) => {
     inFlight.add(res);
     res.on('close', () => inFlight.delete(res));
-    route(req, res).catch((err: unknown) => sendError(res, 500, `web bridge: ${err instanceof Error ? err.message : String(err)}`));
+    route(req, res).catch((err: unknown) => sendError(res, 500, `web bridge: ${messageOf(err)}`));
   });
 
   await new Promise<void>((resolve, reject) => {

@@ -3,6 +3,7 @@ import type { Config, DaemonEvent } from '../shared/index.js';
 import type { WebBridgeHandle } from '../bridge/index.js';
 import { startUi } from './ui-server.js';
 import { plural } from '../shared/index.js';
+import { messageOf } from '../shared/errors.js';
 
 export interface DaemonFlags {
   root?: string[];
@@ -106,7 +107,7 @@ export async function runDaemon(flags: DaemonFlags, config: Config, write: (text
     } catch (err) {
       detach();
       await daemon.stop('ui-failed');
-      process.stderr.write(`agent-janitor: cannot serve the UI: ${err instanceof Error ? err.message : String(err)}\n`);
+      process.stderr.write(`agent-janitor: cannot serve the UI: ${messageOf(err)}\n`);
       return 1;
     }
   }

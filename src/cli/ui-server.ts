@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { startWebBridge, type WebBridgeHandle } from '../bridge/index.js';
 import { ensureUiAccess, recordUiServer, uiTokenSource } from '../core/index.js';
 import type { JanitorService } from '../shared/index.js';
+import { errnoCode } from '../shared/errors.js';
 
 /**
  * The built renderer: beside the bundle (dist/agent-janitor.mjs -> dist/renderer) or, from tsc's output or tsx,
@@ -28,7 +29,7 @@ export async function startUi(service: JanitorService, port: number | undefined,
   try {
     bridge = await serve(port ?? access.port ?? undefined);
   } catch (err) {
-    if (port !== undefined || access.port === null || (err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
+    if (port !== undefined || access.port === null || errnoCode(err) !== 'EADDRINUSE') throw err;
     process.stderr.write(`agent-janitor: port ${access.port} (used last time) is taken; serving the UI on another one, so windows open on the old address must be opened again\n`);
     bridge = await serve(undefined);
   }

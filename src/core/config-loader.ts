@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ConfigSchema, type Config } from '../shared/index.js';
+import { errnoCode } from '../shared/errors.js';
 
 export class ConfigError extends Error {
   constructor(message: string) {
@@ -33,7 +34,7 @@ export function loadConfig(explicit: string | undefined, overrides: Record<strin
   try {
     text = fs.readFileSync(where.path, 'utf8');
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
+    const code = errnoCode(err);
     if (where.required || code !== 'ENOENT') throw new ConfigError(`${where.path}: cannot read config: ${code ?? String(err)}`);
   }
   if (text !== null) {

@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { InputError } from '../shared/index.js';
 import { isTaskDirName } from './guards.js';
 import { workspacesOf } from './roots.js';
+import { errnoCode } from '../shared/errors.js';
 
 export interface TaskRef {
   /** Absolute, resolved path of the TASK-* folder. */
@@ -47,7 +48,7 @@ function listBase(workspace: string, tasks: TaskRef[], seen: Set<string>, errors
     }
     entries = fs.readdirSync(workspace, { withFileTypes: true });
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
+    const code = errnoCode(err);
     if (code !== 'ENOENT') errors.push({ path: workspace, message: `workspace not readable: ${code ?? String(err)}` });
     return false;
   }
@@ -70,7 +71,7 @@ export function discoverTasks(roots: readonly string[]): Discovery {
     try {
       resolved = fs.realpathSync(root);
     } catch (err) {
-      errors.push({ path: path.resolve(root), message: `root not readable: ${(err as NodeJS.ErrnoException).code ?? String(err)}` });
+      errors.push({ path: path.resolve(root), message: `root not readable: ${errnoCode(err) ?? String(err)}` });
       continue;
     }
     for (const workspace of workspacesOf(resolved)) {

@@ -9,6 +9,7 @@ import { readStateDatabase } from './sources/state-db.js';
 import { listTmux } from './tmux/tmux-listing.js';
 import { TmuxClient } from './tmux/tmux-client.js';
 import { plural } from '../shared/index.js';
+import { errnoCode } from '../shared/errors.js';
 
 /** `source-file -` (reading commands from stdin) is what keeps a sweep at a constant number of tmux spawns. */
 const MIN_TMUX = [3, 2] as const;
@@ -63,7 +64,7 @@ function rootCheck(root: RootChoice): DoctorCheck {
     const where = bases.length ? `workspace base(s): ${bases.join(', ')}` : 'no .agent-workspace (nor TASK-* folders) yet';
     return { name: `root ${root.path}`, ok: true, detail: `readable; ${where}; ${root.why}` };
   } catch (err) {
-    return { name: `root ${root.path}`, ok: false, detail: `not readable: ${(err as NodeJS.ErrnoException).code ?? String(err)}; ${root.why}` };
+    return { name: `root ${root.path}`, ok: false, detail: `not readable: ${errnoCode(err) ?? String(err)}; ${root.why}` };
   }
 }
 

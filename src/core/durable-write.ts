@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { errnoCode } from '../shared/errors.js';
 
 /**
  * Appends lines in one write on an O_APPEND, O_NOFOLLOW descriptor and fsyncs: concurrent writers never interleave
@@ -15,7 +16,7 @@ export async function appendLinesDurably(file: string, lines: readonly string[])
     handle = await fs.promises.open(file, flags, 0o644);
   } catch (err) {
     // ENXIO: a FIFO with no reader.
-    if ((err as NodeJS.ErrnoException).code === 'ENXIO') throw new Error(`${file} is not a regular file; refused`);
+    if (errnoCode(err) === 'ENXIO') throw new Error(`${file} is not a regular file; refused`);
     throw err;
   }
   try {

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import { childPath } from './guards.js';
+import { errnoCode } from '../shared/errors.js';
 
 /**
  * File operations inside a task resolve from the task folder's own descriptor, not from its path (as
@@ -32,7 +33,7 @@ export function withFolderNames(text: string): string {
 }
 
 function refused(taskDir: string, dir: string, err: unknown): Error {
-  const code = (err as NodeJS.ErrnoException).code;
+  const code = errnoCode(err);
   const where = dir === '' ? taskDir : `${taskDir}/${dir}`;
   if (code === 'ELOOP' || code === 'ENOTDIR') return new Error(`${where} is a symlink or not a folder; refused`);
   return new Error(`${where}: cannot open: ${code ?? String(err)}`);
@@ -140,7 +141,7 @@ export function taskFolderPath(taskDir: string, dir: string, create = false): st
     try {
       if (create) fs.mkdirSync(through, { mode: 0o755 });
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw refused(taskDir, dir, err);
+      if (errnoCode(err) !== 'EEXIST') throw refused(taskDir, dir, err);
     }
     try {
       fd = fs.openSync(through, DIR_FLAGS);

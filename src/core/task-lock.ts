@@ -6,6 +6,7 @@ import { pidAlive } from './process/pid-alive.js';
 import { readProcEntry } from './process/proc-table.js';
 import { readRegularFileSync } from './safe-read.js';
 import { closeTaskFolder, openTaskFolder, taskFolderPath } from './task-folders.js';
+import { errnoCode } from '../shared/errors.js';
 
 export const LOCK_NAME = '.agent-janitor.lock';
 /**
@@ -158,7 +159,7 @@ async function lockOpenTask(taskDir: string, folder: string, staleMs: number, re
     };
   } catch (err) {
     fs.rmSync(note, { force: true });
-    if ((err as NodeJS.ErrnoException).code === 'ELOCKED') {
+    if (errnoCode(err) === 'ELOCKED') {
       // Age a dead holder's lock so proper-lockfile's own stale takeover applies now instead of `staleMs` later.
       if (!retried && holderIsDead(folder, lockDir, path.basename(note))) {
         const epoch = new Date(0);

@@ -5,6 +5,7 @@ import type { TaskRef } from './discovery.js';
 import { INTENTS_FILE, NO_INTENTS, readIntents, type TaskIntents } from './intents.js';
 import { REGISTRY_FILE, readRegistry, type RegistryRead } from './sources/json-registry.js';
 import { RESTORED_FILE, restoredInPlace } from './restored.js';
+import { errnoCode } from '../shared/errors.js';
 
 export const LOGS_DIR = 'logs';
 export const PROGRESS_DIR = 'progress';
@@ -95,7 +96,7 @@ function listAgentFiles(scan: TaskScan, folders: readonly fs.Dirent[], restoredL
     try {
       scan.files.push(...listFolder(scan.ref.dir, entry.name));
     } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
+      const code = errnoCode(err);
       if (code !== 'ENOENT') scan.errors.push({ path: path.join(scan.ref.dir, entry.name), message: `not readable: ${code ?? String(err)}` });
     }
   }
@@ -121,7 +122,7 @@ export function scanTask(ref: TaskRef): TaskScan {
     entries = fs.readdirSync(ref.dir, { withFileTypes: true });
   } catch (err) {
     // The orchestrator may delete a task while we look at it; that is not the user's problem to see.
-    const code = (err as NodeJS.ErrnoException).code;
+    const code = errnoCode(err);
     if (code !== 'ENOENT') scan.errors.push({ path: ref.dir, message: `task not readable: ${code ?? String(err)}` });
     return scan;
   }

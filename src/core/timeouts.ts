@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { withFolderNames } from './task-folders.js';
+import { messageOf } from '../shared/errors.js';
 
 export class StepTimeoutError extends Error {
   constructor(
@@ -46,7 +47,7 @@ export async function withTimeout<T>(step: string, limitMs: number, work: () => 
 
 /** The message to report; paths through an open task folder's descriptor are given as the folder's own path. */
 export function errorMessage(err: unknown): string {
-  return withFolderNames(err instanceof Error ? err.message : String(err));
+  return withFolderNames(messageOf(err));
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));

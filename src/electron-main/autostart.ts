@@ -2,6 +2,7 @@ import { mkdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { writeFileAtomic } from '../core/durable-write.js';
+import { errnoCode } from '../shared/errors.js';
 
 /**
  * Start at login on Linux: an XDG autostart entry (freedesktop "Desktop Application Autostart"), which GNOME, KDE,
@@ -70,7 +71,7 @@ export async function applyAutostart(enabled: boolean, file: string, command: re
       await rm(file);
       return 'removed';
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 'absent';
+      if (errnoCode(error) === 'ENOENT') return 'absent';
       throw error;
     }
   }

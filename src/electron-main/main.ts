@@ -17,6 +17,7 @@ import { TrayIcon } from './tray.js';
 import { INITIAL_TRAY, PRODUCT_NAME, trayReduce, trayView, type TrayAction, type TrayInput } from './tray-state.js';
 import { MainWindow, guardWebContents, hardenSession } from './window.js';
 import { ROUTES, indexUrlOf } from './window-policy.js';
+import { messageOf } from '../shared/errors.js';
 
 /**
  * The Electron entry: wiring only. Every decision lives in a pure module beside this one (tray-state,
@@ -26,7 +27,6 @@ import { ROUTES, indexUrlOf } from './window-policy.js';
 const APP_ID = 'dev.agentjanitor.app';
 
 const say = (level: 'info' | 'warn' | 'error', message: string) => log[level](message);
-const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 function run(): void {
   const root = app.getAppPath();

@@ -2,6 +2,7 @@ import { realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { isInside } from '../core/guards.js';
 import type { FixResult } from '../shared/ui-contract.js';
+import { errnoCode } from '../shared/errors.js';
 
 /**
  * `openPath` is served by the main process (the engine cannot reach the desktop's file manager), and only for
@@ -33,7 +34,7 @@ export async function confinePath(requested: string, roots: readonly string[]): 
   try {
     real = await realpath(path.resolve(requested));
   } catch (error) {
-    return { ok: false, message: `cannot open ${requested}: ${(error as NodeJS.ErrnoException).code ?? String(error)}` };
+    return { ok: false, message: `cannot open ${requested}: ${errnoCode(error) ?? String(error)}` };
   }
   const realRoots: string[] = [];
   for (const root of roots) {

@@ -1,3 +1,4 @@
+import { messageOf } from '../shared/errors.js';
 /**
  * Quitting waits for cleanups in flight: a session killed but its logs not yet archived would otherwise be finished
  * only by the next start (the intent journal makes that safe, but slower and surprising). On the first
@@ -62,7 +63,7 @@ export class QuitDrain {
     });
     const closed = this.ports.close().then(
       (): DrainOutcome => ({ kind: 'drained' }),
-      (error: unknown): DrainOutcome => ({ kind: 'failed', error: error instanceof Error ? error.message : String(error) }),
+      (error: unknown): DrainOutcome => ({ kind: 'failed', error: messageOf(error) }),
     );
     const outcome = await Promise.race([closed, timeout]);
     (timer as { cancel(): void } | null)?.cancel();

@@ -1,4 +1,5 @@
 import { UiErrorSchema, type UiError } from '../shared/ui-contract.js';
+import { messageOf } from '../shared/errors.js';
 
 /**
  * A refusal from the main process arrives as "Error invoking remote method 'janitor:x': Error: {json}". Only an
@@ -21,5 +22,5 @@ export function uiErrorFromIpcMessage(message: string): UiError {
 }
 
 export function rethrowable(error: unknown): Error {
-  return new Error(JSON.stringify(uiErrorFromIpcMessage(error instanceof Error ? error.message : String(error))));
+  return new Error(JSON.stringify(uiErrorFromIpcMessage(messageOf(error))));
 }

@@ -10,3 +10,4 @@ export * from './field-issues.js';
 export * from './settings-patch.js';
 export * from './settings-consequence.js';
 export * from './plural.js';
+export * from './errors.js';

@@ -1,6 +1,7 @@
 import { fieldIssues, isZodLikeIssue } from './field-issues.js';
 import { uiMethods, type JanitorService, type UiError, type UiMethodName, type UiOutput } from './ui-contract.js';
 import { FieldIssueSchema, type FieldIssue } from './ui-model.js';
+import { messageOf } from './errors.js';
 
 /**
  * One call of the UI contract as its two carriers serve it: Electron IPC (src/electron-main/ipc-contract.ts) and
@@ -37,5 +38,5 @@ export function carriedIssues(error: unknown): FieldIssue[] | null {
 
 /** Any failure as the UI shows it: its message, and the field issues it carries. */
 export function uiErrorOf(error: unknown): UiError {
-  return { error: error instanceof Error ? error.message : String(error), issues: carriedIssues(error) ?? [] };
+  return { error: messageOf(error), issues: carriedIssues(error) ?? [] };
 }

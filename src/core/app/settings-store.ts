@@ -3,6 +3,7 @@ import path from 'node:path';
 import { ConfigSchema, LIMITS, fieldIssues, sameValue, valueAt, withValueAt, type Config, type FieldIssue, type SaveSettingsResult, type SettingChange, type Settings } from '../../shared/index.js';
 import { ConfigError, loadConfig, mergeConfig } from '../config-loader.js';
 import { writeFileAtomic } from '../durable-write.js';
+import { errnoCode, messageOf } from '../../shared/errors.js';
 
 export interface SettingsSource {
   /** The config file settings are saved to (`--config`, $AGENT_JANITOR_CONFIG or the XDG default). */
@@ -39,8 +40,8 @@ function readFileState(file: string): FileState {
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { text: null, object: {} };
-    throw new ConfigError(`${file}: cannot read config: ${(err as NodeJS.ErrnoException).code ?? String(err)}; not saved`);
+    if (errnoCode(err) === 'ENOENT') return { text: null, object: {} };
+    throw new ConfigError(`${file}: cannot read config: ${errnoCode(err) ?? String(err)}; not saved`);
   }
   let parsed: unknown;
   try {
@@ -105,7 +106,7 @@ function patched(source: SettingsSource, state: FileState, changes: readonly Set
   return { content, config: mergeConfig(content, source.overrides, source.env ?? process.env, source.file) };
 }
 
-const fileIssue = (err: unknown): FieldIssue[] => [{ path: '(file)', message: err instanceof Error ? err.message : String(err) }];
+const fileIssue = (err: unknown): FieldIssue[] => [{ path: '(file)', message: messageOf(err) }];
 
 /** The config these changes would give, without writing: what a preview of their consequence runs with. */
 export function previewPatch(source: SettingsSource, changes: readonly SettingChange[]): { config: Config } | { issues: FieldIssue[] } {

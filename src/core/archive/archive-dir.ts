@@ -5,6 +5,7 @@ import { existingFolderPath, isTaskFolderOpen, taskFolderPath, withTaskFolder } 
 import { ARCHIVE_DIR } from '../task-scan.js';
 import { unlinkQuiet } from './archive-io.js';
 import { pidAlive } from '../process/pid-alive.js';
+import { errnoCode } from '../../shared/errors.js';
 
 /**
  * Refuses a symlinked or escaping archive/, creating it when missing. While the executor holds the task folder open,
@@ -16,7 +17,7 @@ export async function prepareArchiveDir(taskDir: string): Promise<string> {
   try {
     await fs.promises.mkdir(dir, { mode: 0o755 });
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    if (errnoCode(err) !== 'EEXIST') throw err;
   }
   const st = fs.lstatSync(dir);
   if (st.isSymbolicLink()) throw new Error(`${dir} is a symlink; refused`);

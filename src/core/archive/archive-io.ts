@@ -4,6 +4,7 @@ import path from 'node:path';
 import { Transform, Writable, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import zlib from 'node:zlib';
+import { errnoCode } from '../../shared/errors.js';
 
 /**
  * Above this size a file is streamed (async, bounded memory). Below it, reading and gzip run synchronously: for the
@@ -140,7 +141,7 @@ export async function unlinkQuiet(file: string): Promise<void> {
   try {
     await fs.promises.unlink(file);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    if (errnoCode(err) !== 'ENOENT') throw err;
   }
 }
 
@@ -163,7 +164,7 @@ export async function linkNoReplace(
       await fs.promises.link(from, target);
       return { final: candidate, duplicate: false };
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      if (errnoCode(err) !== 'EEXIST') throw err;
       if (await sameContent(target)) return { final: candidate, duplicate: true };
     }
   }

@@ -8,6 +8,7 @@ import { errorMessage } from '../timeouts.js';
 import { IN_MEMORY_LIMIT, fsyncDir, hashFile, linkNoReplace, streamFileTo, syncAndClose, tempName, unlinkQuiet, writeTemp, type Written } from './archive-io.js';
 import { appendManifest, readManifest, type ManifestEntry } from './manifest.js';
 import { checkFreeSpace, prepareArchiveDir, removeStaleTemps } from './archive-dir.js';
+import { errnoCode } from '../../shared/errors.js';
 
 export { prepareArchiveDir } from './archive-dir.js';
 
@@ -87,7 +88,7 @@ async function prepareOne(taskDir: string, archiveDir: string, request: ArchiveR
   try {
     st = fs.lstatSync(sourcePath);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { request, outcome: 'skipped', archived: null, detail: `already gone from ${source.dir}/` };
+    if (errnoCode(err) === 'ENOENT') return { request, outcome: 'skipped', archived: null, detail: `already gone from ${source.dir}/` };
     throw err;
   }
   if (st.isSymbolicLink()) return { request, outcome: 'failed', archived: null, detail: `${label} is a symlink; refused` };

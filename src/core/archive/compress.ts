@@ -8,6 +8,7 @@ import { errorMessage } from '../timeouts.js';
 import { IN_MEMORY_LIMIT, fsyncDir, hashFile, linkNoReplace, streamHandleTo, syncAndClose, tempName, unlinkQuiet, writeTemp, type Written } from './archive-io.js';
 import { checkFreeSpace, prepareArchiveDir, removeStaleTemps } from './archive-dir.js';
 import { appendManifest, archiveNameOf, archivedAtOf, currentEntries, readManifest, type ManifestEntry } from './manifest.js';
+import { errnoCode } from '../../shared/errors.js';
 
 /**
  * Delayed compression (logrotate's delaycompress, SPEC.md "Archive and retention"): an archived file keeps its exact
@@ -134,7 +135,7 @@ async function compressOne(archiveDir: string, c: CompressCandidate, minFreeByte
   try {
     input = await fs.promises.open(file, READ_FLAGS);
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
+    const code = errnoCode(err);
     if (code === 'ENOENT') return skip('already gone');
     if (code === 'ELOOP') return skip('a symlink; left alone');
     throw err;

@@ -3,6 +3,7 @@ import { appendLinesDurably } from '../durable-write.js';
 import { readRegularFileSync } from '../safe-read.js';
 import { errorMessage } from '../timeouts.js';
 import { ARCHIVE_DIR } from '../task-scan.js';
+import { errnoCode } from '../../shared/errors.js';
 
 export const MANIFEST_FILE = 'MANIFEST.jsonl';
 
@@ -67,7 +68,7 @@ export async function readManifest(archiveDir: string): Promise<ManifestEntry[]>
   try {
     text = readRegularFileSync(file).toString('utf8');
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    if (errnoCode(err) === 'ENOENT') return [];
     throw new Error(`${file}: cannot read the manifest: ${errorMessage(err)}`);
   }
   const out: ManifestEntry[] = [];

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { REGISTRY_FILE } from '../sources/json-registry.js';
 import { STATE_DB_DIR, STATE_DB_FILE } from '../sources/state-db.js';
+import { errnoCode } from '../../shared/errors.js';
 
 /** The database file and its WAL: a commit appends to the WAL, a checkpoint rewrites the database. */
 const DB_NAMES = new Set([STATE_DB_FILE, `${STATE_DB_FILE}-wal`]);
@@ -13,7 +14,7 @@ export const nodeWatch: WatchFn = (dir, listener) => fs.watch(dir, { persistent:
 
 /** Errors that mean "the kernel will not give us more watches": inotify's per-user watch or instance limit. */
 export function isWatchLimit(err: unknown): boolean {
-  const code = (err as NodeJS.ErrnoException | null)?.code;
+  const code = errnoCode(err);
   return code === 'ENOSPC' || code === 'EMFILE';
 }
 

@@ -4,6 +4,7 @@ import lockfile from 'proper-lockfile';
 import { pidAlive } from '../process/pid-alive.js';
 import { errorMessage } from '../timeouts.js';
 import { readHeartbeat } from './heartbeat.js';
+import { errnoCode } from '../../shared/errors.js';
 
 export const INSTANCE_LOCK = 'daemon.lock';
 
@@ -29,7 +30,7 @@ export async function acquireInstanceLock(dir: string, staleMs: number): Promise
   try {
     return await attempt();
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ELOCKED') throw err;
+    if (errnoCode(err) !== 'ELOCKED') throw err;
     const owner = readHeartbeat(dir)?.pid;
     if (owner !== undefined && owner !== process.pid && !pidAlive(owner)) {
       fs.rmSync(lockPath, { recursive: true, force: true });

@@ -2,6 +2,7 @@ import { workspaceBases } from '../roots.js';
 import { errorMessage } from '../timeouts.js';
 import { InotifyRoot, isWatchLimit, nodeWatch, type WatchFn } from './inotify-root.js';
 import { RegistryPoller } from './registry-poller.js';
+import { errnoCode } from '../../shared/errors.js';
 
 export type { WatchFn } from './inotify-root.js';
 
@@ -92,7 +93,7 @@ export class WorkspaceWatcher {
    */
   private failed(err: unknown): void {
     if (!this.running || this.mode !== 'inotify' || !isWatchLimit(err)) return;
-    const code = (err as NodeJS.ErrnoException).code ?? 'error';
+    const code = errnoCode(err) ?? 'error';
     this.closeRoots();
     this.startPolling();
     this.events.fellBack(`inotify refused a watch (${code}): ${errorMessage(err)}; polling the registries instead`);

@@ -1,9 +1,10 @@
+import { errnoCode } from '../../shared/errors.js';
 /** Signal 0 probes without signalling; EPERM still means the PID exists (another user's process). */
 export function pidAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
   } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
+    return errnoCode(err) === 'EPERM';
   }
 }

@@ -1,6 +1,7 @@
 import { sleep } from '../timeouts.js';
 import { readProcessTable, refreshProcesses, type ProcInfo } from './proc-table.js';
 import { lateMembers, type LateSearch } from './process-tree.js';
+import { errnoCode } from '../../shared/errors.js';
 
 export interface TerminateResult {
   /** Processes that were alive after the session died and received at least TERM. */
@@ -19,7 +20,7 @@ function send(proc: ProcInfo, signal: NodeJS.Signals, errors: TerminateResult['e
   try {
     process.kill(proc.pid, signal);
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
+    const code = errnoCode(err);
     if (code !== 'ESRCH') errors.push({ pid: proc.pid, message: `${signal} to pid ${proc.pid} failed: ${code ?? String(err)}` });
   }
 }

@@ -5,6 +5,7 @@ import { agentIdProblem, sessionNameProblem } from '../guards.js';
 import { openRegularFileSync } from '../safe-read.js';
 import { parseAgentTime, type SourcedAgent } from './sourced-agent.js';
 import type { z } from 'zod';
+import { errnoCode } from '../../shared/errors.js';
 
 export const REGISTRY_FILE = 'AGENT_REGISTRY.json';
 
@@ -44,7 +45,7 @@ export function readRegistryFile(file: string): { text: string; mtimeMs: number 
     try {
       opened = openRegularFileSync(file);
     } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
+      const code = errnoCode(err);
       if (code === 'ELOOP') return { error: 'registry is a symlink; refused' };
       return { error: `cannot read: ${code ?? (err as Error).message}` };
     }
@@ -54,7 +55,7 @@ export function readRegistryFile(file: string): { text: string; mtimeMs: number 
       bytes = fs.readFileSync(opened.fd);
       after = fs.fstatSync(opened.fd);
     } catch (err) {
-      return { error: `cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` };
+      return { error: `cannot read: ${errnoCode(err) ?? (err as Error).message}` };
     } finally {
       fs.closeSync(opened.fd);
     }

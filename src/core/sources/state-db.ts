@@ -6,6 +6,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import type { InputError } from '../../shared/index.js';
 import { agentIdProblem, isTaskDirName, sessionNameProblem } from '../guards.js';
 import { parseAgentTime, type SourcedAgent } from './sourced-agent.js';
+import { errnoCode, messageOf } from '../../shared/errors.js';
 
 export const STATE_DB_DIR = 'registry';
 export const STATE_DB_FILE = 'state.sqlite3';
@@ -66,7 +67,7 @@ function lstatOrNull(file: string): fs.Stats | null {
   try {
     return fs.lstatSync(file);
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
+    const code = errnoCode(err);
     if (code === 'ENOENT' || code === 'ENOTDIR') return null;
     throw err;
   }
@@ -242,7 +243,7 @@ function failureMessage(err: unknown, timeoutMs: number): string {
     return `read took longer than ${timeoutMs} ms (database too slow); not acted on, will retry next sweep`;
   }
   const code = errorCode(err);
-  const text = err instanceof Error ? err.message : String(err);
+  const text = messageOf(err);
   const detail = code === null || text.startsWith(code) ? text : `${code}: ${text}`;
   if (code?.startsWith('SQLITE_BUSY') || code?.startsWith('SQLITE_LOCKED')) {
     return `database busy/locked for longer than ${timeoutMs} ms (${detail}); not acted on, will retry next sweep`;

@@ -1,12 +1,16 @@
 import { z } from 'zod';
 import { ActionResultSchema, InputErrorSchema, OrphanSchema } from './report-schema.js';
 
+/** How the daemon sees changes: inotify, or polling where the kernel refuses more watches. */
+export const WatchModeSchema = z.enum(['inotify', 'polling']);
+export type WatchMode = z.infer<typeof WatchModeSchema>;
+
 /**
  * `agent-janitor daemon --json` writes one of these per line (SPEC.md: the first is `ready`). The tray app and the
  * web bridge consume the same events.
  */
 export const DaemonEventSchema = z.discriminatedUnion('event', [
-  z.object({ event: z.literal('ready'), ts: z.string(), pid: z.number().int(), roots: z.array(z.string()), tasks: z.number().int(), agents: z.number().int(), watch: z.enum(['inotify', 'polling']), paused: z.boolean().optional() }),
+  z.object({ event: z.literal('ready'), ts: z.string(), pid: z.number().int(), roots: z.array(z.string()), tasks: z.number().int(), agents: z.number().int(), watch: WatchModeSchema, paused: z.boolean().optional() }),
   z.object({
     event: z.literal('sweep'),
     ts: z.string(),
@@ -46,7 +50,7 @@ export const HeartbeatSchema = z.object({
   agents: z.number().int(),
   actions: z.record(z.string(), z.number().int()),
   failures: z.number().int(),
-  watch: z.enum(['inotify', 'polling']),
+  watch: WatchModeSchema,
   breakers: z.array(z.object({ task: z.string(), failures: z.number().int(), retryAt: z.string(), lastError: z.string() })),
 });
 export type Heartbeat = z.infer<typeof HeartbeatSchema>;

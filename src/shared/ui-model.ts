@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ConfigSchema } from './config-schema.js';
+import { WatchModeSchema } from './daemon-schema.js';
 import { ActionResultSchema, AgentReportSchema, OrphanSchema } from './report-schema.js';
 
 /**
@@ -22,7 +23,7 @@ export const UiStateSchema = z.object({
   tasks: z.number().int(),
   alerts: z.number().int(),
   failures: z.number().int(),
-  watch: z.enum(['inotify', 'polling']).nullable(),
+  watch: WatchModeSchema.nullable(),
   /** 'desktop' in Electron, 'web' behind `daemon --ui`: the renderer hides what only the desktop can do. */
   host: z.enum(['desktop', 'web']),
 });

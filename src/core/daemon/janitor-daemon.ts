@@ -1,4 +1,4 @@
-import type { Config, DaemonEvent, SweepReport } from '../../shared/index.js';
+import type { Config, DaemonEvent, SweepReport, WatchMode } from '../../shared/index.js';
 import { removeStaleTempsEverywhere } from '../archive/archive-dir.js';
 import { ClaimsIndex } from '../claims.js';
 import { discoverTasks } from '../discovery.js';
@@ -379,7 +379,7 @@ export class JanitorDaemon {
   }
 
   /** What the UI's status line and tray icon are derived from. */
-  snapshot(): { paused: boolean; sweeping: boolean; stopping: boolean; lastSweepAt: string | null; tasks: number; agents: number; failures: number; watch: 'inotify' | 'polling' | null; breakers: { task: string; failures: number; retryAt: string; lastError: string }[]; config: Config } {
+  snapshot(): { paused: boolean; sweeping: boolean; stopping: boolean; lastSweepAt: string | null; tasks: number; agents: number; failures: number; watch: WatchMode | null; breakers: { task: string; failures: number; retryAt: string; lastError: string }[]; config: Config } {
     return {
       paused: this.paused,
       sweeping: this.loop !== null,

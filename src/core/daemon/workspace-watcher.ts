@@ -3,10 +3,11 @@ import { errorMessage } from '../timeouts.js';
 import { InotifyRoot, isWatchLimit, nodeWatch, type WatchFn } from './inotify-root.js';
 import { RegistryPoller } from './registry-poller.js';
 import { errnoCode } from '../../shared/errors.js';
+import type { WatchMode } from '../../shared/index.js';
 
 export type { WatchFn } from './inotify-root.js';
 
-export type WatchMode = 'inotify' | 'polling';
+export type { WatchMode } from '../../shared/index.js';
 
 export interface WatcherEvents {
   /** A registry (or its task folder) appeared, changed or vanished: that task needs a new plan. */

@@ -99,24 +99,8 @@ export async function tryLockTask(taskDir: string, staleMs: number): Promise<Tas
     return { unavailable: `cannot lock task: ${errorMessage(err)}`, failed: true };
   }
   const lock = await lockOpenTask(taskDir, taskFolderPath(taskDir, ''), staleMs, false).catch((err: unknown) => ({ unavailable: `cannot lock task: ${errorMessage(err)}`, failed: true }));
-  if ('unavailable' in lock) {
-    closeTaskFolder(taskDir);
-    return lock;
-  }
-  return {
-    task: taskDir,
-    path: lock.path,
-    get compromised() {
-      return lock.compromised;
-    },
-    release: async () => {
-      try {
-        await lock.release();
-      } finally {
-        closeTaskFolder(taskDir);
-      }
-    },
-  };
+  if ('unavailable' in lock) closeTaskFolder(taskDir);
+  return lock;
 }
 
 /** `folder` is where the task folder's files resolve (its descriptor path); messages name `taskDir`. */
@@ -154,6 +138,9 @@ async function lockOpenTask(taskDir: string, folder: string, staleMs: number, re
           fs.rmSync(note, { force: true });
         } catch (err) {
           if (!state.compromised) throw err;
+        } finally {
+          // The folder opened by tryLockTask stays open exactly as long as the lock.
+          closeTaskFolder(taskDir);
         }
       },
     };

@@ -1,4 +1,4 @@
-import { ConfigSchema, fieldIssues, type Config, type FieldIssue } from '../../../src/shared/index.js';
+import { ConfigSchema, fieldIssues, type Config, type FieldIssue, type WindowSettingPath } from '../../../src/shared/index.js';
 
 /**
  * The Settings form's model: what the inputs hold (numbers as typed text) and how it becomes a config again,
@@ -145,8 +145,11 @@ export function isOverridden(overridden: readonly string[], path: string): boole
   return overridden.some((o) => path === o || path.startsWith(`${o}.`) || o.startsWith(`${path}.`));
 }
 
-/** Every path the Settings form shows a field for (list items aside: `roots.2` is shown by its list). */
-const FIELD_PATHS: ReadonlySet<string> = new Set([
+/**
+ * Every path the Settings form shows a field for (list items aside: `roots.2` is shown by its list): a subset of the
+ * fields the window may set (WINDOW_SETTING_PATHS), checked by the type, so a form field can never name one it may not.
+ */
+const FIELD_PATHS: ReadonlySet<string> = new Set<WindowSettingPath>([
   'roots',
   'sessionPattern',
   'terminalStatuses',

@@ -37,14 +37,6 @@ export function restoreTarget(source: string, archivePath: string, compressed: b
   return { dir, name };
 }
 
-/**
- * The task's folder of that name, created if missing; a symlink or a non-folder is refused. Called with the task
- * folder held open, so it is the folder's descriptor path (task-folders.ts).
- */
-function targetFolder(taskDir: string, dir: AgentFileDir): string {
-  return taskFolderPath(taskDir, dir, true);
-}
-
 /** Copies (decompressing if need be) into a new temp (O_EXCL), fsynced, and returns the sha256 of what was written. */
 async function copyOut(abs: string, compressed: boolean, temp: string): Promise<string> {
   const hasher = new HashTap();
@@ -69,7 +61,8 @@ async function copyOut(abs: string, compressed: boolean, temp: string): Promise<
 export async function restoreArchive(roots: readonly string[], taskDir: string, rel: string): Promise<string> {
   return withListedFile(roots, taskDir, rel, async ({ ref, file, abs, compressed }) => {
     const target = restoreTarget(file.source, file.path, compressed);
-    const dir = targetFolder(ref.dir, target.dir);
+    // The folder it came from, created if missing, through the task folder's descriptor (a symlink is refused).
+    const dir = taskFolderPath(ref.dir, target.dir, true);
     const temp = path.join(dir, `.aj-restore-${process.pid}-${crypto.randomBytes(6).toString('hex')}`);
     try {
       const digest = await copyOut(abs, compressed, temp);

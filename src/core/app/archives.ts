@@ -46,9 +46,11 @@ export async function taskManifest(taskDir: string): Promise<ManifestEntry[]> {
  */
 export function archiveRows(taskDir: string, entries: readonly ManifestEntry[]): ListedArchive[] {
   const current = currentEntries(entries);
+  // archive/ is looked up once for all rows (an lstat, or its descriptor inside withTaskFolder).
+  const dir = archiveDirOf(taskDir);
   const present = (rel: string): fs.Stats | undefined => {
-    const where = archivedPath(taskDir, rel);
-    const st = where === null ? undefined : fs.lstatSync(where, { throwIfNoEntry: false });
+    const name = dir === null ? null : archiveNameOf(rel);
+    const st = name === null ? undefined : fs.lstatSync(childPath(dir!, name), { throwIfNoEntry: false });
     return st?.isFile() ? st : undefined;
   };
   const rows: ListedArchive[] = [];

@@ -12,7 +12,7 @@ import { diskUsage } from './disk-usage.js';
 import { archivedTail, readLogTail } from './log-tail.js';
 import { killOrphanSession, nudgeParent, stillThere, terminateSuspect } from './process-fixes.js';
 import { applyRetention, planRetention } from './retention.js';
-import { consequenceMessage, consequenceOf } from './settings-consequence.js';
+import { consequenceMessage, consequenceOf, retentionInputs } from './settings-consequence.js';
 import { previewPatch, savePinned, saveSettings, settingsOf, type SettingsSource } from './settings-store.js';
 import { journalUserAction } from './user-journal.js';
 import { uiStateOf } from './ui-state.js';
@@ -176,7 +176,15 @@ export function createJanitorService(options: JanitorServiceOptions): RunningJan
     const preview = previewPatch(options.settings, changes);
     if ('issues' in preview) return preview;
     const current = daemon.snapshot().config;
-    const [nowReport, nextReport, nowRetention, nextRetention] = await Promise.all([dryRun(), daemon.dryRunWith(preview.config), planRetention(current), planRetention(preview.config)]);
+    // Every manifest is read for a retention plan: only when the change touches what retention depends on.
+    const retentionSame = retentionInputs(current) === retentionInputs(preview.config);
+    const none = { remove: [], compress: [] };
+    const [nowReport, nextReport, nowRetention, nextRetention] = await Promise.all([
+      dryRun(),
+      daemon.dryRunWith(preview.config),
+      retentionSame ? none : planRetention(current),
+      retentionSame ? none : planRetention(preview.config),
+    ]);
     return { consequence: consequenceOf({ report: nowReport, retention: nowRetention }, { report: nextReport, retention: nextRetention }) };
   };
 

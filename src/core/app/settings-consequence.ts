@@ -1,10 +1,15 @@
 import crypto from 'node:crypto';
-import type { ActionKind, ConsequenceAgent, RetentionPlan, SettingsConsequence, SweepReport } from '../../shared/index.js';
+import type { ActionKind, Config, ConsequenceAgent, RetentionPlan, SettingsConsequence, SweepReport } from '../../shared/index.js';
 
 /** What a sweep and a retention pass would do under one config: the two dry runs a consequence compares. */
 export interface PlannedWork {
   report: SweepReport;
-  retention: RetentionPlan;
+  retention: Pick<RetentionPlan, 'remove' | 'compress'>;
+}
+
+/** What a retention pass depends on: when a change leaves all of it alone, retention does the same before and after. */
+export function retentionInputs(config: Config): string {
+  return JSON.stringify([config.retention, config.compression, config.compressAfterDays, config.roots]);
 }
 
 const agentKey = (task: string, agentId: string): string => `${task}\0${agentId}`;

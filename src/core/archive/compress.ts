@@ -64,13 +64,13 @@ export function planCompression(taskDir: string, entries: readonly ManifestEntry
   const plan: CompressPlan = { compress: [], skipped: [] };
   if (!compressionEnabled(options)) return plan;
   const limit = options.compressAfterDays!;
+  const dir = existingFolderPath(taskDir, ARCHIVE_DIR);
   for (const [rel, entry] of currentEntries(entries)) {
     if (entry.compression !== 'none') continue;
     const archivedAt = archivedAtOf(entry);
     const ageDays = (now - Date.parse(archivedAt)) / DAY_MS;
     if (!(ageDays > limit)) continue;
     const name = archiveNameOf(rel);
-    const dir = existingFolderPath(taskDir, ARCHIVE_DIR);
     const st = name === null || dir === null ? undefined : fs.lstatSync(childPath(dir, name), { throwIfNoEntry: false });
     if (!st) continue; // deleted, already compressed, or not a file of a real archive/ folder
     if (!st.isFile()) plan.skipped.push({ path: rel, reason: 'not a regular file; left alone' });

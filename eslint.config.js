@@ -8,6 +8,12 @@ import tseslint from 'typescript-eslint';
  */
 const electronOnly = { group: ['electron', 'electron/*'], message: 'Only src/electron-main and src/preload may import electron.' };
 const noUpward = (...layers) => layers.map((l) => ({ group: [`**/${l}/*`, `**/${l}`], message: `This layer may not import from src/${l}.` }));
+/** src/core's layers, lowest first (docs/architecture.md "Layers"). */
+const coreLayers = ['base', 'platform', 'workspace', 'archive', 'sweep', 'daemon', 'service'];
+const aboveLayer = (layer) => (above) => ({ group: [`**/core/${above}/*`, `../${above}/*`, `../../${above}/*`], message: `src/core/${layer} sits below src/core/${above} and may not import from it.` });
+const coreIndex = { group: ['**/core/index.js', '../index.js', '../../index.js'], message: 'Inner layers never import the engine\'s public surface (src/core/index.ts); adapters do.' };
+/** Adapters reach the engine only through its public surface. */
+const coreInside = { group: ['**/core/*/**', '!**/core/index.js'], message: 'Adapters import the engine through src/core/index.ts only.' };
 
 export default tseslint.config(
   { ignores: ['dist/**', 'release/**', 'node_modules/**', 'bench/out/**'] },
@@ -26,33 +32,38 @@ export default tseslint.config(
     files: ['src/shared/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', { patterns: [electronOnly, ...noUpward('core', 'cli', 'electron-main', 'preload', 'bridge')] }] },
   },
-  {
-    files: ['src/core/**/*.ts'],
+  // The engine's inner layers, lowest first: a layer imports only from the layers before it (VS Code's layer table).
+  ...coreLayers.map((layer, i) => ({
+    files: [`src/core/${layer}/**/*.ts`],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [electronOnly, ...noUpward('cli', 'electron-main', 'preload', 'bridge')] }],
-      'no-restricted-modules': 'off',
+      'no-restricted-imports': [
+        'error',
+        { patterns: [electronOnly, ...noUpward('cli', 'electron-main', 'preload', 'bridge'), ...coreLayers.slice(i + 1).map(aboveLayer(layer)), coreIndex] },
+      ],
     },
+  })),
+  {
+    files: ['src/core/index.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [electronOnly, ...noUpward('cli', 'electron-main', 'preload', 'bridge')] }] },
   },
   {
-    // Agent sources sit low in the engine: they read the orchestrator's state and know nothing of sweeps or the daemon.
-    files: ['src/core/sources/**/*.ts'],
-    rules: {
-      'no-restricted-imports': ['error', { patterns: [electronOnly, ...noUpward('cli', 'electron-main', 'preload', 'bridge', 'daemon', 'app', 'archive', 'tmux', 'process')] }],
-    },
+    files: ['src/core/*.ts'],
+    ignores: ['src/core/index.ts'],
+    rules: { 'no-restricted-syntax': ['error', { selector: 'Program', message: 'Engine code lives in a layer folder (docs/architecture.md); only index.ts sits at src/core.' }] },
   },
   {
     // The CLI serves the web bridge (`daemon --ui`), so it may import it; never Electron.
     files: ['src/cli/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [electronOnly, ...noUpward('electron-main', 'preload')] }] },
+    rules: { 'no-restricted-imports': ['error', { patterns: [electronOnly, coreInside, ...noUpward('electron-main', 'preload')] }] },
   },
   {
     // The web bridge is an adapter like the CLI: over the engine, never over Electron.
     files: ['src/bridge/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [electronOnly, ...noUpward('cli', 'electron-main', 'preload')] }] },
+    rules: { 'no-restricted-imports': ['error', { patterns: [electronOnly, coreInside, ...noUpward('cli', 'electron-main', 'preload')] }] },
   },
   {
     files: ['src/electron-main/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: noUpward('cli', 'preload', 'bridge') }] },
+    rules: { 'no-restricted-imports': ['error', { patterns: [coreInside, ...noUpward('cli', 'preload', 'bridge')] }] },
   },
   {
     // Sandboxed: the preload sees electron's renderer half and the shared contract, nothing of the engine.

@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { loadBetterSqlite3, STATE_DB_DIR, STATE_DB_FILE } from '../src/core/sources/state-db.js';
+import { loadBetterSqlite3 } from '../src/core/workspace/state-db.js';
 import { ORCHESTRATOR_DDL } from '../test/helpers/orchestrator.js';
+import { STATE_DB_DIR, STATE_DB_FILE } from '../src/core/workspace/layout.js';
 
 /** One agent, with the fields both generations record (the JSON registry's entry has the same names). */
 export interface OrchestratorAgent {

@@ -1,7 +1,7 @@
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { writeFileAtomic } from '../core/durable-write.js';
+import { writeFileAtomic } from '../core/index.js';
 import { errnoCode } from '../shared/errors.js';
 
 /**

@@ -1,6 +1,6 @@
 import { realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { isInside } from '../core/guards.js';
+import { isInside } from '../core/index.js';
 import type { FixResult } from '../shared/ui-contract.js';
 import { errnoCode } from '../shared/errors.js';
 

@@ -2,7 +2,8 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { loadBetterSqlite3, STATE_DB_DIR, STATE_DB_FILE } from '../../src/core/sources/state-db.js';
+import { loadBetterSqlite3 } from '../../src/core/workspace/state-db.js';
+import { STATE_DB_DIR, STATE_DB_FILE } from '../../src/core/workspace/layout.js';
 
 /**
  * A current orchestrator's workspace, as its own code lays it out (ORCHESTRATOR.md): agent state in

@@ -7,8 +7,8 @@ import { createHash } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { execa } from 'execa';
 import { runCleanup } from '../../src/core/index.js';
-import { readProcEntry } from '../../src/core/process/proc-table.js';
-import { terminateAll } from '../../src/core/process/process-killer.js';
+import { readProcEntry } from '../../src/core/platform/proc-table.js';
+import { terminateAll } from '../../src/core/platform/process-killer.js';
 import { listFiles, makeTask } from '../helpers/fixture.js';
 import { Sandbox, isRunning, sha256File } from '../helpers/sandbox.js';
 

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { after, describe, it } from 'node:test';
 import { execa } from 'execa';
 import { runCleanup } from '../../src/core/index.js';
-import { parseIntents } from '../../src/core/intents.js';
+import { parseIntents } from '../../src/core/workspace/intents.js';
 import { runJson } from '../helpers/cli.js';
 import { listFiles, makeTask, type TaskFixture } from '../helpers/fixture.js';
 import { Sandbox, sha256File } from '../helpers/sandbox.js';

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
-import { parseIntents } from '../../src/core/intents.js';
+import { parseIntents } from '../../src/core/workspace/intents.js';
 import { runJson } from '../helpers/cli.js';
 import { listFiles, makeTask, type TaskFixture } from '../helpers/fixture.js';
 import { Sandbox, isRunning, waitFor } from '../helpers/sandbox.js';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { after, describe, it } from 'node:test';
-import { ClaimsIndex } from '../../src/core/claims.js';
+import { ClaimsIndex } from '../../src/core/sweep/claims.js';
 import { runCleanup } from '../../src/core/index.js';
 import { DaemonProcess } from '../helpers/daemon-process.js';
 import { makeTask } from '../helpers/fixture.js';

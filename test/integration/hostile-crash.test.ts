@@ -6,14 +6,15 @@ import { fileURLToPath } from 'node:url';
 import { after, describe, it } from 'node:test';
 import { createHash } from 'node:crypto';
 import { runCleanup } from '../../src/core/index.js';
-import { INTENTS_FILE, parseIntents } from '../../src/core/intents.js';
-import { LOCK_NAME, tryLockTask } from '../../src/core/task-lock.js';
+import { parseIntents } from '../../src/core/workspace/intents.js';
+import { tryLockTask } from '../../src/core/workspace/task-lock.js';
 import { makeTask } from '../helpers/fixture.js';
 import { sandboxPool, waitFor } from '../helpers/sandbox.js';
+import { INTENTS_FILE, LOCK_NAME } from '../../src/core/workspace/layout.js';
 
 const pool = sandboxPool();
 after(() => pool.cleanupAll());
-const LOCK_MODULE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../src/core/task-lock.ts');
+const LOCK_MODULE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../src/core/workspace/task-lock.ts');
 
 /** Another janitor process that takes the task's lock and holds it until killed. */
 async function holder(taskDir: string): Promise<ChildProcess> {

@@ -3,11 +3,11 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
-import { INTENTS_FILE } from '../../src/core/intents.js';
 import { runJson } from '../helpers/cli.js';
 import { DaemonProcess } from '../helpers/daemon-process.js';
 import { makeTask, type TaskFixture } from '../helpers/fixture.js';
 import { sandboxPool, sha256File, type Sandbox } from '../helpers/sandbox.js';
+import { INTENTS_FILE } from '../../src/core/workspace/layout.js';
 
 const pool = sandboxPool();
 after(() => pool.cleanupAll());

@@ -3,12 +3,13 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
-import { listArchives, deleteArchive, withListedFile } from '../../src/core/app/archives.js';
-import { applyRetention, planRetention } from '../../src/core/app/retention.js';
+import { listArchives, deleteArchive, withListedFile } from '../../src/core/archive/archive-catalog.js';
+import { applyRetention, planRetention } from '../../src/core/sweep/retention.js';
 import { runCleanup } from '../../src/core/index.js';
-import { LOCK_NAME, tryLockTask } from '../../src/core/task-lock.js';
+import { tryLockTask } from '../../src/core/workspace/task-lock.js';
 import { makeTask } from '../helpers/fixture.js';
 import { sandboxPool, type Sandbox } from '../helpers/sandbox.js';
+import { LOCK_NAME } from '../../src/core/workspace/layout.js';
 
 const pool = sandboxPool();
 after(() => pool.cleanupAll());

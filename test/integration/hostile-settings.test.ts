@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
-import { savePinned, saveSettings, type SettingsSource } from '../../src/core/app/settings-store.js';
+import { savePinned, saveSettings, type SettingsSource } from '../../src/core/service/settings-store.js';
 import { parseInput } from '../../src/shared/ui-call.js';
 import { LIMITS, READ_ONLY_SETTINGS, defaultConfig, settingChanges, type UiError } from '../../src/shared/index.js';
 import { sandboxPool } from '../helpers/sandbox.js';

@@ -9,7 +9,7 @@ import { pipeline } from 'node:stream/promises';
 import zlib from 'node:zlib';
 import { after, describe, it } from 'node:test';
 import { MAX_STREAMS } from '../../src/bridge/sse.js';
-import { MAX_OPEN_BYTES, archivedTail } from '../../src/core/app/log-tail.js';
+import { MAX_OPEN_BYTES, archivedTail } from '../../src/core/service/log-tail.js';
 import { runCleanup } from '../../src/core/index.js';
 import type { ArchiveFile } from '../../src/shared/index.js';
 import { makeTask } from '../helpers/fixture.js';

@@ -3,8 +3,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { runCleanup } from '../../src/core/index.js';
-import { killSessions } from '../../src/core/tmux/tmux-batch.js';
-import { TmuxClient, isNoServer } from '../../src/core/tmux/tmux-client.js';
+import { killSessions } from '../../src/core/platform/tmux-batch.js';
+import { TmuxClient, isNoServer } from '../../src/core/platform/tmux-client.js';
 import { makeTask } from '../helpers/fixture.js';
 import { Sandbox } from '../helpers/sandbox.js';
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import { after, describe, it } from 'node:test';
-import { nudgeParent, stillThere } from '../../src/core/app/process-fixes.js';
+import { nudgeParent, stillThere } from '../../src/core/service/process-fixes.js';
 import { isRunning, waitFor } from '../helpers/sandbox.js';
 
 const own: ChildProcess[] = [];

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { ConfigError, configPath, loadConfig } from '../../src/core/config-loader.js';
+import { ConfigError, configPath, loadConfig } from '../../src/core/base/config-loader.js';
 import { defaultConfig } from '../../src/shared/index.js';
 
 // Every call gets an explicit env pointing into a temp dir: the real home directory is never read or written.

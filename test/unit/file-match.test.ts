@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { matchAgentFiles } from '../../src/core/archive/file-match.js';
-import type { FileEntry } from '../../src/core/task-scan.js';
+import type { FileEntry } from '../../src/core/workspace/task-scan.js';
 
 const files = (...names: string[]): FileEntry[] => names.map((name) => ({ dir: 'logs' as const, name, kind: 'file' as const }));
 const namesOf = (m: ReadonlyMap<string, FileEntry[]>, id: string): string[] | undefined => m.get(id)?.map((f) => f.name);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { agentIdProblem, argvNamesAgent, childPath, isInside, isValidAgentId, sessionNameProblem } from '../../src/core/guards.js';
+import { agentIdProblem, argvNamesAgent, childPath, isInside, isValidAgentId, sessionNameProblem } from '../../src/core/base/guards.js';
 
 const ALNUM = [...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'];
 const ID_CHARS = [...ALNUM, '.', '_', '-'];

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseIntents } from '../../src/core/intents.js';
-import { plan } from '../../src/core/planner.js';
+import { parseIntents } from '../../src/core/workspace/intents.js';
+import { plan } from '../../src/core/sweep/planner.js';
 import { NOW, live, policy, snapshot, task } from './snapshot-builder.js';
 
 const begin = (agentId: string, pids: { pid: number; start: string }[] = []) => JSON.stringify({ op: 'begin', ts: 't1', agentId, reason: 'idle', session: `agent_${agentId}`, pids });

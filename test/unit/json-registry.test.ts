@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { parseRegistry, readRegistry, type RegistryRead } from '../../src/core/sources/json-registry.js';
+import { parseRegistry, readRegistry, type RegistryRead } from '../../src/core/workspace/json-registry.js';
 
 let dir: string;
 before(() => {

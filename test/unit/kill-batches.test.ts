@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { killBatches } from '../../src/core/executor.js';
-import { Ledger } from '../../src/core/ledger.js';
-import type { PlannedAction } from '../../src/core/plan-types.js';
+import { killBatches } from '../../src/core/sweep/executor.js';
+import { Ledger } from '../../src/core/sweep/ledger.js';
+import type { PlannedAction } from '../../src/core/sweep/plan-types.js';
 
 function kill(task: string, agentId: string, skip?: string): PlannedAction {
   return { kind: 'kill-session', task, agentId, reason: 'r', target: `agent_${agentId}`, session: `agent_${agentId}`, sessionId: `$${agentId}`, ...(skip ? { skip } : {}) };

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { parseProcStat, parsePsOutput } from '../../src/core/process/proc-table.js';
-import { parsePaneListing } from '../../src/core/tmux/tmux-listing.js';
+import { parseProcStat, parsePsOutput } from '../../src/core/platform/proc-table.js';
+import { parsePaneListing } from '../../src/core/platform/tmux-listing.js';
 
 /** One line of `list-panes -a -F` in the order tmux-listing.ts asks for: pid, session_id, window_activity, pane_id, pane_pid, history_size, pane_dead, session_name. */
 const pane = (pid: number, sid: string, activity: number, paneId: string, panePid: number, history: number, name: string, dead = 0): string =>

@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { matchAgentFiles } from '../../src/core/archive/file-match.js';
-import type { Plan, PlanPolicy, Snapshot, TaskView } from '../../src/core/plan-types.js';
-import { plan } from '../../src/core/planner.js';
-import type { FileEntry } from '../../src/core/task-scan.js';
+import type { Plan, PlanPolicy, Snapshot, TaskView } from '../../src/core/sweep/plan-types.js';
+import { plan } from '../../src/core/sweep/planner.js';
+import type { FileEntry } from '../../src/core/workspace/task-scan.js';
 import { MIN, NOW, SPEC_ORDER, live, policy, snapshot, task, type AgentSpec, type SessionSpec } from './snapshot-builder.js';
 
 // Small pools so that ids prefix each other, sessions are shared, and logs collide on boundaries.

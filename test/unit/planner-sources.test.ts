@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { terminalKey } from '../../src/core/judge.js';
-import { Planner, plan } from '../../src/core/planner.js';
+import { terminalKey } from '../../src/core/sweep/judge.js';
+import { Planner, plan } from '../../src/core/sweep/planner.js';
 import { dbAgent, kinds, live, MIN, NOW, policy, snapshot, task, taskDir } from './snapshot-builder.js';
 
 const T = 'TASK-20261124-010203-abcdef01';

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { JOURNAL_TARGET, plan } from '../../src/core/planner.js';
+import { plan } from '../../src/core/sweep/planner.js';
 import { MIN, NOW, kinds, live, policy, snapshot, task, taskDir } from './snapshot-builder.js';
+import { JOURNAL_TARGET } from '../../src/core/workspace/layout.js';
 
 const T = 'TASK-20261124-010203-abcdef01';
 const ID = 'builder-232300-9040a9';

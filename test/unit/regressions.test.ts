@@ -3,10 +3,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { childPath, isInside } from '../../src/core/guards.js';
-import { plan } from '../../src/core/planner.js';
-import { parsePsOutput } from '../../src/core/process/proc-table.js';
-import { readRegistry } from '../../src/core/sources/json-registry.js';
+import { childPath, isInside } from '../../src/core/base/guards.js';
+import { plan } from '../../src/core/sweep/planner.js';
+import { parsePsOutput } from '../../src/core/platform/proc-table.js';
+import { readRegistry } from '../../src/core/workspace/json-registry.js';
 import { live, policy, snapshot, task } from './snapshot-builder.js';
 
 /** Bugs found by review; each test failed before its fix. */

@@ -1,13 +1,13 @@
 /** Hand-built planner inputs: no file system, no tmux. Shared by planner.test.ts and planner-property.test.ts. */
 import { DEFAULT_TERMINAL_STATUSES, type ActionKind } from '../../src/shared/index.js';
 import { matchAgentFiles } from '../../src/core/archive/file-match.js';
-import type { TaskIntents } from '../../src/core/intents.js';
-import type { PlanPolicy, PlannedAction, Snapshot, TaskView } from '../../src/core/plan-types.js';
-import type { RegistryAgent, RegistryRead } from '../../src/core/sources/json-registry.js';
-import type { FileEntry } from '../../src/core/task-scan.js';
-import type { TmuxSession } from '../../src/core/tmux/tmux-listing.js';
-import { mergeAgents } from '../../src/core/sources/merge.js';
-import type { SourcedAgent } from '../../src/core/sources/sourced-agent.js';
+import type { TaskIntents } from '../../src/core/workspace/intents.js';
+import type { PlanPolicy, PlannedAction, Snapshot, TaskView } from '../../src/core/sweep/plan-types.js';
+import type { RegistryAgent, RegistryRead } from '../../src/core/workspace/json-registry.js';
+import type { FileEntry } from '../../src/core/workspace/task-scan.js';
+import type { TmuxSession } from '../../src/core/platform/tmux-listing.js';
+import { mergeAgents } from '../../src/core/workspace/source-merge.js';
+import type { SourcedAgent } from '../../src/core/workspace/sourced-agent.js';
 
 export const NOW = Date.UTC(2026, 10, 24, 12, 0, 0);
 export const MIN = 60_000;

@@ -6,15 +6,8 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import {
-  loadBetterSqlite3,
-  readStateDatabase,
-  stateDbTestHooks,
-  STATE_DB_DIR,
-  STATE_DB_FILE,
-  type DatabaseAgent,
-  type DatabaseRead,
-} from '../../src/core/sources/state-db.js';
+import { loadBetterSqlite3, readStateDatabase, stateDbTestHooks, type DatabaseAgent, type DatabaseRead } from '../../src/core/workspace/state-db.js';
+import { STATE_DB_DIR, STATE_DB_FILE } from '../../src/core/workspace/layout.js';
 
 // Loaded through the module, as the whole app must: SQLITE_USE_URI is read when the native addon first loads.
 const Database = loadBetterSqlite3();

@@ -3,8 +3,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { TaskRef } from '../../src/core/discovery.js';
-import { readLogEntries, scanTask } from '../../src/core/task-scan.js';
+import type { TaskRef } from '../../src/core/workspace/discovery.js';
+import { readLogEntries, scanTask } from '../../src/core/workspace/task-scan.js';
 
 let tmp: string;
 let n = 0;

@@ -1,11 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { childPath } from '../guards.js';
-import { existingFolderPath, isTaskFolderOpen, taskFolderPath, withTaskFolder } from '../task-folders.js';
-import { ARCHIVE_DIR } from '../task-scan.js';
+import { childPath } from '../base/guards.js';
+import { existingFolderPath, isTaskFolderOpen, taskFolderPath, withTaskFolder } from '../base/task-folders.js';
 import { unlinkQuiet } from './archive-io.js';
-import { pidAlive } from '../process/pid-alive.js';
+import { pidAlive } from '../platform/pid-alive.js';
 import { errnoCode } from '../../shared/errors.js';
+import { ARCHIVE_DIR } from '../workspace/layout.js';
 
 /**
  * Refuses a symlinked or escaping archive/, creating it when missing. While the executor holds the task folder open,

@@ -1,14 +1,14 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { taskFilePath } from '../task-folders.js';
-import { readRegularFileSync } from '../safe-read.js';
-import { ARCHIVE_DIR, type AgentFileDir } from '../task-scan.js';
-import { errorMessage } from '../timeouts.js';
+import { taskFilePath } from '../base/task-folders.js';
+import { readRegularFileSync } from '../base/safe-read.js';
+import { errorMessage } from '../base/timeouts.js';
 import { IN_MEMORY_LIMIT, fsyncDir, hashFile, linkNoReplace, streamFileTo, syncAndClose, tempName, unlinkQuiet, writeTemp, type Written } from './archive-io.js';
 import { appendManifest, readManifest, type ManifestEntry } from './manifest.js';
 import { checkFreeSpace, prepareArchiveDir, removeStaleTemps } from './archive-dir.js';
 import { errnoCode } from '../../shared/errors.js';
+import { ARCHIVE_DIR, type AgentFileDir } from '../workspace/layout.js';
 
 export { prepareArchiveDir } from './archive-dir.js';
 

@@ -1,14 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { childPath } from '../guards.js';
-import { existingFolderPath } from '../task-folders.js';
-import { tryLockTask } from '../task-lock.js';
-import { ARCHIVE_DIR } from '../task-scan.js';
-import { errorMessage } from '../timeouts.js';
+import { childPath } from '../base/guards.js';
+import { existingFolderPath } from '../base/task-folders.js';
+import { tryLockTask } from '../workspace/task-lock.js';
+import { errorMessage } from '../base/timeouts.js';
 import { IN_MEMORY_LIMIT, fsyncDir, hashFile, linkNoReplace, streamHandleTo, syncAndClose, tempName, unlinkQuiet, writeTemp, type Written } from './archive-io.js';
 import { checkFreeSpace, prepareArchiveDir, removeStaleTemps } from './archive-dir.js';
 import { appendManifest, archiveNameOf, archivedAtOf, currentEntries, readManifest, type ManifestEntry } from './manifest.js';
 import { errnoCode } from '../../shared/errors.js';
+import { ARCHIVE_DIR } from '../workspace/layout.js';
 
 /**
  * Delayed compression (logrotate's delaycompress, SPEC.md "Archive and retention"): an archived file keeps its exact

@@ -1,4 +1,5 @@
-import type { AgentFileDir, FileEntry } from '../task-scan.js';
+import type { FileEntry } from '../workspace/task-scan.js';
+import { type AgentFileDir } from '../workspace/layout.js';
 
 /** What a task without agent files gets: one shared empty Map (most tasks of a large tree have none left). */
 export const NO_FILES: ReadonlyMap<string, FileEntry[]> = new Map();

@@ -1,11 +1,10 @@
 import path from 'node:path';
-import { appendLinesDurably } from '../durable-write.js';
-import { readRegularFileSync } from '../safe-read.js';
-import { errorMessage } from '../timeouts.js';
-import { ARCHIVE_DIR } from '../task-scan.js';
+import { appendLinesDurably } from '../base/durable-write.js';
+import { readRegularFileSync } from '../base/safe-read.js';
+import { errorMessage } from '../base/timeouts.js';
 import { errnoCode } from '../../shared/errors.js';
+import { MANIFEST_FILE, ARCHIVE_DIR } from '../workspace/layout.js';
 
-export const MANIFEST_FILE = 'MANIFEST.jsonl';
 
 export interface ManifestEntry {
   ts: string;

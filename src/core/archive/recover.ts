@@ -2,11 +2,11 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { readRegularFileSync } from '../safe-read.js';
-import { escapeRegExp } from '../guards.js';
-import { ARCHIVE_DIR, SCROLLBACK_SUFFIX } from '../task-scan.js';
+import { readRegularFileSync } from '../base/safe-read.js';
+import { escapeRegExp } from '../base/guards.js';
 import { prepareArchiveDir } from './archive-dir.js';
 import { appendManifest, readManifest, type ManifestEntry } from './manifest.js';
+import { ARCHIVE_DIR, SCROLLBACK_SUFFIX } from '../workspace/layout.js';
 
 /**
  * A crash between linking an agent's scrollback into archive/ and appending its manifest line leaves a copy the

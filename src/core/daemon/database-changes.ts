@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { InputError } from '../../shared/index.js';
-import { readStateDatabase, type DatabaseAgent } from '../sources/state-db.js';
+import { readStateDatabase, type DatabaseAgent } from '../workspace/state-db.js';
 
 /** What a re-plan depends on: not `last_update`, which moves with every progress report. */
 function fingerprint(agents: readonly DatabaseAgent[]): string {

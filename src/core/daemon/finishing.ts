@@ -1,5 +1,5 @@
 import type { SweepReport } from '../../shared/index.js';
-import { terminalKey } from '../judge.js';
+import { terminalKey } from '../sweep/judge.js';
 
 /** While an agent is finishing, its task is re-planned this often: a pane that exits raises no file event. */
 export const FINISH_POLL_MS = 1000;

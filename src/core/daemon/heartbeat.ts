@@ -2,9 +2,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { HeartbeatSchema, type DaemonStatus, type Heartbeat } from '../../shared/index.js';
-import { writeFileAtomic } from '../durable-write.js';
+import { writeFileAtomic } from '../base/durable-write.js';
 import { writeMetrics } from './metrics.js';
-import { pidAlive } from '../process/pid-alive.js';
+import { pidAlive } from '../platform/pid-alive.js';
 import { plural } from '../../shared/index.js';
 
 /** The janitor's own state (heartbeat, lock) lives here, never inside the roots. */

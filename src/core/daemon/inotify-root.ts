@@ -1,8 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { REGISTRY_FILE } from '../sources/json-registry.js';
-import { STATE_DB_DIR, STATE_DB_FILE } from '../sources/state-db.js';
 import { errnoCode } from '../../shared/errors.js';
+import { REGISTRY_FILE, STATE_DB_DIR, STATE_DB_FILE, TASK_DIR_PREFIX } from '../workspace/layout.js';
 
 /** The database file and its WAL: a commit appends to the WAL, a checkpoint rewrites the database. */
 const DB_NAMES = new Set([STATE_DB_FILE, `${STATE_DB_FILE}-wal`]);
@@ -128,7 +127,7 @@ export class InotifyRoot {
     }
     const present = new Set<string>();
     for (const e of entries) {
-      if (!e.name.startsWith('TASK-') || !e.isDirectory()) continue;
+      if (!e.name.startsWith(TASK_DIR_PREFIX) || !e.isDirectory()) continue;
       present.add(e.name);
       if (!this.tasks.has(e.name)) this.addTask(e.name, announce);
     }
@@ -149,7 +148,7 @@ export class InotifyRoot {
       return this.rescan(true);
     }
     if (name === STATE_DB_DIR && event === 'rename') return this.attachRegistry(true);
-    if (!name.startsWith('TASK-') || event !== 'rename') return;
+    if (!name.startsWith(TASK_DIR_PREFIX) || event !== 'rename') return;
     // A name created, deleted or replaced (renamed over): the old watch follows the old inode, so watch afresh.
     if (isRealDir(path.join(this.workspace, name))) this.addTask(name, true);
     else if (this.tasks.has(name)) this.dropTask(name);

@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import lockfile from 'proper-lockfile';
-import { pidAlive } from '../process/pid-alive.js';
-import { errorMessage } from '../timeouts.js';
+import { pidAlive } from '../platform/pid-alive.js';
+import { errorMessage } from '../base/timeouts.js';
 import { readHeartbeat } from './heartbeat.js';
 import { errnoCode } from '../../shared/errors.js';
 

@@ -1,11 +1,11 @@
 import type { Config, DaemonEvent, SweepReport, WatchMode } from '../../shared/index.js';
 import { removeStaleTempsEverywhere } from '../archive/archive-dir.js';
-import { ClaimsIndex } from '../claims.js';
-import { discoverTasks } from '../discovery.js';
-import { runCleanup, tmuxClientFor } from '../engine.js';
-import { rootsOf } from '../roots.js';
-import { errorMessage } from '../timeouts.js';
-import { applyRetention, retentionConfigured } from '../app/retention.js';
+import { ClaimsIndex } from '../sweep/claims.js';
+import { discoverTasks } from '../workspace/discovery.js';
+import { runCleanup, tmuxClientFor } from '../sweep/engine.js';
+import { rootsOf } from '../workspace/roots.js';
+import { errorMessage } from '../base/timeouts.js';
+import { applyRetention, retentionConfigured } from '../sweep/retention.js';
 import { removeHeartbeat, writeBeat } from './heartbeat.js';
 import { acquireInstanceLock } from './instance-lock.js';
 import { CircuitBreakers } from './circuit-breaker.js';
@@ -15,7 +15,7 @@ import { SleepDetector } from './sleep-detector.js';
 import { WorkspaceWatcher } from './workspace-watcher.js';
 import { DatabaseChanges } from './database-changes.js';
 import { FinishingTracker } from './finishing.js';
-import { workspaceBases } from '../roots.js';
+import { workspaceBases } from '../workspace/roots.js';
 
 type Trigger = 'start' | 'watch' | 'reconcile' | 'reload' | 'resume' | 'manual' | 'finish';
 

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { writeFileAtomic } from '../durable-write.js';
+import { writeFileAtomic } from '../base/durable-write.js';
 
 export interface MetricsSnapshot {
   sweeps: number;

@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { REGISTRY_FILE } from '../sources/json-registry.js';
-import { STATE_DB_DIR, STATE_DB_FILE } from '../sources/state-db.js';
+import { REGISTRY_FILE, STATE_DB_DIR, STATE_DB_FILE, TASK_DIR_PREFIX } from '../workspace/layout.js';
 
 function identity(file: string): string {
   const st = fs.lstatSync(file, { throwIfNoEntry: false });
@@ -70,7 +69,7 @@ export class RegistryPoller {
         continue;
       }
       for (const e of entries) {
-        if (!e.name.startsWith('TASK-') || !e.isDirectory()) continue;
+        if (!e.name.startsWith(TASK_DIR_PREFIX) || !e.isDirectory()) continue;
         const dir = path.join(workspace, e.name);
         next.set(dir, identity(path.join(dir, REGISTRY_FILE)));
       }

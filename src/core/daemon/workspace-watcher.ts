@@ -1,5 +1,5 @@
-import { workspaceBases } from '../roots.js';
-import { errorMessage } from '../timeouts.js';
+import { workspaceBases } from '../workspace/roots.js';
+import { errorMessage } from '../base/timeouts.js';
 import { InotifyRoot, isWatchLimit, nodeWatch, type WatchFn } from './inotify-root.js';
 import { RegistryPoller } from './registry-poller.js';
 import { errnoCode } from '../../shared/errors.js';

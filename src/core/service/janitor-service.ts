@@ -1,0 +1,292 @@
+import { alertIdForOrphan, isEmptyConsequence, plural, type Alert, type FieldIssue, type SettingChange, type SettingsConsequence, type CleanTarget, type Config, type DaemonEvent, type FixResult, type JanitorService, type Orphan, type SweepReport, type UiEvent, type UiState } from '../../shared/index.js';
+import { JanitorDaemon } from '../daemon/janitor-daemon.js';
+import { tmuxClientFor } from '../sweep/engine.js';
+import { rootsOf } from '../workspace/roots.js';
+import { errorMessage } from '../base/timeouts.js';
+import { readActivity } from './activity.js';
+import { agentRows } from './agent-rows.js';
+import { deriveAlerts, unreadableBlock } from './alerts.js';
+import { restoreArchive } from './archive-restore.js';
+import { deleteArchive, knownTask, listArchives, withListedFile } from '../archive/archive-catalog.js';
+import { diskUsage } from './disk-usage.js';
+import { archivedTail, readLogTail } from './log-tail.js';
+import { killOrphanSession, nudgeParent, stillThere, terminateSuspect } from './process-fixes.js';
+import { applyRetention, planRetention } from '../sweep/retention.js';
+import { consequenceMessage, consequenceOf, retentionInputs } from './settings-consequence.js';
+import { previewPatch, savePinned, saveSettings, settingsOf, type SettingsSource } from './settings-store.js';
+import { journalUserAction } from '../archive/user-journal.js';
+import { uiStateOf } from './ui-state.js';
+
+export interface JanitorServiceOptions {
+  config: Config;
+  settings: SettingsSource;
+  stateDir: string;
+  host: 'desktop' | 'web';
+  /** The adapter's own output of every daemon event (`daemon --json`, the Electron log). */
+  emit?: (event: DaemonEvent) => void;
+  /** Nothing is cleaned until the window resumes (`daemon --ui --start-paused`, the tray app's first run). */
+  startPaused?: boolean;
+}
+
+export type RunningJanitorService = JanitorService & {
+  /** Starts the daemon inside: takes the one-per-user lock (AlreadyRunningError), sweeps once, watches. */
+  start(): Promise<void>;
+  /** Drains the sweep in flight, then releases the daemon lock. */
+  close(): Promise<void>;
+  /** For the adapter's signal handling (SIGHUP reload, SIGQUIT state). */
+  readonly daemon: JanitorDaemon;
+  /** A full reconcile (resume from sleep). */
+  reconcile(): void;
+};
+
+type Stalled = Extract<DaemonEvent, { event: 'stalled' }>;
+
+/**
+ * The engine's API for a window: the daemon runs inside, and every UI method is answered from the same engine
+ * calls the CLI makes (a dry run is the Agents and Alerts views' source of truth, so they show exactly what a sweep
+ * would do). Electron's main process and the web bridge both serve this object.
+ */
+export function createJanitorService(options: JanitorServiceOptions): RunningJanitorService {
+  const listeners = new Set<(event: UiEvent) => void>();
+  const stalled: Stalled[] = [];
+  const firstSeen = new Map<string, string>();
+  /** From the newest full view of the world: a full sweep's report, or the dry run behind listAlerts/fixAlert. */
+  let alertCount = 0;
+  let lastFailed = false;
+  let busy = 0;
+  /** The Clean now in flight, which Cancel stops before its next kill batch. */
+  let manualClean: { controller: AbortController; steps: number } | null = null;
+  /** Steps of the daemon's own sweep in flight, for the header's progress. */
+  let sweepSteps = 0;
+  const publish = (event: UiEvent) => {
+    for (const listener of listeners) listener(event);
+  };
+  const roots = () => rootsOf(daemon.snapshot().config);
+  /** Zombies and leftover processes from real cleanups (a dry run never sees them), kept while they exist. */
+  const heldOrphans = new Map<string, Extract<Orphan, { kind: 'zombie' | 'leftover-process' }>>();
+  const alertsOf = (report: SweepReport): Alert[] => {
+    const snap = daemon.snapshot();
+    const seen = new Set(report.orphans.map(alertIdForOrphan));
+    const held: Orphan[] = [];
+    for (const [id, o] of heldOrphans) {
+      if (!stillThere(o)) heldOrphans.delete(id);
+      else if (!seen.has(id)) held.push(o);
+    }
+    return deriveAlerts({ report: { ...report, orphans: [...report.orphans, ...held] }, config: snap.config, breakers: snap.breakers, stalled, firstSeen, now: Date.now() });
+  };
+  const state = (): UiState => uiStateOf(daemon.snapshot(), { host: options.host, busy: busy > 0, lastFailed, alerts: alertCount });
+  const publishState = () => publish({ event: 'state', state: state() });
+
+  const daemon = new JanitorDaemon(options.config, {
+    stateDir: options.stateDir,
+    startPaused: options.startPaused ?? false,
+    onSweepingChange: () => {
+      sweepSteps = 0;
+      publishState();
+    },
+    onSweepStep: (step) => publish({ event: 'clean-progress', step, steps: ++sweepSteps, cancelRequested: false, manual: false }),
+    emit: (event) => {
+      options.emit?.(event);
+      if (event.event === 'stalled') {
+        stalled.push(event);
+        if (stalled.length > 100) stalled.shift();
+      }
+      publish(event);
+      if (event.event === 'sweep' || event.event === 'breaker' || event.event === 'stalled' || event.event === 'ready') publishState();
+    },
+    onReport: (report, full) => {
+      for (const o of report.orphans) if (o.kind === 'zombie' || o.kind === 'leftover-process') heldOrphans.set(alertIdForOrphan(o), o);
+      lastFailed = report.actions.some((a) => a.outcome === 'failed');
+      if (full) alertCount = alertsOf(report).length;
+    },
+  });
+
+  const dryRun = async (): Promise<SweepReport> => {
+    const report = await daemon.runNow({ dryRun: true });
+    if (daemon.noteCounts(report)) publishState();
+    return report;
+  };
+  const targetOptions = (t: CleanTarget): { tasks?: string[]; onlyAgent?: string } => {
+    const tasks = t.taskDir ? [knownTask(roots(), t.taskDir).dir] : undefined;
+    return { ...(tasks ? { tasks } : {}), ...(t.agentId ? { onlyAgent: t.agentId } : {}) };
+  };
+  const withBusy = async <T>(work: () => Promise<T>): Promise<T> => {
+    busy++;
+    publishState();
+    try {
+      return await work();
+    } finally {
+      busy--;
+      publishState();
+    }
+  };
+
+  /** A fix on processes the user chose, journaled done or failed (a throw is journaled, then passed on). */
+  const journaled = async (agentId: string, reason: string, kind: string, target: string, work: () => Promise<FixResult>): Promise<FixResult> => {
+    let result: FixResult;
+    try {
+      result = await work();
+    } catch (err) {
+      await journalUserAction({ stateDir: options.stateDir }, agentId, reason, [{ kind, target, outcome: 'failed', error: errorMessage(err) }]);
+      throw err;
+    }
+    await journalUserAction({ stateDir: options.stateDir }, agentId, reason, [{ kind, target, ...(result.ok ? { outcome: 'done', detail: result.message } : { outcome: 'failed', error: result.message }) }]);
+    return result;
+  };
+
+  const fix = async (alert: Alert): Promise<FixResult> => {
+    const o = alert.orphan;
+    const config = daemon.snapshot().config;
+    if (o?.kind === 'orphan-session') {
+      // A registry that cannot be read may name this session: killing it could stop a working agent.
+      if (o.unreadable.length > 0) return { ok: false, message: unreadableBlock(o.unreadable) };
+      return journaled('', 'orphan session killed by the user', 'kill-orphan-session', `${o.session} (${o.sessionId})`, async () => ({ ok: true, message: await killOrphanSession(tmuxClientFor(config), config, o.sessionId, o.session) }));
+    }
+    if (o?.kind === 'suspect') {
+      return journaled(o.agentId, 'suspect chosen by the user', 'terminate-suspect', `pid ${o.pid}`, async () => ({ ok: true, message: await terminateSuspect(config, o.pid, o.argv) }));
+    }
+    if (o?.kind === 'zombie') {
+      return journaled(o.agentId ?? '', 'zombie: parent asked to reap by the user', 'nudge-parent', `pid ${o.ppid}`, () => nudgeParent(o.pid, o.ppid));
+    }
+    if ((o?.kind === 'ghost-agent' || o?.kind === 'leftover-process') && alert.agentId) {
+      const report = await withBusy(() => daemon.runNow({ dryRun: false, onlyAgent: alert.agentId!, ...(alert.task ? { tasks: [alert.task] } : {}) }));
+      const failed = report.actions.filter((a) => a.outcome === 'failed');
+      return failed.length ? { ok: false, message: failed.map((a) => `${a.kind} ${a.target}: ${a.error ?? 'failed'}`).join('; ') } : { ok: true, message: `${alert.agentId} cleaned: ${plural(report.actions.filter((a) => a.outcome === 'done').length, 'action')} done` };
+    }
+    if (alert.kind === 'idle-warning' && alert.agentId) {
+      await daemon.reload(savePinned(options.settings, alert.agentId, true));
+      return { ok: true, message: `${alert.agentId} pinned: the janitor keeps it until you unpin it` };
+    }
+    if (alert.kind === 'breaker' && alert.task) {
+      daemon.resetBreaker(alert.task);
+      const report = await withBusy(() => daemon.runNow({ dryRun: false, tasks: [alert.task!] }));
+      const failed = report.actions.filter((a) => a.outcome === 'failed').length;
+      return { ok: failed === 0, message: failed ? `${plural(failed, 'action')} failed again` : 'task swept, breaker closed' };
+    }
+    if (alert.kind === 'stalled') {
+      stalled.length = 0;
+      daemon.reconcile();
+      return { ok: true, message: 'a full reconcile was started' };
+    }
+    return { ok: false, message: 'nothing one click can safely do here: see the explanation' };
+  };
+
+  /** What the changes would do that the settings in force would not (two dry runs of each kind, nothing written). */
+  const settingsWork = async (changes: readonly SettingChange[]): Promise<{ consequence: SettingsConsequence } | { issues: FieldIssue[] }> => {
+    const preview = previewPatch(options.settings, changes);
+    if ('issues' in preview) return preview;
+    const current = daemon.snapshot().config;
+    // Every manifest is read for a retention plan: only when the change touches what retention depends on.
+    const retentionSame = retentionInputs(current) === retentionInputs(preview.config);
+    const none = { remove: [], compress: [] };
+    const [nowReport, nextReport, nowRetention, nextRetention] = await Promise.all([
+      dryRun(),
+      daemon.dryRunWith(preview.config),
+      retentionSame ? none : planRetention(current),
+      retentionSame ? none : planRetention(preview.config),
+    ]);
+    return { consequence: consequenceOf({ report: nowReport, retention: nowRetention }, { report: nextReport, retention: nextRetention }) };
+  };
+
+  const pin = async (agentIds: readonly string[], pinned: boolean): Promise<{ pins: string[] }> => {
+    const config = savePinned(options.settings, agentIds, pinned);
+    await daemon.reload(config);
+    publishState();
+    return { pins: config.pins };
+  };
+
+  /** Each alert looked up in one fresh dry run, fixed in turn; one that is gone meanwhile counts as fixed. */
+  const fixMany = async (ids: readonly string[]): Promise<(FixResult & { id: string })[]> => {
+    const current = new Map(alertsOf(await dryRun()).map((a) => [a.id, a]));
+    const results: (FixResult & { id: string })[] = [];
+    for (const id of ids) {
+      const alert = current.get(id);
+      const result = alert ? await fix(alert).catch((err: unknown): FixResult => ({ ok: false, message: errorMessage(err) })) : { ok: true, message: 'this problem is already gone' };
+      results.push({ id, ...result });
+    }
+    alertCount = alertsOf(await dryRun()).length;
+    publishState();
+    return results;
+  };
+
+  const service: RunningJanitorService = {
+    daemon,
+    start: () => daemon.start(),
+    getState: async () => state(),
+    listAgents: async () => agentRows(await dryRun()),
+    // Clean now acts at once: a finishing agent is not left its finish grace (SPEC.md step 0).
+    previewClean: async (t) => daemon.runNow({ dryRun: true, ignoreGrace: true, ...targetOptions(t) }),
+    cleanNow: async (t) => {
+      const run = { controller: new AbortController(), steps: 0 };
+      manualClean = run;
+      const onStep = (step: string) => publish({ event: 'clean-progress', step, steps: ++run.steps, cancelRequested: run.controller.signal.aborted, manual: true });
+      try {
+        return await withBusy(() => daemon.runNow({ dryRun: false, ignoreGrace: true, signal: run.controller.signal, onStep, ...targetOptions(t) }));
+      } finally {
+        if (manualClean === run) manualClean = null;
+      }
+    },
+    cancelClean: async () => {
+      if (!manualClean) return { ok: false, message: 'no Clean now is running' };
+      manualClean.controller.abort();
+      return { ok: true, message: 'No further session is killed. Sessions already killed are archived first, so nothing is left half done.' };
+    },
+    setPinned: async ({ agentId, pinned }) => pin([agentId], pinned),
+    setPinnedMany: async ({ agentIds, pinned }) => pin(agentIds, pinned),
+    readLog: async ({ taskDir, agentId }) => readLogTail(knownTask(roots(), taskDir).dir, agentId),
+    listAlerts: async () => {
+      const alerts = alertsOf(await dryRun());
+      if (alerts.length !== alertCount) {
+        alertCount = alerts.length;
+        publishState();
+      }
+      return alerts;
+    },
+    fixAlert: async ({ id }) => (await fixMany([id]))[0]!,
+    fixAlerts: async ({ ids }) => ({ results: await fixMany(ids) }),
+    listArchives: async () => listArchives(roots()),
+    restoreArchive: async ({ taskDir, path }) => ({ restored: await restoreArchive(roots(), taskDir, path) }),
+    deleteArchive: async ({ taskDir, path }) => deleteArchive(roots(), taskDir, path, 'deleted by the user'),
+    readArchive: async ({ taskDir, path }) => withListedFile(roots(), taskDir, path, async ({ file, abs, compressed }) => archivedTail(abs, file, compressed)),
+    previewRetention: async () => planRetention(daemon.snapshot().config),
+    applyRetention: async () => applyRetention(daemon.snapshot().config),
+    diskUsage: async () => diskUsage(roots(), options.stateDir, (await planRetention(daemon.snapshot().config)).reclaimBytes),
+    activity: async ({ query, limit, offset }) => readActivity(roots(), options.stateDir, query, limit, offset),
+    getSettings: async () => settingsOf(options.settings, daemon.snapshot().config),
+    previewSettings: async ({ changes }) => {
+      const work = await settingsWork(changes);
+      return 'issues' in work ? { ok: false, issues: work.issues } : { ok: true, consequence: work.consequence };
+    },
+    saveSettings: async ({ changes, confirm }) => {
+      // A save that would clean agents or delete archives needs the digest of exactly that consequence, confirmed.
+      const work = await settingsWork(changes);
+      if ('issues' in work) return { ok: false, issues: work.issues };
+      if (!isEmptyConsequence(work.consequence) && confirm !== work.consequence.digest) {
+        return { ok: false, issues: [{ path: '(confirm)', message: consequenceMessage(work.consequence, confirm !== undefined) }], consequence: work.consequence };
+      }
+      const { result, config: next } = saveSettings(options.settings, changes);
+      if (next) {
+        await daemon.reload(next);
+        publishState();
+      }
+      return result;
+    },
+    setPaused: async ({ paused }) => {
+      daemon.setPaused(paused);
+      const s = state();
+      publish({ event: 'state', state: s });
+      return s;
+    },
+    openPath: async ({ path }) => ({ ok: false, message: `Opening files needs the desktop app. The file is at ${path}` }),
+    subscribe: (listener) => {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    close: async () => {
+      await daemon.stop('quit');
+      listeners.clear();
+    },
+    reconcile: () => daemon.reconcile(),
+  };
+  return service;
+}

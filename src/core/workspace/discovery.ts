@@ -1,0 +1,110 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { InputError } from '../../shared/index.js';
+import { isTaskDirName } from '../base/guards.js';
+import { workspacesOf } from './roots.js';
+import { errnoCode } from '../../shared/errors.js';
+import { TASK_DIR_PREFIX } from './layout.js';
+
+export interface TaskRef {
+  /** Absolute, resolved path of the TASK-* folder. */
+  dir: string;
+  name: string;
+  root: string;
+}
+
+export interface Discovery {
+  tasks: TaskRef[];
+  /** The workspace bases that exist (a base may hold a state database and no task folder yet). */
+  bases: string[];
+  errors: InputError[];
+}
+
+/** The checks every task folder passes, in a full discovery and in the daemon's per-task one. */
+function taskEntry(workspace: string, name: string, kind: { isSymbolicLink(): boolean; isDirectory(): boolean }, errors: InputError[]): TaskRef | null {
+  if (!name.startsWith(TASK_DIR_PREFIX)) return null;
+  // Joined by hand: the workspace is absolute and normalised and a readdir name has no separator, and at 10,000
+  // tasks path.join's normalising was a noticeable share of a sweep's allocations.
+  const dir = workspace + path.sep + name;
+  if (kind.isSymbolicLink()) {
+    errors.push({ path: dir, message: 'task workspace is a symlink; refused' });
+    return null;
+  }
+  if (!kind.isDirectory()) return null;
+  if (!isTaskDirName(name)) {
+    errors.push({ path: dir, message: 'task folder name has unexpected characters; refused' });
+    return null;
+  }
+  return { dir, name, root: workspace };
+}
+
+/** Lists one workspace base's task folders; false when it does not exist (normal: nothing ran there yet). */
+function listBase(workspace: string, tasks: TaskRef[], seen: Set<string>, errors: InputError[]): boolean {
+  let entries: fs.Dirent[];
+  try {
+    const st = fs.lstatSync(workspace);
+    if (st.isSymbolicLink()) {
+      errors.push({ path: workspace, message: `${path.basename(workspace)} is a symlink; refused` });
+      return false;
+    }
+    entries = fs.readdirSync(workspace, { withFileTypes: true });
+  } catch (err) {
+    const code = errnoCode(err);
+    if (code !== 'ENOENT') errors.push({ path: workspace, message: `workspace not readable: ${code ?? String(err)}` });
+    return false;
+  }
+  for (const entry of entries) {
+    const ref = taskEntry(workspace, entry.name, entry, errors);
+    if (!ref || seen.has(ref.dir)) continue;
+    seen.add(ref.dir);
+    tasks.push(ref);
+  }
+  return true;
+}
+
+export function discoverTasks(roots: readonly string[]): Discovery {
+  const tasks: TaskRef[] = [];
+  const errors: InputError[] = [];
+  const bases = new Set<string>();
+  const seen = new Set<string>();
+  for (const root of roots) {
+    let resolved: string;
+    try {
+      resolved = fs.realpathSync(root);
+    } catch (err) {
+      errors.push({ path: path.resolve(root), message: `root not readable: ${errnoCode(err) ?? String(err)}` });
+      continue;
+    }
+    for (const workspace of workspacesOf(resolved)) {
+      if (!bases.has(workspace) && listBase(workspace, tasks, seen, errors)) bases.add(workspace);
+    }
+  }
+  tasks.sort((a, b) => (a.dir < b.dir ? -1 : a.dir > b.dir ? 1 : 0));
+  return { tasks, bases: [...bases], errors };
+}
+
+/**
+ * The daemon re-plans only the tasks whose registry changed: their refs are rebuilt here with the same checks as a
+ * full discovery, and a task that is gone (or no longer a real TASK-* folder) is dropped.
+ */
+export function taskRefs(roots: readonly string[], dirs: Iterable<string>): Discovery {
+  const workspaces = new Set<string>();
+  for (const root of roots) {
+    try {
+      for (const ws of workspacesOf(fs.realpathSync(root))) workspaces.add(ws);
+    } catch {
+      // An unreadable root is reported by the full reconcile.
+    }
+  }
+  const tasks: TaskRef[] = [];
+  const errors: InputError[] = [];
+  for (const dir of new Set(dirs)) {
+    const workspace = path.dirname(dir);
+    if (!workspaces.has(workspace)) continue;
+    const st = fs.lstatSync(dir, { throwIfNoEntry: false });
+    const ref = st ? taskEntry(workspace, path.basename(dir), st, errors) : null;
+    if (ref) tasks.push(ref);
+  }
+  tasks.sort((a, b) => (a.dir < b.dir ? -1 : a.dir > b.dir ? 1 : 0));
+  return { tasks, bases: [...new Set(tasks.map((t) => t.root))], errors };
+}

@@ -7,11 +7,18 @@ import tseslint from 'typescript-eslint';
  * shared <- core <- (cli | electron-main | bridge); preload and renderer see only shared.
  */
 const electronOnly = { group: ['electron', 'electron/*'], message: 'Only src/electron-main and src/preload may import electron.' };
-const noUpward = (...layers) => layers.map((l) => ({ group: [`**/${l}/*`, `**/${l}`], message: `This layer may not import from src/${l}.` }));
+const noUpward = (...layers) =>
+  layers.map((l) => ({ group: [`**/${l}/*`, `**/${l}`], message: `This layer may not import from src/${l}.` }));
 /** src/core's layers, lowest first (docs/architecture.md "Layers"). */
 const coreLayers = ['base', 'platform', 'workspace', 'archive', 'sweep', 'daemon', 'service'];
-const aboveLayer = (layer) => (above) => ({ group: [`**/core/${above}/*`, `../${above}/*`, `../../${above}/*`], message: `src/core/${layer} sits below src/core/${above} and may not import from it.` });
-const coreIndex = { group: ['**/core/index.js', '../index.js', '../../index.js'], message: 'Inner layers never import the engine\'s public surface (src/core/index.ts); adapters do.' };
+const aboveLayer = (layer) => (above) => ({
+  group: [`**/core/${above}/*`, `../${above}/*`, `../../${above}/*`],
+  message: `src/core/${layer} sits below src/core/${above} and may not import from it.`,
+});
+const coreIndex = {
+  group: ['**/core/index.js', '../index.js', '../../index.js'],
+  message: "Inner layers never import the engine's public surface (src/core/index.ts); adapters do.",
+};
 /** Adapters reach the engine only through its public surface. */
 const coreInside = { group: ['**/core/*/**', '!**/core/index.js'], message: 'Adapters import the engine through src/core/index.ts only.' };
 
@@ -20,17 +27,32 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.strict,
   {
-    languageOptions: { globals: { process: 'readonly', console: 'readonly', Buffer: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', performance: 'readonly', NodeJS: 'readonly' } },
+    languageOptions: {
+      globals: {
+        process: 'readonly',
+        console: 'readonly',
+        Buffer: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+        performance: 'readonly',
+        NodeJS: 'readonly',
+      },
+    },
     rules: {
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/no-non-null-assertion': 'off',
       '@typescript-eslint/consistent-type-imports': 'error',
-      'no-restricted-syntax': ['error', { selector: "CallExpression[callee.property.name='execSync']", message: 'Subprocesses run through execa, without a shell.' }],
+      'no-restricted-syntax': [
+        'error',
+        { selector: "CallExpression[callee.property.name='execSync']", message: 'Subprocesses run through execa, without a shell.' },
+      ],
     },
   },
   {
     files: ['src/shared/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [electronOnly, ...noUpward('core', 'cli', 'electron-main', 'preload', 'bridge')] }] },
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [electronOnly, ...noUpward('core', 'cli', 'electron-main', 'preload', 'bridge')] }],
+    },
   },
   // The engine's inner layers, lowest first: a layer imports only from the layers before it (VS Code's layer table).
   ...coreLayers.map((layer, i) => ({
@@ -38,7 +60,14 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [electronOnly, ...noUpward('cli', 'electron-main', 'preload', 'bridge'), ...coreLayers.slice(i + 1).map(aboveLayer(layer)), coreIndex] },
+        {
+          patterns: [
+            electronOnly,
+            ...noUpward('cli', 'electron-main', 'preload', 'bridge'),
+            ...coreLayers.slice(i + 1).map(aboveLayer(layer)),
+            coreIndex,
+          ],
+        },
       ],
     },
   })),
@@ -49,7 +78,12 @@ export default tseslint.config(
   {
     files: ['src/core/*.ts'],
     ignores: ['src/core/index.ts'],
-    rules: { 'no-restricted-syntax': ['error', { selector: 'Program', message: 'Engine code lives in a layer folder (docs/architecture.md); only index.ts sits at src/core.' }] },
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        { selector: 'Program', message: 'Engine code lives in a layer folder (docs/architecture.md); only index.ts sits at src/core.' },
+      ],
+    },
   },
   {
     // The CLI serves the web bridge (`daemon --ui`), so it may import it; never Electron.
@@ -76,7 +110,13 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [electronOnly, ...noUpward('core', 'cli', 'electron-main', 'preload', 'bridge'), { group: ['node:*'], message: 'The renderer runs in a browser.' }] },
+        {
+          patterns: [
+            electronOnly,
+            ...noUpward('core', 'cli', 'electron-main', 'preload', 'bridge'),
+            { group: ['node:*'], message: 'The renderer runs in a browser.' },
+          ],
+        },
       ],
     },
   },

@@ -87,6 +87,9 @@ if (!target) {
   process.exit(2);
 }
 const files = fs.statSync(target).isDirectory()
-  ? fs.readdirSync(target).filter((f) => f.endsWith('.cpuprofile')).map((f) => path.join(target, f))
+  ? fs
+      .readdirSync(target)
+      .filter((f) => f.endsWith('.cpuprofile'))
+      .map((f) => path.join(target, f))
   : [target];
 for (const file of files) process.stdout.write(summarize(file, Number(topArg ?? 25)) + '\n\n');

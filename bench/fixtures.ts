@@ -121,7 +121,26 @@ function uniqueName(seen: Set<string>, make: () => string): string {
   }
 }
 
-const WORDS = ['read', 'file', 'src/core/engine.ts', 'patch', 'test', 'passed', 'tool_use', 'result', 'diff', 'the', 'agent', 'tmux', 'build', 'ok', 'error', 'retry', 'plan', 'step'];
+const WORDS = [
+  'read',
+  'file',
+  'src/core/engine.ts',
+  'patch',
+  'test',
+  'passed',
+  'tool_use',
+  'result',
+  'diff',
+  'the',
+  'agent',
+  'tmux',
+  'build',
+  'ok',
+  'error',
+  'retry',
+  'plan',
+  'step',
+];
 
 function words(rand: () => number, min: number, spread: number): string {
   return Array.from({ length: min + Math.floor(rand() * spread) }, () => WORDS[Math.floor(rand() * WORDS.length)]!).join(' ');
@@ -176,9 +195,18 @@ function progressLog(rand: () => number, id: string, finished: boolean): string 
   const n = 3 + Math.floor(rand() * 6);
   const lines: string[] = [];
   for (let i = 0; i < n; i++) {
-    lines.push(JSON.stringify({ timestamp: isoAt(60 * (i + 1)), agent_id: id, status: 'working', message: words(rand, 4, 10), progress: Math.round((100 * (i + 1)) / (n + 1)) }));
+    lines.push(
+      JSON.stringify({
+        timestamp: isoAt(60 * (i + 1)),
+        agent_id: id,
+        status: 'working',
+        message: words(rand, 4, 10),
+        progress: Math.round((100 * (i + 1)) / (n + 1)),
+      }),
+    );
   }
-  if (finished) lines.push(JSON.stringify({ timestamp: isoAt(60 * (n + 1)), agent_id: id, status: 'completed', message: 'done', progress: 100 }));
+  if (finished)
+    lines.push(JSON.stringify({ timestamp: isoAt(60 * (n + 1)), agent_id: id, status: 'completed', message: 'done', progress: 100 }));
   return lines.join('\n') + '\n';
 }
 
@@ -186,14 +214,27 @@ function findingsLog(rand: () => number, id: string): string {
   const n = 1 + Math.floor(rand() * 4);
   const lines: string[] = [];
   for (let i = 0; i < n; i++) {
-    lines.push(JSON.stringify({ timestamp: isoAt(90 * (i + 1)), agent_id: id, finding_type: i % 2 ? 'issue' : 'insight', severity: 'medium', message: words(rand, 6, 12), data: { file: 'src/core/engine.ts', line: 10 + i } }));
+    lines.push(
+      JSON.stringify({
+        timestamp: isoAt(90 * (i + 1)),
+        agent_id: id,
+        finding_type: i % 2 ? 'issue' : 'insight',
+        severity: 'medium',
+        message: words(rand, 6, 12),
+        data: { file: 'src/core/engine.ts', line: 10 + i },
+      }),
+    );
   }
   return lines.join('\n') + '\n';
 }
 
 function promptText(id: string, type: string, taskName: string, taskDir: string): string {
   const header = `You are a ${type} agent (${id}) of task ${taskName}.\nWorkspace: ${taskDir}\n\n`;
-  const body = Array.from({ length: 12 }, (_, i) => `${i + 1}. Report progress with update_agent_progress; write findings with report_agent_finding; never touch files outside the workspace.`).join('\n');
+  const body = Array.from(
+    { length: 12 },
+    (_, i) =>
+      `${i + 1}. Report progress with update_agent_progress; write findings with report_agent_finding; never touch files outside the workspace.`,
+  ).join('\n');
   return `${header}${body}\n`;
 }
 
@@ -257,7 +298,13 @@ function writeTree(spec: FixtureSpec, root: string): Tree {
       twins.set(order[0]!.i, { id: `${stem}-1`, twinOf: null });
       twins.set(order[finishedHere]!.i, { id: `${stem}-10`, twinOf: `${stem}-1` });
     }
-    const task: OrchestratorTask = { taskId: taskName, workspace: taskDir, description: `bench task ${t + 1}`, createdAt: pythonTime(-2 * FINISHED_AGO_MS, now), agents: [] };
+    const task: OrchestratorTask = {
+      taskId: taskName,
+      workspace: taskDir,
+      description: `bench task ${t + 1}`,
+      createdAt: pythonTime(-2 * FINISHED_AGO_MS, now),
+      agents: [],
+    };
     const entries: OrchestratorAgent[] = [];
     for (let a = 0; a < inTask; a++) {
       const twin = twins.get(a);
@@ -299,7 +346,17 @@ function writeTree(spec: FixtureSpec, root: string): Tree {
         last_update: pythonTime(finished ? -FINISHED_AGO_MS : -2 * 60 * 1000, now),
         prompt,
       });
-      agents.push({ id, status, session, taskDir, source, files, logSha256: files[0]?.sha256 ?? null, promptSha256, twinOf: twin?.twinOf ?? null });
+      agents.push({
+        id,
+        status,
+        session,
+        taskDir,
+        source,
+        files,
+        logSha256: files[0]?.sha256 ?? null,
+        promptSha256,
+        twinOf: twin?.twinOf ?? null,
+      });
     }
     if (source === 'database') databaseTasks.push({ ...task, agents: entries });
     fs.writeFileSync(path.join(taskDir, 'AGENT_REGISTRY.json'), registryJson(task, root, source === 'database' ? [] : entries));
@@ -308,7 +365,11 @@ function writeTree(spec: FixtureSpec, root: string): Tree {
   return { agents, tasks: taskCount, databaseTasks: databaseTasks.length, databasePath };
 }
 
-async function tmux(fixture: Pick<Fixture, 'socket' | 'env'>, args: string[], input?: string): Promise<{ exitCode: number; stdout: string; stderr: string }> {
+async function tmux(
+  fixture: Pick<Fixture, 'socket' | 'env'>,
+  args: string[],
+  input?: string,
+): Promise<{ exitCode: number; stdout: string; stderr: string }> {
   const r = await execa('tmux', ['-S', fixture.socket, ...args], {
     input: input ?? '',
     env: fixture.env,
@@ -330,11 +391,29 @@ export function newSessionLine(session: string): string {
 
 async function startTmux(fixture: Fixture): Promise<void> {
   // -f /dev/null: the developer's ~/.tmux.conf must not change the sessions (shell, hooks, history size).
-  const first = await execa('tmux', ['-f', '/dev/null', '-S', fixture.socket, 'new-session', '-d', '-s', KEEPALIVE_SESSION, '-x', String(PANE_SIZE.x), '-y', String(PANE_SIZE.y), PANE_COMMAND], {
-    env: fixture.env,
-    reject: false,
-    timeout: TMUX_TIMEOUT_MS,
-  });
+  const first = await execa(
+    'tmux',
+    [
+      '-f',
+      '/dev/null',
+      '-S',
+      fixture.socket,
+      'new-session',
+      '-d',
+      '-s',
+      KEEPALIVE_SESSION,
+      '-x',
+      String(PANE_SIZE.x),
+      '-y',
+      String(PANE_SIZE.y),
+      PANE_COMMAND,
+    ],
+    {
+      env: fixture.env,
+      reject: false,
+      timeout: TMUX_TIMEOUT_MS,
+    },
+  );
   if (first.exitCode !== 0) throw new Error(`tmux new-session ${KEEPALIVE_SESSION} failed: ${String(first.stderr)}`);
   const lines = ['set-option -g exit-empty off'];
   if (fixture.spec.live) {
@@ -371,7 +450,19 @@ export async function buildFixture(spec: FixtureSpec): Promise<Fixture> {
   const env = sandboxEnv(dir);
   for (const d of ['home', 'config', 'state']) fs.mkdirSync(path.join(dir, d));
   const root = path.join(dir, 'project');
-  const fixture: Fixture = { spec, dir, root, socket: path.join(dir, 'sock'), env, agents: [], tasks: 0, databaseTasks: 0, databasePath: null, buildFilesMs: 0, startTmuxMs: 0 };
+  const fixture: Fixture = {
+    spec,
+    dir,
+    root,
+    socket: path.join(dir, 'sock'),
+    env,
+    agents: [],
+    tasks: 0,
+    databaseTasks: 0,
+    databasePath: null,
+    buildFilesMs: 0,
+    startTmuxMs: 0,
+  };
   live.add(fixture);
   try {
     let t = performance.now();
@@ -401,7 +492,8 @@ export async function destroyFixture(fixture: Fixture): Promise<void> {
 /** For SIGINT/SIGTERM: synchronous, because the process is about to exit and cannot wait for promises. */
 export function destroyAllSync(): void {
   for (const fixture of live) {
-    if (fs.existsSync(fixture.socket)) execaSync('tmux', ['-S', fixture.socket, 'kill-server'], { env: fixture.env, reject: false, timeout: 10_000 });
+    if (fs.existsSync(fixture.socket))
+      execaSync('tmux', ['-S', fixture.socket, 'kill-server'], { env: fixture.env, reject: false, timeout: 10_000 });
     fs.rmSync(fixture.dir, { recursive: true, force: true });
   }
   live.clear();

@@ -29,13 +29,21 @@ export interface Check {
 export async function runSweep(fixture: Fixture, nodeArgs: readonly string[] = []): Promise<SweepRun> {
   const args = [...nodeArgs, BIN, 'sweep', '--json', '--root', fixture.root, '--tmux-socket', fixture.socket];
   const started = performance.now();
-  const r = await execa(process.execPath, args, { cwd: fixture.dir, env: fixture.env, reject: false, timeout: SWEEP_TIMEOUT_MS, maxBuffer: 1024 * 1024 * 1024 });
+  const r = await execa(process.execPath, args, {
+    cwd: fixture.dir,
+    env: fixture.env,
+    reject: false,
+    timeout: SWEEP_TIMEOUT_MS,
+    maxBuffer: 1024 * 1024 * 1024,
+  });
   const wallMs = Math.round((performance.now() - started) * 100) / 100;
   let json: unknown;
   try {
     json = JSON.parse(String(r.stdout));
   } catch {
-    throw new Error(`sweep did not print one JSON object (exit ${r.exitCode ?? 'none'}, timed out: ${r.timedOut}):\n${String(r.stdout).slice(0, 2000)}\n${String(r.stderr).slice(0, 2000)}`);
+    throw new Error(
+      `sweep did not print one JSON object (exit ${r.exitCode ?? 'none'}, timed out: ${r.timedOut}):\n${String(r.stdout).slice(0, 2000)}\n${String(r.stderr).slice(0, 2000)}`,
+    );
   }
   return { wallMs, exitCode: r.exitCode ?? -1, report: SweepReportSchema.parse(json) };
 }
@@ -83,8 +91,16 @@ function reportChecks(fixture: Fixture, run: SweepRun): Check[] {
   const { report } = run;
   const failed = report.actions.filter((a) => a.outcome === 'failed');
   return [
-    check('exit code 0, no errors', run.exitCode === 0 && report.errors.length === 0, `exit ${run.exitCode}, ${report.errors.length} error(s)${report.errors[0] ? `: ${report.errors[0].path}: ${report.errors[0].message}` : ''}`),
-    check('no failed actions', failed.length === 0, `${failed.length} failed${failed[0] ? `: ${failed[0].kind} ${failed[0].agentId}: ${failed[0].error ?? ''}` : ''}`),
+    check(
+      'exit code 0, no errors',
+      run.exitCode === 0 && report.errors.length === 0,
+      `exit ${run.exitCode}, ${report.errors.length} error(s)${report.errors[0] ? `: ${report.errors[0].path}: ${report.errors[0].message}` : ''}`,
+    ),
+    check(
+      'no failed actions',
+      failed.length === 0,
+      `${failed.length} failed${failed[0] ? `: ${failed[0].kind} ${failed[0].agentId}: ${failed[0].error ?? ''}` : ''}`,
+    ),
     check('report lists every agent', report.stats.agents === fixture.agents.length, `${report.stats.agents}/${fixture.agents.length}`),
   ];
 }
@@ -141,7 +157,9 @@ function filesIntact(a: BenchAgent): boolean {
 
 /** Each of the four files under its exact name in archive/, byte-identical, recorded in the manifest with that sha256. */
 function archivedExactly(a: BenchAgent, manifest: ReadonlyMap<string, string>): boolean {
-  return a.files.every((f) => fileSha(path.join(a.taskDir, 'archive', f.name)) === f.sha256 && manifest.get(`archive/${f.name}`) === f.sha256);
+  return a.files.every(
+    (f) => fileSha(path.join(a.taskDir, 'archive', f.name)) === f.sha256 && manifest.get(`archive/${f.name}`) === f.sha256,
+  );
 }
 
 /**
@@ -149,8 +167,13 @@ function archivedExactly(a: BenchAgent, manifest: ReadonlyMap<string, string>): 
  * files in archive/ under their exact names with identical bytes, scrollback saved, prompt deleted), running agents
  * (prefix twins of finished ones included) left exactly as they were.
  */
-export async function checkFirstSweep(fixture: Fixture, run: SweepRun, panesBefore: Map<string, number[]>): Promise<{ checks: Check[]; archiveFiles: number }> {
-  if (!fixture.spec.live) return { checks: [...reportChecks(fixture, run), ...sourceChecks(fixture, run), ...cleanTreeChecks(fixture, run)], archiveFiles: 0 };
+export async function checkFirstSweep(
+  fixture: Fixture,
+  run: SweepRun,
+  panesBefore: Map<string, number[]>,
+): Promise<{ checks: Check[]; archiveFiles: number }> {
+  if (!fixture.spec.live)
+    return { checks: [...reportChecks(fixture, run), ...sourceChecks(fixture, run), ...cleanTreeChecks(fixture, run)], archiveFiles: 0 };
   const finished = fixture.agents.filter((a) => a.status === 'completed');
   const running = fixture.agents.filter((a) => a.status === 'running');
   const twins = running.filter((a) => a.twinOf !== null);
@@ -160,8 +183,12 @@ export async function checkFirstSweep(fixture: Fixture, run: SweepRun, panesBefo
   const manifests = new Map(taskDirs.map((d) => [d, manifestShas(d)]));
   const archiveFiles = [...listings.values()].reduce((n, names) => n + names.length, 0);
   // Every name in archive/ must be one a finished agent's cleanup puts there: no `.gz`, no `~N` suffix, nothing else.
-  const expectedNames = new Set(finished.flatMap((a) => [...a.files.map((f) => path.join(a.taskDir, f.name)), path.join(a.taskDir, scrollbackName(a))]));
-  const unexpected = [...listings].flatMap(([dir, names]) => names.filter((n) => !ARCHIVE_BOOKKEEPING.has(n) && !expectedNames.has(path.join(dir, n))));
+  const expectedNames = new Set(
+    finished.flatMap((a) => [...a.files.map((f) => path.join(a.taskDir, f.name)), path.join(a.taskDir, scrollbackName(a))]),
+  );
+  const unexpected = [...listings].flatMap(([dir, names]) =>
+    names.filter((n) => !ARCHIVE_BOOKKEEPING.has(n) && !expectedNames.has(path.join(dir, n))),
+  );
   const archived = count(finished, (a) => archivedExactly(a, manifests.get(a.taskDir)!));
   const scrollbacks = count(finished, (a) => fileSha(path.join(a.taskDir, 'archive', scrollbackName(a))) !== null);
   const sourcesGone = count(finished, (a) => a.files.every((f) => !fs.existsSync(path.join(a.taskDir, f.dir, f.name))));
@@ -181,18 +208,54 @@ export async function checkFirstSweep(fixture: Fixture, run: SweepRun, panesBefo
     checks: [
       ...reportChecks(fixture, run),
       ...sourceChecks(fixture, run),
-      check('finished agents judged finished (not finishing: completed_at an hour ago)', judgedFinished === finished.length, ratio(judgedFinished, finished.length)),
-      check('finished sessions gone', count(finished, (a) => !sessions.has(a.session)) === finished.length, ratio(count(finished, (a) => !sessions.has(a.session)), finished.length, ' gone')),
-      check('finished pane processes gone', finishedPids.length === finished.length && count(finishedPids, isRunning) === 0, `${count(finishedPids, isRunning)} of ${finishedPids.length} still running`),
-      check('finished: stream, deploy, progress, findings in archive/ under exact names, sha256 identical, in MANIFEST.jsonl', archived === finished.length, ratio(archived, finished.length, ` agents (${archiveFiles} files in archive/ dirs)`)),
+      check(
+        'finished agents judged finished (not finishing: completed_at an hour ago)',
+        judgedFinished === finished.length,
+        ratio(judgedFinished, finished.length),
+      ),
+      check(
+        'finished sessions gone',
+        count(finished, (a) => !sessions.has(a.session)) === finished.length,
+        ratio(
+          count(finished, (a) => !sessions.has(a.session)),
+          finished.length,
+          ' gone',
+        ),
+      ),
+      check(
+        'finished pane processes gone',
+        finishedPids.length === finished.length && count(finishedPids, isRunning) === 0,
+        `${count(finishedPids, isRunning)} of ${finishedPids.length} still running`,
+      ),
+      check(
+        'finished: stream, deploy, progress, findings in archive/ under exact names, sha256 identical, in MANIFEST.jsonl',
+        archived === finished.length,
+        ratio(archived, finished.length, ` agents (${archiveFiles} files in archive/ dirs)`),
+      ),
       check('finished scrollback archived', scrollbacks === finished.length, ratio(scrollbacks, finished.length)),
-      check('archive/ holds only the expected names (no .gz, no suffix)', unexpected.length === 0, `${unexpected.length} unexpected${unexpected[0] ? `, e.g. ${unexpected[0]}` : ''}`),
+      check(
+        'archive/ holds only the expected names (no .gz, no suffix)',
+        unexpected.length === 0,
+        `${unexpected.length} unexpected${unexpected[0] ? `, e.g. ${unexpected[0]}` : ''}`,
+      ),
       check('finished files gone from logs/, progress/, findings/', sourcesGone === finished.length, ratio(sourcesGone, finished.length)),
       check('finished prompts deleted', promptsGone === finished.length, ratio(promptsGone, finished.length)),
-      check('running: session, pane process, four files and prompt untouched', count(running, untouched) === running.length && runningPids.length === running.length, ratio(count(running, untouched), running.length)),
-      check('prefix twins of finished agents (…-1 finished, …-10 running) untouched', twins.length > 0 && count(twins, untouched) === twins.length, ratio(count(twins, untouched), twins.length)),
+      check(
+        'running: session, pane process, four files and prompt untouched',
+        count(running, untouched) === running.length && runningPids.length === running.length,
+        ratio(count(running, untouched), running.length),
+      ),
+      check(
+        'prefix twins of finished agents (…-1 finished, …-10 running) untouched',
+        twins.length > 0 && count(twins, untouched) === twins.length,
+        ratio(count(twins, untouched), twins.length),
+      ),
       check('non-agent session untouched', sessions.has(KEEPALIVE_SESSION), KEEPALIVE_SESSION),
-      check('no leftover, suspect, orphan or ghost reported (fixture has none)', otherOrphans.length === 0, `${otherOrphans.length}${orphanKinds ? ` (${orphanKinds})` : ''}`),
+      check(
+        'no leftover, suspect, orphan or ghost reported (fixture has none)',
+        otherOrphans.length === 0,
+        `${otherOrphans.length}${orphanKinds ? ` (${orphanKinds})` : ''}`,
+      ),
     ],
   };
 }
@@ -204,7 +267,11 @@ function sourceChecks(fixture: Fixture, run: SweepRun): Check[] {
   const matching = count(run.report.agents, (r) => expected.get(r.agentId) === r.source);
   const wantDb = count(fixture.agents, (a) => a.source === 'database');
   return [
-    check('agents read from their source (state database / JSON registry)', matching === fixture.agents.length && fromDb === wantDb, `${matching}/${fixture.agents.length} match; ${fromDb} from the database, ${wantDb} expected`),
+    check(
+      'agents read from their source (state database / JSON registry)',
+      matching === fixture.agents.length && fromDb === wantDb,
+      `${matching}/${fixture.agents.length} match; ${fromDb} from the database, ${wantDb} expected`,
+    ),
     check('state databases read', run.report.stats.databases === (fixture.databasePath ? 1 : 0), `${run.report.stats.databases}`),
   ];
 }
@@ -230,7 +297,11 @@ export async function checkNoop(fixture: Fixture, run: SweepRun, expected: Reado
   const verdictsOk = count(run.report.agents, (a) => (finishedIds.has(a.agentId) ? a.verdict === 'clean' : a.verdict === 'active'));
   return [
     ...reportChecks(fixture, run),
-    check('zero done actions', done === 0 && run.report.stats.actions['done'] === 0, `${done} done, ${run.report.actions.length} action(s) in total`),
+    check(
+      'zero done actions',
+      done === 0 && run.report.stats.actions['done'] === 0,
+      `${done} done, ${run.report.actions.length} action(s) in total`,
+    ),
     check('finished clean, running active', verdictsOk === fixture.agents.length, `${verdictsOk}/${fixture.agents.length}`),
     check('sessions unchanged', same, `${sessions.size} sessions, ${expected.size} before`),
   ];
@@ -259,5 +330,10 @@ export async function zombieFollowUp(report: SweepReport, limitMs = 10_000): Pro
     await new Promise((resolve) => setTimeout(resolve, 20));
     left = left.filter(isZombie);
   }
-  return { reported: zombies.length, parents, reapedAfterMs: left.length ? null : Math.round(performance.now() - started), stillZombie: left.length };
+  return {
+    reported: zombies.length,
+    parents,
+    reapedAfterMs: left.length ? null : Math.round(performance.now() - started),
+    stillZombie: left.length,
+  };
 }

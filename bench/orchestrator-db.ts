@@ -84,7 +84,23 @@ export function writeStateDatabase(base: string, clientCwd: string, tasks: reado
       for (const task of tasks) {
         insertTask.run(task.taskId, task.workspace, base, task.description, clientCwd, task.createdAt, task.createdAt);
         for (const a of task.agents) {
-          insertAgent.run(a.id, task.taskId, a.type, a.model, a.tmux_session, a.parent, a.depth, a.phase_index, JSON.stringify(a.tracked_files), a.started_at, a.completed_at, a.status, a.progress, a.last_update, a.prompt.slice(0, 200));
+          insertAgent.run(
+            a.id,
+            task.taskId,
+            a.type,
+            a.model,
+            a.tmux_session,
+            a.parent,
+            a.depth,
+            a.phase_index,
+            JSON.stringify(a.tracked_files),
+            a.started_at,
+            a.completed_at,
+            a.status,
+            a.progress,
+            a.last_update,
+            a.prompt.slice(0, 200),
+          );
         }
       }
     })();

@@ -68,7 +68,8 @@ export function targetsFor(r: FixtureResult, live: boolean): TargetRow[] {
     rows.push({ fixture: r.name, what, measured, unit, limit, pass: measured <= limit });
   if (r.first) {
     const extra = extraMs(r);
-    if (live && r.agents === TARGET_FIXTURE_AGENTS && extra !== null) add("sweep: janitor's extra time (wall - tmux alone)", extra, 'ms', EXTRA_LIMIT_MS);
+    if (live && r.agents === TARGET_FIXTURE_AGENTS && extra !== null)
+      add("sweep: janitor's extra time (wall - tmux alone)", extra, 'ms', EXTRA_LIMIT_MS);
     add('tmux spawns, first sweep', r.first.tmuxSpawns, 'spawns', SPAWN_LIMIT);
   }
   if (r.noop) {
@@ -85,7 +86,10 @@ export function targetsFor(r: FixtureResult, live: boolean): TargetRow[] {
 export function table(headers: string[], rows: string[][], rightAligned: ReadonlySet<number>): string {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: string[]) =>
-    cells.map((c, i) => (rightAligned.has(i) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd();
+    cells
+      .map((c, i) => (rightAligned.has(i) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd();
   return [line(headers), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
@@ -108,7 +112,22 @@ export function figuresTable(results: readonly FixtureResult[]): string {
     r.noop ? String(Math.max(...r.noop.runs.map((x) => x.done))) : '-',
     `${r.checks.filter((c) => c.ok).length}/${r.checks.length}`,
   ]);
-  const headers = ['fixture', 'agents', 'db/json', 'fin/run', 'tasks', 'sweep wall', 'sweep engine', 'spawns', 'done', 'no-op wall', 'no-op engine', 'spawns', 'done', 'checks ok'];
+  const headers = [
+    'fixture',
+    'agents',
+    'db/json',
+    'fin/run',
+    'tasks',
+    'sweep wall',
+    'sweep engine',
+    'spawns',
+    'done',
+    'no-op wall',
+    'no-op engine',
+    'spawns',
+    'done',
+    'checks ok',
+  ];
   return table(headers, rows, new Set([1, 4, 5, 6, 7, 8, 9, 10, 11, 12]));
 }
 
@@ -118,9 +137,23 @@ export function sideBySideTable(results: readonly FixtureResult[]): string {
     const extra = extraMs(r);
     if (!r.first || !r.floor || extra === null) return [];
     const verdict = r.agents === TARGET_FIXTURE_AGENTS ? (extra <= EXTRA_LIMIT_MS ? 'PASS' : 'MISS') : '(stated for 1,000)';
-    return [[r.name, `${r.first.sessionsKilled} of ${r.agents}`, ms(r.first.wallMs), ms(r.floor.ms), ms(extra), `<= ${ms(EXTRA_LIMIT_MS)}`, verdict]];
+    return [
+      [
+        r.name,
+        `${r.first.sessionsKilled} of ${r.agents}`,
+        ms(r.first.wallMs),
+        ms(r.floor.ms),
+        ms(extra),
+        `<= ${ms(EXTRA_LIMIT_MS)}`,
+        verdict,
+      ],
+    ];
   });
-  return table(['fixture', 'sessions killed', 'sweep wall', 'tmux alone', "janitor's extra", 'limit', 'result'], rows, new Set([1, 2, 3, 4, 5]));
+  return table(
+    ['fixture', 'sessions killed', 'sweep wall', 'tmux alone', "janitor's extra", 'limit', 'result'],
+    rows,
+    new Set([1, 2, 3, 4, 5]),
+  );
 }
 
 export function targetsTable(rows: readonly TargetRow[]): string {
@@ -134,8 +167,13 @@ export function targetsTable(rows: readonly TargetRow[]): string {
 
 export function zombieText(z: ZombieFollowUp | null): string {
   if (!z || z.reported === 0) return 'none reported';
-  const parents = Object.entries(z.parents).map(([ppid, n]) => `${n} with parent ${ppid}`).join(', ');
-  const fate = z.reapedAfterMs === null ? `${z.stillZombie} still zombies 10 s after the sweep` : `all reaped ${z.reapedAfterMs} ms after the sweep exited`;
+  const parents = Object.entries(z.parents)
+    .map(([ppid, n]) => `${n} with parent ${ppid}`)
+    .join(', ');
+  const fate =
+    z.reapedAfterMs === null
+      ? `${z.stillZombie} still zombies 10 s after the sweep`
+      : `all reaped ${z.reapedAfterMs} ms after the sweep exited`;
   return `${z.reported} reported (${parents}); ${fate}`;
 }
 

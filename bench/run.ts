@@ -4,7 +4,19 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { buildFixture, destroyAllSync, destroyFixture, listSessions, panePids, type FixtureSpec } from './fixtures.js';
 import { checkFirstSweep, checkNoop, median, runSweep, zombieFollowUp, type Check } from './measure.js';
-import { checksText, EXTRA_LIMIT_MS, extraMs, figuresTable, NOOP_ENGINE_LIMIT_MS, NOOP_WALL_LIMIT_MS, sideBySideTable, targetsFor, targetsTable, type FixtureResult, type TargetRow } from './report.js';
+import {
+  checksText,
+  EXTRA_LIMIT_MS,
+  extraMs,
+  figuresTable,
+  NOOP_ENGINE_LIMIT_MS,
+  NOOP_WALL_LIMIT_MS,
+  sideBySideTable,
+  targetsFor,
+  targetsTable,
+  type FixtureResult,
+  type TargetRow,
+} from './report.js';
 import { tmuxKillFloor } from './tmux-floor.js';
 import { machine } from './machine.js';
 
@@ -79,12 +91,27 @@ async function benchFixture(spec: FixtureSpec, noopRuns: number, cpuProfDir: str
     const profArgs = (which: string) => (profDir ? ['--cpu-prof', '--cpu-prof-dir', path.join(profDir, which)] : []);
     const first = await runSweep(fixture, profArgs('first'));
     const s = first.report.stats;
-    const killedIds = new Set(first.report.actions.filter((a) => a.kind === 'kill-session' && a.outcome === 'done').map((a) => `${a.task}\0${a.agentId}`));
+    const killedIds = new Set(
+      first.report.actions.filter((a) => a.kind === 'kill-session' && a.outcome === 'done').map((a) => `${a.task}\0${a.agentId}`),
+    );
     killedSessions = new Set(fixture.agents.filter((a) => killedIds.has(`${a.taskDir}\0${a.id}`)).map((a) => a.session));
     allSessions = fixture.agents.map((a) => a.session);
-    result.first = { wallMs: first.wallMs, engineMs: s.engineMs, tmuxSpawns: s.tmuxSpawns, exitCode: first.exitCode, actions: s.actions, sessionsKilled: killedSessions.size, stepsMs: s.stepsMs };
-    if (profDir) process.stdout.write(`   CPU profile of the first sweep written to ${path.relative(process.cwd(), path.join(profDir, 'first'))}/ (the sweep ran slower for it)\n`);
-    process.stdout.write(`   first sweep: wall ${first.wallMs.toFixed(0)} ms, engine ${s.engineMs} ms, ${s.tmuxSpawns} tmux spawns, actions ${JSON.stringify(s.actions)}, exit ${first.exitCode}\n   steps (ms): ${JSON.stringify(s.stepsMs)}\n`);
+    result.first = {
+      wallMs: first.wallMs,
+      engineMs: s.engineMs,
+      tmuxSpawns: s.tmuxSpawns,
+      exitCode: first.exitCode,
+      actions: s.actions,
+      sessionsKilled: killedSessions.size,
+      stepsMs: s.stepsMs,
+    };
+    if (profDir)
+      process.stdout.write(
+        `   CPU profile of the first sweep written to ${path.relative(process.cwd(), path.join(profDir, 'first'))}/ (the sweep ran slower for it)\n`,
+      );
+    process.stdout.write(
+      `   first sweep: wall ${first.wallMs.toFixed(0)} ms, engine ${s.engineMs} ms, ${s.tmuxSpawns} tmux spawns, actions ${JSON.stringify(s.actions)}, exit ${first.exitCode}\n   steps (ms): ${JSON.stringify(s.stepsMs)}\n`,
+    );
     const firstChecks = await checkFirstSweep(fixture, first, panesBefore);
     result.archiveFiles = firstChecks.archiveFiles;
     result.checks.push(...firstChecks.checks.map((c) => ({ ...c, phase: 'first sweep' })));
@@ -98,12 +125,16 @@ async function benchFixture(spec: FixtureSpec, noopRuns: number, cpuProfDir: str
       const st = run.report.stats;
       runs.push({ wallMs: run.wallMs, engineMs: st.engineMs, tmuxSpawns: st.tmuxSpawns, done: st.actions.done });
       noopChecks.push(await checkNoop(fixture, run, sessionsAfter));
-      process.stdout.write(`   no-op sweep ${i + 1}: wall ${run.wallMs.toFixed(0)} ms, engine ${st.engineMs} ms, ${st.tmuxSpawns} tmux spawns, ${st.actions.done} done, steps (ms) ${JSON.stringify(st.stepsMs)}\n`);
+      process.stdout.write(
+        `   no-op sweep ${i + 1}: wall ${run.wallMs.toFixed(0)} ms, engine ${st.engineMs} ms, ${st.tmuxSpawns} tmux spawns, ${st.actions.done} done, steps (ms) ${JSON.stringify(st.stepsMs)}\n`,
+      );
     }
     if (profDir) {
       // Not counted in the figures: the profiler slows it down.
       const profiled = await runSweep(fixture, profArgs('noop'));
-      process.stdout.write(`   profiled no-op sweep (not counted): wall ${profiled.wallMs.toFixed(0)} ms, engine ${profiled.report.stats.engineMs} ms; CPU profile in ${path.relative(process.cwd(), path.join(profDir, 'noop'))}/\n`);
+      process.stdout.write(
+        `   profiled no-op sweep (not counted): wall ${profiled.wallMs.toFixed(0)} ms, engine ${profiled.report.stats.engineMs} ms; CPU profile in ${path.relative(process.cwd(), path.join(profDir, 'noop'))}/\n`,
+      );
     }
     result.noop = {
       runs,
@@ -171,21 +202,32 @@ async function main(): Promise<number> {
   const targets: TargetRow[] = results.flatMap((r) => targetsFor(r, specs.find((s) => s.name === r.name)?.live ?? false));
   const failedChecks = results.flatMap((r) => r.checks.filter((c) => !c.ok).map((c) => `${r.name}: ${c.phase}: ${c.name} (${c.detail})`));
 
-  process.stdout.write(`\n== figures (wall = whole \`node bin/agent-janitor.js sweep --json\` process timed from outside; engine = stats.engineMs; no-op = median of ${noopRuns})\n`);
+  process.stdout.write(
+    `\n== figures (wall = whole \`node bin/agent-janitor.js sweep --json\` process timed from outside; engine = stats.engineMs; no-op = median of ${noopRuns})\n`,
+  );
   process.stdout.write(figuresTable(results) + '\n');
   const side = sideBySideTable(results);
   if (side.split('\n').length > 2) {
-    process.stdout.write(`\n== side by side: the first sweep (whole process) and tmux alone killing the same sessions; janitor's extra time = sweep wall - tmux alone\n`);
+    process.stdout.write(
+      `\n== side by side: the first sweep (whole process) and tmux alone killing the same sessions; janitor's extra time = sweep wall - tmux alone\n`,
+    );
     process.stdout.write(side + '\n');
   }
-  process.stdout.write(`\n== targets (a MISS is reported, not fatal): SPEC.md's extra time <= ${EXTRA_LIMIT_MS} ms and no-op engineMs <= ${NOOP_ENGINE_LIMIT_MS} ms, the no-op whole process <= ${NOOP_WALL_LIMIT_MS} ms, spawns <= 5\n`);
+  process.stdout.write(
+    `\n== targets (a MISS is reported, not fatal): SPEC.md's extra time <= ${EXTRA_LIMIT_MS} ms and no-op engineMs <= ${NOOP_ENGINE_LIMIT_MS} ms, the no-op whole process <= ${NOOP_WALL_LIMIT_MS} ms, spawns <= 5\n`,
+  );
   process.stdout.write(targetsTable(targets) + '\n');
-  process.stdout.write(`\n== correctness: ${failedChecks.length === 0 && !broken ? 'all checks passed' : `${failedChecks.length} check(s) FAILED${broken ? ', a fixture did not run' : ''}`}\n`);
+  process.stdout.write(
+    `\n== correctness: ${failedChecks.length === 0 && !broken ? 'all checks passed' : `${failedChecks.length} check(s) FAILED${broken ? ', a fixture did not run' : ''}`}\n`,
+  );
   for (const line of failedChecks) process.stdout.write(`   FAIL ${line}\n`);
 
   fs.mkdirSync(OUT_DIR, { recursive: true });
   const out = path.join(OUT_DIR, 'results.json');
-  fs.writeFileSync(out, JSON.stringify({ date: new Date().toISOString(), machine: info, noopRuns, fixtures: results, targets, failedChecks }, null, 2) + '\n');
+  fs.writeFileSync(
+    out,
+    JSON.stringify({ date: new Date().toISOString(), machine: info, noopRuns, fixtures: results, targets, failedChecks }, null, 2) + '\n',
+  );
   process.stdout.write(`\nresults written to ${path.relative(process.cwd(), out)}\n`);
   return failedChecks.length === 0 && !broken ? 0 : 1;
 }

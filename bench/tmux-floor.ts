@@ -39,7 +39,25 @@ export async function tmuxKillFloor(sessionNames: readonly string[], kill: Reado
     return byName;
   };
   try {
-    await execa('tmux', ['-f', '/dev/null', '-S', socket, 'new-session', '-d', '-s', KEEPALIVE_SESSION, '-x', String(PANE_SIZE.x), '-y', String(PANE_SIZE.y), PANE_COMMAND], { env, timeout: 30_000 });
+    await execa(
+      'tmux',
+      [
+        '-f',
+        '/dev/null',
+        '-S',
+        socket,
+        'new-session',
+        '-d',
+        '-s',
+        KEEPALIVE_SESSION,
+        '-x',
+        String(PANE_SIZE.x),
+        '-y',
+        String(PANE_SIZE.y),
+        PANE_COMMAND,
+      ],
+      { env, timeout: 30_000 },
+    );
     await tmux(['source-file', '-'], ['set-option -g exit-empty off', ...sessionNames.map(newSessionLine)].join('\n') + '\n');
     const before = await sessionIds();
     const ids = sessionNames.filter((n) => kill.has(n)).map((n) => before.get(n));

@@ -36,8 +36,18 @@ const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.flo
 /** Times each view's call `runs` times over the tree at `root`; `dir` holds the service's own state and settings. */
 export async function apiTimes(root: string, dir: string, agents: number, runs: number): Promise<ApiResult> {
   // No tmux server on that socket (the agents' sessions are null), no idle cleanup, no reconcile during the calls.
-  const config = ConfigSchema.parse({ roots: [root], tmuxSocket: path.join(dir, 'api-no-server.sock'), idleMinutes: null, reconcileSeconds: 3600 });
-  const service = createJanitorService({ config, settings: { file: path.join(dir, 'api-config.json'), overrides: {}, env: {} }, stateDir: path.join(dir, 'api-state'), host: 'web' });
+  const config = ConfigSchema.parse({
+    roots: [root],
+    tmuxSocket: path.join(dir, 'api-no-server.sock'),
+    idleMinutes: null,
+    reconcileSeconds: 3600,
+  });
+  const service = createJanitorService({
+    config,
+    settings: { file: path.join(dir, 'api-config.json'), overrides: {}, env: {} },
+    stateDir: path.join(dir, 'api-state'),
+    host: 'web',
+  });
   await service.start();
   const methods: MethodTimes[] = [];
   try {
@@ -69,16 +79,31 @@ export async function apiTimes(root: string, dir: string, agents: number, runs: 
 
 export function apiTable(results: readonly ApiResult[]): string {
   const rows = results.flatMap((r) =>
-    r.methods.map((m) => [r.agents.toLocaleString('en-US'), m.method, `${m.medianMs.toFixed(1)} ms`, `${m.maxMs.toFixed(1)} ms`, `${(m.jsonBytes / 1024).toFixed(0)} KiB`]),
+    r.methods.map((m) => [
+      r.agents.toLocaleString('en-US'),
+      m.method,
+      `${m.medianMs.toFixed(1)} ms`,
+      `${m.maxMs.toFixed(1)} ms`,
+      `${(m.jsonBytes / 1024).toFixed(0)} KiB`,
+    ]),
   );
   return table(['agents', 'method', 'median', 'max', 'JSON'], rows, new Set([0, 2, 3, 4]));
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { agents: { type: 'string', default: '10000' }, runs: { type: 'string', default: '5' }, root: { type: 'string' }, dir: { type: 'string' }, json: { type: 'boolean', default: false } } });
+  const { values } = parseArgs({
+    options: {
+      agents: { type: 'string', default: '10000' },
+      runs: { type: 'string', default: '5' },
+      root: { type: 'string' },
+      dir: { type: 'string' },
+      json: { type: 'boolean', default: false },
+    },
+  });
   const agents = Number(values.agents);
   const runs = Number(values.runs);
-  if (!Number.isInteger(agents) || agents <= 0 || agents % PER_TASK !== 0 || !Number.isInteger(runs) || runs <= 0) throw new Error(`--agents must be a positive multiple of ${PER_TASK} and --runs a positive integer`);
+  if (!Number.isInteger(agents) || agents <= 0 || agents % PER_TASK !== 0 || !Number.isInteger(runs) || runs <= 0)
+    throw new Error(`--agents must be a positive multiple of ${PER_TASK} and --runs a positive integer`);
   let result: ApiResult;
   if (values.root) {
     // Given a tree (bench/ui-run.ts): its state goes into --dir, which must exist.
@@ -94,7 +119,10 @@ async function main(): Promise<void> {
     }
   }
   if (values.json) process.stdout.write(`${JSON.stringify(result)}\n`);
-  else process.stdout.write(`${JSON.stringify(await machine())}\n${agents} agents in ${agents / PER_TASK} tasks; ${runs} calls each\n\n${apiTable([result])}\n`);
+  else
+    process.stdout.write(
+      `${JSON.stringify(await machine())}\n${agents} agents in ${agents / PER_TASK} tasks; ${runs} calls each\n\n${apiTable([result])}\n`,
+    );
 }
 
 // Run only as a script, not when bench/ui-run.ts imports apiTable.

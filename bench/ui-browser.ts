@@ -85,7 +85,9 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 /** A page-side promise, bounded on the Node side too, in case the page stops producing frames altogether. */
 async function bounded<T>(what: string, p: Promise<T>, limitMs: number): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
-  const limit = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what}: no answer from the page within ${limitMs} ms`)), limitMs)));
+  const limit = new Promise<never>(
+    (_, reject) => (timer = setTimeout(() => reject(new Error(`${what}: no answer from the page within ${limitMs} ms`)), limitMs)),
+  );
   try {
     return await Promise.race([p, limit]);
   } finally {
@@ -128,7 +130,9 @@ export async function measureRun(browser: Browser, url: string, agents: number, 
     try {
       await page.locator(AGENT_ROW).first().waitFor({ state: 'visible', timeout: LIMIT_MS });
     } catch {
-      throw new Error(`no agent row (${AGENT_ROW}) was visible within ${LIMIT_MS} ms of navigation; page errors: ${pageErrors.join('; ') || 'none'}`);
+      throw new Error(
+        `no agent row (${AGENT_ROW}) was visible within ${LIMIT_MS} ms of navigation; page errors: ${pageErrors.join('; ') || 'none'}`,
+      );
     }
     const loadMs = performance.now() - t0;
     // The page's own stamp is taken in the frame that drew the row, so it is there by now or a frame later.
@@ -151,7 +155,9 @@ export async function measureRun(browser: Browser, url: string, agents: number, 
       try {
         answer = await bounded(`switch to ${view}`, call, LIMIT_MS + 5_000);
       } catch (err) {
-        throw new Error(`switch to ${view}: ${(err instanceof Error ? err.message : String(err)).split('\n')[0]}; page errors: ${pageErrors.join('; ') || 'none'}`);
+        throw new Error(
+          `switch to ${view}: ${(err instanceof Error ? err.message : String(err)).split('\n')[0]}; page errors: ${pageErrors.join('; ') || 'none'}`,
+        );
       }
       const [ms, shown]: unknown[] = Array.isArray(answer) ? answer : [];
       switches.push({ view, ms: asNumber(`switch to ${view}`, ms), shown: String(shown) });

@@ -71,11 +71,16 @@ export class UiDaemon {
     for (;;) {
       const url = /agent-janitor: UI at (http\S+)/.exec(daemon.stderr)?.[1];
       if (daemon.ready && url) return { daemon, url, readyMs: Math.round(performance.now() - started) };
-      if (!alive(child)) throw new Error(`the daemon exited (code ${child.exitCode ?? 'none'}, signal ${child.signalCode ?? 'none'}) before it was ready; stderr: ${daemon.stderr.slice(-2000)}`);
+      if (!alive(child))
+        throw new Error(
+          `the daemon exited (code ${child.exitCode ?? 'none'}, signal ${child.signalCode ?? 'none'}) before it was ready; stderr: ${daemon.stderr.slice(-2000)}`,
+        );
       const left = deadline - performance.now();
       if (left <= 0) {
         await daemon.stop();
-        throw new Error(`the daemon was not ready within ${limitMs} ms (ready event: ${daemon.ready ? 'yes' : 'no'}, UI line: ${url ? 'yes' : 'no'}); stderr: ${daemon.stderr.slice(-2000)}`);
+        throw new Error(
+          `the daemon was not ready within ${limitMs} ms (ready event: ${daemon.ready ? 'yes' : 'no'}, UI line: ${url ? 'yes' : 'no'}); stderr: ${daemon.stderr.slice(-2000)}`,
+        );
       }
       await new Promise<void>((resolve) => {
         const timer = setTimeout(done, left);

@@ -66,10 +66,21 @@ export function createUiFixture(agents: number): UiFixture {
   if (agents % PER_TASK !== 0) throw new Error(`agents must be a multiple of ${PER_TASK}`);
   const started = performance.now();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `aj-bench-ui-${agents}-`));
-  const fixture: UiFixture = { dir, root: path.join(dir, 'project'), socket: path.join(dir, 'sock'), env: sandboxEnv(dir), agents, tasks: agents / PER_TASK, buildMs: 0 };
+  const fixture: UiFixture = {
+    dir,
+    root: path.join(dir, 'project'),
+    socket: path.join(dir, 'sock'),
+    env: sandboxEnv(dir),
+    agents,
+    tasks: agents / PER_TASK,
+    buildMs: 0,
+  };
   live.add(fixture);
   for (const d of ['home', 'config/agent-janitor', 'state', 'tmux-tmp']) fs.mkdirSync(path.join(dir, d), { recursive: true });
-  fs.writeFileSync(path.join(dir, 'config', 'agent-janitor', 'config.json'), JSON.stringify({ idleMinutes: null, reconcileSeconds: 3600 }, null, 2));
+  fs.writeFileSync(
+    path.join(dir, 'config', 'agent-janitor', 'config.json'),
+    JSON.stringify({ idleMinutes: null, reconcileSeconds: 3600 }, null, 2),
+  );
   buildTree(fixture.root, fixture.tasks);
   fixture.buildMs = Math.round(performance.now() - started);
   return fixture;

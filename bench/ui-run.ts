@@ -61,7 +61,10 @@ function summarize(runs: readonly RunTimes[]): SizeResult['summary'] {
   ];
   let from = 'agents';
   for (const { view } of SWITCHES) {
-    out.push({ step: `switch ${from} -> ${view} (click to content drawn)`, stat: stat(runs.map((r) => r.switches.find((s) => s.view === view)!.ms)) });
+    out.push({
+      step: `switch ${from} -> ${view} (click to content drawn)`,
+      stat: stat(runs.map((r) => r.switches.find((s) => s.view === view)!.ms)),
+    });
     from = view;
   }
   return out;
@@ -69,17 +72,43 @@ function summarize(runs: readonly RunTimes[]): SizeResult['summary'] {
 
 function browserTable(sizes: readonly SizeResult[], runs: number): string {
   const tail = runs >= 20 ? 'p95' : 'max';
-  const rows = sizes.flatMap((s) => s.summary.map((x) => [s.agents.toLocaleString('en-US'), x.step, `${x.stat.median.toFixed(1)} ms`, `${(runs >= 20 ? x.stat.p95 : x.stat.max).toFixed(1)} ms`]));
+  const rows = sizes.flatMap((s) =>
+    s.summary.map((x) => [
+      s.agents.toLocaleString('en-US'),
+      x.step,
+      `${x.stat.median.toFixed(1)} ms`,
+      `${(runs >= 20 ? x.stat.p95 : x.stat.max).toFixed(1)} ms`,
+    ]),
+  );
   return table(['agents', 'step', 'median', tail], rows, new Set([0, 2, 3]));
 }
 
 /** bench/ui-api.ts in its own process, with the fixture's private HOME and XDG dirs, on the fixture's tree. */
 async function apiStep(fixture: UiFixture, runs: number): Promise<ApiResult> {
   const script = path.join(HERE, 'ui-api.ts');
-  const args = ['--import', 'tsx', script, '--root', fixture.root, '--dir', fixture.dir, '--agents', String(fixture.agents), '--runs', String(runs), '--json'];
-  const r = await execa(process.execPath, args, { cwd: path.dirname(HERE), env: { ...process.env, ...fixture.env }, reject: false, timeout: 600_000 });
+  const args = [
+    '--import',
+    'tsx',
+    script,
+    '--root',
+    fixture.root,
+    '--dir',
+    fixture.dir,
+    '--agents',
+    String(fixture.agents),
+    '--runs',
+    String(runs),
+    '--json',
+  ];
+  const r = await execa(process.execPath, args, {
+    cwd: path.dirname(HERE),
+    env: { ...process.env, ...fixture.env },
+    reject: false,
+    timeout: 600_000,
+  });
   const last = String(r.stdout).trim().split('\n').pop() ?? '';
-  if (r.exitCode !== 0 || !last.startsWith('{')) throw new Error(`the API step failed (exit ${r.exitCode ?? 'none'}): ${String(r.stderr).slice(-2000)}`);
+  if (r.exitCode !== 0 || !last.startsWith('{'))
+    throw new Error(`the API step failed (exit ${r.exitCode ?? 'none'}): ${String(r.stderr).slice(-2000)}`);
   return JSON.parse(last) as ApiResult;
 }
 
@@ -97,28 +126,54 @@ async function measureSize(browser: Browser, agents: number, runs: number, apiRu
         const run = await measureRun(browser, url, agents, i === 0);
         times.push(run);
         const steps = run.switches.map((s) => `${s.view} ${s.ms.toFixed(0)}${i === 0 ? ` (${s.shown})` : ''}`).join(', ');
-        process.stderr.write(`[${agents}] run ${i + 1}/${runs}: load ${run.loadMs.toFixed(0)} ms (in page ${run.loadInPageMs.toFixed(0)}); switches (ms): ${steps}\n`);
+        process.stderr.write(
+          `[${agents}] run ${i + 1}/${runs}: load ${run.loadMs.toFixed(0)} ms (in page ${run.loadInPageMs.toFixed(0)}); switches (ms): ${steps}\n`,
+        );
       }
     } finally {
       daemonStop = await daemon.stop();
     }
-    if (daemonStop.code !== 0) process.stderr.write(`[${agents}] [note] the daemon exited with code ${daemonStop.code ?? 'none'}, signal ${daemonStop.signal ?? 'none'}${daemonStop.killed ? ' (SIGKILLed after SIGTERM)' : ''}\n`);
+    if (daemonStop.code !== 0)
+      process.stderr.write(
+        `[${agents}] [note] the daemon exited with code ${daemonStop.code ?? 'none'}, signal ${daemonStop.signal ?? 'none'}${daemonStop.killed ? ' (SIGKILLed after SIGTERM)' : ''}\n`,
+      );
     const api = await apiStep(fixture, apiRuns);
-    return { agents, tasks: fixture.tasks, buildMs: fixture.buildMs, daemonReadyMs: readyMs, daemonStop, runs: times, summary: summarize(times), api };
+    return {
+      agents,
+      tasks: fixture.tasks,
+      buildMs: fixture.buildMs,
+      daemonReadyMs: readyMs,
+      daemonStop,
+      runs: times,
+      summary: summarize(times),
+      api,
+    };
   } finally {
     removeUiFixture(fixture);
   }
 }
 
-const load = () => os.loadavg().map((n) => n.toFixed(2)).join(' ');
+const load = () =>
+  os
+    .loadavg()
+    .map((n) => n.toFixed(2))
+    .join(' ');
 
 async function main(): Promise<number> {
-  const { values } = parseArgs({ options: { runs: { type: 'string', default: '5' }, agents: { type: 'string', default: '2000,10000' }, 'api-runs': { type: 'string', default: '5' } } });
+  const { values } = parseArgs({
+    options: {
+      runs: { type: 'string', default: '5' },
+      agents: { type: 'string', default: '2000,10000' },
+      'api-runs': { type: 'string', default: '5' },
+    },
+  });
   const runs = Number(values.runs);
   const apiRuns = Number(values['api-runs']);
   const sizes = values.agents.split(',').map(Number);
-  if (!Number.isInteger(runs) || runs < 1 || !Number.isInteger(apiRuns) || apiRuns < 1) throw new Error('--runs and --api-runs take a positive integer');
-  if (sizes.some((n) => !Number.isInteger(n) || n <= 0 || n % 10 !== 0)) throw new Error('--agents takes a comma-separated list of positive multiples of 10');
+  if (!Number.isInteger(runs) || runs < 1 || !Number.isInteger(apiRuns) || apiRuns < 1)
+    throw new Error('--runs and --api-runs take a positive integer');
+  if (sizes.some((n) => !Number.isInteger(n) || n <= 0 || n % 10 !== 0))
+    throw new Error('--agents takes a comma-separated list of positive multiples of 10');
 
   const loadBefore = load();
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: ['--no-sandbox'] });
@@ -130,8 +185,20 @@ async function main(): Promise<number> {
   }
   const loadAfter = load();
 
-  const info = { date: new Date().toISOString(), machine: await machine(), runs, apiRuns, selectorLimitMs: LIMIT_MS, loadAverage: { before: loadBefore, after: loadAfter } };
-  const daemons = results.map((r) => `${r.agents}: ready after ${r.daemonReadyMs} ms, stopped in ${r.daemonStop?.stopMs ?? '-'} ms with code ${r.daemonStop?.code ?? 'none'}`).join('; ');
+  const info = {
+    date: new Date().toISOString(),
+    machine: await machine(),
+    runs,
+    apiRuns,
+    selectorLimitMs: LIMIT_MS,
+    loadAverage: { before: loadBefore, after: loadAfter },
+  };
+  const daemons = results
+    .map(
+      (r) =>
+        `${r.agents}: ready after ${r.daemonReadyMs} ms, stopped in ${r.daemonStop?.stopMs ?? '-'} ms with code ${r.daemonStop?.code ?? 'none'}`,
+    )
+    .join('; ');
   const errors = results.flatMap((r) => r.runs.flatMap((run, i) => run.pageErrors.map((e) => `  [${r.agents}, run ${i + 1}] ${e}`)));
   process.stdout.write(
     [

@@ -43,7 +43,12 @@ function encodePng(size, rgba) {
     raw[y * (size * 4 + 1)] = 0; // filter: none
     rgba.copy(raw, y * (size * 4 + 1) + 1, y * size * 4, (y + 1) * size * 4);
   }
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', header), chunk('IDAT', deflateSync(raw, { level: 9 })), chunk('IEND', Buffer.alloc(0))]);
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', header),
+    chunk('IDAT', deflateSync(raw, { level: 9 })),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
 }
 
 // ---- shapes: (x, y) in [0, 1]² → inside? ----
@@ -76,15 +81,20 @@ const roundRect = (x0, y0, x1, y1, r) => (x, y) => {
 };
 
 /** A ring between r0 and r1, optionally only the arc from `from` to `to` (radians, clockwise from 12 o'clock). */
-const ring = (cx, cy, r0, r1, from = 0, to = 2 * Math.PI) => (x, y) => {
-  const d = Math.hypot(x - cx, y - cy);
-  if (d < r0 || d > r1) return false;
-  let a = Math.atan2(x - cx, -(y - cy));
-  if (a < 0) a += 2 * Math.PI;
-  return a >= from && a <= to;
-};
+const ring =
+  (cx, cy, r0, r1, from = 0, to = 2 * Math.PI) =>
+  (x, y) => {
+    const d = Math.hypot(x - cx, y - cy);
+    if (d < r0 || d > r1) return false;
+    let a = Math.atan2(x - cx, -(y - cy));
+    if (a < 0) a += 2 * Math.PI;
+    return a >= from && a <= to;
+  };
 
-const union = (...shapes) => (x, y) => shapes.some((s) => s(x, y));
+const union =
+  (...shapes) =>
+  (x, y) =>
+    shapes.some((s) => s(x, y));
 
 // ---- the broom: a handle, a band and a fan of bristles along one axis ----
 
@@ -98,7 +108,12 @@ function broom({ top, bottom, handle, bandHalf, bristleTop, bristleBottom, brist
   return {
     handle: capsule(tx, ty, bx, by, handle),
     band: polygon([at(-bandHalf, -bristleTop), at(-bandHalf, bristleTop), at(bandHalf, bristleTop), at(bandHalf, -bristleTop)]),
-    bristles: polygon([at(bandHalf, -bristleTop), at(bandHalf, bristleTop), at(bandHalf + bristleLength, bristleBottom), at(bandHalf + bristleLength, -bristleBottom)]),
+    bristles: polygon([
+      at(bandHalf, -bristleTop),
+      at(bandHalf, bristleTop),
+      at(bandHalf + bristleLength, bristleBottom),
+      at(bandHalf + bristleLength, -bristleBottom),
+    ]),
     /** Position across the bristles, for their stripes. */
     across: (x, y) => (x - bx) * n[0] + (y - by) * n[1],
   };
@@ -156,9 +171,31 @@ export function render(size, layers) {
 // ---- the drawings ----
 
 function appIcon() {
-  const b = broom({ top: [0.73, 0.17], bottom: [0.5, 0.5], handle: 0.034, bandHalf: 0.035, bristleTop: 0.085, bristleBottom: 0.2, bristleLength: 0.3 });
+  const b = broom({
+    top: [0.73, 0.17],
+    bottom: [0.5, 0.5],
+    handle: 0.034,
+    bandHalf: 0.035,
+    bristleTop: 0.085,
+    bristleBottom: 0.2,
+    bristleLength: 0.3,
+  });
   const stripes = (x, y) => (Math.sin(b.across(x, y) * 120) > 0.35 ? hex('#d97706') : hex('#fbbf24'));
-  const sparkle = (cx, cy, s) => union(polygon([[cx, cy - s], [cx + s * 0.22, cy], [cx, cy + s], [cx - s * 0.22, cy]]), polygon([[cx - s, cy], [cx, cy - s * 0.22], [cx + s, cy], [cx, cy + s * 0.22]]));
+  const sparkle = (cx, cy, s) =>
+    union(
+      polygon([
+        [cx, cy - s],
+        [cx + s * 0.22, cy],
+        [cx, cy + s],
+        [cx - s * 0.22, cy],
+      ]),
+      polygon([
+        [cx - s, cy],
+        [cx, cy - s * 0.22],
+        [cx + s, cy],
+        [cx, cy + s * 0.22],
+      ]),
+    );
   const background = (x, y) => {
     const t = (x + y) / 2;
     return [Math.round(30 - 14 * t), Math.round(58 - 28 * t), Math.round(95 - 40 * t), 255];
@@ -179,12 +216,27 @@ const TRAY_COLOURS = { idle: '#16a34a', working: '#2563eb', attention: '#f59e0b'
 function glyph(state) {
   switch (state) {
     case 'idle': {
-      const b = broom({ top: [0.7, 0.2], bottom: [0.5, 0.5], handle: 0.05, bandHalf: 0.03, bristleTop: 0.08, bristleBottom: 0.17, bristleLength: 0.22 });
+      const b = broom({
+        top: [0.7, 0.2],
+        bottom: [0.5, 0.5],
+        handle: 0.05,
+        bandHalf: 0.03,
+        bristleTop: 0.08,
+        bristleBottom: 0.17,
+        bristleLength: 0.22,
+      });
       return union(b.handle, b.band, b.bristles);
     }
     case 'working':
       // a clockwise arrow round a circle: the arc ends at 12 o'clock in an arrowhead, with a gap after it
-      return union(ring(0.5, 0.5, 0.18, 0.29, 1.1, 2 * Math.PI), polygon([[0.46, 0.09], [0.64, 0.235], [0.46, 0.38]]));
+      return union(
+        ring(0.5, 0.5, 0.18, 0.29, 1.1, 2 * Math.PI),
+        polygon([
+          [0.46, 0.09],
+          [0.64, 0.235],
+          [0.46, 0.38],
+        ]),
+      );
     case 'attention':
       return union(roundRect(0.44, 0.2, 0.56, 0.58, 0.05), circle(0.5, 0.72, 0.075));
     case 'paused':

@@ -24,18 +24,29 @@ const SELF_SCRIPTS =
   "script-src 'self' is flagged as possibly weak because a site's own origin may serve JSONP, Angular templates or user uploads. Here 'self' is the app's own read-only folder (file://…/dist/renderer inside app.asar, or the web bridge's fixed static files): one esbuild bundle, no JSONP, no Angular, nothing a user can upload into it, and navigation away from it is denied.";
 
 export const JUSTIFIED = [
-  { id: 'CSP:script-src', file: 'renderer/index.html', match: /^script-src 'self': 'self' can be problematic/, reason: `The renderer's meta CSP. ${SELF_SCRIPTS}` },
-  { id: 'CSP:script-src', file: 'src/electron-main/window-policy.ts', match: /^script-src 'self': 'self' can be problematic/, reason: `The CSP header the main process sets. ${SELF_SCRIPTS}` },
+  {
+    id: 'CSP:script-src',
+    file: 'renderer/index.html',
+    match: /^script-src 'self': 'self' can be problematic/,
+    reason: `The renderer's meta CSP. ${SELF_SCRIPTS}`,
+  },
+  {
+    id: 'CSP:script-src',
+    file: 'src/electron-main/window-policy.ts',
+    match: /^script-src 'self': 'self' can be problematic/,
+    reason: `The CSP header the main process sets. ${SELF_SCRIPTS}`,
+  },
   {
     id: 'ELECTRON_VERSION_JSON_CHECK',
     file: 'package.json',
-    reason: 'Informational: it reports the Electron version (from package.json). Whether that version has known fixes is the online check left out here; Electron is kept current through npm.',
+    reason:
+      'Informational: it reports the Electron version (from package.json). Whether that version has known fixes is the online check left out here; Electron is kept current through npm.',
   },
   {
     id: 'PRELOAD_JS_CHECK',
     file: 'src/electron-main/window.ts',
     reason:
-      'Asks for a review of the preload. Reviewed: it runs sandboxed with context isolation and exposes only window.janitor, one function per UI contract method (ipcRenderer.invoke on that method\'s fixed channel) and onEvent (whose listener gets the payload, never the IpcRendererEvent); no ipcRenderer, no Node API. The main process checks every call\'s sender and validates its payload (ipc-contract.ts).',
+      "Asks for a review of the preload. Reviewed: it runs sandboxed with context isolation and exposes only window.janitor, one function per UI contract method (ipcRenderer.invoke on that method's fixed channel) and onEvent (whose listener gets the payload, never the IpcRendererEvent); no ipcRenderer, no Node API. The main process checks every call's sender and validates its payload (ipc-contract.ts).",
   },
 ];
 
@@ -101,7 +112,13 @@ function cspFindings(policy, file, line) {
   }
   return evaluated
     .filter((f) => f.severity <= csp.severities.MEDIUM_MAYBE)
-    .map((f) => ({ id: `CSP:${f.directive}`, file, location: { line }, severity: { name: String(f.severity) }, description: `${f.directive} ${f.value ?? ''}: ${f.description}` }));
+    .map((f) => ({
+      id: `CSP:${f.directive}`,
+      file,
+      location: { line },
+      severity: { name: String(f.severity) },
+      description: `${f.directive} ${f.value ?? ''}: ${f.description}`,
+    }));
 }
 
 /**
@@ -112,19 +129,33 @@ export function headerCspFindings(root = repo) {
   const file = 'src/electron-main/window-policy.ts';
   const source = readFileSync(path.join(root, file), 'utf8');
   const match = /CONTENT_SECURITY_POLICY =\s*"([^"]+)"/.exec(source);
-  if (match === null) return [{ id: 'CSP:missing', file, location: { line: 0 }, severity: { name: 'HIGH' }, description: 'CONTENT_SECURITY_POLICY not found' }];
+  if (match === null)
+    return [
+      { id: 'CSP:missing', file, location: { line: 0 }, severity: { name: 'HIGH' }, description: 'CONTENT_SECURITY_POLICY not found' },
+    ];
   return cspFindings(match[1], file, source.slice(0, match.index).split('\n').length);
 }
 
 export function judge(issues) {
   // The tool's CSP finding says only "seems to be vulnerable": it is split into its directives, so that a
   // justification names exactly the weakness it accepts and a new one is not hidden behind it.
-  const expanded = issues.flatMap((issue) => (issue.id === 'CSP_GLOBAL_CHECK' && typeof issue.sample === 'string' ? cspFindings(issue.sample, issue.file, issue.location?.line ?? 0) : [issue]));
+  const expanded = issues.flatMap((issue) =>
+    issue.id === 'CSP_GLOBAL_CHECK' && typeof issue.sample === 'string'
+      ? cspFindings(issue.sample, issue.file, issue.location?.line ?? 0)
+      : [issue],
+  );
   const findings = expanded.map((issue) => {
     const file = issue.file.split(path.sep).join('/');
     const description = typeof issue.description === 'string' ? issue.description : String(issue.description);
     const justified = JUSTIFIED.find((j) => j.id === issue.id && j.file === file && (j.match === undefined || j.match.test(description)));
-    return { id: issue.id, file, line: issue.location?.line ?? null, severity: issue.severity?.name ?? String(issue.severity), description, justified: justified?.reason ?? null };
+    return {
+      id: issue.id,
+      file,
+      line: issue.location?.line ?? null,
+      severity: issue.severity?.name ?? String(issue.severity),
+      description,
+      justified: justified?.reason ?? null,
+    };
   });
   const stale = JUSTIFIED.filter((j) => !findings.some((f) => f.justified === j.reason && f.id === j.id && f.file === j.file));
   return { findings, unjustified: findings.filter((f) => f.justified === null), stale };
@@ -137,11 +168,17 @@ async function main() {
   const outDir = path.join(repo, 'dist', 'security');
   mkdirSync(outDir, { recursive: true });
   const report = path.join(outDir, 'electronegativity.json');
-  writeFileSync(report, `${JSON.stringify({ electronVersion: result.electronVersion, checks: result.globalChecks + result.atomicChecks, findings, stale, errors: result.errors }, null, 2)}\n`);
-  for (const f of findings) console.log(`${f.justified === null ? 'FINDING  ' : 'justified'} ${f.id} ${f.file}:${f.line ?? '?'} ${f.justified ?? f.description}`);
+  writeFileSync(
+    report,
+    `${JSON.stringify({ electronVersion: result.electronVersion, checks: result.globalChecks + result.atomicChecks, findings, stale, errors: result.errors }, null, 2)}\n`,
+  );
+  for (const f of findings)
+    console.log(`${f.justified === null ? 'FINDING  ' : 'justified'} ${f.id} ${f.file}:${f.line ?? '?'} ${f.justified ?? f.description}`);
   for (const j of stale) console.log(`stale justification (matches no finding): ${j.id} ${j.file}`);
   for (const e of parseErrors) console.log(`could not parse ${e.file}: ${e.message}`);
-  console.log(`electronegativity: ${result.globalChecks + result.atomicChecks} checks (Electron ${result.electronVersion}), ${findings.length} findings, ${unjustified.length} unjustified; report in ${path.relative(repo, report)}`);
+  console.log(
+    `electronegativity: ${result.globalChecks + result.atomicChecks} checks (Electron ${result.electronVersion}), ${findings.length} findings, ${unjustified.length} unjustified; report in ${path.relative(repo, report)}`,
+  );
   if (unjustified.length > 0 || parseErrors.length > 0 || stale.length > 0) process.exitCode = 1;
 }
 

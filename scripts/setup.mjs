@@ -10,18 +10,43 @@ import { fileURLToPath } from 'node:url';
 
 /** What the project needs, how to tell it is there, and its package per installer (null: the installer has none). */
 export const NEEDS = [
-  { id: 'tmux', why: 'the janitor drives tmux, and the tests start private tmux servers', present: (p) => p.command('tmux'), apt: ['tmux'], dnf: ['tmux'] },
+  {
+    id: 'tmux',
+    why: 'the janitor drives tmux, and the tests start private tmux servers',
+    present: (p) => p.command('tmux'),
+    apt: ['tmux'],
+    dnf: ['tmux'],
+  },
   { id: 'perl', why: 'a test makes a real zombie process with perl', present: (p) => p.command('perl'), apt: ['perl'], dnf: ['perl'] },
-  { id: 'ps', why: 'doctor and a test read the process table with ps', present: (p) => p.command('ps'), apt: ['procps'], dnf: ['procps-ng'] },
+  {
+    id: 'ps',
+    why: 'doctor and a test read the process table with ps',
+    present: (p) => p.command('ps'),
+    apt: ['procps'],
+    dnf: ['procps-ng'],
+  },
   {
     id: 'libfaketime',
     why: "the sleep/resume test moves the daemon's clock with it",
-    present: (p) => p.anyFile(['/usr/lib/*/faketime/libfaketime.so.1', '/usr/lib64/faketime/libfaketime.so.1', '/usr/lib/faketime/libfaketime.so.1']),
+    present: (p) =>
+      p.anyFile(['/usr/lib/*/faketime/libfaketime.so.1', '/usr/lib64/faketime/libfaketime.so.1', '/usr/lib/faketime/libfaketime.so.1']),
     apt: ['faketime'],
     dnf: ['libfaketime'],
   },
-  { id: 'gio', why: "the autostart entry's test reads it back with GLib's launcher", present: (p) => p.command('gio'), apt: ['libglib2.0-bin'], dnf: ['glib2'] },
-  { id: 'chromium', why: 'the window is tested in Chromium ($CHROMIUM, or /usr/bin/chromium)', present: (p) => p.anyFile([p.env.CHROMIUM || '/usr/bin/chromium']), apt: ['chromium'], dnf: ['chromium'] },
+  {
+    id: 'gio',
+    why: "the autostart entry's test reads it back with GLib's launcher",
+    present: (p) => p.command('gio'),
+    apt: ['libglib2.0-bin'],
+    dnf: ['glib2'],
+  },
+  {
+    id: 'chromium',
+    why: 'the window is tested in Chromium ($CHROMIUM, or /usr/bin/chromium)',
+    present: (p) => p.anyFile([p.env.CHROMIUM || '/usr/bin/chromium']),
+    apt: ['chromium'],
+    dnf: ['chromium'],
+  },
   {
     id: 'build tools',
     why: 'better-sqlite3 is built from source where no prebuilt binary can be downloaded',
@@ -69,9 +94,15 @@ export function planSetup(p) {
   const missing = NEEDS.filter((n) => !n.present(p));
   const installer = p.command('apt-get') ? 'apt' : p.command('dnf') ? 'dnf' : null;
   const packages = installer ? [...new Set(missing.flatMap((n) => n[installer]))] : [];
-  const base = installer === 'apt' ? `apt-get install -y --no-install-recommends ${packages.join(' ')}` : installer === 'dnf' ? `dnf install -y ${packages.join(' ')}` : null;
+  const base =
+    installer === 'apt'
+      ? `apt-get install -y --no-install-recommends ${packages.join(' ')}`
+      : installer === 'dnf'
+        ? `dnf install -y ${packages.join(' ')}`
+        : null;
   const sudo = p.root ? '' : 'sudo ';
-  const command = missing.length === 0 || base === null ? null : installer === 'apt' ? `${sudo}apt-get update && ${sudo}${base}` : `${sudo}${base}`;
+  const command =
+    missing.length === 0 || base === null ? null : installer === 'apt' ? `${sudo}apt-get update && ${sudo}${base}` : `${sudo}${base}`;
   // As root it installs by itself; otherwise through sudo, only at a terminal (sudo may ask for a password).
   const how = command === null ? 'nothing' : p.root ? 'install' : p.command('sudo') ? 'sudo-at-terminal' : 'tell';
   return { missing: missing.map((n) => ({ id: n.id, why: n.why })), installer, packages, command, how };
@@ -102,7 +133,10 @@ function installOs(plan, env, interactive) {
   const prefix = plan.how === 'install' ? [] : ['sudo'];
   const osEnv = { ...env, DEBIAN_FRONTEND: 'noninteractive' };
   if (plan.installer === 'apt' && !run([...prefix, 'apt-get', 'update', '-qq'], osEnv)) return false;
-  const args = plan.installer === 'apt' ? ['apt-get', 'install', '-y', '-qq', '--no-install-recommends', ...plan.packages] : ['dnf', 'install', '-y', ...plan.packages];
+  const args =
+    plan.installer === 'apt'
+      ? ['apt-get', 'install', '-y', '-qq', '--no-install-recommends', ...plan.packages]
+      : ['dnf', 'install', '-y', ...plan.packages];
   return run([...prefix, ...args], osEnv);
 }
 
@@ -123,4 +157,5 @@ function main(argv, env) {
   return r.status === 0 ? 0 : 1;
 }
 
-if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) process.exitCode = main(process.argv.slice(2), process.env);
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url))
+  process.exitCode = main(process.argv.slice(2), process.env);

@@ -18,7 +18,9 @@ function secondsIn(text) {
  */
 export async function checkFinishing(page, shot) {
   await tid(page, 'agents-verdict').selectOption('finishing');
-  await page.waitForFunction(() => [...document.querySelectorAll('[data-testid^="agent-row-"]')].every((e) => e.getAttribute('data-verdict') === 'finishing'));
+  await page.waitForFunction(() =>
+    [...document.querySelectorAll('[data-testid^="agent-row-"]')].every((e) => e.getAttribute('data-verdict') === 'finishing'),
+  );
   const option = await tid(page, 'agents-verdict').locator('option[value="finishing"]').innerText();
   assert.match(option, /^finishing \(\d+\)$/, `the verdict filter counts finishing agents: ${option}`);
   const row = page.locator('[data-testid^="agent-row-"]').first();

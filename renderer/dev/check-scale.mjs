@@ -4,7 +4,10 @@
 import assert from 'node:assert/strict';
 
 const tid = (page, id) => page.getByTestId(id);
-const rowIds = (page) => page.locator('[data-testid^="agent-row-"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-testid').slice('agent-row-'.length)));
+const rowIds = (page) =>
+  page
+    .locator('[data-testid^="agent-row-"]')
+    .evaluateAll((els) => els.map((e) => e.getAttribute('data-testid').slice('agent-row-'.length)));
 const countOf = async (page, tab) => Number((await tid(page, `agents-tab-count-${tab}`).innerText()).replace(/,/g, ''));
 
 /** Agents over 2,000 agents: tabs split them, sorting by size leads with the biggest, and the address keeps it all. */
@@ -12,11 +15,19 @@ export async function checkAgentsAtScale(open, shot) {
   const page = await open('?agents=2000&latency=5&sweepEvery=0', '#/agents');
   await page.locator('[data-testid^="agent-row-"]').first().waitFor();
   assert.equal(await tid(page, 'agents-tab-active').getAttribute('aria-selected'), 'true', 'Active is the default tab');
-  const [active, finishing, cleaned, all] = [await countOf(page, 'active'), await countOf(page, 'finishing'), await countOf(page, 'cleaned'), await countOf(page, 'all')];
+  const [active, finishing, cleaned, all] = [
+    await countOf(page, 'active'),
+    await countOf(page, 'finishing'),
+    await countOf(page, 'cleaned'),
+    await countOf(page, 'all'),
+  ];
   assert.equal(active + finishing + cleaned, all, `the tabs split every agent: ${active} + ${finishing} + ${cleaned} = ${all}`);
   assert.match(await tid(page, 'agents-count').innerText(), new RegExp(`^${active.toLocaleString('en-US')} agents of 2,000`));
   const verdicts = await page.locator('[data-testid^="agent-row-"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-verdict')));
-  assert.ok(verdicts.every((v) => !['clean', 'finished', 'finishing'].includes(v)), `Active lists live agents only: ${[...new Set(verdicts)]}`);
+  assert.ok(
+    verdicts.every((v) => !['clean', 'finished', 'finishing'].includes(v)),
+    `Active lists live agents only: ${[...new Set(verdicts)]}`,
+  );
 
   await tid(page, 'agents-sort-size').click();
   await page.waitForFunction(() => window.location.hash.includes('sort=size'));

@@ -62,7 +62,10 @@ try {
   await tid(page, 'agents-search').fill('fixer');
   await page.waitForFunction(() => !document.querySelector('[data-testid="agents-count"]')?.textContent?.startsWith('10,000'));
   const visibleIds = await page.locator('[data-testid^="agent-row-"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-testid')));
-  assert.ok(visibleIds.length > 0 && visibleIds.every((id) => id.includes('fixer')), `search keeps only fixer agents: ${visibleIds.slice(0, 3)}`);
+  assert.ok(
+    visibleIds.length > 0 && visibleIds.every((id) => id.includes('fixer')),
+    `search keeps only fixer agents: ${visibleIds.slice(0, 3)}`,
+  );
   await tid(page, 'agents-search').fill('');
   await tid(page, 'agents-verdict').selectOption('finished');
   await page.waitForTimeout(250);
@@ -81,7 +84,10 @@ try {
   await tid(page, 'confirm-clean').click();
   await tid(page, 'clean-result').first().waitFor();
   const outcomes = await tid(page, 'clean-result').evaluateAll((els) => els.map((e) => e.getAttribute('data-outcome')));
-  assert.ok(outcomes.every((o) => o === 'done' || o === 'failed' || o === 'skipped'), `results: ${outcomes}`);
+  assert.ok(
+    outcomes.every((o) => o === 'done' || o === 'failed' || o === 'skipped'),
+    `results: ${outcomes}`,
+  );
   await shot(page, 'agents-cleaned');
   await tid(page, 'clean-close').click();
   await tid(page, 'preview-dialog').waitFor({ state: 'detached' });
@@ -132,7 +138,13 @@ try {
   const card = tid(page, `alert-${ghostId}`);
   await card.waitFor();
   assert.match((await card.getAttribute('class')) ?? '', /selected/);
-  assert.ok(await card.evaluate((el) => { const r = el.getBoundingClientRect(); return r.top >= 0 && r.bottom <= window.innerHeight; }), 'selected alert in view');
+  assert.ok(
+    await card.evaluate((el) => {
+      const r = el.getBoundingClientRect();
+      return r.top >= 0 && r.bottom <= window.innerHeight;
+    }),
+    'selected alert in view',
+  );
   await shot(page, 'alerts');
   await tid(page, `alert-fix-${ghostId}`).click();
   await tid(page, `alert-effect-${ghostId}`).waitFor();
@@ -152,7 +164,10 @@ try {
   const fileRow = page.locator(`[data-testid^="archive-file-${task}/"]`).first();
   await fileRow.waitFor();
   const fileId = (await fileRow.getAttribute('data-testid')).slice('archive-file-'.length);
-  assert.match((await tid(page, `archive-restore-${fileId}`).getAttribute('title')) ?? '', /^Restore to its folder: (logs|progress|findings)\//);
+  assert.match(
+    (await tid(page, `archive-restore-${fileId}`).getAttribute('title')) ?? '',
+    /^Restore to its folder: (logs|progress|findings)\//,
+  );
   await tid(page, `archive-restore-${fileId}`).click();
   await page.waitForFunction(() => document.querySelector('[data-testid="archive-message"]')?.textContent?.startsWith('Restored'));
   assert.match(await tid(page, 'archive-message').innerText(), /to its folder: (logs|progress|findings)\/[^ ]+ in TASK-/);
@@ -192,7 +207,9 @@ try {
   await tid(page, 'nav-activity').click();
   await tid(page, 'activity-entry').first().waitFor();
   await tid(page, 'activity-search').fill('timed out');
-  await page.waitForFunction(() => [...document.querySelectorAll('[data-testid="activity-entry"]')].every((e) => e.getAttribute('data-failed') === 'true'));
+  await page.waitForFunction(() =>
+    [...document.querySelectorAll('[data-testid="activity-entry"]')].every((e) => e.getAttribute('data-failed') === 'true'),
+  );
   assert.ok((await tid(page, 'activity-entry').count()) > 0, 'failed entries found');
   await shot(page, 'activity');
 
@@ -223,7 +240,10 @@ try {
   await tid(page, 'settings-save').click();
   await tid(page, 'settings-saved').waitFor();
   const saved = await page.evaluate(async () => (await window.janitor.getSettings({})).config);
-  assert.deepEqual([saved.retention.maxAgeDays, saved.finishGraceSeconds, saved.compressAfterDays, saved.timeouts.databaseMs], [14, 30, null, 1500]);
+  assert.deepEqual(
+    [saved.retention.maxAgeDays, saved.finishGraceSeconds, saved.compressAfterDays, saved.timeouts.databaseMs],
+    [14, 30, null, 1500],
+  );
   await shot(page, 'settings');
   await page.close();
 
@@ -264,7 +284,7 @@ try {
   }
   await page.close();
 } catch (err) {
-  problems.push(`${step}: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+  problems.push(`${step}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
 } finally {
   await browser.close();
   await close();

@@ -57,7 +57,13 @@ export function createMockApi(opts: MockOptions): JanitorApi {
   const state = (): UiState => {
     const cleanable = world.agents.filter((a) => isCleanable(a.verdict)).length;
     const tasks = new Set(world.agents.map((a) => a.taskDir)).size;
-    const tray = paused ? 'paused' : world.alerts.some((a) => a.severity === 'error') ? 'error' : world.alerts.length > 0 ? 'attention' : 'idle';
+    const tray = paused
+      ? 'paused'
+      : world.alerts.some((a) => a.severity === 'error')
+        ? 'error'
+        : world.alerts.length > 0
+          ? 'attention'
+          : 'idle';
     return {
       tray,
       message: paused
@@ -76,26 +82,59 @@ export function createMockApi(opts: MockOptions): JanitorApi {
   };
 
   const targets = (t: CleanTarget): AgentRow[] =>
-    world.agents.filter((a) => (t.taskDir === undefined || a.taskDir === t.taskDir) && (t.agentId === undefined || a.agentId === t.agentId) && (t.agentId !== undefined || cleanedByCleanNow(a.verdict)));
+    world.agents.filter(
+      (a) =>
+        (t.taskDir === undefined || a.taskDir === t.taskDir) &&
+        (t.agentId === undefined || a.agentId === t.agentId) &&
+        (t.agentId !== undefined || cleanedByCleanNow(a.verdict)),
+    );
 
   const plan = (t: CleanTarget, run: boolean): SweepReport => {
     const actions: ActionResult[] = [];
     const chosen = targets(t);
     for (const a of chosen) {
       if (!cleanedByCleanNow(a.verdict) && a.verdict !== 'active') continue;
-      const base = { task: a.taskDir, agentId: a.agentId, reason: a.verdict === 'idle' ? `idle for ${a.idleMinutes ?? 0} minutes` : a.verdict === 'active' ? 'cleaned by hand' : `status ${a.status}` };
+      const base = {
+        task: a.taskDir,
+        agentId: a.agentId,
+        reason:
+          a.verdict === 'idle'
+            ? `idle for ${a.idleMinutes ?? 0} minutes`
+            : a.verdict === 'active'
+              ? 'cleaned by hand'
+              : `status ${a.status}`,
+      };
       // One agent in 7 (by id) has a kill that fails, to show failures.
       const fails = run && a.agentId.charCodeAt(a.agentId.length - 1) % 7 === 0;
       const outcome = (ok = true): ActionResult['outcome'] => (run ? (ok ? 'done' : 'failed') : 'planned');
       if (a.sessionAlive && a.session) {
         actions.push({ ...base, kind: 'capture-scrollback', target: a.session, outcome: outcome() });
-        actions.push({ ...base, kind: 'kill-session', target: a.session, outcome: outcome(!fails), ...(fails ? { error: `tmux kill-session -t $${17 + (a.agentId.length % 9)}: timed out after 10000 ms` } : {}) });
-        actions.push({ ...base, kind: 'signal-processes', target: `${a.session}: 3 processes`, outcome: fails ? 'skipped' : outcome(), ...(fails ? { reason: 'the session was not confirmed dead' } : {}) });
+        actions.push({
+          ...base,
+          kind: 'kill-session',
+          target: a.session,
+          outcome: outcome(!fails),
+          ...(fails ? { error: `tmux kill-session -t $${17 + (a.agentId.length % 9)}: timed out after 10000 ms` } : {}),
+        });
+        actions.push({
+          ...base,
+          kind: 'signal-processes',
+          target: `${a.session}: 3 processes`,
+          outcome: fails ? 'skipped' : outcome(),
+          ...(fails ? { reason: 'the session was not confirmed dead' } : {}),
+        });
       } else if (a.session) {
         actions.push({ ...base, kind: 'kill-session', target: a.session, outcome: 'skipped', reason: 'session already gone' });
       }
       for (const f of a.files) {
-        if (f.path.includes('/')) actions.push({ ...base, kind: 'archive-file', target: f.path, outcome: fails ? 'skipped' : outcome(), ...(fails ? { reason: 'kept: its session may still write it' } : {}) });
+        if (f.path.includes('/'))
+          actions.push({
+            ...base,
+            kind: 'archive-file',
+            target: f.path,
+            outcome: fails ? 'skipped' : outcome(),
+            ...(fails ? { reason: 'kept: its session may still write it' } : {}),
+          });
         else actions.push({ ...base, kind: 'delete-prompt', target: f.path, outcome: fails ? 'skipped' : outcome() });
       }
       actions.push({ ...base, kind: 'record-outcome', target: 'archive/JOURNAL.jsonl', outcome: outcome() });
@@ -104,7 +143,16 @@ export function createMockApi(opts: MockOptions): JanitorApi {
         const list = world.archives.get(a.taskDir) ?? [];
         for (const f of moved) list.push(archiveEntry(f.path, a.agentId, f.bytes, world.config, Date.now()));
         if (list.length > 0) world.archives.set(a.taskDir, list);
-        Object.assign(a, { verdict: 'clean', status: a.status === 'running' ? 'running' : a.status, sessionAlive: false, files: [], bytes: 0, reason: 'cleaned just now', graceEndsAt: null, graceSeconds: null });
+        Object.assign(a, {
+          verdict: 'clean',
+          status: a.status === 'running' ? 'running' : a.status,
+          sessionAlive: false,
+          files: [],
+          bytes: 0,
+          reason: 'cleaned just now',
+          graceEndsAt: null,
+          graceSeconds: null,
+        });
       }
     }
     const counts = { done: 0, skipped: 0, failed: 0, planned: 0 };
@@ -113,16 +161,45 @@ export function createMockApi(opts: MockOptions): JanitorApi {
       // Clean now ignores the finish grace, so its report calls a finishing agent finished, as the engine's does.
       agents: chosen.map((a) => {
         const f = a.verdict === 'finishing';
-        return { task: a.taskDir, agentId: a.agentId, status: a.status, verdict: f ? 'finished' : a.verdict, reason: f ? `status ${a.status}` : a.reason, session: a.session, sessionAlive: a.sessionAlive, idleMinutes: a.idleMinutes, pinned: a.pinned, source: a.source, graceEndsAt: f ? null : a.graceEndsAt, graceSeconds: f ? null : a.graceSeconds };
+        return {
+          task: a.taskDir,
+          agentId: a.agentId,
+          status: a.status,
+          verdict: f ? 'finished' : a.verdict,
+          reason: f ? `status ${a.status}` : a.reason,
+          session: a.session,
+          sessionAlive: a.sessionAlive,
+          idleMinutes: a.idleMinutes,
+          pinned: a.pinned,
+          source: a.source,
+          graceEndsAt: f ? null : a.graceEndsAt,
+          graceSeconds: f ? null : a.graceSeconds,
+        };
       }),
       actions,
       orphans: [],
       errors: [],
-      stats: { roots: ROOTS.length, tasks: new Set(chosen.map((a) => a.taskDir)).size, registries: 0, databases: 1, agents: chosen.length, actions: counts, tmuxSpawns: 3, dryRun: !run, engineMs: 12, stepsMs: {}, timeouts: [] },
+      stats: {
+        roots: ROOTS.length,
+        tasks: new Set(chosen.map((a) => a.taskDir)).size,
+        registries: 0,
+        databases: 1,
+        agents: chosen.length,
+        actions: counts,
+        tmuxSpawns: 3,
+        dryRun: !run,
+        engineMs: 12,
+        stepsMs: {},
+        timeouts: [],
+      },
     };
   };
 
-  const settings = (): Settings => ({ config: clone(world.config), path: '/home/dev/.config/agent-janitor/config.json', overridden: opts.overridden });
+  const settings = (): Settings => ({
+    config: clone(world.config),
+    path: '/home/dev/.config/agent-janitor/config.json',
+    overridden: opts.overridden,
+  });
 
   const retention = () => retentionPlan(world.archives, world.config, Date.now());
 
@@ -139,7 +216,8 @@ export function createMockApi(opts: MockOptions): JanitorApi {
       emit({ event: 'sweep', ts: lastSweepAt, trigger: 'reconcile', tasks: 0, actions: {}, engineMs: 9 });
       // Now and then an agent's status turns completed while claude is still writing its answer.
       const active = world.agents.filter((a) => a.verdict === 'active' && a.sessionAlive);
-      if (!paused && active.length > 0 && Math.random() < 0.5) emit(startFinishing(active[Math.floor(Math.random() * active.length)]!, world.config.finishGraceSeconds, Date.now()));
+      if (!paused && active.length > 0 && Math.random() < 0.5)
+        emit(startFinishing(active[Math.floor(Math.random() * active.length)]!, world.config.finishGraceSeconds, Date.now()));
       emit({ event: 'state', state: state() });
     }, opts.sweepEveryMs);
   }
@@ -188,7 +266,11 @@ export function createMockApi(opts: MockOptions): JanitorApi {
       const r = rng(agentId.length * 31 + agentId.charCodeAt(0));
       const lines = Array.from({ length: 120 }, (_, i) => {
         const t = new Date(Date.now() - (120 - i) * 7_000).toISOString();
-        return JSON.stringify({ ts: t, type: ['assistant', 'tool_use', 'tool_result'][Math.floor(r() * 3)], text: i % 9 === 0 ? 'Running npm test…' : `step ${i}: editing src/module-${Math.floor(r() * 40)}.ts` });
+        return JSON.stringify({
+          ts: t,
+          type: ['assistant', 'tool_use', 'tool_result'][Math.floor(r() * 3)],
+          text: i % 9 === 0 ? 'Running npm test…' : `step ${i}: editing src/module-${Math.floor(r() * 40)}.ts`,
+        });
       });
       return { path: `${ROOTS[0]}/.agent-workspace/logs/${agentId}_stream.jsonl`, text: lines.join('\n'), bytes: 812_345, truncated: true };
     },
@@ -196,7 +278,8 @@ export function createMockApi(opts: MockOptions): JanitorApi {
     fixAlert: async ({ id }) => {
       const alert = world.alerts.find((a) => a.id === id);
       if (!alert) return { ok: false, message: 'This alert is gone already.' };
-      if (alert.kind === 'breaker') return { ok: false, message: 'Retried: archiving failed again (EACCES: permission denied, archive/MANIFEST.jsonl).' };
+      if (alert.kind === 'breaker')
+        return { ok: false, message: 'Retried: archiving failed again (EACCES: permission denied, archive/MANIFEST.jsonl).' };
       // The engine refuses a blocked fix too, whatever the window sent.
       if (alert.fix?.blocked) return { ok: false, message: alert.fix.blocked };
       world.alerts = world.alerts.filter((a) => a.id !== id);
@@ -208,7 +291,17 @@ export function createMockApi(opts: MockOptions): JanitorApi {
         const bytes = files.reduce((n, f) => n + f.bytes, 0);
         const storedBytes = files.reduce((n, f) => n + f.storedBytes, 0);
         const times = files.map((f) => f.archivedAt).sort();
-        return { task: taskDir.split('/').pop()!, taskDir, root: taskDir.split('/.agent-workspace/')[0]!, files: clone(files), bytes, storedBytes, ratio: files.length ? bytes / Math.max(1, storedBytes) : null, oldest: times[0] ?? null, newest: times.at(-1) ?? null };
+        return {
+          task: taskDir.split('/').pop()!,
+          taskDir,
+          root: taskDir.split('/.agent-workspace/')[0]!,
+          files: clone(files),
+          bytes,
+          storedBytes,
+          ratio: files.length ? bytes / Math.max(1, storedBytes) : null,
+          oldest: times[0] ?? null,
+          newest: times.at(-1) ?? null,
+        };
       }),
     restoreArchive: async ({ taskDir, path }) => {
       const files = world.archives.get(taskDir) ?? [];
@@ -220,13 +313,18 @@ export function createMockApi(opts: MockOptions): JanitorApi {
       const files = world.archives.get(taskDir) ?? [];
       const f = files.find((x) => x.path === path);
       if (!f) throw new ApiError(`${path}: not in the manifest`);
-      world.archives.set(taskDir, files.filter((x) => x !== f));
+      world.archives.set(
+        taskDir,
+        files.filter((x) => x !== f),
+      );
       return { deleted: `${taskDir}/${path}`, storedBytes: f.storedBytes };
     },
     readArchive: async ({ taskDir, path }) => {
       const f = (world.archives.get(taskDir) ?? []).find((x) => x.path === path);
       if (!f) throw new ApiError(`${path}: not in the manifest`);
-      const text = Array.from({ length: 40 }, (_, i) => JSON.stringify({ type: 'assistant', text: `archived line ${i} of ${f.agentId}` })).join('\n');
+      const text = Array.from({ length: 40 }, (_, i) =>
+        JSON.stringify({ type: 'assistant', text: `archived line ${i} of ${f.agentId}` }),
+      ).join('\n');
       return { path, text, bytes: f.bytes, truncated: f.bytes > text.length };
     },
     previewRetention: async () => retention(),
@@ -243,7 +341,15 @@ export function createMockApi(opts: MockOptions): JanitorApi {
           return { task: taskDir.split('/').pop()!, taskDir, logs, archive, other: 40_960 + (logs % 200_000) };
         });
         const sum = (k: 'logs' | 'archive' | 'other') => tasks.reduce((n, t) => n + t[k], 0);
-        return { root, logs: sum('logs'), archive: sum('archive'), other: sum('other'), freeBytes: [182e9, 41e9][ri] ?? null, totalBytes: [512e9, 256e9][ri] ?? null, tasks };
+        return {
+          root,
+          logs: sum('logs'),
+          archive: sum('archive'),
+          other: sum('other'),
+          freeBytes: [182e9, 41e9][ri] ?? null,
+          totalBytes: [512e9, 256e9][ri] ?? null,
+          tasks,
+        };
       });
       const total = (k: 'logs' | 'archive' | 'other') => roots.reduce((n, r) => n + r[k], 0);
       const r = rng(3);
@@ -271,12 +377,18 @@ export function createMockApi(opts: MockOptions): JanitorApi {
     getSettings: async () => settings(),
     saveSettings: async ({ changes }) => {
       const stale = changes.filter((c) => !sameValue(valueAt(world.config, c.path), c.from));
-      if (stale.length > 0) return { ok: false, issues: stale.map((c) => ({ path: c.path, message: 'changed in the config file since this form was loaded' })) };
+      if (stale.length > 0)
+        return {
+          ok: false,
+          issues: stale.map((c) => ({ path: c.path, message: 'changed in the config file since this form was loaded' })),
+        };
       const config = changes.reduce<Record<string, unknown>>((object, c) => withValueAt(object, c.path, c.to), { ...world.config });
       const parsed = ConfigSchema.safeParse(config);
       if (!parsed.success) return { ok: false, issues: fieldIssues(parsed.error.issues) };
       // The engine's own check, beyond the schema: roots must be absolute paths.
-      const issues: FieldIssue[] = parsed.data.roots.flatMap((root, i) => (root.startsWith('/') ? [] : [{ path: `roots.${i}`, message: 'must be an absolute path' }]));
+      const issues: FieldIssue[] = parsed.data.roots.flatMap((root, i) =>
+        root.startsWith('/') ? [] : [{ path: `roots.${i}`, message: 'must be an absolute path' }],
+      );
       if (issues.length > 0) return { ok: false, issues };
       world.config = parsed.data;
       return { ok: true, settings: settings() };
@@ -290,7 +402,8 @@ export function createMockApi(opts: MockOptions): JanitorApi {
       emit({ event: 'state', state: s });
       return s;
     },
-    openPath: async ({ path }) => (opts.host === 'desktop' ? { ok: true, message: `opened ${path}` } : { ok: false, message: 'Only the desktop app can open files.' }),
+    openPath: async ({ path }) =>
+      opts.host === 'desktop' ? { ok: true, message: `opened ${path}` } : { ok: false, message: 'Only the desktop app can open files.' },
   };
 
   const delayed = Object.fromEntries(

@@ -19,7 +19,6 @@ export function archiveEntry(source: string, agentId: string, bytes: number, con
   };
 }
 
-
 /** The mock's retention pass: 5 % of files (by hash) stand in for "past the limits"; old uncompressed files are gzipped. */
 export function retentionPlan(archives: ReadonlyMap<string, ArchiveFile[]>, config: Config, now: number): RetentionPlan {
   const maxAge = config.retention.maxAgeDays;
@@ -31,7 +30,13 @@ export function retentionPlan(archives: ReadonlyMap<string, ArchiveFile[]>, conf
       if (maxAge !== null && Number.parseInt(f.sha256.slice(0, 2), 16) < 13) {
         remove.push({ taskDir, path: f.path, storedBytes: f.storedBytes, archivedAt: f.archivedAt, reason: `older than ${maxAge} days` });
       } else if (compressAfterDays !== null && !f.path.endsWith('.gz') && now - Date.parse(f.archivedAt) >= compressAfterDays * DAY_MS) {
-        compress.push({ taskDir, path: f.path, bytes: f.bytes, archivedAt: f.archivedAt, reason: `archived more than ${compressAfterDays} ${compressAfterDays === 1 ? 'day' : 'days'} ago` });
+        compress.push({
+          taskDir,
+          path: f.path,
+          bytes: f.bytes,
+          archivedAt: f.archivedAt,
+          reason: `archived more than ${compressAfterDays} ${compressAfterDays === 1 ? 'day' : 'days'} ago`,
+        });
       }
     }
   }
@@ -49,7 +54,11 @@ export function retentionPlan(archives: ReadonlyMap<string, ArchiveFile[]>, conf
 
 /** Applies a plan: removes what it removes, gzips what it compresses (a quarter of the size, kept under its name + .gz). */
 export function applyRetentionPlan(archives: Map<string, ArchiveFile[]>, plan: RetentionPlan): void {
-  for (const x of plan.remove) archives.set(x.taskDir, (archives.get(x.taskDir) ?? []).filter((f) => f.path !== x.path));
+  for (const x of plan.remove)
+    archives.set(
+      x.taskDir,
+      (archives.get(x.taskDir) ?? []).filter((f) => f.path !== x.path),
+    );
   for (const x of plan.compress) {
     const f = (archives.get(x.taskDir) ?? []).find((a) => a.path === x.path);
     if (f) Object.assign(f, { path: `${f.path}.gz`, storedBytes: Math.floor(f.bytes / 4) });

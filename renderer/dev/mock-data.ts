@@ -1,4 +1,12 @@
-import { ConfigSchema, type ActivityEntry, type AgentRow, type Alert, type ArchiveFile, type Config, type Verdict } from '../../src/shared/index.js';
+import {
+  ConfigSchema,
+  type ActivityEntry,
+  type AgentRow,
+  type Alert,
+  type ArchiveFile,
+  type Config,
+  type Verdict,
+} from '../../src/shared/index.js';
 import { retentionEntry, strayOrphans } from './mock-extras.js';
 
 /**
@@ -58,19 +66,75 @@ interface Judged {
 
 function verdictFor(r: () => number): Judged {
   const x = r();
-  if (x < 0.3) return { status: 'running', verdict: 'active', alive: true, idle: Math.floor(r() * 40), reason: 'running, output within the last 110 minutes' };
+  if (x < 0.3)
+    return {
+      status: 'running',
+      verdict: 'active',
+      alive: true,
+      idle: Math.floor(r() * 40),
+      reason: 'running, output within the last 110 minutes',
+    };
   if (x < 0.36) {
     const idle = 111 + Math.floor(r() * 300);
     return { status: 'running', verdict: 'idle', alive: true, idle, reason: `no output for ${idle} minutes (threshold 110)` };
   }
-  if (x < 0.38) return { status: 'running', verdict: 'pinned', alive: true, idle: 130 + Math.floor(r() * 200), reason: 'idle past the threshold but pinned: kept' };
-  if (x < 0.5) return { status: pick(r, ['completed', 'failed', 'terminated', 'error']), verdict: 'finished', alive: r() < 0.8, idle: Math.floor(r() * 20), reason: 'terminal status; session, logs or prompt left to clean' };
+  if (x < 0.38)
+    return {
+      status: 'running',
+      verdict: 'pinned',
+      alive: true,
+      idle: 130 + Math.floor(r() * 200),
+      reason: 'idle past the threshold but pinned: kept',
+    };
+  if (x < 0.5)
+    return {
+      status: pick(r, ['completed', 'failed', 'terminated', 'error']),
+      verdict: 'finished',
+      alive: r() < 0.8,
+      idle: Math.floor(r() * 20),
+      reason: 'terminal status; session, logs or prompt left to clean',
+    };
   // Grace left from 60 s to the whole grace: long enough for the harness's checks to see the countdown run.
-  if (x < 0.53) return { status: pick(r, ['completed', 'completed', 'phase_completed']), verdict: 'finishing', alive: true, idle: 0, reason: '', graceLeft: 60 + Math.floor(r() * (MOCK_FINISH_GRACE_SECONDS - 60)) };
-  if (x < 0.96) return { status: pick(r, ['completed', 'completed', 'completed', 'terminated']), verdict: 'clean', alive: false, idle: null, reason: 'finished and nothing left to clean' };
-  if (x < 0.98) return { status: 'running', verdict: 'session-missing', alive: false, idle: null, reason: 'session gone 40 s ago; within the 120 s grace period' };
-  if (x < 0.995) return { status: 'running', verdict: 'ghost', alive: false, idle: null, reason: 'not finished, but its session has been gone for 14 minutes' };
-  return { status: '??', verdict: 'invalid', alive: false, idle: null, reason: 'entry failed validation: id holds "..": nothing derived from it is touched' };
+  if (x < 0.53)
+    return {
+      status: pick(r, ['completed', 'completed', 'phase_completed']),
+      verdict: 'finishing',
+      alive: true,
+      idle: 0,
+      reason: '',
+      graceLeft: 60 + Math.floor(r() * (MOCK_FINISH_GRACE_SECONDS - 60)),
+    };
+  if (x < 0.96)
+    return {
+      status: pick(r, ['completed', 'completed', 'completed', 'terminated']),
+      verdict: 'clean',
+      alive: false,
+      idle: null,
+      reason: 'finished and nothing left to clean',
+    };
+  if (x < 0.98)
+    return {
+      status: 'running',
+      verdict: 'session-missing',
+      alive: false,
+      idle: null,
+      reason: 'session gone 40 s ago; within the 120 s grace period',
+    };
+  if (x < 0.995)
+    return {
+      status: 'running',
+      verdict: 'ghost',
+      alive: false,
+      idle: null,
+      reason: 'not finished, but its session has been gone for 14 minutes',
+    };
+  return {
+    status: '??',
+    verdict: 'invalid',
+    alive: false,
+    idle: null,
+    reason: 'entry failed validation: id holds "..": nothing derived from it is touched',
+  };
 }
 
 export function makeWorld(agentCount: number, seed = 7, now = Date.now()): MockWorld {
@@ -103,7 +167,9 @@ export function makeWorld(agentCount: number, seed = 7, now = Date.now()): MockW
               ...(r() < 0.4 ? [{ path: `logs/deploy_${agentId}.json`, bytes: Math.floor(600 + r() * 4_000), mtime: t.toISOString() }] : []),
               ...(r() < 0.6 ? [{ path: `progress/${agentId}_progress.jsonl`, bytes: Math.floor(1_000 + r() * 60_000), mtime }] : []),
               ...(r() < 0.3 ? [{ path: `findings/${agentId}_findings.jsonl`, bytes: Math.floor(500 + r() * 20_000), mtime }] : []),
-              ...(r() < 0.7 ? [{ path: `agent_prompt_${agentId}.txt`, bytes: Math.floor(800 + r() * 12_000), mtime: t.toISOString() }] : []),
+              ...(r() < 0.7
+                ? [{ path: `agent_prompt_${agentId}.txt`, bytes: Math.floor(800 + r() * 12_000), mtime: t.toISOString() }]
+                : []),
             ];
       const graceEnds = v.graceLeft === undefined ? null : now + v.graceLeft * 1000;
       agents.push({
@@ -129,7 +195,12 @@ export function makeWorld(agentCount: number, seed = 7, now = Date.now()): MockW
         // Archived files stay uncompressed for compressAfterDays (the mock's config: 1), then are gzipped; a few
         // older ones still wait for the retention pass to compress them.
         const gzipped = now - Date.parse(archivedAt) > 86_400_000 && r() < 0.8;
-        const sources = [`logs/${agentId}_stream.jsonl`, `logs/${agentId}.log`, ...(r() < 0.5 ? [`progress/${agentId}_progress.jsonl`] : []), `tmux:agent_${agentId}`];
+        const sources = [
+          `logs/${agentId}_stream.jsonl`,
+          `logs/${agentId}.log`,
+          ...(r() < 0.5 ? [`progress/${agentId}_progress.jsonl`] : []),
+          `tmux:agent_${agentId}`,
+        ];
         for (const source of sources) {
           const bytes = Math.floor(5_000 + r() * 6_000_000);
           const name = source.startsWith('tmux:') ? `${agentId}_scrollback.txt` : source.slice(source.indexOf('/') + 1);
@@ -152,9 +223,19 @@ export function makeWorld(agentCount: number, seed = 7, now = Date.now()): MockW
           results: [
             { kind: 'capture-scrollback', target: `agent_${agentId}`, outcome: 'done' },
             failed
-              ? { kind: 'kill-session', target: `agent_${agentId}`, outcome: 'failed', error: 'tmux: timed out after 10000 ms (server busy)' }
+              ? {
+                  kind: 'kill-session',
+                  target: `agent_${agentId}`,
+                  outcome: 'failed',
+                  error: 'tmux: timed out after 10000 ms (server busy)',
+                }
               : { kind: 'kill-session', target: `agent_${agentId}`, outcome: 'done' },
-            { kind: 'archive-file', target: `logs/${agentId}_stream.jsonl`, outcome: failed ? 'skipped' : 'done', detail: failed ? 'kept: the session may still write it' : 'to archive/ (gzipped after 1 day)' },
+            {
+              kind: 'archive-file',
+              target: `logs/${agentId}_stream.jsonl`,
+              outcome: failed ? 'skipped' : 'done',
+              detail: failed ? 'kept: the session may still write it' : 'to archive/ (gzipped after 1 day)',
+            },
             { kind: 'archive-file', target: `progress/${agentId}_progress.jsonl`, outcome: failed ? 'skipped' : 'done' },
             { kind: 'delete-prompt', target: `agent_prompt_${agentId}.txt`, outcome: failed ? 'skipped' : 'done' },
           ],
@@ -184,7 +265,13 @@ export function makeWorld(agentCount: number, seed = 7, now = Date.now()): MockW
       agentId: null,
       since: since(42),
       fix: { label: 'Kill session', effect: 'Saves its scrollback, then kills the session and every process under it.' },
-      orphan: { kind: 'orphan-session', session: 'agent_builder-101500-77aa01', sessionId: '$41', reason: 'no registry names it', unreadable: [] },
+      orphan: {
+        kind: 'orphan-session',
+        session: 'agent_builder-101500-77aa01',
+        sessionId: '$41',
+        reason: 'no registry names it',
+        unreadable: [],
+      },
     },
     ...strayOrphans(since),
     ...(ghost
@@ -199,7 +286,13 @@ export function makeWorld(agentCount: number, seed = 7, now = Date.now()): MockW
             agentId: ghost.agentId,
             since: since(14),
             fix: { label: 'Clean agent', effect: 'Archives its logs and deletes its prompt file, as for a finished agent.' },
-            orphan: { kind: 'ghost-agent' as const, task: ghost.taskDir, agentId: ghost.agentId, session: ghost.session, reason: 'session gone' },
+            orphan: {
+              kind: 'ghost-agent' as const,
+              task: ghost.taskDir,
+              agentId: ghost.agentId,
+              session: ghost.session,
+              reason: 'session gone',
+            },
           },
         ]
       : []),
@@ -208,7 +301,8 @@ export function makeWorld(agentCount: number, seed = 7, now = Date.now()): MockW
       kind: 'zombie',
       severity: 'info',
       title: 'Zombie process 48812 (parent 48790)',
-      explanation: 'A finished process its parent has not reaped yet. It holds no memory; it goes away when its parent (node, pid 48790) exits or reaps it. Nothing one click can safely do.',
+      explanation:
+        'A finished process its parent has not reaped yet. It holds no memory; it goes away when its parent (node, pid 48790) exits or reaps it. Nothing one click can safely do.',
       task: null,
       agentId: 'tester-093011-c0ffee',
       since: since(95),
@@ -220,7 +314,8 @@ export function makeWorld(agentCount: number, seed = 7, now = Date.now()): MockW
       kind: 'breaker',
       severity: 'error',
       title: 'Cleanup of a task keeps failing',
-      explanation: 'Archiving failed 3 sweeps in a row (EACCES: permission denied, archive/MANIFEST.jsonl). The task is backed off until 15:42; fix the permission, then retry.',
+      explanation:
+        'Archiving failed 3 sweeps in a row (EACCES: permission denied, archive/MANIFEST.jsonl). The task is backed off until 15:42; fix the permission, then retry.',
       task: agents[0]?.task ?? null,
       agentId: null,
       since: since(9),
@@ -250,7 +345,10 @@ export function makeWorld(agentCount: number, seed = 7, now = Date.now()): MockW
     finishGraceSeconds: MOCK_FINISH_GRACE_SECONDS,
     compressAfterDays: 1,
     retention: { maxAgeDays: 30, maxBytesPerRoot: 2 * 1024 ** 3 },
-    pins: agents.filter((a) => a.pinned).slice(0, 3).map((a) => a.agentId),
+    pins: agents
+      .filter((a) => a.pinned)
+      .slice(0, 3)
+      .map((a) => a.agentId),
   });
   return { now, agents, archives, alerts, activity, config };
 }

@@ -25,7 +25,9 @@ export function strayOrphans(since: (min: number) => string): Alert[] {
       fix: {
         label: 'Kill session',
         effect: `Saves the scrollback of ${session}, then kills it and every process under it.`,
-        ...(blocked ? { blocked: `${unreadable[0]}/AGENT_REGISTRY.json cannot be read: it may name this session. Fix it, then retry.` } : {}),
+        ...(blocked
+          ? { blocked: `${unreadable[0]}/AGENT_REGISTRY.json cannot be read: it may name this session. Fix it, then retry.` }
+          : {}),
       },
       orphan: { kind: 'orphan-session', session, sessionId: `$${60 + i}`, reason: 'no registry names it', unreadable },
     } satisfies Alert;
@@ -43,7 +45,12 @@ export function retentionEntry(task: string, ts: string, files: number): Activit
       const name = `archive/worker-${String(i).padStart(4, '0')}_stream.jsonl`;
       return i % 4 === 0
         ? { kind: 'compress-archive', target: name, outcome: 'done' as const, detail: 'gzipped' }
-        : { kind: 'delete-archive', target: `${name}.gz`, outcome: i === 7 ? ('failed' as const) : ('done' as const), ...(i === 7 ? { error: 'EACCES: permission denied' } : {}) };
+        : {
+            kind: 'delete-archive',
+            target: `${name}.gz`,
+            outcome: i === 7 ? ('failed' as const) : ('done' as const),
+            ...(i === 7 ? { error: 'EACCES: permission denied' } : {}),
+          };
     }),
   };
 }

@@ -18,7 +18,15 @@ export function startFinishing(agent: AgentRow, graceSeconds: number, now: numbe
     graceEndsAt: new Date(ends).toISOString(),
     graceSeconds,
   });
-  return { event: 'finishing' as const, ts: new Date(now).toISOString(), task: agent.taskDir, agentId: agent.agentId, session: agent.session, graceEndsAt: agent.graceEndsAt!, graceSeconds };
+  return {
+    event: 'finishing' as const,
+    ts: new Date(now).toISOString(),
+    task: agent.taskDir,
+    agentId: agent.agentId,
+    session: agent.session,
+    graceEndsAt: agent.graceEndsAt!,
+    graceSeconds,
+  };
 }
 
 /** Finishing agents whose grace has ended by `now`. */
@@ -28,5 +36,10 @@ export function graceEnded(agents: readonly AgentRow[], now: number): AgentRow[]
 
 /** What a finishing agent becomes when its grace ends and nothing cleans it (the janitor is paused). */
 export function endGrace(agent: AgentRow, graceSeconds: number): void {
-  Object.assign(agent, { verdict: 'finished', reason: `status ${agent.status}; its processes still ran when the ${graceSeconds} s finish grace ended`, graceEndsAt: null, graceSeconds: null });
+  Object.assign(agent, {
+    verdict: 'finished',
+    reason: `status ${agent.status}; its processes still ran when the ${graceSeconds} s finish grace ended`,
+    graceEndsAt: null,
+    graceSeconds: null,
+  });
 }

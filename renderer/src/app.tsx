@@ -105,7 +105,13 @@ function Window({ api, bridge }: { api: JanitorApi; bridge: BridgeClient | null 
         <Header link={link} />
         <nav class="app-nav" aria-label="Views">
           {VIEWS.map((v) => (
-            <a key={v} href={hrefOf(v)} class={v === route.view ? 'nav-link active' : 'nav-link'} aria-current={v === route.view ? 'page' : undefined} data-testid={`nav-${v}`}>
+            <a
+              key={v}
+              href={hrefOf(v)}
+              class={v === route.view ? 'nav-link active' : 'nav-link'}
+              aria-current={v === route.view ? 'page' : undefined}
+              data-testid={`nav-${v}`}
+            >
               {VIEW_LABELS[v]}
               {v === 'alerts' && state && state.alerts > 0 ? (
                 <span class="nav-count" data-testid="nav-alert-count">

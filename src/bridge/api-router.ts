@@ -18,7 +18,8 @@ type Body = { ok: true; text: string } | { ok: false; status: 413 | 400; error: 
 /** Reads at most `limit` bytes; a larger body is refused as soon as its Content-Length or its bytes say so. */
 function readBody(req: IncomingMessage, limit: number): Promise<Body> {
   const declared = Number(req.headers['content-length'] ?? NaN);
-  if (Number.isFinite(declared) && declared > limit) return Promise.resolve({ ok: false, status: 413, error: `the body is over ${limit} bytes` });
+  if (Number.isFinite(declared) && declared > limit)
+    return Promise.resolve({ ok: false, status: 413, error: `the body is over ${limit} bytes` });
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -46,7 +47,12 @@ function describeIssues(issues: FieldIssue[]): string {
   return first ? ` at ${first.path || '(root)'}: ${first.message}${issues.length > 1 ? ` (and ${issues.length - 1} more)` : ''}` : '';
 }
 
-export async function handleApiCall(method: UiMethodName, req: IncomingMessage, res: ServerResponse, service: JanitorService): Promise<void> {
+export async function handleApiCall(
+  method: UiMethodName,
+  req: IncomingMessage,
+  res: ServerResponse,
+  service: JanitorService,
+): Promise<void> {
   const body = await readBody(req, MAX_BODY_BYTES);
   if (!body.ok) {
     sendError(res, body.status, body.error, [], body.status === 413 ? { Connection: 'close' } : {});

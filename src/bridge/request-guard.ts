@@ -73,7 +73,11 @@ const clip = (s: string) => JSON.stringify(s.length > 100 ? `${s.slice(0, 100)}â
 export function checkRequest(req: GuardRequest, ctx: GuardContext): GuardVerdict {
   const host = req.headers.host;
   if (host === undefined || !allowedHosts(ctx.port).includes(host.toLowerCase())) {
-    return { ok: false, status: 403, error: `Host ${host === undefined ? '(none)' : clip(host)} is not this bridge; use http://127.0.0.1:${ctx.port}/` };
+    return {
+      ok: false,
+      status: 403,
+      error: `Host ${host === undefined ? '(none)' : clip(host)} is not this bridge; use http://127.0.0.1:${ctx.port}/`,
+    };
   }
   const origin = req.headers.origin;
   if (origin !== undefined && !allowedOrigins(ctx.port).includes(origin.toLowerCase())) {

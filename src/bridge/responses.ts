@@ -36,7 +36,13 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
 }
 
 /** A UiError (ui-contract.ts), so the renderer can show the message and each issue beside its field. */
-export function sendError(res: ServerResponse, status: number, error: string, issues: FieldIssue[] = [], headers?: Record<string, string>): void {
+export function sendError(
+  res: ServerResponse,
+  status: number,
+  error: string,
+  issues: FieldIssue[] = [],
+  headers?: Record<string, string>,
+): void {
   sendJson(res, status, { error, issues }, headers);
 }
 

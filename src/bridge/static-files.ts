@@ -34,7 +34,8 @@ function contentTypeOf(file: string): string {
   return CONTENT_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
 }
 
-const NOT_BUILT_MESSAGE = 'The agent-janitor UI is not built: run `npm run build` (it writes dist/renderer/index.html), then reload this page.';
+const NOT_BUILT_MESSAGE =
+  'The agent-janitor UI is not built: run `npm run build` (it writes dist/renderer/index.html), then reload this page.';
 
 export type StaticPath = { ok: true; segments: string[] } | { ok: false; status: 400 | 404; error: string };
 
@@ -50,7 +51,8 @@ export function staticPathSegments(rawPath: string): StaticPath {
     } catch {
       return { ok: false, status: 400, error: 'malformed escape in the path' };
     }
-    if (/[/\\\0]/.test(name) || raw.includes('\\')) return { ok: false, status: 400, error: 'separators and NUL may not be escaped into a path segment' };
+    if (/[/\\\0]/.test(name) || raw.includes('\\'))
+      return { ok: false, status: 400, error: 'separators and NUL may not be escaped into a path segment' };
     if (name === '' || name.startsWith('.')) return { ok: false, status: 404, error: 'not found' };
     segments.push(name);
   }

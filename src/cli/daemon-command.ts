@@ -59,7 +59,14 @@ export async function runDaemon(flags: DaemonFlags, config: Config, write: (text
   const overrides = { roots: flags.root, tmuxSocket: flags.tmuxSocket };
   // With --ui the daemon runs inside the service the web bridge serves; without, it runs bare (less memory).
   const service = flags.ui
-    ? createJanitorService({ config, settings: { file: configPath(flags.config, process.env).path, overrides }, stateDir: stateDir(), host: 'web', emit, startPaused: flags.startPaused === true })
+    ? createJanitorService({
+        config,
+        settings: { file: configPath(flags.config, process.env).path, overrides },
+        stateDir: stateDir(),
+        host: 'web',
+        emit,
+        startPaused: flags.startPaused === true,
+      })
     : null;
   const daemon = service?.daemon ?? new JanitorDaemon(config, { stateDir: stateDir(), emit });
   let ui: WebBridgeHandle | null = null;
@@ -115,13 +122,15 @@ export async function runDaemon(flags: DaemonFlags, config: Config, write: (text
     onStop = (signal) => {
       onStop = () => undefined;
       // The bridge closes first so no request starts a cleanup while the daemon drains.
-      (ui?.close() ?? Promise.resolve()).then(() => daemon.stop(signal)).then(
-        () => resolve(0),
-        (err: unknown) => {
-          process.stderr.write(`agent-janitor: stopping failed: ${String(err)}\n`);
-          resolve(1);
-        },
-      );
+      (ui?.close() ?? Promise.resolve())
+        .then(() => daemon.stop(signal))
+        .then(
+          () => resolve(0),
+          (err: unknown) => {
+            process.stderr.write(`agent-janitor: stopping failed: ${String(err)}\n`);
+            resolve(1);
+          },
+        );
     };
     if (requested) onStop(requested);
   });

@@ -5,7 +5,14 @@ import { plural } from '../shared/index.js';
 function table(rows: string[][]): string {
   if (rows.length === 0) return '';
   const widths = rows[0]!.map((_, i) => Math.min(48, Math.max(...rows.map((r) => (r[i] ?? '').length))));
-  return rows.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ').trimEnd()).join('\n');
+  return rows
+    .map((r) =>
+      r
+        .map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]!)))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }
 
 const taskName = (task: string) => path.basename(task);
@@ -23,7 +30,13 @@ export function formatReport(report: SweepReport): string {
   out.push(`Found ${plural(report.stats.agents, 'agent')} in ${plural(report.stats.tasks, 'task')}: ${found}`);
   const notable = report.agents.filter((a) => a.verdict !== 'active' && a.verdict !== 'clean');
   if (notable.length) {
-    out.push('', table([['TASK', 'AGENT', 'STATUS', 'VERDICT', 'WHY'], ...notable.map((a) => [taskName(a.task), a.agentId, a.status, a.verdict, a.reason])]));
+    out.push(
+      '',
+      table([
+        ['TASK', 'AGENT', 'STATUS', 'VERDICT', 'WHY'],
+        ...notable.map((a) => [taskName(a.task), a.agentId, a.status, a.verdict, a.reason]),
+      ]),
+    );
   }
   const acted = report.actions.filter((a) => a.outcome !== 'skipped');
   const skipped = report.actions.filter((a) => a.outcome === 'skipped');
@@ -54,7 +67,10 @@ export function formatReport(report: SweepReport): string {
   if (report.errors.length) out.push('', 'Errors:', ...report.errors.map((e) => `  ${e.path}: ${e.message}`));
   const s = report.stats.actions;
   const verb = report.stats.dryRun ? `${s.planned} planned` : `${s.done} done, ${s.failed} failed`;
-  out.push('', `${verb}, ${s.skipped} skipped; ${plural(report.errors.length, 'error')}; ${plural(report.stats.tmuxSpawns, 'tmux call')}; ${report.stats.engineMs} ms`);
+  out.push(
+    '',
+    `${verb}, ${s.skipped} skipped; ${plural(report.errors.length, 'error')}; ${plural(report.stats.tmuxSpawns, 'tmux call')}; ${report.stats.engineMs} ms`,
+  );
   return out.join('\n') + '\n';
 }
 

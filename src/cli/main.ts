@@ -1,5 +1,16 @@
 import { Command, CommanderError, Option } from 'commander';
-import { ConfigError, agentIdProblem, loadConfig, readDaemonStatus, reportExitCode, rotateUiToken, runCleanup, runDoctor, stateDir, uiAddress } from '../core/index.js';
+import {
+  ConfigError,
+  agentIdProblem,
+  loadConfig,
+  readDaemonStatus,
+  reportExitCode,
+  rotateUiToken,
+  runCleanup,
+  runDoctor,
+  stateDir,
+  uiAddress,
+} from '../core/index.js';
 import type { Config } from '../shared/index.js';
 import { runDaemon, type DaemonFlags } from './daemon-command.js';
 import { formatDoctor, formatReport } from './format-report.js';
@@ -23,7 +34,8 @@ function positiveNumber(value: string): number {
 
 function portNumber(value: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > 65535) throw new UsageError(`--port: expected a port number (1-65535), got ${JSON.stringify(value)}`);
+  if (!Number.isInteger(n) || n < 1 || n > 65535)
+    throw new UsageError(`--port: expected a port number (1-65535), got ${JSON.stringify(value)}`);
   return n;
 }
 
@@ -33,7 +45,12 @@ function configFrom(flags: CommonFlags & { idleMinutes?: number }): Config {
 
 function addCommon(cmd: Command): Command {
   return cmd
-    .addOption(new Option('--root <dir>', 'folder holding .agent-workspace/, or a workspace base itself; repeatable; default: the current folder plus $CLAUDE_ORCHESTRATOR_WORKSPACE and ~/.claude-orchestrator/workspaces where they exist').argParser(collect))
+    .addOption(
+      new Option(
+        '--root <dir>',
+        'folder holding .agent-workspace/, or a workspace base itself; repeatable; default: the current folder plus $CLAUDE_ORCHESTRATOR_WORKSPACE and ~/.claude-orchestrator/workspaces where they exist',
+      ).argParser(collect),
+    )
     .option('--tmux-socket <path>', 'tmux server socket (tmux -S); also $AGENT_JANITOR_TMUX_SOCKET')
     .option('--config <file>', 'config file (JSON); also $AGENT_JANITOR_CONFIG')
     .option('--json', 'print one JSON object instead of the table');
@@ -47,21 +64,31 @@ function write(text: string): void {
 export async function main(argv: readonly string[]): Promise<number> {
   let code = 0;
   const program = new Command('agent-janitor')
-    .description('Cleans up after AI coding agents run in tmux: kills finished sessions and their processes, archives logs, deletes prompt files.')
+    .description(
+      'Cleans up after AI coding agents run in tmux: kills finished sessions and their processes, archives logs, deletes prompt files.',
+    )
     .exitOverride()
     .showHelpAfterError('(run with --help for usage)');
 
   addCommon(program.command('sweep').description('clean every finished (or idle) agent under the roots, once'))
     .option('--idle-minutes <n>', 'treat agents silent this long as idle and clean them (default 110)', positiveNumber)
     .option('--dry-run', 'print the plan; change nothing')
-    .addHelpText('after', '\nExamples:\n  agent-janitor sweep --root ~/src/project --dry-run\n  agent-janitor sweep --root ~/src/project --tmux-socket /tmp/tmux-1000/default --json')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  agent-janitor sweep --root ~/src/project --dry-run\n  agent-janitor sweep --root ~/src/project --tmux-socket /tmp/tmux-1000/default --json',
+    )
     .action(async (flags: CommonFlags & { idleMinutes?: number; dryRun?: boolean }) => {
       const report = await runCleanup(configFrom(flags), { dryRun: flags.dryRun === true });
       write(flags.json ? JSON.stringify(report) + '\n' : formatReport(report));
       code = reportExitCode(report);
     });
 
-  addCommon(program.command('clean-agent').argument('<id>', 'agent id, as in the state database or AGENT_REGISTRY.json').description('clean one agent now, whatever its status (no finish grace)'))
+  addCommon(
+    program
+      .command('clean-agent')
+      .argument('<id>', 'agent id, as in the state database or AGENT_REGISTRY.json')
+      .description('clean one agent now, whatever its status (no finish grace)'),
+  )
     .addHelpText('after', '\nExample:\n  agent-janitor clean-agent builder-232300-9040a9 --root ~/src/project')
     .action(async (id: string, flags: CommonFlags) => {
       const problem = agentIdProblem(id);
@@ -75,7 +102,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option('--ui', 'serve the window (UI and API) on 127.0.0.1; prints its URL, with an access token, on stderr')
     .option('--port <n>', 'port for --ui (default: a free one)', portNumber)
     .option('--start-paused', 'with --ui: start paused; the window shows the first plan and nothing is cleaned until Resume')
-    .addHelpText('after', '\nSignals: SIGTERM/SIGINT finish the sweep in flight and exit 0; SIGHUP reloads the config; SIGQUIT prints state.\n\nExamples:\n  agent-janitor daemon --root ~/src/project --json\n  agent-janitor daemon --root ~/src/project --ui --port 8765   # then: ssh -L 8765:127.0.0.1:8765 box')
+    .addHelpText(
+      'after',
+      '\nSignals: SIGTERM/SIGINT finish the sweep in flight and exit 0; SIGHUP reloads the config; SIGQUIT prints state.\n\nExamples:\n  agent-janitor daemon --root ~/src/project --json\n  agent-janitor daemon --root ~/src/project --ui --port 8765   # then: ssh -L 8765:127.0.0.1:8765 box',
+    )
     .action(async (flags: DaemonFlags) => {
       if (flags.port !== undefined && !flags.ui) throw new UsageError('--port: only with --ui');
       if (flags.startPaused && !flags.ui) throw new UsageError('--start-paused: only with --ui (the window is where Resume is)');
@@ -86,7 +116,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     .command('status')
     .description("is a daemon running, how is it doing, and the window's address (daemon --ui)")
     .option('--json', 'print one JSON object')
-    .option('--rotate-key', "give the window a new access key: windows open with the old address must be opened again")
+    .option('--rotate-key', 'give the window a new access key: windows open with the old address must be opened again')
     .action((flags: { json?: boolean; rotateKey?: boolean }) => {
       if (flags.rotateKey) rotateUiToken(stateDir());
       const status = { ...readDaemonStatus(), window: uiAddress(stateDir()) };

@@ -24,13 +24,16 @@ export function rendererDir(): string {
 export async function startUi(service: JanitorService, port: number | undefined, stateDir: string): Promise<WebBridgeHandle> {
   const access = ensureUiAccess(stateDir);
   const token = uiTokenSource(stateDir, access.token);
-  const serve = (on: number | undefined) => startWebBridge({ service, staticDir: rendererDir(), token, ...(on !== undefined ? { port: on } : {}) });
+  const serve = (on: number | undefined) =>
+    startWebBridge({ service, staticDir: rendererDir(), token, ...(on !== undefined ? { port: on } : {}) });
   let bridge: WebBridgeHandle;
   try {
     bridge = await serve(port ?? access.port ?? undefined);
   } catch (err) {
     if (port !== undefined || access.port === null || errnoCode(err) !== 'EADDRINUSE') throw err;
-    process.stderr.write(`agent-janitor: port ${access.port} (used last time) is taken; serving the UI on another one, so windows open on the old address must be opened again\n`);
+    process.stderr.write(
+      `agent-janitor: port ${access.port} (used last time) is taken; serving the UI on another one, so windows open on the old address must be opened again\n`,
+    );
     bridge = await serve(undefined);
   }
   recordUiServer(stateDir, bridge.port, process.pid);

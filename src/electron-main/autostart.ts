@@ -39,8 +39,10 @@ export function launchCommand(p: { execPath: string; env: NodeJS.ProcessEnv; pac
  */
 export function quoteExecArg(arg: string): string {
   // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u001f\u007f]/.test(arg)) throw new Error(`cannot write a control character into an autostart entry: ${JSON.stringify(arg)}`);
-  if (arg.includes('%')) throw new Error(`cannot write a "%" into an autostart entry's command (desktop launchers would misread it): ${JSON.stringify(arg)}`);
+  if (/[\u0000-\u001f\u007f]/.test(arg))
+    throw new Error(`cannot write a control character into an autostart entry: ${JSON.stringify(arg)}`);
+  if (arg.includes('%'))
+    throw new Error(`cannot write a "%" into an autostart entry's command (desktop launchers would misread it): ${JSON.stringify(arg)}`);
   const quoted = `"${arg.replace(/(["`$\\])/g, '\\$1')}"`;
   return quoted.replace(/\\/g, '\\\\');
 }

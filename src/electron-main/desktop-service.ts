@@ -21,13 +21,17 @@ export type DesktopHooks = {
 function forwarding(target: () => JanitorService | Promise<JanitorService>, subscribe: JanitorService['subscribe']): JanitorService {
   const service = { subscribe } as JanitorService;
   for (const method of UI_METHOD_NAMES) {
-    (service as unknown as Record<string, unknown>)[method] = async (input: ServiceInput<typeof method>) => callMethod(await target(), method, input);
+    (service as unknown as Record<string, unknown>)[method] = async (input: ServiceInput<typeof method>) =>
+      callMethod(await target(), method, input);
   }
   return service;
 }
 
 export function desktopService(engine: JanitorService, hooks: DesktopHooks): JanitorService {
-  const service = forwarding(() => engine, (listener) => engine.subscribe(listener));
+  const service = forwarding(
+    () => engine,
+    (listener) => engine.subscribe(listener),
+  );
   service.openPath = async (input) => {
     const { config } = await engine.getSettings({});
     return openConfined(input, config.roots.length > 0 ? config.roots : [hooks.cwd], hooks.shell);

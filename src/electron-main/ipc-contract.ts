@@ -41,7 +41,8 @@ export function isIndexUrl(candidate: string, indexUrl: string): boolean {
 
 /** Null when the call may proceed, else why not. */
 export function senderProblem(sender: SenderInfo, trusted: TrustedOrigin): string | null {
-  if (trusted.webContentsId === null || sender.webContentsId !== trusted.webContentsId) return 'the call does not come from the janitor window';
+  if (trusted.webContentsId === null || sender.webContentsId !== trusted.webContentsId)
+    return 'the call does not come from the janitor window';
   if (sender.frameUrl === null) return 'the calling frame is gone';
   if (!sender.isMainFrame) return 'the call comes from a sub-frame';
   if (!isIndexUrl(sender.frameUrl, trusted.indexUrl)) return `the calling page is not the janitor's own (${sender.frameUrl})`;

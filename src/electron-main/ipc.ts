@@ -10,13 +10,19 @@ function senderOf(event: IpcMainInvokeEvent): SenderInfo {
   return { frameUrl: frame?.url ?? null, isMainFrame: frame !== null && frame.parent === null, webContentsId: event.sender.id };
 }
 
-export function registerIpc(ipcMain: IpcMain, service: JanitorService, trusted: () => TrustedOrigin, warn: (message: string) => void): () => void {
+export function registerIpc(
+  ipcMain: IpcMain,
+  service: JanitorService,
+  trusted: () => TrustedOrigin,
+  warn: (message: string) => void,
+): () => void {
   for (const method of UI_METHOD_NAMES) {
     ipcMain.handle(ipcChannel(method), async (event, payload: unknown) => {
       try {
         return await handleCall(method, senderOf(event), trusted(), payload, service);
       } catch (error) {
-        if (error instanceof IpcRefusal) warn(`${method}: ${error.uiError.error}${error.uiError.issues.map((i) => `; ${i.path}: ${i.message}`).join('')}`);
+        if (error instanceof IpcRefusal)
+          warn(`${method}: ${error.uiError.error}${error.uiError.issues.map((i) => `; ${i.path}: ${i.message}`).join('')}`);
         throw error;
       }
     });

@@ -93,7 +93,9 @@ function run(): void {
       case 'clean-now':
         return attempt(() => service.cleanNow({}));
       case 'toggle-pause':
-        return attempt(async () => update({ type: 'ui-event', event: { event: 'state', state: await service.setPaused({ paused: !(model.ui?.paused ?? false) }) } }));
+        return attempt(async () =>
+          update({ type: 'ui-event', event: { event: 'state', state: await service.setPaused({ paused: !(model.ui?.paused ?? false) }) } }),
+        );
       case 'open-window':
         return window.show(null);
       case 'settings':
@@ -113,7 +115,12 @@ function run(): void {
     if (process.platform === 'win32') app.setAppUserModelId(APP_ID);
     hardenSession(session.defaultSession, say);
     const indexUrl = indexUrlOf(indexPath);
-    registerIpc(ipcMain, service, () => ({ indexUrl, webContentsId: window.webContentsId }), (m) => say('warn', `ipc ${m}`));
+    registerIpc(
+      ipcMain,
+      service,
+      () => ({ indexUrl, webContentsId: window.webContentsId }),
+      (m) => say('warn', `ipc ${m}`),
+    );
     tray = new TrayIcon(path.join(root, 'build', 'tray'), trayView(model, process.platform), onTrayAction);
     const hidden = process.argv.includes(HIDDEN_FLAG) || (process.platform === 'darwin' && app.getLoginItemSettings().wasOpenedAtLogin);
     if (!hidden) window.show(null);

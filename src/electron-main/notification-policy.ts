@@ -14,7 +14,8 @@ import type { UiEvent } from '../shared/ui-contract.js';
 
 export type NotificationConfig = Config['notifications'];
 
-export type NotifyKind = 'orphan-session' | 'ghost-agent' | 'leftover-process' | 'suspect' | 'zombie' | 'idle-warning' | 'stalled' | 'breaker';
+export type NotifyKind =
+  'orphan-session' | 'ghost-agent' | 'leftover-process' | 'suspect' | 'zombie' | 'idle-warning' | 'stalled' | 'breaker';
 
 export type PlannedNotification = {
   kind: NotifyKind;
@@ -126,7 +127,14 @@ function build(kind: NotifyKind, items: Item[]): PlannedNotification {
   const first = items[0]!;
   if (items.length === 1) {
     const label = FIX_LABEL[kind];
-    return { kind, title: one, body: describe(first.event), deepLink: alertRoute(first.id), alertIds: [first.id], fix: label === undefined ? null : { alertId: first.id, label } };
+    return {
+      kind,
+      title: one,
+      body: describe(first.event),
+      deepLink: alertRoute(first.id),
+      alertIds: [first.id],
+      fix: label === undefined ? null : { alertId: first.id, label },
+    };
   }
   const names = items.slice(0, SHOWN_SUBJECTS).map((i) => subject(i.event));
   const rest = items.length - names.length;

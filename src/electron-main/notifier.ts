@@ -1,6 +1,11 @@
 import { Notification } from 'electron';
 import type { FixResult, UiEvent } from '../shared/ui-contract.js';
-import { notificationActionsSupported, type NotificationConfig, type NotificationPolicy, type PlannedNotification } from './notification-policy.js';
+import {
+  notificationActionsSupported,
+  type NotificationConfig,
+  type NotificationPolicy,
+  type PlannedNotification,
+} from './notification-policy.js';
 
 /**
  * Shows what NotificationPolicy decides: one timer for its next due time, one Electron Notification per planned
@@ -61,7 +66,9 @@ export class Notifier {
       title: planned.title,
       body: planned.body,
       urgency: planned.kind === 'breaker' || planned.kind === 'stalled' ? 'critical' : 'normal',
-      ...(planned.fix !== null && notificationActionsSupported(process.platform) ? { actions: [{ type: 'button', text: planned.fix.label }] } : {}),
+      ...(planned.fix !== null && notificationActionsSupported(process.platform)
+        ? { actions: [{ type: 'button', text: planned.fix.label }] }
+        : {}),
     });
     const forget = () => this.live.delete(n);
     n.on('click', () => {

@@ -41,7 +41,8 @@ export async function confinePath(requested: string, roots: readonly string[]): 
     const resolved = await realpath(path.resolve(root)).catch(() => null);
     if (resolved !== null) realRoots.push(resolved);
   }
-  if (!realRoots.some((root) => isInside(root, real))) return { ok: false, message: `refused: ${requested} is outside the configured roots` };
+  if (!realRoots.some((root) => isInside(root, real)))
+    return { ok: false, message: `refused: ${requested} is outside the configured roots` };
   const info = await stat(real);
   const isDirectory = info.isDirectory();
   const executable = process.platform !== 'win32' && (info.mode & 0o111) !== 0;
@@ -49,14 +50,21 @@ export async function confinePath(requested: string, roots: readonly string[]): 
   return { ok: true, path: real, isDirectory, openable };
 }
 
-export async function openConfined(input: { path: string; reveal: boolean }, roots: readonly string[], ports: OpenPathPorts): Promise<FixResult> {
+export async function openConfined(
+  input: { path: string; reveal: boolean },
+  roots: readonly string[],
+  ports: OpenPathPorts,
+): Promise<FixResult> {
   const confined = await confinePath(input.path, roots);
   if (!confined.ok) return { ok: false, message: confined.message };
   if (input.reveal) {
     ports.showItemInFolder(confined.path);
     return { ok: true, message: `revealed ${confined.path}` };
   }
-  if (!confined.openable) return { ok: false, message: `refused to open ${confined.path} (not a folder or a known data file); reveal it instead` };
+  if (!confined.openable)
+    return { ok: false, message: `refused to open ${confined.path} (not a folder or a known data file); reveal it instead` };
   const error = await ports.openPath(confined.path);
-  return error === '' ? { ok: true, message: `opened ${confined.path}` } : { ok: false, message: `could not open ${confined.path}: ${error}` };
+  return error === ''
+    ? { ok: true, message: `opened ${confined.path}` }
+    : { ok: false, message: `could not open ${confined.path}: ${error}` };
 }

@@ -69,7 +69,11 @@ export class QuitDrain {
     (timer as { cancel(): void } | null)?.cancel();
     this.phase = 'exited';
     if (outcome.kind === 'drained') this.ports.log('info', 'drained; exiting');
-    else if (outcome.kind === 'timed-out') this.ports.log('warn', `cleanups still running after ${outcome.afterMs} ms; exiting anyway (the next start resumes them from the intent journal)`);
+    else if (outcome.kind === 'timed-out')
+      this.ports.log(
+        'warn',
+        `cleanups still running after ${outcome.afterMs} ms; exiting anyway (the next start resumes them from the intent journal)`,
+      );
     else this.ports.log('error', `closing the engine failed: ${outcome.error}`);
     this.ports.exit(outcome.kind === 'failed' ? 1 : 0);
     return outcome;

@@ -1,5 +1,13 @@
 import fs from 'node:fs';
-import { AlreadyRunningError, ConfigError, configPath, createJanitorService, loadConfig, stateDir, type RunningJanitorService } from '../core/index.js';
+import {
+  AlreadyRunningError,
+  ConfigError,
+  configPath,
+  createJanitorService,
+  loadConfig,
+  stateDir,
+  type RunningJanitorService,
+} from '../core/index.js';
 import type { DaemonEvent } from '../shared/daemon-schema.js';
 import type { JanitorService } from '../shared/ui-contract.js';
 
@@ -31,7 +39,14 @@ export async function startEngine(env: NodeJS.ProcessEnv, emit: (event: DaemonEv
     const file = configPath(undefined, env).path;
     // First run (no config file yet): the window opens on the first plan, paused, and nothing is cleaned until Resume.
     firstRun = !fs.existsSync(file);
-    service = createJanitorService({ config, settings: { file, overrides: {}, env }, stateDir: stateDir(env), host: 'desktop', emit, startPaused: firstRun });
+    service = createJanitorService({
+      config,
+      settings: { file, overrides: {}, env },
+      stateDir: stateDir(env),
+      host: 'desktop',
+      emit,
+      startPaused: firstRun,
+    });
   } catch (error) {
     if (error instanceof ConfigError) throw new EngineStartError(`the config is invalid: ${error.message}`);
     throw error;
@@ -39,7 +54,8 @@ export async function startEngine(env: NodeJS.ProcessEnv, emit: (event: DaemonEv
   try {
     await service.start();
   } catch (error) {
-    if (error instanceof AlreadyRunningError) throw new EngineStartError(`another agent-janitor daemon already runs for this user: ${error.message}`);
+    if (error instanceof AlreadyRunningError)
+      throw new EngineStartError(`another agent-janitor daemon already runs for this user: ${error.message}`);
     throw error;
   }
   return Object.assign(service, { firstRun });

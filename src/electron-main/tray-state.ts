@@ -25,9 +25,7 @@ export type TrayInput =
   | { type: 'action-finished'; action: TrayAction; error?: string }
   | { type: 'service-failed'; message: string };
 
-export type MenuItemModel =
-  | { kind: 'item'; id: 'status' | TrayAction; label: string; enabled: boolean }
-  | { kind: 'separator' };
+export type MenuItemModel = { kind: 'item'; id: 'status' | TrayAction; label: string; enabled: boolean } | { kind: 'separator' };
 
 export type TrayView = {
   state: TrayState;

@@ -108,7 +108,9 @@ export class MainWindow {
   }
 
   private load(window: BrowserWindow, route: string | null, doing: 'loading' | 'routing'): void {
-    void window.loadURL(urlAtRoute(this.paths.indexPath, route)).catch((error: unknown) => this.log('warn', `${doing} the window failed: ${String(error)}`));
+    void window
+      .loadURL(urlAtRoute(this.paths.indexPath, route))
+      .catch((error: unknown) => this.log('warn', `${doing} the window failed: ${String(error)}`));
   }
 
   send(channel: string, payload: unknown): void {

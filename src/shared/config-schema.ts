@@ -30,7 +30,11 @@ export const ConfigSchema = z.strictObject({
       },
       { message: 'not a valid regular expression' },
     ),
-  terminalStatuses: z.array(z.string().min(1).max(LIMITS.idLength)).min(1).max(LIMITS.statuses).default([...DEFAULT_TERMINAL_STATUSES]),
+  terminalStatuses: z
+    .array(z.string().min(1).max(LIMITS.idLength))
+    .min(1)
+    .max(LIMITS.statuses)
+    .default([...DEFAULT_TERMINAL_STATUSES]),
   /** null disables idle cleanup. */
   idleMinutes: z.number().positive().nullable().default(110),
   idleWarningMinutes: z.number().nonnegative().default(10),
@@ -49,7 +53,11 @@ export const ConfigSchema = z.strictObject({
    */
   compressAfterDays: z.number().nonnegative().nullable().default(7),
   /** Bytes that must stay free on the archive's file system after archiving. */
-  minFreeBytes: z.number().int().nonnegative().default(64 * 1024 * 1024),
+  minFreeBytes: z
+    .number()
+    .int()
+    .nonnegative()
+    .default(64 * 1024 * 1024),
   killGraceMs: positiveMs.default(2000),
   /** Daemon: full reconcile period, catching anything the watcher missed (and idleness, which no file event shows). */
   reconcileSeconds: z.number().positive().default(60),
@@ -58,7 +66,11 @@ export const ConfigSchema = z.strictObject({
   /** Daemon: Prometheus textfile (for node_exporter's textfile collector); null writes none. */
   metricsPath: z.string().min(1).nullable().default(null),
   /** Daemon: its own log (`<state dir>/janitor.log`, every event) is rotated at this size, keeping `logFiles` old ones. */
-  logMaxBytes: z.number().int().positive().default(5 * 1024 * 1024),
+  logMaxBytes: z
+    .number()
+    .int()
+    .positive()
+    .default(5 * 1024 * 1024),
   logFiles: z.number().int().positive().default(3),
   /** Daemon: a task whose cleanup failed this many sweeps in a row is backed off, from 30 s doubling up to 30 min. */
   breakerThreshold: z.number().int().positive().default(3),
@@ -94,7 +106,10 @@ export const ConfigSchema = z.strictObject({
       /** Daemon: on SIGTERM, how long the sweep in flight may take to finish before the daemon stops without it. */
       drainMs: positiveMs.default(10_000),
       /** The archive copies of a task get `stepMs` plus this long per byte: a 5 GB log must not be cut off at 30 s. */
-      stageBytesPerSecond: z.number().positive().default(20 * 1024 * 1024),
+      stageBytesPerSecond: z
+        .number()
+        .positive()
+        .default(20 * 1024 * 1024),
     })
     .prefault({}),
 });

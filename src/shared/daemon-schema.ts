@@ -10,7 +10,16 @@ export type WatchMode = z.infer<typeof WatchModeSchema>;
  * web bridge consume the same events.
  */
 export const DaemonEventSchema = z.discriminatedUnion('event', [
-  z.object({ event: z.literal('ready'), ts: z.string(), pid: z.number().int(), roots: z.array(z.string()), tasks: z.number().int(), agents: z.number().int(), watch: WatchModeSchema, paused: z.boolean().optional() }),
+  z.object({
+    event: z.literal('ready'),
+    ts: z.string(),
+    pid: z.number().int(),
+    roots: z.array(z.string()),
+    tasks: z.number().int(),
+    agents: z.number().int(),
+    watch: WatchModeSchema,
+    paused: z.boolean().optional(),
+  }),
   z.object({
     event: z.literal('sweep'),
     ts: z.string(),
@@ -23,8 +32,23 @@ export const DaemonEventSchema = z.discriminatedUnion('event', [
   z.object({ event: z.literal('action'), ts: z.string(), action: ActionResultSchema }),
   z.object({ event: z.literal('orphan'), ts: z.string(), orphan: OrphanSchema }),
   /** A finished agent whose processes still run is left to exit on its own until its finish grace ends. */
-  z.object({ event: z.literal('finishing'), ts: z.string(), task: z.string(), agentId: z.string(), session: z.string().nullable(), graceEndsAt: z.string(), graceSeconds: z.number() }),
-  z.object({ event: z.literal('idle-warning'), ts: z.string(), task: z.string(), agentId: z.string(), idleMinutes: z.number(), cleanInMinutes: z.number() }),
+  z.object({
+    event: z.literal('finishing'),
+    ts: z.string(),
+    task: z.string(),
+    agentId: z.string(),
+    session: z.string().nullable(),
+    graceEndsAt: z.string(),
+    graceSeconds: z.number(),
+  }),
+  z.object({
+    event: z.literal('idle-warning'),
+    ts: z.string(),
+    task: z.string(),
+    agentId: z.string(),
+    idleMinutes: z.number(),
+    cleanInMinutes: z.number(),
+  }),
   z.object({ event: z.literal('error'), ts: z.string(), error: InputErrorSchema }),
   z.object({ event: z.literal('watch-fallback'), ts: z.string(), reason: z.string() }),
   /** The wall clock jumped ahead of the monotonic one: the machine slept. Its length does not count as idleness. */
@@ -34,8 +58,21 @@ export const DaemonEventSchema = z.discriminatedUnion('event', [
   /** A cleanup step ran past its time limit, or a task's cleanup keeps failing (its breaker opened). */
   z.object({ event: z.literal('stalled'), ts: z.string(), step: z.string(), runningMs: z.number(), limitMs: z.number() }),
   /** The retention pass compressed archived files in place and/or removed old ones (each journaled in its task). */
-  z.object({ event: z.literal('retention'), ts: z.string(), compressed: z.number().int(), removed: z.number().int(), reclaimBytes: z.number().int() }),
-  z.object({ event: z.literal('breaker'), ts: z.string(), task: z.string(), failures: z.number().int(), retryAt: z.string(), lastError: z.string() }),
+  z.object({
+    event: z.literal('retention'),
+    ts: z.string(),
+    compressed: z.number().int(),
+    removed: z.number().int(),
+    reclaimBytes: z.number().int(),
+  }),
+  z.object({
+    event: z.literal('breaker'),
+    ts: z.string(),
+    task: z.string(),
+    failures: z.number().int(),
+    retryAt: z.string(),
+    lastError: z.string(),
+  }),
 ]);
 export type DaemonEvent = z.infer<typeof DaemonEventSchema>;
 

@@ -29,7 +29,10 @@ function bound(issue: ZodLikeIssue, limit: number | bigint, side: 'min' | 'max')
     if (side === 'min') return n <= 1 ? 'must not be empty' : `must have at least ${n} characters`;
     return `must have at most ${n} characters`;
   }
-  if (issue.origin === 'array' || issue.origin === 'set') return side === 'min' ? `must have at least ${n} ${n === 1 ? 'entry' : 'entries'}` : `must have at most ${n} ${n === 1 ? 'entry' : 'entries'}`;
+  if (issue.origin === 'array' || issue.origin === 'set')
+    return side === 'min'
+      ? `must have at least ${n} ${n === 1 ? 'entry' : 'entries'}`
+      : `must have at most ${n} ${n === 1 ? 'entry' : 'entries'}`;
   if (side === 'min') return exclusive ? `must be more than ${n}` : `must be at least ${n}`;
   return exclusive ? `must be less than ${n}` : `must be at most ${n}`;
 }
@@ -73,5 +76,10 @@ export function fieldIssues(issues: readonly ZodLikeIssue[]): FieldIssue[] {
 }
 
 export function isZodLikeIssue(value: unknown): value is ZodLikeIssue {
-  return typeof value === 'object' && value !== null && Array.isArray((value as ZodLikeIssue).path) && typeof (value as ZodLikeIssue).message === 'string';
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    Array.isArray((value as ZodLikeIssue).path) &&
+    typeof (value as ZodLikeIssue).message === 'string'
+  );
 }

@@ -62,7 +62,10 @@ export const uiMethods = {
   cancelClean: { input: empty, output: FixResultSchema },
   setPinned: { input: z.strictObject({ agentId, pinned: z.boolean() }), output: z.object({ pins: z.array(z.string()) }) },
   /** A bulk action: pin or unpin several agents in one write of the config file. */
-  setPinnedMany: { input: z.strictObject({ agentIds: z.array(agentId).min(1).max(LIMITS.pins), pinned: z.boolean() }), output: z.object({ pins: z.array(z.string()) }) },
+  setPinnedMany: {
+    input: z.strictObject({ agentIds: z.array(agentId).min(1).max(LIMITS.pins), pinned: z.boolean() }),
+    output: z.object({ pins: z.array(z.string()) }),
+  },
   /** The tail of an agent's live log (or, once cleaned, of its archived copy), for "open logs". */
   readLog: { input: agentRef, output: FileTailSchema },
   listAlerts: { input: empty, output: z.array(AlertSchema) },
@@ -83,7 +86,11 @@ export const uiMethods = {
   diskUsage: { input: empty, output: DiskUsageSchema },
   activity: {
     // Pages through the whole journal, newest first: `offset` entries are skipped; `total` counts every match.
-    input: z.strictObject({ query: z.string().max(200).default(''), limit: z.number().int().positive().max(5000).default(500), offset: z.number().int().nonnegative().max(100_000_000).default(0) }),
+    input: z.strictObject({
+      query: z.string().max(200).default(''),
+      limit: z.number().int().positive().max(5000).default(500),
+      offset: z.number().int().nonnegative().max(100_000_000).default(0),
+    }),
     output: z.object({ entries: z.array(ActivityEntrySchema), total: z.number().int() }),
   },
   getSettings: { input: empty, output: SettingsSchema },
@@ -97,7 +104,10 @@ export const uiMethods = {
   previewSettings: { input: SaveSettingsInputSchema, output: PreviewSettingsResultSchema },
   setPaused: { input: z.strictObject({ paused: z.boolean() }), output: UiStateSchema },
   /** Desktop only: open or reveal a file in the system's file manager; the web bridge answers ok: false. */
-  openPath: { input: z.strictObject({ path: z.string().min(1).max(LIMITS.pathLength), reveal: z.boolean().default(false) }), output: FixResultSchema },
+  openPath: {
+    input: z.strictObject({ path: z.string().min(1).max(LIMITS.pathLength), reveal: z.boolean().default(false) }),
+    output: FixResultSchema,
+  },
 } as const;
 
 export type UiMethods = typeof uiMethods;
@@ -112,10 +122,20 @@ export type UiOutput<M extends UiMethodName> = z.output<UiMethods[M]['output']>;
  * A running cleanup, step by step (the executor's step names: lock, capture, processes, intents, kill, …): a Clean now
  * (`manual`), or one of the daemon's own sweeps.
  */
-export const CleanProgressSchema = z.object({ event: z.literal('clean-progress'), step: z.string(), steps: z.number().int(), cancelRequested: z.boolean(), manual: z.boolean() });
+export const CleanProgressSchema = z.object({
+  event: z.literal('clean-progress'),
+  step: z.string(),
+  steps: z.number().int(),
+  cancelRequested: z.boolean(),
+  manual: z.boolean(),
+});
 export type CleanProgress = z.infer<typeof CleanProgressSchema>;
 
-export const UiEventSchema = z.union([DaemonEventSchema, z.object({ event: z.literal('state'), state: UiStateSchema }), CleanProgressSchema]);
+export const UiEventSchema = z.union([
+  DaemonEventSchema,
+  z.object({ event: z.literal('state'), state: UiStateSchema }),
+  CleanProgressSchema,
+]);
 export type UiEvent = z.infer<typeof UiEventSchema>;
 
 /** The engine side: the Electron main process and the web bridge both serve one of these. */

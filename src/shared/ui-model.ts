@@ -50,7 +50,17 @@ export const AgentRowSchema = AgentReportSchema.extend({
 });
 export type AgentRow = z.infer<typeof AgentRowSchema>;
 
-export const AlertKindSchema = z.enum(['orphan-session', 'ghost-agent', 'suspect', 'zombie', 'leftover-process', 'stalled', 'breaker', 'idle-warning', 'error']);
+export const AlertKindSchema = z.enum([
+  'orphan-session',
+  'ghost-agent',
+  'suspect',
+  'zombie',
+  'leftover-process',
+  'stalled',
+  'breaker',
+  'idle-warning',
+  'error',
+]);
 export type AlertKind = z.infer<typeof AlertKindSchema>;
 
 export const AlertFixSchema = z.object({
@@ -113,11 +123,15 @@ export const RetentionPlanSchema = z.object({
   /** Days after which an archived file is gzipped in place; null when compression is off. */
   compressAfterDays: z.number().nullable(),
   /** Uncompressed archived files now due for compression (none past the age limit: those are removed instead). */
-  compress: z.array(z.object({ taskDir: z.string(), path: z.string(), bytes: z.number().int(), archivedAt: z.string(), reason: z.string() })),
+  compress: z.array(
+    z.object({ taskDir: z.string(), path: z.string(), bytes: z.number().int(), archivedAt: z.string(), reason: z.string() }),
+  ),
   /** Their uncompressed size. */
   compressBytes: z.number().int(),
   /** In a preview, the size limit is reckoned before compressing; Apply compresses first, so it may remove fewer. */
-  remove: z.array(z.object({ taskDir: z.string(), path: z.string(), storedBytes: z.number().int(), archivedAt: z.string(), reason: z.string() })),
+  remove: z.array(
+    z.object({ taskDir: z.string(), path: z.string(), storedBytes: z.number().int(), archivedAt: z.string(), reason: z.string() }),
+  ),
   reclaimBytes: z.number().int(),
   /** Due files left alone, and why: e.g. content that no longer matches its manifest, or a task another janitor holds. */
   skipped: z.array(z.object({ taskDir: z.string(), path: z.string(), reason: z.string() })),

@@ -137,12 +137,15 @@ export function request(port: number, r: RawRequest = {}): Promise<RawResponse> 
   if (r.host !== null) headers.Host = r.host ?? `127.0.0.1:${port}`;
   if (r.body !== undefined) headers['Content-Length'] = String(Buffer.byteLength(r.body));
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port, method: r.method ?? 'GET', path: r.path ?? '/', headers, setHost: false, agent: false }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
-      res.on('error', reject);
-    });
+    const req = http.request(
+      { host: '127.0.0.1', port, method: r.method ?? 'GET', path: r.path ?? '/', headers, setHost: false, agent: false },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+        res.on('error', reject);
+      },
+    );
     req.on('error', reject);
     req.end(r.body);
   });
@@ -152,7 +155,12 @@ export const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
 
 /** A JSON POST to /api/<method> with the Authorization header, as the renderer and curl make it. */
 export function call(t: TestBridge, method: string, input: unknown, headers: Record<string, string> = {}): Promise<RawResponse> {
-  return request(t.bridge.port, { method: 'POST', path: `/api/${method}`, headers: { ...bearer(t.bridge.token), 'Content-Type': 'application/json', ...headers }, body: JSON.stringify(input) });
+  return request(t.bridge.port, {
+    method: 'POST',
+    path: `/api/${method}`,
+    headers: { ...bearer(t.bridge.token), 'Content-Type': 'application/json', ...headers },
+    body: JSON.stringify(input),
+  });
 }
 
 export interface EventStream {
@@ -167,55 +175,58 @@ export interface EventStream {
 
 export function openEvents(port: number, headers: Record<string, string>): Promise<EventStream> {
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port, method: 'GET', path: '/api/events', headers: { Host: `127.0.0.1:${port}`, ...headers }, agent: false }, (res) => {
-      let buffer = '';
-      let done = false;
-      const blocks: string[] = [];
-      const waiting: Array<{ ok: (block: string) => void; fail: (err: Error) => void }> = [];
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => {
-        buffer += chunk;
-        let cut: number;
-        while ((cut = buffer.indexOf('\n\n')) >= 0) {
-          const block = buffer.slice(0, cut);
-          buffer = buffer.slice(cut + 2);
-          const w = waiting.shift();
-          if (w) w.ok(block);
-          else blocks.push(block);
-        }
-      });
-      const ended = new Promise<void>((resolveEnded) =>
-        res.on('close', () => {
-          done = true;
-          for (const w of waiting.splice(0)) w.fail(new Error('the event stream ended'));
-          resolveEnded();
-        }),
-      );
-      resolve({
-        status: res.statusCode ?? 0,
-        headers: res.headers,
-        ended,
-        next(timeoutMs = 5000) {
-          const ready = blocks.shift();
-          if (ready !== undefined) return Promise.resolve(ready);
-          if (done) return Promise.reject(new Error('the event stream ended'));
-          return new Promise((ok, fail) => {
-            const timer = setTimeout(() => fail(new Error(`no SSE block within ${timeoutMs} ms`)), timeoutMs);
-            waiting.push({
-              ok: (b) => {
-                clearTimeout(timer);
-                ok(b);
-              },
-              fail: (err) => {
-                clearTimeout(timer);
-                fail(err);
-              },
+    const req = http.request(
+      { host: '127.0.0.1', port, method: 'GET', path: '/api/events', headers: { Host: `127.0.0.1:${port}`, ...headers }, agent: false },
+      (res) => {
+        let buffer = '';
+        let done = false;
+        const blocks: string[] = [];
+        const waiting: Array<{ ok: (block: string) => void; fail: (err: Error) => void }> = [];
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => {
+          buffer += chunk;
+          let cut: number;
+          while ((cut = buffer.indexOf('\n\n')) >= 0) {
+            const block = buffer.slice(0, cut);
+            buffer = buffer.slice(cut + 2);
+            const w = waiting.shift();
+            if (w) w.ok(block);
+            else blocks.push(block);
+          }
+        });
+        const ended = new Promise<void>((resolveEnded) =>
+          res.on('close', () => {
+            done = true;
+            for (const w of waiting.splice(0)) w.fail(new Error('the event stream ended'));
+            resolveEnded();
+          }),
+        );
+        resolve({
+          status: res.statusCode ?? 0,
+          headers: res.headers,
+          ended,
+          next(timeoutMs = 5000) {
+            const ready = blocks.shift();
+            if (ready !== undefined) return Promise.resolve(ready);
+            if (done) return Promise.reject(new Error('the event stream ended'));
+            return new Promise((ok, fail) => {
+              const timer = setTimeout(() => fail(new Error(`no SSE block within ${timeoutMs} ms`)), timeoutMs);
+              waiting.push({
+                ok: (b) => {
+                  clearTimeout(timer);
+                  ok(b);
+                },
+                fail: (err) => {
+                  clearTimeout(timer);
+                  fail(err);
+                },
+              });
             });
-          });
-        },
-        close: () => req.destroy(),
-      });
-    });
+          },
+          close: () => req.destroy(),
+        });
+      },
+    );
     req.on('error', reject);
     req.end();
   });

@@ -24,7 +24,11 @@ export async function runCli(sandbox: Sandbox, args: string[], extraEnv: Record<
 }
 
 /** `sweep --json` (or clean-agent) parsed and checked against the shared contract. */
-export async function runJson(sandbox: Sandbox, args: string[], extraEnv: Record<string, string> = {}): Promise<{ exitCode: number; report: SweepReport; stderr: string }> {
+export async function runJson(
+  sandbox: Sandbox,
+  args: string[],
+  extraEnv: Record<string, string> = {},
+): Promise<{ exitCode: number; report: SweepReport; stderr: string }> {
   const r = await runCli(sandbox, [...args, '--json', '--root', sandbox.root, '--tmux-socket', sandbox.socket], extraEnv);
   let json: unknown;
   try {

@@ -50,7 +50,10 @@ export class DaemonProcess {
     for (;;) {
       const found = this.events.slice(from).find(match);
       if (found) return found;
-      if (Date.now() > deadline) throw new Error(`no matching daemon event within ${limitMs} ms; got:\n${this.events.map((e) => JSON.stringify(e)).join('\n')}\nstderr: ${this.stderr}`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `no matching daemon event within ${limitMs} ms; got:\n${this.events.map((e) => JSON.stringify(e)).join('\n')}\nstderr: ${this.stderr}`,
+        );
       await new Promise<void>((resolve) => {
         this.waiters.push(resolve);
         setTimeout(resolve, 100);

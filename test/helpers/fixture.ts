@@ -34,7 +34,9 @@ export function withCompletionTimes(list: unknown): unknown {
   return list.map((entry: unknown) => {
     if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) return entry;
     const record = entry as Record<string, unknown>;
-    return typeof record.status === 'string' && TERMINAL.has(record.status) && !('completed_at' in record) ? { ...record, completed_at: past } : record;
+    return typeof record.status === 'string' && TERMINAL.has(record.status) && !('completed_at' in record)
+      ? { ...record, completed_at: past }
+      : record;
   });
 }
 
@@ -61,7 +63,10 @@ export function makeTask(workspace: string, agents: AgentSpec[] = [], name?: str
       return p;
     },
     writeRegistry(list, extra = {}) {
-      fs.writeFileSync(path.join(dir, 'AGENT_REGISTRY.json'), JSON.stringify({ task_id: taskName, ...extra, agents: withCompletionTimes(list) }, null, 2));
+      fs.writeFileSync(
+        path.join(dir, 'AGENT_REGISTRY.json'),
+        JSON.stringify({ task_id: taskName, ...extra, agents: withCompletionTimes(list) }, null, 2),
+      );
     },
   };
   fixture.writeRegistry(agents);

@@ -166,7 +166,13 @@ export class DbWriter {
 
   /** As the orchestrator's record_progress does for a final report. */
   async setStatus(id: string, status: string, completedAt: string | null = pythonNow()): Promise<void> {
-    await this.run('UPDATE agents SET status = ?, completed_at = COALESCE(completed_at, ?), last_update = ? WHERE agent_id = ?', status, completedAt, pythonNow(), id);
+    await this.run(
+      'UPDATE agents SET status = ?, completed_at = COALESCE(completed_at, ?), last_update = ? WHERE agent_id = ?',
+      status,
+      completedAt,
+      pythonNow(),
+      id,
+    );
   }
 
   async close(): Promise<void> {

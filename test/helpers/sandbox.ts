@@ -27,7 +27,8 @@ export class Sandbox {
     for (const d of ['home', 'config', 'state', 'tmux-tmp']) fs.mkdirSync(path.join(dir, d));
     this.canary = path.join(dir, 'canary-outside');
     fs.mkdirSync(path.join(this.canary, 'logs'), { recursive: true });
-    for (const name of ['id_rsa', 'agent_prompt_x.txt', 'MANIFEST.jsonl', 'JOURNAL.jsonl', 'logs/x_stream.jsonl']) fs.writeFileSync(path.join(this.canary, name), `canary ${name}\n`);
+    for (const name of ['id_rsa', 'agent_prompt_x.txt', 'MANIFEST.jsonl', 'JOURNAL.jsonl', 'logs/x_stream.jsonl'])
+      fs.writeFileSync(path.join(this.canary, name), `canary ${name}\n`);
     this.canaryBefore = canaryState(this.canary);
   }
 
@@ -53,7 +54,11 @@ export class Sandbox {
   }
 
   async tmux(...args: string[]): Promise<{ stdout: string; exitCode: number; stderr: string }> {
-    const r = await execa('tmux', ['-S', this.socket, ...args], { reject: false, timeout: 10_000, env: { TMUX: '', TMUX_TMPDIR: path.join(this.dir, 'tmux-tmp') } });
+    const r = await execa('tmux', ['-S', this.socket, ...args], {
+      reject: false,
+      timeout: 10_000,
+      env: { TMUX: '', TMUX_TMPDIR: path.join(this.dir, 'tmux-tmp') },
+    });
     return { stdout: String(r.stdout), stderr: String(r.stderr), exitCode: r.exitCode ?? -1 };
   }
 
@@ -91,7 +96,8 @@ export class Sandbox {
     }
     const canary = canaryState(this.canary);
     fs.rmSync(this.dir, { recursive: true, force: true });
-    if (canary !== this.canaryBefore) throw new Error(`the canary folder outside the roots changed:\nbefore ${this.canaryBefore}\nafter  ${canary}`);
+    if (canary !== this.canaryBefore)
+      throw new Error(`the canary folder outside the roots changed:\nbefore ${this.canaryBefore}\nafter  ${canary}`);
   }
 }
 

@@ -49,7 +49,11 @@ export function treeState(dir: string): string[] {
   for (const entry of fs.readdirSync(dir, { withFileTypes: true, recursive: true })) {
     const file = path.join(entry.parentPath, entry.name);
     const st = fs.lstatSync(file);
-    const content = st.isFile() ? createHash('sha256').update(fs.readFileSync(file)).digest('hex') : st.isSymbolicLink() ? `-> ${fs.readlinkSync(file)}` : 'dir';
+    const content = st.isFile()
+      ? createHash('sha256').update(fs.readFileSync(file)).digest('hex')
+      : st.isSymbolicLink()
+        ? `-> ${fs.readlinkSync(file)}`
+        : 'dir';
     out.push(`${path.relative(dir, file)} ${content} ${st.mtimeMs}`);
   }
   out.push(`. ${fs.statSync(dir).mtimeMs}`);

@@ -24,4 +24,7 @@ export function tree(dir: string): Record<string, string> {
 }
 
 /** sha256 of a gzip file's decompressed content. */
-export const gunzipHash = (file: string): string => createHash('sha256').update(zlib.gunzipSync(fs.readFileSync(file))).digest('hex');
+export const gunzipHash = (file: string): string =>
+  createHash('sha256')
+    .update(zlib.gunzipSync(fs.readFileSync(file)))
+    .digest('hex');

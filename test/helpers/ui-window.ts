@@ -33,7 +33,11 @@ export async function openWindow(browser: Browser, sb: Sandbox, config: Record<s
 /** One API call over the bridge with the window's key, as a program would make it. */
 export async function callApi(w: UiWindow, method: string, body: unknown): Promise<Record<string, unknown>> {
   const token = w.url.searchParams.get('token')!;
-  const res = await fetch(`${w.url.origin}/api/${method}`, { method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await fetch(`${w.url.origin}/api/${method}`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   assert.equal(res.status, 200, `${method}: ${res.status}`);
   return (await res.json()) as Record<string, unknown>;
 }

@@ -19,7 +19,12 @@ async function serve(sb: Sandbox): Promise<RunningJanitorService> {
   fs.mkdirSync(path.dirname(configFile), { recursive: true });
   fs.writeFileSync(configFile, JSON.stringify({ killGraceMs: 300, reconcileSeconds: 3600, ghostGraceSeconds: 0 }));
   const config = { ...sb.config({ ghostGraceSeconds: 0 }), reconcileSeconds: 3600 };
-  const service = createJanitorService({ config, settings: { file: configFile, overrides: { roots: [sb.root], tmuxSocket: sb.socket }, env: {} }, stateDir: path.join(sb.dir, 'state', 'aj'), host: 'web' });
+  const service = createJanitorService({
+    config,
+    settings: { file: configFile, overrides: { roots: [sb.root], tmuxSocket: sb.socket }, env: {} },
+    stateDir: path.join(sb.dir, 'state', 'aj'),
+    host: 'web',
+  });
   await service.start();
   running.push(service);
   return service;
@@ -40,7 +45,10 @@ describe('actions that mean what they say (issue 10 point 3)', () => {
 
     for (let i = 0; i < 2; i++) {
       const report = await runCleanup(sb.config({ pins: ['pinned-2'] }), { dryRun: false });
-      assert.deepEqual(report.agents.map((a) => [a.agentId, a.verdict]).sort(), [['kept-1', 'pinned'], ['pinned-2', 'pinned']]);
+      assert.deepEqual(report.agents.map((a) => [a.agentId, a.verdict]).sort(), [
+        ['kept-1', 'pinned'],
+        ['pinned-2', 'pinned'],
+      ]);
       assert.match(report.agents[0]!.reason, /pinned: kept as it is until it is unpinned or cleaned by hand/);
       assert.deepEqual(report.actions, [], 'nothing is done to a pinned agent');
     }
@@ -49,14 +57,21 @@ describe('actions that mean what they say (issue 10 point 3)', () => {
     assert.ok(fs.existsSync(prompt));
 
     const byHand = await runCleanup(sb.config({ pins: ['pinned-2'] }), { dryRun: false, onlyAgent: 'kept-1' });
-    assert.ok(byHand.actions.some((a) => a.kind === 'kill-session' && a.outcome === 'done'), 'Clean now (clean-agent) still cleans a pinned agent');
+    assert.ok(
+      byHand.actions.some((a) => a.kind === 'kill-session' && a.outcome === 'done'),
+      'Clean now (clean-agent) still cleans a pinned agent',
+    );
     const unpinned = await runCleanup(sb.config({ pins: [] }), { dryRun: false });
-    assert.ok(unpinned.actions.some((a) => a.agentId === 'pinned-2' && a.kind === 'kill-session' && a.outcome === 'done'), 'unpinned, it is cleaned');
+    assert.ok(
+      unpinned.actions.some((a) => a.agentId === 'pinned-2' && a.kind === 'kill-session' && a.outcome === 'done'),
+      'unpinned, it is cleaned',
+    );
     assert.deepEqual(await sb.sessions(), []);
-    for (const [i, id] of ['kept-1', 'pinned-2'].entries()) assert.equal(sha256File(path.join(task.archive, `${id}_stream.jsonl`)), hashes[i]);
+    for (const [i, id] of ['kept-1', 'pinned-2'].entries())
+      assert.equal(sha256File(path.join(task.archive, `${id}_stream.jsonl`)), hashes[i]);
   });
 
-  it("a ghost without any file is cleared by its fix, and does not come back", async () => {
+  it('a ghost without any file is cleared by its fix, and does not come back', async () => {
     const sb = pool.fresh();
     await sb.startSession('keeper');
     makeTask(sb.workspace, [{ id: 'ghost-1', status: 'running', tmux_session: 'agent_ghost-1' }]);
@@ -81,13 +96,20 @@ describe('actions that mean what they say (issue 10 point 3)', () => {
     const orphans = (await service.listAlerts({})).filter((a) => a.kind === 'orphan-session');
     assert.equal(orphans.length, 2);
     const { results } = await service.fixAlerts({ ids: [...orphans.map((a) => a.id), 'orphan-session:$999'] });
-    assert.deepEqual(results.map((r) => r.ok), [true, true, true], JSON.stringify(results));
+    assert.deepEqual(
+      results.map((r) => r.ok),
+      [true, true, true],
+      JSON.stringify(results),
+    );
     assert.deepEqual(await sb.sessions(), ['agent_w-1', 'agent_w-2'], 'exactly the orphans are gone');
 
     const { pins } = await service.setPinnedMany({ agentIds: ['w-1', 'w-2'], pinned: true });
     assert.deepEqual(pins, ['w-1', 'w-2']);
     const rows = await service.listAgents({});
-    assert.deepEqual(rows.map((r) => [r.agentId, r.pinned]).sort(), [['w-1', true], ['w-2', true]]);
+    assert.deepEqual(rows.map((r) => [r.agentId, r.pinned]).sort(), [
+      ['w-1', true],
+      ['w-2', true],
+    ]);
   });
 
   it('an orphan session is not killed while a registry that could name it cannot be read: the fix says why', async () => {

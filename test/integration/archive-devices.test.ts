@@ -26,36 +26,49 @@ describe('archive/ on another file system (EXDEV)', () => {
   });
 
   // Mounting a tmpfs needs root; CI runs as root. On a developer laptop this one test cannot run and says so.
-  it('copies, fsyncs, verifies and only then unlinks: uncompressed by default, gzip with compressAfterDays 0', { skip: isRoot ? false : 'needs root to mount a tmpfs' }, async () => {
-    const plain = makeTask(sb.workspace, [{ id: 'xdev-1', status: 'completed', tmux_session: null }]);
-    const packed = makeTask(sb.workspace, [{ id: 'xdev-2', status: 'completed', tmux_session: null }]);
-    for (const t of [plain, packed]) {
-      fs.mkdirSync(t.archive);
-      await execa('mount', ['-t', 'tmpfs', '-o', 'size=16m', 'tmpfs', t.archive]);
-      mounts.push(t.archive);
-      assert.notEqual(fs.statSync(t.archive).dev, fs.statSync(t.logs).dev);
-    }
-    const body = Buffer.from('x'.repeat(100_000) + 'end\n');
-    const hash = createHash('sha256').update(body).digest('hex');
-    plain.log('xdev-1_stream.jsonl', body);
-    packed.log('xdev-2_stream.jsonl', body);
+  it(
+    'copies, fsyncs, verifies and only then unlinks: uncompressed by default, gzip with compressAfterDays 0',
+    { skip: isRoot ? false : 'needs root to mount a tmpfs' },
+    async () => {
+      const plain = makeTask(sb.workspace, [{ id: 'xdev-1', status: 'completed', tmux_session: null }]);
+      const packed = makeTask(sb.workspace, [{ id: 'xdev-2', status: 'completed', tmux_session: null }]);
+      for (const t of [plain, packed]) {
+        fs.mkdirSync(t.archive);
+        await execa('mount', ['-t', 'tmpfs', '-o', 'size=16m', 'tmpfs', t.archive]);
+        mounts.push(t.archive);
+        assert.notEqual(fs.statSync(t.archive).dev, fs.statSync(t.logs).dev);
+      }
+      const body = Buffer.from('x'.repeat(100_000) + 'end\n');
+      const hash = createHash('sha256').update(body).digest('hex');
+      plain.log('xdev-1_stream.jsonl', body);
+      packed.log('xdev-2_stream.jsonl', body);
 
-    // The default keeps the exact name, uncompressed: across devices that is a verified copy, not a hard link.
-    const r1 = await runCleanup(sb.config({ minFreeBytes: 1024 }), { dryRun: false, onlyAgent: 'xdev-1' });
-    const r2 = await runCleanup(sb.config({ compressAfterDays: 0, minFreeBytes: 1024 }), { dryRun: false, onlyAgent: 'xdev-2' });
+      // The default keeps the exact name, uncompressed: across devices that is a verified copy, not a hard link.
+      const r1 = await runCleanup(sb.config({ minFreeBytes: 1024 }), { dryRun: false, onlyAgent: 'xdev-1' });
+      const r2 = await runCleanup(sb.config({ compressAfterDays: 0, minFreeBytes: 1024 }), { dryRun: false, onlyAgent: 'xdev-2' });
 
-    for (const r of [r1, r2]) {
-      assert.equal(r.errors.length, 0, JSON.stringify(r.errors));
-      assert.deepEqual(r.actions.map((a) => `${a.kind}:${a.outcome}`), ['archive-file:done', 'record-outcome:done'], JSON.stringify(r.actions));
-    }
-    assert.deepEqual(listFiles(plain.archive), ['JOURNAL.jsonl', 'MANIFEST.jsonl', 'xdev-1_stream.jsonl']);
-    assert.equal(sha256File(path.join(plain.archive, 'xdev-1_stream.jsonl')), hash);
-    assert.deepEqual(listFiles(packed.archive), ['JOURNAL.jsonl', 'MANIFEST.jsonl', 'xdev-2_stream.jsonl.gz']);
-    assert.equal(createHash('sha256').update(zlib.gunzipSync(fs.readFileSync(path.join(packed.archive, 'xdev-2_stream.jsonl.gz')))).digest('hex'), hash);
-    assert.deepEqual(listFiles(plain.logs), []);
-    assert.deepEqual(listFiles(packed.logs), []);
-    for (const t of [plain, packed]) assert.ok(!listFiles(t.archive).some((f) => f.startsWith('.aj-tmp-')), 'no temp copies left behind');
-  });
+      for (const r of [r1, r2]) {
+        assert.equal(r.errors.length, 0, JSON.stringify(r.errors));
+        assert.deepEqual(
+          r.actions.map((a) => `${a.kind}:${a.outcome}`),
+          ['archive-file:done', 'record-outcome:done'],
+          JSON.stringify(r.actions),
+        );
+      }
+      assert.deepEqual(listFiles(plain.archive), ['JOURNAL.jsonl', 'MANIFEST.jsonl', 'xdev-1_stream.jsonl']);
+      assert.equal(sha256File(path.join(plain.archive, 'xdev-1_stream.jsonl')), hash);
+      assert.deepEqual(listFiles(packed.archive), ['JOURNAL.jsonl', 'MANIFEST.jsonl', 'xdev-2_stream.jsonl.gz']);
+      assert.equal(
+        createHash('sha256')
+          .update(zlib.gunzipSync(fs.readFileSync(path.join(packed.archive, 'xdev-2_stream.jsonl.gz'))))
+          .digest('hex'),
+        hash,
+      );
+      assert.deepEqual(listFiles(plain.logs), []);
+      assert.deepEqual(listFiles(packed.logs), []);
+      for (const t of [plain, packed]) assert.ok(!listFiles(t.archive).some((f) => f.startsWith('.aj-tmp-')), 'no temp copies left behind');
+    },
+  );
 });
 
 describe('PID reuse guard', () => {
@@ -70,7 +83,10 @@ describe('PID reuse guard', () => {
       assert.deepEqual(result.signalled, []);
       assert.ok(isRunning(child.pid!), 'the process now holding the PID is untouched');
       const fresh = await terminateAll([real], 100, 1000);
-      assert.deepEqual(fresh.signalled.map((p) => p.pid), [child.pid]);
+      assert.deepEqual(
+        fresh.signalled.map((p) => p.pid),
+        [child.pid],
+      );
     } finally {
       child.kill('SIGKILL');
     }
@@ -89,7 +105,10 @@ describe('files swapped for something else', () => {
       const report = await runCleanup(sb.config(), { dryRun: false });
       const archive = report.actions.find((a) => a.kind === 'archive-file');
       assert.equal(archive?.outcome, 'skipped', JSON.stringify(archive));
-      assert.ok(report.errors.some((e) => e.path === other.registry && /not a regular file/.test(e.message)), JSON.stringify(report.errors));
+      assert.ok(
+        report.errors.some((e) => e.path === other.registry && /not a regular file/.test(e.message)),
+        JSON.stringify(report.errors),
+      );
       assert.ok(fs.lstatSync(path.join(task.logs, 'fifo-1_stream.jsonl')).isFIFO());
     } finally {
       await sb.cleanup();

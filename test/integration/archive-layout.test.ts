@@ -44,7 +44,11 @@ function write(task: TaskFixture, files: Record<string, string>): void {
 }
 
 function manifest(task: TaskFixture): ManifestEntry[] {
-  return fs.readFileSync(path.join(task.archive, 'MANIFEST.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as ManifestEntry);
+  return fs
+    .readFileSync(path.join(task.archive, 'MANIFEST.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as ManifestEntry);
 }
 
 /** Makes archived files old, as a test may: their manifest entries' ts moved back. */
@@ -83,7 +87,12 @@ describe('archive layout: exact names, flat, where the orchestrator reads them',
 
     const r = await sweep(sb);
     const archived = r.report.actions.filter((a) => a.kind === 'archive-file');
-    assert.deepEqual(archived.map((a) => `${a.target} ${a.outcome}`).sort(), Object.keys(mine).map((rel) => `${rel} done`).sort());
+    assert.deepEqual(
+      archived.map((a) => `${a.target} ${a.outcome}`).sort(),
+      Object.keys(mine)
+        .map((rel) => `${rel} done`)
+        .sort(),
+    );
 
     const names = Object.keys(mine).map((rel) => path.basename(rel));
     assert.deepEqual(listFiles(task.archive), ['JOURNAL.jsonl', 'MANIFEST.jsonl', ...names].sort());
@@ -94,7 +103,12 @@ describe('archive layout: exact names, flat, where the orchestrator reads them',
       assert.equal(sha256File(path.join(task.archive, name)), sha(content), `archive/${name} is byte-identical`);
       assert.ok(!fs.existsSync(path.join(task.dir, rel)), `${rel} moved`);
       const entry = entries.find((e) => e.source === rel);
-      assert.deepEqual(entry && [entry.archive, entry.sha256, entry.compression, entry.bytes], [`archive/${name}`, sha(content), 'none', Buffer.byteLength(content)]);
+      assert.deepEqual(entry && [entry.archive, entry.sha256, entry.compression, entry.bytes], [
+        `archive/${name}`,
+        sha(content),
+        'none',
+        Buffer.byteLength(content),
+      ]);
     }
     // The orchestrator's readers: the dashboard's `archive/<same name>` lookups and the findings glob.
     assert.ok(fs.existsSync(path.join(task.archive, `${id}_stream.jsonl`)));
@@ -122,7 +136,11 @@ describe('archive layout: exact names, flat, where the orchestrator reads them',
     await sweep(sb);
     assert.equal(fs.readFileSync(path.join(task.archive, `${id}_stream.jsonl`), 'utf8'), 'the orchestrator moved this\n');
     assert.equal(fs.readFileSync(path.join(task.archive, `${id}_stream.jsonl~1`), 'utf8'), 'the janitor archives this\n');
-    assert.deepEqual(listFiles(task.archive).filter((f) => f.includes('progress')), [`${id}_progress.jsonl`], 'equal bytes are already archived');
+    assert.deepEqual(
+      listFiles(task.archive).filter((f) => f.includes('progress')),
+      [`${id}_progress.jsonl`],
+      'equal bytes are already archived',
+    );
     assert.deepEqual(listFiles(task.logs), []);
   });
 });
@@ -155,7 +173,10 @@ describe('delayed compression (retention pass)', () => {
     const due = [`${oldId}_stream.jsonl`, `${oldId}.log`, `deploy_${oldId}.json`, `${oldId}_progress.jsonl`];
     assert.deepEqual(preview.compress.map((c) => path.basename(c.path)).sort(), [...due].sort());
     assert.deepEqual(preview.remove, []);
-    assert.deepEqual(preview.skipped.map((s) => path.basename(s.path)), [`${oldId}_findings.jsonl`]);
+    assert.deepEqual(
+      preview.skipped.map((s) => path.basename(s.path)),
+      [`${oldId}_findings.jsonl`],
+    );
 
     const done = await applyRetention(config);
     const compressed = due.filter((n) => !n.includes('progress'));
@@ -169,7 +190,13 @@ describe('delayed compression (retention pass)', () => {
       assert.ok(!fs.existsSync(path.join(task.archive, name)), `${name} replaced by its .gz`);
       assert.equal(gunzipHash(path.join(task.archive, `${name}.gz`)), sha(old[rel]!), `${name}.gz decompresses to the original`);
       const steps = entries.filter((e) => e.source === rel);
-      assert.deepEqual(steps.map((e) => [e.archive, e.compression]), [[`archive/${name}`, 'none'], [`archive/${name}.gz`, 'gzip']]);
+      assert.deepEqual(
+        steps.map((e) => [e.archive, e.compression]),
+        [
+          [`archive/${name}`, 'none'],
+          [`archive/${name}.gz`, 'gzip'],
+        ],
+      );
       assert.equal(steps[1]!.compressedFrom, `archive/${name}`);
       assert.equal(steps[1]!.archivedAt, archivedAt, 'the original archive time is kept');
       assert.equal(steps[1]!.sha256, steps[0]!.sha256);
@@ -177,7 +204,11 @@ describe('delayed compression (retention pass)', () => {
     }
     assert.equal(sha256File(progress), tampered.progress, 'a mismatching file is left as it is');
     assert.equal(sha256File(findings), tampered.findings);
-    assert.deepEqual(Object.keys(young).map((rel) => sha256File(path.join(task.archive, path.basename(rel)))), youngTree, 'young files untouched');
+    assert.deepEqual(
+      Object.keys(young).map((rel) => sha256File(path.join(task.archive, path.basename(rel)))),
+      youngTree,
+      'young files untouched',
+    );
     assert.ok(!listFiles(task.archive).some((f) => f.startsWith('.aj-tmp-')));
 
     // The listing: one row per file, in the form that exists, aged by its original archive time.
@@ -196,7 +227,10 @@ describe('delayed compression (retention pass)', () => {
     // Deletion works on both forms: everything of the old agent, compressed or not, is past 5 days.
     const removed = await applyRetention(sb.config({ retention: { maxAgeDays: 5 } }));
     assert.equal(removed.remove.length, 5);
-    assert.deepEqual(listFiles(task.archive).filter((f) => f.includes(oldId)), []);
+    assert.deepEqual(
+      listFiles(task.archive).filter((f) => f.includes(oldId)),
+      [],
+    );
     assert.equal(listFiles(task.archive).filter((f) => f.includes(youngId)).length, 5);
   });
 
@@ -209,9 +243,18 @@ describe('delayed compression (retention pass)', () => {
     await sweep(sb);
     const archivedAt = age(task, 30, () => true);
     // Crash after link(): both forms exist. For the .log the manifest line was written too, before the unlink.
-    for (const [rel, content] of Object.entries(files)) fs.writeFileSync(path.join(task.archive, `${path.basename(rel)}.gz`), zlib.gzipSync(content));
+    for (const [rel, content] of Object.entries(files))
+      fs.writeFileSync(path.join(task.archive, `${path.basename(rel)}.gz`), zlib.gzipSync(content));
     const log = manifest(task).find((e) => e.source === `logs/${id}.log`)!;
-    const line = { ...log, ts: new Date().toISOString(), archive: `${log.archive}.gz`, compression: 'gzip', storedBytes: 1, compressedFrom: log.archive, archivedAt };
+    const line = {
+      ...log,
+      ts: new Date().toISOString(),
+      archive: `${log.archive}.gz`,
+      compression: 'gzip',
+      storedBytes: 1,
+      compressedFrom: log.archive,
+      archivedAt,
+    };
     fs.appendFileSync(path.join(task.archive, 'MANIFEST.jsonl'), JSON.stringify(line) + '\n');
     assert.equal((await archivedFiles(task.dir)).length, 2, 'meanwhile listed once each');
 
@@ -220,7 +263,8 @@ describe('delayed compression (retention pass)', () => {
     assert.deepEqual(listFiles(task.archive), ['JOURNAL.jsonl', 'MANIFEST.jsonl', `${id}.log.gz`, `${id}_stream.jsonl.gz`]);
     const gz = manifest(task).filter((e) => e.compression === 'gzip');
     assert.deepEqual(gz.map((e) => e.archive).sort(), [`archive/${id}.log.gz`, `archive/${id}_stream.jsonl.gz`]);
-    for (const [rel, content] of Object.entries(files)) assert.equal(gunzipHash(path.join(task.archive, `${path.basename(rel)}.gz`)), sha(content));
+    for (const [rel, content] of Object.entries(files))
+      assert.equal(gunzipHash(path.join(task.archive, `${path.basename(rel)}.gz`)), sha(content));
   });
 });
 
@@ -230,7 +274,16 @@ describe('restore: back into the folder each file came from', () => {
     fs.mkdirSync(task.archive, { recursive: true });
     const stored = zlib.gzipSync(content);
     fs.writeFileSync(path.join(task.archive, `${name}.gz`), stored);
-    const entry = { ts: new Date(Date.now() - DAY).toISOString(), agentId, source, archive: `archive/${name}.gz`, bytes: Buffer.byteLength(content), sha256: sha(content), compression: 'gzip', storedBytes: stored.length };
+    const entry = {
+      ts: new Date(Date.now() - DAY).toISOString(),
+      agentId,
+      source,
+      archive: `archive/${name}.gz`,
+      bytes: Buffer.byteLength(content),
+      sha256: sha(content),
+      compression: 'gzip',
+      storedBytes: stored.length,
+    };
     fs.appendFileSync(path.join(task.archive, 'MANIFEST.jsonl'), JSON.stringify(entry) + '\n');
   }
 
@@ -270,7 +323,11 @@ describe('restore: back into the folder each file came from', () => {
 
     const before = tree(task.dir);
     const r = await sweep(sb);
-    assert.deepEqual(r.report.actions.filter((a) => a.kind === 'archive-file'), [], 'restored files are not archived again');
+    assert.deepEqual(
+      r.report.actions.filter((a) => a.kind === 'archive-file'),
+      [],
+      'restored files are not archived again',
+    );
     const after = tree(task.dir);
     for (const rel of Object.keys(before).filter((k) => /^(logs|progress|findings)\//.test(k))) assert.equal(after[rel], before[rel], rel);
   });
@@ -282,7 +339,10 @@ describe('restore: back into the folder each file came from', () => {
     legacy(task, 'bad-1', 'archive/bad-1_b.log', 'bad-1_b.log', 'b\n');
     legacy(task, 'bad-1', 'logs/sub/bad-1_c.log', 'bad-1_c.log', 'c\n');
     for (const f of await archivedFiles(task.dir)) {
-      await assert.rejects(restoreArchive([sb.root], task.dir, f.path), /is not a file of logs\/, progress\/, findings\/ or a tmux scrollback; not restored/);
+      await assert.rejects(
+        restoreArchive([sb.root], task.dir, f.path),
+        /is not a file of logs\/, progress\/, findings\/ or a tmux scrollback; not restored/,
+      );
     }
     assert.deepEqual(listFiles(task.logs), []);
     assert.ok(!fs.existsSync(path.join(sb.dir, 'outside.txt')));

@@ -36,7 +36,12 @@ async function startSessions(sb: Sandbox, [first, ...sessions]: { name: string; 
 
 async function panePids(sb: Sandbox): Promise<Map<string, number>> {
   const r = await sb.tmux('list-panes', '-a', '-F', '#{session_name} #{pane_pid}');
-  return new Map(r.stdout.split('\n').filter(Boolean).map((l) => [l.split(' ')[0]!, Number(l.split(' ')[1])]));
+  return new Map(
+    r.stdout
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => [l.split(' ')[0]!, Number(l.split(' ')[1])]),
+  );
 }
 
 describe('a sweep large enough to kill in several tmux batches (executor pipeline)', () => {
@@ -71,7 +76,10 @@ describe('a sweep large enough to kill in several tmux batches (executor pipelin
     const report = await runCleanup(sb.config(), { dryRun: false });
 
     assert.deepEqual(report.errors, []);
-    assert.deepEqual(report.actions.filter((a) => a.outcome === 'failed'), []);
+    assert.deepEqual(
+      report.actions.filter((a) => a.outcome === 'failed'),
+      [],
+    );
     // The listing, the capture, and 120 kills in two batches, each confirmed by its own markers (no extra listing).
     assert.equal(report.stats.tmuxSpawns, 4);
     assert.deepEqual((await sb.sessions()).sort(), tasks.map((t) => `agent_${t.twin}`).sort(), 'only the running twins are left');
@@ -103,8 +111,13 @@ describe('a sweep large enough to kill in several tmux batches (executor pipelin
       const sessions: { name: string; command: string }[] = [];
       for (let t = 0; t < TASKS; t++) {
         const ids = Array.from({ length: FINISHED_PER_TASK }, (_, i) => `c${round}x${t}-${i + 1}`);
-        const fixture = makeTask(sb.workspace, ids.map((id) => ({ id, status: 'completed', tmux_session: `agent_${id}` })));
-        const hashes = new Map(ids.map((id) => [id, sha256File(fixture.log(`${id}_stream.jsonl`, `{"round":${round},"id":"${id}"}\n`.repeat(40)))]));
+        const fixture = makeTask(
+          sb.workspace,
+          ids.map((id) => ({ id, status: 'completed', tmux_session: `agent_${id}` })),
+        );
+        const hashes = new Map(
+          ids.map((id) => [id, sha256File(fixture.log(`${id}_stream.jsonl`, `{"round":${round},"id":"${id}"}\n`.repeat(40)))]),
+        );
         for (const id of ids) {
           fixture.prompt(id);
           sessions.push({ name: `agent_${id}`, command: 'sleep 100000' });
@@ -112,29 +125,59 @@ describe('a sweep large enough to kill in several tmux batches (executor pipelin
         tasks.push({ fixture, ids, hashes });
       }
       await startSessions(sb, sessions);
-      const child = spawn(process.execPath, [BIN, 'sweep', '--json', '--root', sb.root, '--tmux-socket', sb.socket], { env: { ...process.env, ...sb.env }, stdio: 'ignore' });
+      const child = spawn(process.execPath, [BIN, 'sweep', '--json', '--root', sb.root, '--tmux-socket', sb.socket], {
+        env: { ...process.env, ...sb.env },
+        stdio: 'ignore',
+      });
       const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
       const timer = setTimeout(() => child.kill('SIGKILL'), randomInt(150, 800));
       await exited;
       clearTimeout(timer);
       // A lock the crash left without its owner note is taken over a second later: the task may be skipped until then.
       let resumed = await runJson(sb, ['sweep']);
-      for (let tries = 0; tries < 40 && resumed.report.actions.some((a) => a.outcome === 'skipped' && /another agent-janitor/.test(a.detail ?? '')); tries++) {
+      for (
+        let tries = 0;
+        tries < 40 && resumed.report.actions.some((a) => a.outcome === 'skipped' && /another agent-janitor/.test(a.detail ?? ''));
+        tries++
+      ) {
         await new Promise((r) => setTimeout(r, 500));
         resumed = await runJson(sb, ['sweep']);
       }
-      assert.equal(resumed.exitCode, 0, `round ${round}: ${JSON.stringify(resumed.report.errors)} ${JSON.stringify(resumed.report.actions.filter((a) => a.outcome === 'failed'))}`);
-      assert.deepEqual((await sb.sessions()).filter((name) => name.startsWith(`agent_c${round}x`)), [], `round ${round}: sessions left`);
+      assert.equal(
+        resumed.exitCode,
+        0,
+        `round ${round}: ${JSON.stringify(resumed.report.errors)} ${JSON.stringify(resumed.report.actions.filter((a) => a.outcome === 'failed'))}`,
+      );
+      assert.deepEqual(
+        (await sb.sessions()).filter((name) => name.startsWith(`agent_c${round}x`)),
+        [],
+        `round ${round}: sessions left`,
+      );
       for (const t of tasks) {
-        const manifest = fs.readFileSync(path.join(t.fixture.archive, 'MANIFEST.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { source: string; archive: string; sha256: string });
+        const manifest = fs
+          .readFileSync(path.join(t.fixture.archive, 'MANIFEST.jsonl'), 'utf8')
+          .trim()
+          .split('\n')
+          .map((l) => JSON.parse(l) as { source: string; archive: string; sha256: string });
         for (const id of t.ids) {
           const entries = manifest.filter((m) => m.source === `logs/${id}_stream.jsonl`);
-          assert.deepEqual(entries.map((e) => [e.archive, e.sha256]), [[`archive/${id}_stream.jsonl`, t.hashes.get(id)]], `round ${round}: ${id} archived once, intact`);
+          assert.deepEqual(
+            entries.map((e) => [e.archive, e.sha256]),
+            [[`archive/${id}_stream.jsonl`, t.hashes.get(id)]],
+            `round ${round}: ${id} archived once, intact`,
+          );
           assert.equal(sha256File(path.join(t.fixture.archive, `${id}_stream.jsonl`)), t.hashes.get(id));
         }
         assert.deepEqual(listFiles(t.fixture.logs), [], `round ${round}: logs left`);
-        assert.deepEqual(listFiles(t.fixture.archive).filter((f) => f.includes('~') || f.startsWith('.aj-')), [], `round ${round}: duplicates or temps`);
-        assert.deepEqual(listFiles(t.fixture.dir).filter((f) => f.startsWith('agent_prompt_')), []);
+        assert.deepEqual(
+          listFiles(t.fixture.archive).filter((f) => f.includes('~') || f.startsWith('.aj-')),
+          [],
+          `round ${round}: duplicates or temps`,
+        );
+        assert.deepEqual(
+          listFiles(t.fixture.dir).filter((f) => f.startsWith('agent_prompt_')),
+          [],
+        );
         const intents = parseIntents(fs.readFileSync(path.join(t.fixture.dir, '.agent-janitor-intents.jsonl'), 'utf8'));
         assert.equal(intents.pending.size, 0, `round ${round}: open intents ${[...intents.pending.keys()].join()}`);
       }

@@ -26,7 +26,13 @@ function assertSecurityHeaders(res: RawResponse): void {
 }
 
 const getState = (headers: Record<string, string>, extra: { host?: string | null; path?: string; method?: string } = {}) =>
-  request(port, { method: extra.method ?? 'POST', path: extra.path ?? '/api/getState', headers, ...(extra.host !== undefined ? { host: extra.host } : {}), ...(extra.method === 'GET' ? {} : { body: '{}' }) });
+  request(port, {
+    method: extra.method ?? 'POST',
+    path: extra.path ?? '/api/getState',
+    headers,
+    ...(extra.host !== undefined ? { host: extra.host } : {}),
+    ...(extra.method === 'GET' ? {} : { body: '{}' }),
+  });
 
 describe('web bridge: access', () => {
   it('starts with a 32-byte base64url token in its URL, on 127.0.0.1', () => {
@@ -59,7 +65,13 @@ describe('web bridge: access', () => {
   });
 
   it('refuses a wrong token in the header', async () => {
-    const wrongs = [token.slice(0, -1) + (token.endsWith('A') ? 'B' : 'A'), token.slice(1), token + 'x', token.toLowerCase() === token ? token.toUpperCase() : token.toLowerCase(), ''];
+    const wrongs = [
+      token.slice(0, -1) + (token.endsWith('A') ? 'B' : 'A'),
+      token.slice(1),
+      token + 'x',
+      token.toLowerCase() === token ? token.toUpperCase() : token.toLowerCase(),
+      '',
+    ];
     for (const wrong of wrongs) {
       assert.equal((await getState({ Authorization: `Bearer ${wrong}` })).status, 401, `header ${wrong}`);
     }
@@ -73,12 +85,21 @@ describe('web bridge: access', () => {
     for (const headers of [{ Cookie: `aj_token=${token}` }, { Cookie: `theme=dark; aj_token=${token}`, ...origin }]) {
       assert.equal((await getState(headers)).status, 401, `POST ${JSON.stringify(headers)}`);
       assert.equal((await request(port, { path: '/api/events', headers })).status, 401, `events ${JSON.stringify(headers)}`);
-      const pin = await request(port, { method: 'POST', path: '/api/setPinned', headers: { ...headers, 'Content-Type': 'application/json' }, body: '{"agentId":"a1","pinned":true}' });
+      const pin = await request(port, {
+        method: 'POST',
+        path: '/api/setPinned',
+        headers: { ...headers, 'Content-Type': 'application/json' },
+        body: '{"agentId":"a1","pinned":true}',
+      });
       assert.equal(pin.status, 401);
     }
     assert.equal((await request(port, { path: `/api/events?token=${token}` })).status, 401, 'query on a GET');
     assert.equal((await getState(origin, { path: `/api/getState?token=${token}` })).status, 401, 'query on a POST');
-    assert.equal((await getState({ Authorization: 'Bearer nope', Cookie: `aj_token=${token}`, ...origin })).status, 401, 'a right cookie rescues no wrong header');
+    assert.equal(
+      (await getState({ Authorization: 'Bearer nope', Cookie: `aj_token=${token}`, ...origin })).status,
+      401,
+      'a right cookie rescues no wrong header',
+    );
     assert.equal(t.fake.calls.length, callsAtStart, 'the service was never reached');
   });
 
@@ -88,9 +109,19 @@ describe('web bridge: access', () => {
     assert.equal(JSON.parse(viaHeader.body).tray, 'idle');
     assert.equal(viaHeader.headers['set-cookie'], undefined);
     assert.equal((await getState({ Authorization: `bearer  ${token}` })).status, 200, 'the scheme is case-insensitive');
-    const pin = await request(port, { method: 'POST', path: '/api/setPinned', headers: { ...bearer(token), Origin: `http://127.0.0.1:${port}` }, body: '{"agentId":"a1","pinned":true}' });
+    const pin = await request(port, {
+      method: 'POST',
+      path: '/api/setPinned',
+      headers: { ...bearer(token), Origin: `http://127.0.0.1:${port}` },
+      body: '{"agentId":"a1","pinned":true}',
+    });
     assert.equal(pin.status, 200);
-    const curl = await request(port, { method: 'POST', path: '/api/setPinned', headers: bearer(token), body: '{"agentId":"a2","pinned":true}' });
+    const curl = await request(port, {
+      method: 'POST',
+      path: '/api/setPinned',
+      headers: bearer(token),
+      body: '{"agentId":"a2","pinned":true}',
+    });
     assert.equal(curl.status, 200);
     assert.deepEqual(JSON.parse(curl.body), { pins: ['a1', 'a2'] });
   });
@@ -98,7 +129,16 @@ describe('web bridge: access', () => {
   it('refuses a Host other than 127.0.0.1:PORT or localhost:PORT (403, checked before the token)', async () => {
     const callsAtStart = t.fake.calls.length;
     const other = port === 65535 ? port - 1 : port + 1;
-    for (const host of ['evil.example:' + port, `127.0.0.1:${other}`, `localhost:${other}`, '127.0.0.1', 'localhost', `[::1]:${port}`, `0.0.0.0:${port}`, `127.0.0.1.evil.example:${port}`]) {
+    for (const host of [
+      'evil.example:' + port,
+      `127.0.0.1:${other}`,
+      `localhost:${other}`,
+      '127.0.0.1',
+      'localhost',
+      `[::1]:${port}`,
+      `0.0.0.0:${port}`,
+      `127.0.0.1.evil.example:${port}`,
+    ]) {
       const withToken = await getState(bearer(token), { host });
       assert.equal(withToken.status, 403, `${host} with the token`);
       assert.match(JSON.parse(withToken.body).error, /Host/);
@@ -122,7 +162,14 @@ describe('web bridge: access', () => {
 
   it("refuses an Origin other than the bridge's own (403), even with the token", async () => {
     const other = port === 65535 ? port - 1 : port + 1;
-    for (const origin of ['http://evil.example', `http://evil.example:${port}`, `http://127.0.0.1:${other}`, `https://127.0.0.1:${port}`, 'null', `http://127.0.0.1:${port}.evil.example`]) {
+    for (const origin of [
+      'http://evil.example',
+      `http://evil.example:${port}`,
+      `http://127.0.0.1:${other}`,
+      `https://127.0.0.1:${port}`,
+      'null',
+      `http://127.0.0.1:${port}.evil.example`,
+    ]) {
       const res = await getState({ ...bearer(token), Origin: origin });
       assert.equal(res.status, 403, origin);
       assert.match(JSON.parse(res.body).error, /Origin/);

@@ -48,7 +48,10 @@ describe('web bridge: API', () => {
 
     const nested = await call(t, 'activity', { limit: -3 });
     assert.equal(nested.status, 400);
-    assert.deepEqual(uiError(nested).issues.map((i) => i.path), ['limit']);
+    assert.deepEqual(
+      uiError(nested).issues.map((i) => i.path),
+      ['limit'],
+    );
 
     const notObject = await call(t, 'getState', [1, 2]);
     assert.equal(notObject.status, 400);
@@ -74,7 +77,10 @@ describe('web bridge: API', () => {
     };
     const withIssues = await call(t, 'saveSettings', { changes: [{ path: 'retention.maxAgeDays', from: null, to: -1 }] });
     assert.equal(withIssues.status, 400);
-    assert.deepEqual(uiError(withIssues), { error: 'settings refused', issues: [{ path: 'retention.maxAgeDays', message: 'must be positive' }] });
+    assert.deepEqual(uiError(withIssues), {
+      error: 'settings refused',
+      issues: [{ path: 'retention.maxAgeDays', message: 'must be positive' }],
+    });
 
     t.fake.impl.previewClean = async () => {
       throw Object.assign(new Error('odd issues'), { issues: 'not an array' });
@@ -90,7 +96,10 @@ describe('web bridge: API', () => {
     const err = uiError(res);
     assert.match(err.error, /broke the UI contract/);
     assert.match(err.error, /listAgents/);
-    assert.ok(err.issues.some((i) => i.path.startsWith('0.')), JSON.stringify(err.issues));
+    assert.ok(
+      err.issues.some((i) => i.path.startsWith('0.')),
+      JSON.stringify(err.issues),
+    );
   });
 
   it('strips fields the contract does not know from an answer', async () => {
@@ -123,7 +132,14 @@ describe('web bridge: API', () => {
     // Chunked: no Content-Length, so the limit is found while reading.
     const streamed = await new Promise<number>((resolve, reject) => {
       const req = http.request(
-        { host: '127.0.0.1', port: t.bridge.port, method: 'POST', path: '/api/activity', headers: { ...bearer(t.bridge.token), 'Transfer-Encoding': 'chunked' }, agent: false },
+        {
+          host: '127.0.0.1',
+          port: t.bridge.port,
+          method: 'POST',
+          path: '/api/activity',
+          headers: { ...bearer(t.bridge.token), 'Transfer-Encoding': 'chunked' },
+          agent: false,
+        },
         (res) => {
           res.resume();
           resolve(res.statusCode ?? 0);
@@ -135,7 +151,12 @@ describe('web bridge: API', () => {
     });
     assert.equal(streamed, 413);
 
-    const exactly = await request(t.bridge.port, { method: 'POST', path: '/api/getState', headers: bearer(t.bridge.token), body: '{}' + ' '.repeat(MAX_BODY_BYTES - 2) });
+    const exactly = await request(t.bridge.port, {
+      method: 'POST',
+      path: '/api/getState',
+      headers: bearer(t.bridge.token),
+      body: '{}' + ' '.repeat(MAX_BODY_BYTES - 2),
+    });
     assert.equal(exactly.status, 200, 'a body of exactly the limit is read');
     assert.equal(t.fake.calls.length, before + 1);
   });

@@ -90,7 +90,10 @@ describe('web bridge: events and lifecycle', () => {
 
   it('serves the event stream by GET only, and with the token only', async () => {
     const t = await startTestBridge();
-    assert.equal((await request(t.bridge.port, { method: 'POST', path: '/api/events', headers: bearer(t.bridge.token), body: '{}' })).status, 405);
+    assert.equal(
+      (await request(t.bridge.port, { method: 'POST', path: '/api/events', headers: bearer(t.bridge.token), body: '{}' })).status,
+      405,
+    );
     assert.equal((await openEvents(t.bridge.port, {})).status, 401);
     assert.equal((await openEvents(t.bridge.port, { Cookie: `aj_token=${t.bridge.token}` })).status, 401, 'the old cookie');
     assert.equal(t.fake.listeners(), 0);
@@ -117,7 +120,12 @@ describe('web bridge: events and lifecycle', () => {
     const free = (probe.address() as net.AddressInfo).port;
     await new Promise<void>((r) => probe.close(() => r()));
     const t = await startTestBridge();
-    const fixed = await startWebBridge({ service: t.fake.service, staticDir: t.staticDir, port: free, token: 'a-fixed-token-of-32-characters-x' });
+    const fixed = await startWebBridge({
+      service: t.fake.service,
+      staticDir: t.staticDir,
+      port: free,
+      token: 'a-fixed-token-of-32-characters-x',
+    });
     try {
       assert.equal(fixed.port, free);
       assert.equal(fixed.url, `http://127.0.0.1:${free}/?token=a-fixed-token-of-32-characters-x`);

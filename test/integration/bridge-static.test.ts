@@ -110,7 +110,12 @@ describe('web bridge: static files', () => {
   });
 
   it('serves files by GET only', async () => {
-    const res = await request(t.bridge.port, { method: 'POST', path: '/app.js', headers: { Authorization: `Bearer ${t.bridge.token}` }, body: '' });
+    const res = await request(t.bridge.port, {
+      method: 'POST',
+      path: '/app.js',
+      headers: { Authorization: `Bearer ${t.bridge.token}` },
+      body: '',
+    });
     assert.equal(res.status, 405);
   });
 

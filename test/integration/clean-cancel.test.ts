@@ -25,7 +25,10 @@ describe('Cancel stops a clean before its next kill batch', () => {
     const lines: string[] = [];
     for (let t = 0; t < TASKS; t++) {
       const ids = Array.from({ length: PER_TASK }, (_, i) => `c${t}-${i + 1}`);
-      const fixture = makeTask(sb.workspace, ids.map((id) => ({ id, status: 'completed', tmux_session: `agent_${id}` })));
+      const fixture = makeTask(
+        sb.workspace,
+        ids.map((id) => ({ id, status: 'completed', tmux_session: `agent_${id}` })),
+      );
       const hashes = new Map<string, string>();
       for (const id of ids) {
         hashes.set(id, sha256File(fixture.log(`${id}_stream.jsonl`, `{"agent":"${id}"}\n`.repeat(40))));
@@ -39,12 +42,19 @@ describe('Cancel stops a clean before its next kill batch', () => {
     assert.equal(made.exitCode, 0, String(made.stderr));
 
     const controller = new AbortController();
-    const report = await runCleanup(sb.config(), { dryRun: false, signal: controller.signal, onStep: (step) => step === 'kill' && controller.abort() });
+    const report = await runCleanup(sb.config(), {
+      dryRun: false,
+      signal: controller.signal,
+      onStep: (step) => step === 'kill' && controller.abort(),
+    });
 
     const cancelled = report.actions.filter((a) => a.outcome === 'skipped' && a.detail === CANCELLED_BY_USER);
     const killed = report.actions.filter((a) => a.kind === 'kill-session' && a.outcome === 'done');
     assert.ok(killed.length > 0 && cancelled.length > 0, `one batch killed (${killed.length}), the other cancelled (${cancelled.length})`);
-    assert.deepEqual(report.actions.filter((a) => a.outcome === 'failed'), []);
+    assert.deepEqual(
+      report.actions.filter((a) => a.outcome === 'failed'),
+      [],
+    );
     const alive = new Set(await sb.sessions());
     for (const { fixture, ids, hashes } of tasks) {
       for (const id of ids) {
@@ -53,9 +63,16 @@ describe('Cancel stops a clean before its next kill batch', () => {
           // Cancelled: exactly as before the clean.
           assert.equal(sha256File(log), hashes.get(id), `${id}: its log is untouched`);
           assert.ok(fs.existsSync(path.join(fixture.dir, `agent_prompt_${id}.txt`)), `${id}: its prompt is kept`);
-          assert.ok(cancelled.some((a) => a.agentId === id && a.kind === 'kill-session'), `${id}: reported as cancelled`);
+          assert.ok(
+            cancelled.some((a) => a.agentId === id && a.kind === 'kill-session'),
+            `${id}: reported as cancelled`,
+          );
         } else {
-          assert.equal(sha256File(path.join(fixture.archive, `${id}_stream.jsonl`)), hashes.get(id), `${id}: killed, so archived byte for byte`);
+          assert.equal(
+            sha256File(path.join(fixture.archive, `${id}_stream.jsonl`)),
+            hashes.get(id),
+            `${id}: killed, so archived byte for byte`,
+          );
           assert.ok(!fs.existsSync(log));
         }
       }
@@ -65,8 +82,12 @@ describe('Cancel stops a clean before its next kill batch', () => {
 
     // The next sweep finds nothing to resume: the cancelled agents are cleaned as ordinary finished ones.
     const rerun = await runCleanup(sb.config(), { dryRun: false });
-    assert.deepEqual(rerun.actions.filter((a) => a.outcome === 'failed'), []);
+    assert.deepEqual(
+      rerun.actions.filter((a) => a.outcome === 'failed'),
+      [],
+    );
     assert.deepEqual(await sb.sessions(), ['keeper']);
-    for (const { fixture, ids, hashes } of tasks) for (const id of ids) assert.equal(sha256File(path.join(fixture.archive, `${id}_stream.jsonl`)), hashes.get(id), id);
+    for (const { fixture, ids, hashes } of tasks)
+      for (const id of ids) assert.equal(sha256File(path.join(fixture.archive, `${id}_stream.jsonl`)), hashes.get(id), id);
   });
 });

@@ -9,7 +9,6 @@ import { gunzipHash } from '../helpers/tree.js';
 import { listFiles, makeTask } from '../helpers/fixture.js';
 import { Sandbox, sha256File } from '../helpers/sandbox.js';
 
-
 describe('cleaning a finished agent', () => {
   let sb: Sandbox;
   before(() => {
@@ -43,12 +42,22 @@ describe('cleaning a finished agent', () => {
     assert.ok(fs.existsSync(twinPrompt));
     assert.ok(!fs.existsSync(path.join(task.dir, 'agent_prompt_fixer-1.txt')));
     // SPEC.md: exact base names, uncompressed (compression comes later), byte for byte.
-    assert.deepEqual(listFiles(task.archive), ['JOURNAL.jsonl', 'MANIFEST.jsonl', 'fixer-1.stderr.log', 'fixer-1_scrollback.txt', 'fixer-1_stream.jsonl']);
+    assert.deepEqual(listFiles(task.archive), [
+      'JOURNAL.jsonl',
+      'MANIFEST.jsonl',
+      'fixer-1.stderr.log',
+      'fixer-1_scrollback.txt',
+      'fixer-1_stream.jsonl',
+    ]);
     assert.equal(sha256File(path.join(task.archive, 'fixer-1_stream.jsonl')), before.stream);
     assert.equal(sha256File(path.join(task.archive, 'fixer-1.stderr.log')), before.dotted);
     assert.match(fs.readFileSync(path.join(task.archive, 'fixer-1_scrollback.txt'), 'utf8'), /scrollback-marker-line/);
 
-    const manifest = fs.readFileSync(path.join(task.archive, 'MANIFEST.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { source: string; sha256: string; archive: string });
+    const manifest = fs
+      .readFileSync(path.join(task.archive, 'MANIFEST.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { source: string; sha256: string; archive: string });
     const bySource = new Map(manifest.map((m) => [m.source, m]));
     assert.equal(bySource.get('logs/fixer-1_stream.jsonl')?.sha256, before.stream);
     assert.equal(bySource.get('logs/fixer-1.stderr.log')?.archive, 'archive/fixer-1.stderr.log');
@@ -94,7 +103,10 @@ describe('cleaning a finished agent', () => {
     assert.equal(report.errors.length, 0, JSON.stringify(report.errors));
     assert.equal(sha256File(path.join(task.archive, 'col-1_stream.jsonl')), older);
     assert.equal(sha256File(path.join(task.archive, 'col-1_stream.jsonl~1')), fresh);
-    assert.deepEqual(listFiles(task.archive).filter((f) => f.startsWith('dup-1')), ['dup-1_stream.jsonl']);
+    assert.deepEqual(
+      listFiles(task.archive).filter((f) => f.startsWith('dup-1')),
+      ['dup-1_stream.jsonl'],
+    );
     assert.deepEqual(listFiles(task.logs), []);
     const manifest = fs.readFileSync(path.join(task.archive, 'MANIFEST.jsonl'), 'utf8').trim().split('\n');
     assert.equal(manifest.length, 2);
@@ -146,11 +158,24 @@ describe('cleaning a finished agent', () => {
     const dotted = sha256File(task.log('gz-1.stderr.log', 'oops\n'));
     const report = await runCleanup(sb.config({ compressAfterDays: 0 }), { dryRun: false });
     assert.equal(report.errors.length, 0, JSON.stringify(report.errors));
-    assert.deepEqual(listFiles(task.archive), ['JOURNAL.jsonl', 'MANIFEST.jsonl', 'gz-1.stderr.log.gz', 'gz-1_stream.jsonl.gz', 'gz-1_stream.jsonl~1.gz']);
+    assert.deepEqual(listFiles(task.archive), [
+      'JOURNAL.jsonl',
+      'MANIFEST.jsonl',
+      'gz-1.stderr.log.gz',
+      'gz-1_stream.jsonl.gz',
+      'gz-1_stream.jsonl~1.gz',
+    ]);
     assert.equal(gunzipHash(path.join(task.archive, 'gz-1_stream.jsonl~1.gz')), hash);
     assert.equal(gunzipHash(path.join(task.archive, 'gz-1.stderr.log.gz')), dotted);
-    const manifest = fs.readFileSync(path.join(task.archive, 'MANIFEST.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { compression: string; archive: string });
-    assert.deepEqual(manifest.map((m) => [m.archive, m.compression]).sort(), [['archive/gz-1.stderr.log.gz', 'gzip'], ['archive/gz-1_stream.jsonl~1.gz', 'gzip']]);
+    const manifest = fs
+      .readFileSync(path.join(task.archive, 'MANIFEST.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { compression: string; archive: string });
+    assert.deepEqual(manifest.map((m) => [m.archive, m.compression]).sort(), [
+      ['archive/gz-1.stderr.log.gz', 'gzip'],
+      ['archive/gz-1_stream.jsonl~1.gz', 'gzip'],
+    ]);
     assert.deepEqual(listFiles(task.logs), []);
   });
 });

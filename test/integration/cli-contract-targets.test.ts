@@ -7,7 +7,7 @@ import { execa } from 'execa';
 import { SweepReportSchema, type SweepReport } from '../../src/shared/index.js';
 import { runCli, runJson, type CliRun } from '../helpers/cli.js';
 import { listFiles, makeTask, type TaskFixture } from '../helpers/fixture.js';
-import type { Sandbox} from '../helpers/sandbox.js';
+import type { Sandbox } from '../helpers/sandbox.js';
 import { sandboxPool, isRunning, sha256File } from '../helpers/sandbox.js';
 
 /** SPEC.md "CLI contract": which roots and which tmux server a run acts on, clean-agent, and the human output. */
@@ -41,7 +41,11 @@ async function finished(sb: Sandbox, workspace: string, id: string): Promise<Tas
 
 function assertCleaned(task: TaskFixture, id: string): void {
   assert.deepEqual(listFiles(task.logs), [], `${id}: logs archived`);
-  assert.equal(fs.readFileSync(path.join(task.archive, `${id}_stream.jsonl`), 'utf8'), `{"id":"${id}"}\n`, `${id}: archived under its exact name`);
+  assert.equal(
+    fs.readFileSync(path.join(task.archive, `${id}_stream.jsonl`), 'utf8'),
+    `{"id":"${id}"}\n`,
+    `${id}: archived under its exact name`,
+  );
   assert.ok(!fs.existsSync(path.join(task.dir, `agent_prompt_${id}.txt`)), `${id}: prompt deleted`);
 }
 
@@ -53,7 +57,10 @@ describe('roots and the tmux server', () => {
     const task = await finished(sb, sb.workspace, 'cwd-1');
     const r = await cliIn(sb, sb.root, ['sweep', '--json', '--tmux-socket', sb.socket]);
     assert.equal(r.exitCode, 0, r.stderr);
-    assert.deepEqual(parse(r).agents.map((a) => a.agentId), ['cwd-1']);
+    assert.deepEqual(
+      parse(r).agents.map((a) => a.agentId),
+      ['cwd-1'],
+    );
     assertCleaned(task, 'cwd-1');
     assert.deepEqual(await sb.sessions(), []);
   });
@@ -77,7 +84,11 @@ describe('roots and the tmux server', () => {
     const t1 = await finished(sb, sb.workspace, 'rootA-1');
     const t2 = await finished(sb, otherWorkspace, 'rootB-1');
     const r = await runJson(sb, ['sweep', '--root', other]);
-    assert.equal(r.exitCode, 0, `${r.stderr} ${JSON.stringify(r.report.errors)} ${JSON.stringify(r.report.actions.filter((a) => a.outcome === 'failed'))}`);
+    assert.equal(
+      r.exitCode,
+      0,
+      `${r.stderr} ${JSON.stringify(r.report.errors)} ${JSON.stringify(r.report.actions.filter((a) => a.outcome === 'failed'))}`,
+    );
     assert.equal(r.report.stats.roots, 2);
     assert.deepEqual(r.report.agents.map((a) => a.agentId).sort(), ['rootA-1', 'rootB-1']);
     assertCleaned(t1, 'rootA-1');
@@ -112,16 +123,34 @@ describe('clean-agent', () => {
     const r = await runJson(sb, ['clean-agent', 'fixer-1']);
 
     assert.equal(r.exitCode, 0, `${r.stderr}\n${JSON.stringify(r.report.errors)}`);
-    assert.deepEqual(r.report.agents.map((a) => `${a.agentId}:${a.verdict}`), ['fixer-1:finished']);
+    assert.deepEqual(
+      r.report.agents.map((a) => `${a.agentId}:${a.verdict}`),
+      ['fixer-1:finished'],
+    );
     assert.deepEqual(new Set(r.report.actions.map((a) => a.agentId)), new Set(['fixer-1']));
-    assert.ok(r.report.actions.every((a) => a.outcome === 'done'), JSON.stringify(r.report.actions));
+    assert.ok(
+      r.report.actions.every((a) => a.outcome === 'done'),
+      JSON.stringify(r.report.actions),
+    );
     assert.deepEqual(await sb.sessions(), ['agent_fixer-10', 'agent_fixer-1_5', 'agent_fixer-1x']);
     for (const pid of twinPanes) assert.ok(isRunning(pid));
     assert.deepEqual(listFiles(task.logs), ['fixer-1.5_stream.jsonl', 'fixer-10_stream.jsonl', 'fixer-1x_stream.jsonl']);
-    assert.deepEqual(ids.slice(1).map((id) => sha256File(path.join(task.logs, `${id}_stream.jsonl`))), twinHashes);
-    assert.deepEqual(listFiles(task.archive), ['JOURNAL.jsonl', 'MANIFEST.jsonl', 'fixer-1.stderr.log', 'fixer-1_scrollback.txt', 'fixer-1_stream.jsonl']);
+    assert.deepEqual(
+      ids.slice(1).map((id) => sha256File(path.join(task.logs, `${id}_stream.jsonl`))),
+      twinHashes,
+    );
+    assert.deepEqual(listFiles(task.archive), [
+      'JOURNAL.jsonl',
+      'MANIFEST.jsonl',
+      'fixer-1.stderr.log',
+      'fixer-1_scrollback.txt',
+      'fixer-1_stream.jsonl',
+    ]);
     assert.equal(fs.readFileSync(path.join(task.archive, 'fixer-1_stream.jsonl'), 'utf8'), '{"id":"fixer-1"}\n');
-    assert.deepEqual(listFiles(task.dir).filter((f) => f.startsWith('agent_prompt_')), ['agent_prompt_fixer-1.5.txt', 'agent_prompt_fixer-10.txt', 'agent_prompt_fixer-1x.txt']);
+    assert.deepEqual(
+      listFiles(task.dir).filter((f) => f.startsWith('agent_prompt_')),
+      ['agent_prompt_fixer-1.5.txt', 'agent_prompt_fixer-10.txt', 'agent_prompt_fixer-1x.txt'],
+    );
     // The registry is the orchestrator's: never rewritten.
     assert.match(fs.readFileSync(task.registry, 'utf8'), /"id": "fixer-1",\s*"status": "running"/);
   });
@@ -131,7 +160,10 @@ describe('clean-agent', () => {
     const task = await finished(sb, sb.workspace, 'known-1');
     const r = await runJson(sb, ['clean-agent', 'nobody-42']);
     assert.equal(r.exitCode, 1);
-    assert.ok(r.report.errors.some((e) => e.message.includes('nobody-42')), JSON.stringify(r.report.errors));
+    assert.ok(
+      r.report.errors.some((e) => e.message.includes('nobody-42')),
+      JSON.stringify(r.report.errors),
+    );
     assert.deepEqual(r.report.actions, []);
     assert.deepEqual(listFiles(task.logs), ['known-1_stream.jsonl']);
     assert.deepEqual(await sb.sessions(), ['agent_known-1']);

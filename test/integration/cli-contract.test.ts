@@ -6,7 +6,7 @@ import type { SweepReport } from '../../src/shared/index.js';
 import { tree } from '../helpers/tree.js';
 import { runCli, runJson } from '../helpers/cli.js';
 import { makeTask } from '../helpers/fixture.js';
-import type { Sandbox} from '../helpers/sandbox.js';
+import type { Sandbox } from '../helpers/sandbox.js';
 import { sandboxPool, isRunning } from '../helpers/sandbox.js';
 
 /** SPEC.md "CLI contract", through the built CLI (bin/agent-janitor.js). */
@@ -17,8 +17,8 @@ const fresh = () => pool.fresh();
 const cli = (sb: Sandbox, args: string[], env: Record<string, string> = {}) => runCli(sb, args, { ...env });
 const json = (sb: Sandbox, args: string[]) => runJson(sb, args);
 
-
-const key = (a: { kind: string; task: string; agentId: string; target: string }) => `${a.kind} ${a.agentId} ${a.target} @${path.basename(a.task)}`;
+const key = (a: { kind: string; task: string; agentId: string; target: string }) =>
+  `${a.kind} ${a.agentId} ${a.target} @${path.basename(a.task)}`;
 
 after(() => pool.cleanupAll());
 
@@ -66,7 +66,15 @@ describe('sweep --json, --dry-run and a repeated sweep', () => {
       assert.ok(['planned', 'skipped'].includes(action.outcome), JSON.stringify(action));
       assert.ok(action.kind && action.agentId && action.target && action.reason, JSON.stringify(action));
     }
-    assert.deepEqual(dry.agents.map((x) => `${x.agentId}:${x.verdict}`).sort(), ['fin-1:finished', 'fin-2:finished', 'fin-3:finished', 'fin-4:finished', 'keep-1:finished', 'run-1:active', 'run-2:active']);
+    assert.deepEqual(dry.agents.map((x) => `${x.agentId}:${x.verdict}`).sort(), [
+      'fin-1:finished',
+      'fin-2:finished',
+      'fin-3:finished',
+      'fin-4:finished',
+      'keep-1:finished',
+      'run-1:active',
+      'run-2:active',
+    ]);
     assert.deepEqual(dry.errors, []);
     // --dry-run changed nothing: not a byte, not a link, not a session.
     assert.deepEqual(dryTree, treeBefore);
@@ -83,7 +91,10 @@ describe('sweep --json, --dry-run and a repeated sweep', () => {
     const done = r.report.actions.filter((a) => a.outcome === 'done').map(key);
     assert.ok(planned.length >= 20, `a meaningful plan: ${planned.length}`);
     assert.deepEqual(done, planned);
-    assert.deepEqual(r.report.actions.filter((a) => a.outcome === 'skipped').map(key), dry.actions.filter((a) => a.outcome === 'skipped').map(key));
+    assert.deepEqual(
+      r.report.actions.filter((a) => a.outcome === 'skipped').map(key),
+      dry.actions.filter((a) => a.outcome === 'skipped').map(key),
+    );
     assert.equal(r.report.actions.filter((a) => a.outcome === 'failed').length, 0);
     assert.deepEqual(await sb.sessions(), ['agent_run-1', 'agent_run-2', 'work_keep-1']);
     for (const pid of runningPanes) assert.ok(isRunning(pid));
@@ -107,7 +118,10 @@ describe('exit codes', () => {
     fs.writeFileSync(bad.registry, '{"agents": [{"id": "half-1", "status": "compl');
     const r1 = await json(sb, ['sweep']);
     assert.equal(r1.exitCode, 1);
-    assert.ok(r1.report.errors.some((e) => e.path === bad.registry), JSON.stringify(r1.report.errors));
+    assert.ok(
+      r1.report.errors.some((e) => e.path === bad.registry),
+      JSON.stringify(r1.report.errors),
+    );
 
     const sb2 = fresh();
     const task = makeTask(sb2.workspace, [{ id: 'full-1', status: 'completed', tmux_session: null }]);
@@ -186,7 +200,8 @@ describe('help, status and doctor', () => {
     for (const [command, flags] of expected) {
       const r = await cli(sb, [...command, '--help']);
       assert.equal(r.exitCode, 0, `${command.join(' ')} --help: ${r.stderr}`);
-      for (const flag of flags) assert.ok(r.stdout.includes(flag), `${command.join(' ') || 'program'} --help mentions ${flag}:\n${r.stdout}`);
+      for (const flag of flags)
+        assert.ok(r.stdout.includes(flag), `${command.join(' ') || 'program'} --help mentions ${flag}:\n${r.stdout}`);
     }
   });
 

@@ -39,9 +39,15 @@ describe('finish grace: one-shot commands', () => {
     assert.equal(r.exitCode, 0);
     const [agent] = r.report.agents;
     assert.equal(agent?.verdict, 'finishing');
-    assert.ok(agent?.graceSeconds !== null && agent!.graceSeconds! > 10 && agent!.graceSeconds! <= 18, `grace left: ${agent?.graceSeconds}`);
+    assert.ok(
+      agent?.graceSeconds !== null && agent!.graceSeconds! > 10 && agent!.graceSeconds! <= 18,
+      `grace left: ${agent?.graceSeconds}`,
+    );
     assert.ok(Math.abs(Date.parse(agent!.graceEndsAt!) - (Date.now() + agent!.graceSeconds! * 1000)) < 5_000);
-    assert.deepEqual(r.report.actions.map((a) => [a.kind, a.outcome]), [['kill-session', 'skipped']]);
+    assert.deepEqual(
+      r.report.actions.map((a) => [a.kind, a.outcome]),
+      [['kill-session', 'skipped']],
+    );
     assert.match(r.report.actions[0]?.detail ?? '', /^finishing: left to exit on its own until \d{4}-\d\d-\d\dT/);
     assert.deepEqual(await sb.sessions(), ['agent_fin-1']);
     assert.equal(sha256File(files.stream), stream);
@@ -79,7 +85,10 @@ describe('finish grace: the daemon', () => {
     const finishing = await daemon.waitFor((e) => e.event === 'finishing' && e.agentId === 'gr-1');
     assert.ok(finishing.event === 'finishing' && finishing.graceSeconds > 0 && finishing.graceSeconds <= 3);
     assert.deepEqual(await sb.sessions(), ['agent_gr-1'], 'still running during its grace');
-    const kill = await daemon.waitFor((e) => e.event === 'action' && e.action.kind === 'kill-session' && e.action.agentId === 'gr-1' && e.action.outcome === 'done', 20_000);
+    const kill = await daemon.waitFor(
+      (e) => e.event === 'action' && e.action.kind === 'kill-session' && e.action.agentId === 'gr-1' && e.action.outcome === 'done',
+      20_000,
+    );
     assert.ok(Date.now() - reported >= 2_000, 'not before the grace is (nearly) over');
     assert.ok(kill.event === 'action' && /finish grace ended/.test(kill.action.reason), JSON.stringify(kill));
     assert.ok(await waitFor(() => panes.every((pid) => !isRunning(pid))));
@@ -102,7 +111,14 @@ describe('finish grace: the daemon', () => {
     await daemon.waitFor((e) => e.event === 'finishing' && e.agentId === 'ex-1');
     const exited = Date.now();
     fs.writeFileSync(stop, '');
-    await daemon.waitFor((e) => e.event === 'action' && e.action.kind === 'archive-file' && e.action.target === 'logs/ex-1_stream.jsonl' && e.action.outcome === 'done', 20_000);
+    await daemon.waitFor(
+      (e) =>
+        e.event === 'action' &&
+        e.action.kind === 'archive-file' &&
+        e.action.target === 'logs/ex-1_stream.jsonl' &&
+        e.action.outcome === 'done',
+      20_000,
+    );
     assert.ok(Date.now() - exited < 60_000, 'well inside the 120 s grace');
     assert.equal(sha256File(path.join(task, 'archive', 'ex-1_stream.jsonl')), stream);
     assert.deepEqual(await sb.sessions(), []);
@@ -127,7 +143,11 @@ describe('finish grace: the daemon', () => {
     let from = daemon.events.length;
     await writer.run('UPDATE agents SET progress = 60, last_update = ? WHERE agent_id = ?', pythonNow(), 'db-2');
     await new Promise((r) => setTimeout(r, 1_500));
-    assert.deepEqual(daemon.events.slice(from).filter((e) => e.event === 'sweep'), [], 'a progress report changes no verdict');
+    assert.deepEqual(
+      daemon.events.slice(from).filter((e) => e.event === 'sweep'),
+      [],
+      'a progress report changes no verdict',
+    );
 
     from = daemon.events.length;
     const changed = Date.now();

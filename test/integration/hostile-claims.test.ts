@@ -20,7 +20,8 @@ async function twoTasks(aStatus: string) {
   return { sb, a, b };
 }
 
-const killOf = (report: Awaited<ReturnType<typeof runCleanup>>, agentId: string) => report.actions.find((x) => x.kind === 'kill-session' && x.agentId === agentId);
+const killOf = (report: Awaited<ReturnType<typeof runCleanup>>, agentId: string) =>
+  report.actions.find((x) => x.kind === 'kill-session' && x.agentId === agentId);
 
 describe('a session is killed only when no unfinished agent anywhere claims it (issue 9 point 5)', () => {
   it('a half-written registry in another task still protects the sessions its prompts name', async () => {
@@ -62,7 +63,10 @@ describe('a session is killed only when no unfinished agent anywhere claims it (
       a.writeRegistry([{ id: 'a-1', status: 'completed', tmux_session: 'agent_b-1' }]);
       const sweep = await d.waitFor((e) => e.event === 'sweep' && e.trigger === 'watch', 15_000, from);
       // Only task A was re-planned; its kill is skipped (the daemon reports done and failed actions one by one).
-      assert.ok(sweep.event === 'sweep' && sweep.tasks === 1 && sweep.actions.done === 0 && (sweep.actions.skipped ?? 0) >= 1, JSON.stringify(sweep));
+      assert.ok(
+        sweep.event === 'sweep' && sweep.tasks === 1 && sweep.actions.done === 0 && (sweep.actions.skipped ?? 0) >= 1,
+        JSON.stringify(sweep),
+      );
       assert.deepEqual(await sb.sessions(), ['agent_b-1']);
     } finally {
       assert.equal(await d.stop('SIGTERM'), 0);
@@ -86,7 +90,10 @@ describe('a session is killed only when no unfinished agent anywhere claims it (
 
     assert.deepEqual(await sb.sessions(), ['agent_e-2']);
     assert.ok(isRunning(inOther), 'the process in the other live session still runs');
-    assert.doesNotMatch(report.actions.find((x) => x.kind === 'signal-processes' && x.agentId === 'e-1')?.detail ?? '', new RegExp(`\\b${inOther}\\b`));
+    assert.doesNotMatch(
+      report.actions.find((x) => x.kind === 'signal-processes' && x.agentId === 'e-1')?.detail ?? '',
+      new RegExp(`\\b${inOther}\\b`),
+    );
     assert.ok(await waitFor(() => isRunning(inOther), 500));
   });
 });

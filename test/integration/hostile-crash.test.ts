@@ -40,7 +40,10 @@ describe('task locks after a crash (issue 9 point 7)', () => {
     const child = await holder(task.dir);
     try {
       const refused = await tryLockTask(task.dir, 15_000);
-      assert.ok('unavailable' in refused && !refused.failed && /another agent-janitor/.test(refused.unavailable), 'a live holder keeps its lock');
+      assert.ok(
+        'unavailable' in refused && !refused.failed && /another agent-janitor/.test(refused.unavailable),
+        'a live holder keeps its lock',
+      );
     } finally {
       await kill9(child);
     }
@@ -53,7 +56,11 @@ describe('task locks after a crash (issue 9 point 7)', () => {
     const notes = fs.readdirSync(task.dir).filter((f) => f.startsWith(`${LOCK_NAME}.`) && f.endsWith('.owner'));
     assert.equal(notes.length, 1, `only the new owner's note is left: ${notes.join(', ')}`);
     await taken.release();
-    assert.deepEqual(fs.readdirSync(task.dir).filter((f) => f.startsWith(LOCK_NAME)), [], 'released: no lock and no note left');
+    assert.deepEqual(
+      fs.readdirSync(task.dir).filter((f) => f.startsWith(LOCK_NAME)),
+      [],
+      'released: no lock and no note left',
+    );
   });
 
   it('a lock left the moment after it was taken (no refresh yet, mtime a second ahead) is taken over at once when its note names a dead process', async () => {
@@ -102,7 +109,17 @@ describe('task locks after a crash (issue 9 point 7)', () => {
     const log = task.log('rc-1_stream.jsonl', '{"n":1}\n');
     const logHash = createHash('sha256').update(fs.readFileSync(log)).digest('hex');
     // The crash: the intent was written, the session killed, the scrollback linked into archive/, and then nothing.
-    fs.writeFileSync(path.join(task.dir, INTENTS_FILE), JSON.stringify({ op: 'begin', ts: new Date().toISOString(), agentId: 'rc-1', reason: 'status completed', session: 'agent_rc-1', pids: [] }) + '\n');
+    fs.writeFileSync(
+      path.join(task.dir, INTENTS_FILE),
+      JSON.stringify({
+        op: 'begin',
+        ts: new Date().toISOString(),
+        agentId: 'rc-1',
+        reason: 'status completed',
+        session: 'agent_rc-1',
+        pids: [],
+      }) + '\n',
+    );
     fs.mkdirSync(task.archive);
     const lastWords = 'the last words of rc-1\n';
     fs.writeFileSync(path.join(task.archive, 'rc-1_scrollback.txt'), lastWords);
@@ -112,13 +129,35 @@ describe('task locks after a crash (issue 9 point 7)', () => {
     const report = await runCleanup(sb.config(), { dryRun: false });
 
     assert.deepEqual(report.errors, []);
-    const manifest = fs.readFileSync(path.join(task.archive, 'MANIFEST.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { agentId: string; source: string; archive: string; sha256: string });
+    const manifest = fs
+      .readFileSync(path.join(task.archive, 'MANIFEST.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { agentId: string; source: string; archive: string; sha256: string });
     const scrollback = manifest.filter((m) => m.archive.includes('scrollback'));
-    assert.deepEqual(scrollback.map((m) => [m.agentId, m.source, m.archive, m.sha256]), [['rc-1', 'tmux:agent_rc-1', 'archive/rc-1_scrollback.txt', createHash('sha256').update(lastWords).digest('hex')]]);
-    assert.deepEqual(manifest.filter((m) => m.archive === 'archive/rc-1_stream.jsonl').map((m) => m.sha256), [logHash]);
-    assert.equal(parseIntents(fs.readFileSync(path.join(task.dir, INTENTS_FILE), 'utf8')).pending.size, 0, 'the interrupted cleanup is closed');
+    assert.deepEqual(
+      scrollback.map((m) => [m.agentId, m.source, m.archive, m.sha256]),
+      [['rc-1', 'tmux:agent_rc-1', 'archive/rc-1_scrollback.txt', createHash('sha256').update(lastWords).digest('hex')]],
+    );
+    assert.deepEqual(
+      manifest.filter((m) => m.archive === 'archive/rc-1_stream.jsonl').map((m) => m.sha256),
+      [logHash],
+    );
+    assert.equal(
+      parseIntents(fs.readFileSync(path.join(task.dir, INTENTS_FILE), 'utf8')).pending.size,
+      0,
+      'the interrupted cleanup is closed',
+    );
     const again = await runCleanup(sb.config(), { dryRun: false });
-    assert.deepEqual(again.actions.filter((a) => a.agentId === 'rc-1'), [], 'nothing left to do');
-    assert.equal(fs.readFileSync(path.join(task.archive, 'MANIFEST.jsonl'), 'utf8').trim().split('\n').length, manifest.length, 'recorded once');
+    assert.deepEqual(
+      again.actions.filter((a) => a.agentId === 'rc-1'),
+      [],
+      'nothing left to do',
+    );
+    assert.equal(
+      fs.readFileSync(path.join(task.archive, 'MANIFEST.jsonl'), 'utf8').trim().split('\n').length,
+      manifest.length,
+      'recorded once',
+    );
   });
 });

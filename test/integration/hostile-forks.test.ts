@@ -13,7 +13,10 @@ const FORKED = 'sleep 100011';
 function forkedAlive(socket: string): number[] {
   return startedInSandbox(socket).filter((pid) => {
     try {
-      return fs.readFileSync(`/proc/${pid}/cmdline`, 'latin1').split('\0').join(' ').trim() === FORKED && !fs.readFileSync(`/proc/${pid}/stat`, 'latin1').includes(') Z ');
+      return (
+        fs.readFileSync(`/proc/${pid}/cmdline`, 'latin1').split('\0').join(' ').trim() === FORKED &&
+        !fs.readFileSync(`/proc/${pid}/stat`, 'latin1').includes(') Z ')
+      );
     } catch {
       return false;
     }
@@ -48,9 +51,16 @@ describe('processes forked between the snapshot and the kill (issue 9 point 5)',
 
       const signal = report.actions.find((a) => a.kind === 'signal-processes' && a.agentId === id);
       assert.equal(signal?.outcome, 'done', JSON.stringify(signal));
-      assert.match(signal?.detail ?? '', /started after the snapshot, found by a second look at \/proc: \d+/, `round ${round}: the late ones are reported`);
+      assert.match(
+        signal?.detail ?? '',
+        /started after the snapshot, found by a second look at \/proc: \d+/,
+        `round ${round}: the late ones are reported`,
+      );
       // Only the bystander's own FORKED may remain (its pane runs it directly).
-      assert.ok(await waitFor(() => forkedAlive(sb.socket).every((pid) => bystanders.includes(pid) || isChildOf(pid, bystanders)), 3000), `round ${round}: no child of the agent survives: ${forkedAlive(sb.socket).join(' ')}`);
+      assert.ok(
+        await waitFor(() => forkedAlive(sb.socket).every((pid) => bystanders.includes(pid) || isChildOf(pid, bystanders)), 3000),
+        `round ${round}: no child of the agent survives: ${forkedAlive(sb.socket).join(' ')}`,
+      );
       for (const pid of bystanders) assert.ok(isRunning(pid), `round ${round}: the bystander's pane lives`);
       assert.deepEqual(await sb.sessions(), ['agent_bystander-1']);
     }

@@ -5,7 +5,7 @@ import { after, describe, it } from 'node:test';
 import { tree } from '../helpers/tree.js';
 import { runJson } from '../helpers/cli.js';
 import { listFiles, makeTask } from '../helpers/fixture.js';
-import type { Sandbox} from '../helpers/sandbox.js';
+import type { Sandbox } from '../helpers/sandbox.js';
 import { sandboxPool, sha256File } from '../helpers/sandbox.js';
 
 /** Hostile files in a task: symlinked logs, logs/ and prompts, and names that only look like an agent's. */
@@ -13,8 +13,6 @@ import { sandboxPool, sha256File } from '../helpers/sandbox.js';
 const pool = sandboxPool();
 const fresh = () => pool.fresh();
 const sweep = (sb: Sandbox) => runJson(sb, ['sweep']);
-
-
 
 after(() => pool.cleanupAll());
 
@@ -33,7 +31,10 @@ describe('hostile files', () => {
     const r = await sweep(sb);
 
     assert.equal(r.exitCode, 1);
-    assert.ok(r.report.errors.some((e) => e.path === link && /symlink; refused/.test(e.message)), JSON.stringify(r.report.errors));
+    assert.ok(
+      r.report.errors.some((e) => e.path === link && /symlink; refused/.test(e.message)),
+      JSON.stringify(r.report.errors),
+    );
     const byTarget = Object.fromEntries(r.report.actions.filter((a) => a.kind === 'archive-file').map((a) => [a.target, a.outcome]));
     assert.deepEqual(byTarget, { 'logs/sym-1.stderr.log': 'done', 'logs/sym-1_stream.jsonl': 'skipped' });
     assert.equal(sha256File(outside), outsideHash);
@@ -58,8 +59,14 @@ describe('hostile files', () => {
     const r = await sweep(sb);
 
     assert.equal(r.exitCode, 1);
-    assert.ok(r.report.errors.some((e) => e.path === task.logs && /logs\/ is a symlink; refused/.test(e.message)), JSON.stringify(r.report.errors));
-    assert.deepEqual(r.report.actions.filter((a) => a.kind === 'archive-file'), []);
+    assert.ok(
+      r.report.errors.some((e) => e.path === task.logs && /logs\/ is a symlink; refused/.test(e.message)),
+      JSON.stringify(r.report.errors),
+    );
+    assert.deepEqual(
+      r.report.actions.filter((a) => a.kind === 'archive-file'),
+      [],
+    );
     assert.deepEqual(tree(sb.dir), before);
   });
 
@@ -75,7 +82,10 @@ describe('hostile files', () => {
     const r = await sweep(sb);
 
     assert.equal(r.exitCode, 1);
-    assert.ok(r.report.errors.some((e) => e.path === link && /not a regular file; refused/.test(e.message)), JSON.stringify(r.report.errors));
+    assert.ok(
+      r.report.errors.some((e) => e.path === link && /not a regular file; refused/.test(e.message)),
+      JSON.stringify(r.report.errors),
+    );
     assert.equal(r.report.actions.find((a) => a.kind === 'delete-prompt')?.outcome, 'skipped');
     assert.equal(sha256File(target), hash);
     assert.equal(fs.readlinkSync(link), target);
@@ -89,7 +99,16 @@ describe('hostile files', () => {
       { id: 'fixer-1.5', status: 'running', tmux_session: null },
     ]);
     const mine = ['fixer-1_stream.jsonl', 'fixer-1.log', 'fixer-1.stderr.log'];
-    const others = ['fixer-10_stream.jsonl', 'fixer-10.log', 'fixer-1.5_x.log', 'fixer-1x.log', 'fixer-1-old.log', 'fixer-1', 'xfixer-1_stream.jsonl', 'Fixer-1_stream.jsonl'];
+    const others = [
+      'fixer-10_stream.jsonl',
+      'fixer-10.log',
+      'fixer-1.5_x.log',
+      'fixer-1x.log',
+      'fixer-1-old.log',
+      'fixer-1',
+      'xfixer-1_stream.jsonl',
+      'Fixer-1_stream.jsonl',
+    ];
     const hashes = new Map<string, string>();
     for (const name of [...mine, ...others]) hashes.set(name, sha256File(task.log(name, `${name}\n`)));
     for (const id of ['fixer-1', 'fixer-10', 'fixer-1.5', 'fixer-1x']) task.prompt(id);
@@ -103,13 +122,20 @@ describe('hostile files', () => {
       mine.sort().map((name) => `fixer-1 logs/${name} done`),
     );
     assert.deepEqual(listFiles(task.logs), [...others].sort());
-    for (const name of mine) assert.equal(sha256File(path.join(task.archive, name)), hashes.get(name), `archive/${name}: exact name, same bytes`);
+    for (const name of mine)
+      assert.equal(sha256File(path.join(task.archive, name)), hashes.get(name), `archive/${name}: exact name, same bytes`);
     // Apart from fixer-1's logs, its prompt, the new archive/ and the task's intent journal, nothing changed.
     const after = tree(sb.dir);
     const ours = (p: string) =>
-      p.includes('/archive') || p.endsWith('/.agent-janitor-intents.jsonl') || p.endsWith('agent_prompt_fixer-1.txt') || mine.some((m) => p.endsWith(`/logs/${m}`));
+      p.includes('/archive') ||
+      p.endsWith('/.agent-janitor-intents.jsonl') ||
+      p.endsWith('agent_prompt_fixer-1.txt') ||
+      mine.some((m) => p.endsWith(`/logs/${m}`));
     const unchanged = (t: Record<string, string>) => Object.fromEntries(Object.entries(t).filter(([p]) => !ours(p)));
     assert.deepEqual(unchanged(after), unchanged(before));
-    assert.deepEqual(listFiles(task.dir).filter((f) => f.startsWith('agent_prompt_')), ['agent_prompt_fixer-1.5.txt', 'agent_prompt_fixer-10.txt', 'agent_prompt_fixer-1x.txt']);
+    assert.deepEqual(
+      listFiles(task.dir).filter((f) => f.startsWith('agent_prompt_')),
+      ['agent_prompt_fixer-1.5.txt', 'agent_prompt_fixer-10.txt', 'agent_prompt_fixer-1x.txt'],
+    );
   });
 });

@@ -5,7 +5,7 @@ import { after, describe, it } from 'node:test';
 import { tree } from '../helpers/tree.js';
 import { runJson } from '../helpers/cli.js';
 import { makeTask } from '../helpers/fixture.js';
-import type { Sandbox} from '../helpers/sandbox.js';
+import type { Sandbox } from '../helpers/sandbox.js';
 import { sandboxPool, isRunning } from '../helpers/sandbox.js';
 
 /** Hostile registries: ids, session names, shapes and task folder names. Each is reported; nothing outside is touched. */
@@ -13,7 +13,6 @@ import { sandboxPool, isRunning } from '../helpers/sandbox.js';
 const pool = sandboxPool();
 const fresh = () => pool.fresh();
 const sweep = (sb: Sandbox) => runJson(sb, ['sweep']);
-
 
 /** Pane pids of every session, and the server: all must still run after the sweep. */
 async function livePids(sb: Sandbox): Promise<number[]> {
@@ -70,7 +69,11 @@ describe('hostile registries', () => {
         `agents[${n}].id (${JSON.stringify(id)}) reported: ${JSON.stringify(r.report.errors)}`,
       );
     });
-    assert.deepEqual(r.report.agents.map((a) => `${a.agentId}:${a.verdict}`), ['ok-1:active'], 'the valid sibling is still read');
+    assert.deepEqual(
+      r.report.agents.map((a) => `${a.agentId}:${a.verdict}`),
+      ['ok-1:active'],
+      'the valid sibling is still read',
+    );
     assert.deepEqual(r.report.actions, []);
     assert.deepEqual(tree(sb.dir), before);
     for (const p of pwned) assert.ok(!fs.existsSync(p), `${p} never created`);
@@ -104,7 +107,10 @@ describe('hostile registries', () => {
     await sb.startSession('agent_x');
     await sb.startSession('agent_x y');
     const names = ['', 'agent_x;kill-server', 'agent_x y'];
-    const task = makeTask(sb.workspace, names.map((tmux_session, n) => ({ id: `name-${n}`, status: 'completed', tmux_session })));
+    const task = makeTask(
+      sb.workspace,
+      names.map((tmux_session, n) => ({ id: `name-${n}`, status: 'completed', tmux_session })),
+    );
     const spacedLog = task.log('name-2_stream.jsonl', 'its session lives\n');
     const pids = await livePids(sb);
 
@@ -117,7 +123,10 @@ describe('hostile registries', () => {
         `agents[${n}].tmux_session (${JSON.stringify(name)}) reported: ${JSON.stringify(r.report.errors)}`,
       );
     });
-    assert.deepEqual(r.report.actions.filter((a) => a.kind === 'kill-session' && a.outcome !== 'skipped'), []);
+    assert.deepEqual(
+      r.report.actions.filter((a) => a.kind === 'kill-session' && a.outcome !== 'skipped'),
+      [],
+    );
     const spaced = r.report.actions.find((a) => a.agentId === 'name-2' && a.kind === 'archive-file');
     assert.equal(spaced?.outcome, 'skipped');
     assert.match(spaced?.detail ?? '', /"agent_x y" is alive but its name was refused.*never killed/);
@@ -144,7 +153,11 @@ describe('hostile registries', () => {
     const r = await sweep(sb);
 
     assert.equal(r.exitCode, 1);
-    for (const registry of registries) assert.ok(r.report.errors.some((e) => e.path === registry), `${registry} reported: ${JSON.stringify(r.report.errors)}`);
+    for (const registry of registries)
+      assert.ok(
+        r.report.errors.some((e) => e.path === registry),
+        `${registry} reported: ${JSON.stringify(r.report.errors)}`,
+      );
     assert.deepEqual(r.report.agents, []);
     assert.deepEqual(r.report.actions, []);
     assert.deepEqual(tree(sb.dir), before);
@@ -170,7 +183,11 @@ describe('hostile registries', () => {
     const r = await sweep(sb);
 
     assert.equal(r.exitCode, 1);
-    for (const dir of odd) assert.ok(r.report.errors.some((e) => e.path === dir && /unexpected characters/.test(e.message)), `${dir}: ${JSON.stringify(r.report.errors)}`);
+    for (const dir of odd)
+      assert.ok(
+        r.report.errors.some((e) => e.path === dir && /unexpected characters/.test(e.message)),
+        `${dir}: ${JSON.stringify(r.report.errors)}`,
+      );
     assert.equal(r.report.stats.tasks, 0);
     assert.deepEqual(r.report.actions, []);
     assert.deepEqual(tree(sb.dir), before);

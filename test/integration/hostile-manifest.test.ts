@@ -34,7 +34,16 @@ function canaryDir(sb: Sandbox): { dir: string; file: string; check: () => void 
 }
 
 const line = (archive: string, bytes: number, sha256: string, ageDays: number) =>
-  JSON.stringify({ ts: new Date(Date.now() - ageDays * DAY).toISOString(), agentId: 'm-1', source: 'logs/m-1_stream.jsonl', archive, bytes, sha256, compression: 'none', storedBytes: bytes }) + '\n';
+  JSON.stringify({
+    ts: new Date(Date.now() - ageDays * DAY).toISOString(),
+    agentId: 'm-1',
+    source: 'logs/m-1_stream.jsonl',
+    archive,
+    bytes,
+    sha256,
+    compression: 'none',
+    storedBytes: bytes,
+  }) + '\n';
 
 describe('manifest entries are data, never paths to trust (issue 9 point 1)', () => {
   it('an entry naming a file through a symlinked folder in archive/ is never listed, opened, deleted or counted', async () => {
@@ -49,10 +58,16 @@ describe('manifest entries are data, never paths to trust (issue 9 point 1)', ()
     }
     const config = sb.config({ retention: { maxAgeDays: 1, maxBytesPerRoot: 1 } });
 
-    assert.deepEqual((await listArchives([sb.root])).flatMap((t) => t.files), []);
+    assert.deepEqual(
+      (await listArchives([sb.root])).flatMap((t) => t.files),
+      [],
+    );
     assert.deepEqual((await planRetention(config)).remove, []);
     await applyRetention(config);
-    await assert.rejects(withListedFile([sb.root], task.dir, 'archive/link/x', async () => 'opened'), /not an archived file of this task/);
+    await assert.rejects(
+      withListedFile([sb.root], task.dir, 'archive/link/x', async () => 'opened'),
+      /not an archived file of this task/,
+    );
     await assert.rejects(deleteArchive([sb.root], task.dir, 'archive/link/x', 'test'), /not an archived file of this task/);
     outside.check();
   });
@@ -65,7 +80,10 @@ describe('manifest entries are data, never paths to trust (issue 9 point 1)', ()
     const sha = createHash('sha256').update(body).digest('hex');
     fs.writeFileSync(path.join(task.archive, 'm-1_stream.jsonl'), body);
     fs.linkSync(path.join(task.archive, 'm-1_stream.jsonl'), path.join(task.archive, 'm-1_stream.jsonl~1'));
-    fs.appendFileSync(path.join(task.archive, 'MANIFEST.jsonl'), line('archive/m-1_stream.jsonl', 600, sha, 3) + line('archive/m-1_stream.jsonl~1', 600, sha, 3));
+    fs.appendFileSync(
+      path.join(task.archive, 'MANIFEST.jsonl'),
+      line('archive/m-1_stream.jsonl', 600, sha, 3) + line('archive/m-1_stream.jsonl~1', 600, sha, 3),
+    );
     // 600 bytes stored, under a 1,000-byte limit: counted twice it would look like 1,200 and lose a name.
     const plan = await planRetention(sb.config({ compression: 'none', retention: { maxBytesPerRoot: 1000 } }));
     assert.deepEqual(plan.remove, []);
@@ -87,7 +105,10 @@ describe('a task lock that is a symlink (issue 9 point 1)', () => {
     fs.utimesSync(outside.dir, old, old);
     const oldMtime = fs.statSync(outside.dir).mtimeMs;
     const report = await runCleanup(sb.config(), { dryRun: false });
-    assert.ok(report.actions.filter((a) => a.task === task.dir).every((a) => a.outcome === 'failed' && /not a folder/.test(a.error ?? '')), JSON.stringify(report.actions));
+    assert.ok(
+      report.actions.filter((a) => a.task === task.dir).every((a) => a.outcome === 'failed' && /not a folder/.test(a.error ?? '')),
+      JSON.stringify(report.actions),
+    );
     assert.ok(fs.existsSync(log), 'the task is left as it was');
     assert.ok(fs.lstatSync(path.join(task.dir, LOCK_NAME)).isSymbolicLink());
     assert.equal(fs.statSync(outside.dir).mtimeMs, oldMtime, "the target's mtime is unchanged");

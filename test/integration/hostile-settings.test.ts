@@ -32,11 +32,27 @@ describe('settings from the window (issue 9: the window cannot change how progra
       assert.equal(parsed.ok, false, `${key} refused`);
       assert.deepEqual(issuesOf(parsed), ['changes.0.path']);
     }
-    assert.equal(parseInput('saveSettings', { config: { tmuxBinary: '/bin/sh', tmuxSocket: '-c' } }).ok, false, 'the old whole-config shape is gone');
-    assert.equal(parseInput('saveSettings', { changes: [{ path: 'idleMinutes', from: 90, to: 30 }, { path: 'idleMinutes', from: 90, to: 31 }] }).ok, false, 'one field named twice');
+    assert.equal(
+      parseInput('saveSettings', { config: { tmuxBinary: '/bin/sh', tmuxSocket: '-c' } }).ok,
+      false,
+      'the old whole-config shape is gone',
+    );
+    assert.equal(
+      parseInput('saveSettings', {
+        changes: [
+          { path: 'idleMinutes', from: 90, to: 30 },
+          { path: 'idleMinutes', from: 90, to: 31 },
+        ],
+      }).ok,
+      false,
+      'one field named twice',
+    );
     // The form never sends them either: diffing a config whose read-only fields differ yields no change for them.
     const loaded = defaultConfig();
-    assert.deepEqual(settingChanges(loaded, { ...loaded, tmuxBinary: '/bin/sh', metricsPath: '/etc/passwd', idleMinutes: 5 }).map((c) => c.path), ['idleMinutes']);
+    assert.deepEqual(
+      settingChanges(loaded, { ...loaded, tmuxBinary: '/bin/sh', metricsPath: '/etc/passwd', idleMinutes: 5 }).map((c) => c.path),
+      ['idleMinutes'],
+    );
   });
 
   it('caps every string and array the API takes', () => {
@@ -55,7 +71,12 @@ describe('settings from the window (issue 9: the window cannot change how progra
     const { source, file, canary, canaryStat } = setup();
     const saved = saveSettings(source, [{ path: 'ghostGraceSeconds', from: 120, to: 300 }]);
     assert.equal(saved.result.ok, true);
-    assert.deepEqual(JSON.parse(fs.readFileSync(file, 'utf8')), { idleMinutes: 90, tmuxBinary: 'tmux', metricsPath: null, ghostGraceSeconds: 300 });
+    assert.deepEqual(JSON.parse(fs.readFileSync(file, 'utf8')), {
+      idleMinutes: 90,
+      tmuxBinary: 'tmux',
+      metricsPath: null,
+      ghostGraceSeconds: 300,
+    });
 
     // By hand, meanwhile: another field, and the very field the form is about to change.
     const byHand = { ...JSON.parse(fs.readFileSync(file, 'utf8')), finishGraceSeconds: 45, idleMinutes: 200 };
@@ -69,7 +90,11 @@ describe('settings from the window (issue 9: the window cannot change how progra
     const other = saveSettings(source, [{ path: 'compressAfterDays', from: 7, to: 14 }]);
     assert.equal(other.result.ok, true);
     const onFile = JSON.parse(fs.readFileSync(file, 'utf8'));
-    assert.deepEqual([onFile.finishGraceSeconds, onFile.idleMinutes, onFile.compressAfterDays], [45, 200, 14], 'the hand edits survive a save of another field');
+    assert.deepEqual(
+      [onFile.finishGraceSeconds, onFile.idleMinutes, onFile.compressAfterDays],
+      [45, 200, 14],
+      'the hand edits survive a save of another field',
+    );
     assert.equal(fs.readFileSync(canary, 'utf8'), 'canary\n');
     assert.equal(fs.statSync(canary).mtimeMs, canaryStat.mtimeMs);
   });

@@ -25,7 +25,10 @@ describe('a stalled step (issue 9 point 2)', () => {
     const log = task.log('st-1_stream.jsonl', 'kept\n');
     const prompt = task.prompt('st-1');
     const configFile = path.join(sb.dir, 'stall.json');
-    fs.writeFileSync(configFile, JSON.stringify({ tmuxBinary: tmux, finishGraceSeconds: 0, timeouts: { tmuxMs: 120_000, stepMs: 120_000, drainMs: 1000 } }));
+    fs.writeFileSync(
+      configFile,
+      JSON.stringify({ tmuxBinary: tmux, finishGraceSeconds: 0, timeouts: { tmuxMs: 120_000, stepMs: 120_000, drainMs: 1000 } }),
+    );
     const d = DaemonProcess.start(sb, ['--config', configFile]);
     assert.ok(await waitFor(() => fs.existsSync(started), 15_000), 'the start sweep reached the capture');
 
@@ -35,7 +38,10 @@ describe('a stalled step (issue 9 point 2)', () => {
     assert.equal(code, 0);
     assert.ok(took < 6000, `ended ${took} ms after SIGTERM (drain limit 1000 ms)`);
     const said = d.events.filter((e) => e.event === 'error').map((e) => (e.event === 'error' ? e.error.message : ''));
-    assert.ok(said.some((m) => /did not end within 1000 ms of SIGTERM/.test(m)), JSON.stringify(d.events));
+    assert.ok(
+      said.some((m) => /did not end within 1000 ms of SIGTERM/.test(m)),
+      JSON.stringify(d.events),
+    );
     assert.equal(fs.readFileSync(log, 'utf8'), 'kept\n', 'nothing was archived half-way');
     assert.ok(fs.existsSync(prompt), 'nor its prompt deleted');
   });
@@ -55,7 +61,7 @@ describe('stale temp copies (issue 9 point 6)', () => {
     const d = DaemonProcess.start(sb);
     try {
       await d.waitFor((e) => e.event === 'ready');
-      assert.ok(await waitFor(() => !fs.existsSync(stale), 10_000), 'the dead janitor\'s copy is removed');
+      assert.ok(await waitFor(() => !fs.existsSync(stale), 10_000), "the dead janitor's copy is removed");
       assert.ok(fs.existsSync(live), 'a copy whose writer still runs is kept');
     } finally {
       assert.equal(await d.stop('SIGTERM'), 0);

@@ -31,7 +31,18 @@ function outsideArchive(sb: Sandbox): string {
 function manifestLine(name: string, content: string, ageDays: number): string {
   const sha256 = createHash('sha256').update(content).digest('hex');
   const bytes = Buffer.byteLength(content);
-  return JSON.stringify({ ts: new Date(Date.now() - ageDays * DAY).toISOString(), agentId: 'id', source: `logs/${name}`, archive: `archive/${name}`, bytes, sha256, compression: 'none', storedBytes: bytes }) + '\n';
+  return (
+    JSON.stringify({
+      ts: new Date(Date.now() - ageDays * DAY).toISOString(),
+      agentId: 'id',
+      source: `logs/${name}`,
+      archive: `archive/${name}`,
+      bytes,
+      sha256,
+      compression: 'none',
+      storedBytes: bytes,
+    }) + '\n'
+  );
 }
 
 /** A task whose archive/ holds FILES archived files of agent `id`, recorded `ageDays` ago. */
@@ -70,8 +81,14 @@ describe('archive/ or the task folder swapped for a symlink (issue 9 point 1)', 
       const kept = filesUnder(task.dir);
       for (const name of names) assert.ok(kept.has(name), `round ${round}: ${name} is kept somewhere in the task`);
       for (const name of filesUnder(task.dir)) {
-        for (const file of fs.readdirSync(task.dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile() && e.name === name)) {
-          assert.doesNotMatch(fs.readFileSync(path.join(file.parentPath, name), 'utf8'), /PRECIOUS/, `round ${round}: ${name} was not copied in`);
+        for (const file of fs
+          .readdirSync(task.dir, { recursive: true, withFileTypes: true })
+          .filter((e) => e.isFile() && e.name === name)) {
+          assert.doesNotMatch(
+            fs.readFileSync(path.join(file.parentPath, name), 'utf8'),
+            /PRECIOUS/,
+            `round ${round}: ${name} was not copied in`,
+          );
         }
       }
       fs.rmSync(task.dir, { recursive: true, force: true });
@@ -102,7 +119,9 @@ describe('archive/ or the task folder swapped for a symlink (issue 9 point 1)', 
       await racing(task.archive, outside, round, async () => {
         for (const [i, name] of names.entries()) {
           const rel = `archive/${name}`;
-          const opened = await settle(withListedFile(roots, task.dir, rel, async ({ abs, file, compressed }) => archivedTail(abs, file, compressed)));
+          const opened = await settle(
+            withListedFile(roots, task.dir, rel, async ({ abs, file, compressed }) => archivedTail(abs, file, compressed)),
+          );
           if (!(opened instanceof Error)) assert.doesNotMatch(opened.text, /PRECIOUS/, `round ${round}: Open showed an outside file`);
           const log = await settle(readLogTail(task.dir, 'id'));
           if (!(log instanceof Error)) assert.doesNotMatch(log.text, /PRECIOUS/, `round ${round}: Open logs showed an outside file`);
@@ -110,7 +129,11 @@ describe('archive/ or the task folder swapped for a symlink (issue 9 point 1)', 
         }
       });
       for (const entry of fs.readdirSync(task.dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile())) {
-        assert.doesNotMatch(fs.readFileSync(path.join(entry.parentPath, entry.name), 'utf8'), /PRECIOUS/, `round ${round}: ${entry.name} holds outside bytes`);
+        assert.doesNotMatch(
+          fs.readFileSync(path.join(entry.parentPath, entry.name), 'utf8'),
+          /PRECIOUS/,
+          `round ${round}: ${entry.name} holds outside bytes`,
+        );
       }
       fs.rmSync(task.dir, { recursive: true, force: true });
     }

@@ -22,7 +22,11 @@ describe('folders swapped for symlinks during a sweep (issue 9 point 1)', () => 
     fs.writeFileSync(path.join(outside, 'id_stream.jsonl'), 'PRECIOUS LOG\n');
     // Many same-named files on both sides: the sweep touches each, so a swap lands between its steps often.
     for (let i = 0; i < FILES; i++) fs.writeFileSync(path.join(outside, `id_part${i}.log`), `PRECIOUS ${i}\n`);
-    const listing = () => fs.readdirSync(outside).sort().map((f) => `${f}:${fs.readFileSync(path.join(outside, f), 'utf8')}:${fs.statSync(path.join(outside, f)).mtimeMs}`);
+    const listing = () =>
+      fs
+        .readdirSync(outside)
+        .sort()
+        .map((f) => `${f}:${fs.readFileSync(path.join(outside, f), 'utf8')}:${fs.statSync(path.join(outside, f)).mtimeMs}`);
     const before = listing();
     for (let round = 0; round < ROUNDS; round++) {
       const task = makeTask(sb.workspace, [{ id: 'id', status: 'completed', tmux_session: null }]);
@@ -38,11 +42,16 @@ describe('folders swapped for symlinks during a sweep (issue 9 point 1)', () => 
       }
       assert.deepEqual(listing(), before, `round ${round}: the outside folder is unchanged`);
       for (const name of fs.existsSync(task.archive) ? fs.readdirSync(task.archive) : []) {
-        assert.doesNotMatch(fs.readFileSync(path.join(task.archive, name), 'utf8'), /PRECIOUS/, `round ${round}: ${name} was not copied in from outside`);
+        assert.doesNotMatch(
+          fs.readFileSync(path.join(task.archive, name), 'utf8'),
+          /PRECIOUS/,
+          `round ${round}: ${name} was not copied in from outside`,
+        );
       }
       // Nothing of the task is lost either: each file is in logs/ or in archive/.
       const kept = (name: string) => fs.existsSync(path.join(task.logs, name)) || fs.existsSync(path.join(task.archive, name));
-      for (const name of ['id_stream.jsonl', 'id_rsa', ...Array.from({ length: FILES }, (_, i) => `id_part${i}.log`)]) assert.ok(kept(name), `round ${round}: ${name} is kept`);
+      for (const name of ['id_stream.jsonl', 'id_rsa', ...Array.from({ length: FILES }, (_, i) => `id_part${i}.log`)])
+        assert.ok(kept(name), `round ${round}: ${name} is kept`);
       fs.rmSync(task.dir, { recursive: true, force: true });
     }
   });

@@ -33,8 +33,14 @@ describe('bounded resources of the web bridge (issue 9 point 6)', () => {
       assert.match(await s.next(), /^data: \{"event":"state"/, `stream ${i} gets the current state`);
       streams.push(s);
     }
-    const endedOnes = await Promise.all(streams.map((s) => Promise.race([s.ended.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 500))])));
-    assert.deepEqual(endedOnes, streams.map((_, i) => i < 4), 'the four oldest were ended by the server, the rest are open');
+    const endedOnes = await Promise.all(
+      streams.map((s) => Promise.race([s.ended.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 500))])),
+    );
+    assert.deepEqual(
+      endedOnes,
+      streams.map((_, i) => i < 4),
+      'the four oldest were ended by the server, the rest are open',
+    );
     assert.equal(t.fake.listeners(), MAX_STREAMS, 'one subscription per open stream, no more');
     for (const s of streams) s.close();
   });
@@ -60,15 +66,28 @@ describe('opening a compressed archive from the window (issue 9 point 6)', () =>
       const zeros = Buffer.alloc(1024 * 1024);
       const chunks = MAX_OPEN_BYTES / zeros.length + 1;
       await pipeline(
-        Readable.from((function* () {
-          for (let i = 0; i < chunks; i++) yield zeros;
-        })()),
+        Readable.from(
+          (function* () {
+            for (let i = 0; i < chunks; i++) yield zeros;
+          })(),
+        ),
         zlib.createGzip(),
         fs.createWriteStream(path.join(dir, 'archive', 'bomb_stream.jsonl.gz')),
       );
-      const file = (name: string, bytes: number): ArchiveFile => ({ path: `archive/${name}`, agentId: 'b-1', source: `logs/${name.replace(/\.gz$/, '')}`, bytes, storedBytes: 0, archivedAt: new Date().toISOString(), sha256: 'x' });
+      const file = (name: string, bytes: number): ArchiveFile => ({
+        path: `archive/${name}`,
+        agentId: 'b-1',
+        source: `logs/${name.replace(/\.gz$/, '')}`,
+        bytes,
+        storedBytes: 0,
+        archivedAt: new Date().toISOString(),
+        sha256: 'x',
+      });
       const rss = process.memoryUsage().rss;
-      await assert.rejects(archivedTail(path.join(dir, 'archive', 'bomb_stream.jsonl.gz'), file('bomb_stream.jsonl.gz', chunks * zeros.length), true), /archive\/bomb_stream\.jsonl\.gz decompresses to more than 256 MiB/);
+      await assert.rejects(
+        archivedTail(path.join(dir, 'archive', 'bomb_stream.jsonl.gz'), file('bomb_stream.jsonl.gz', chunks * zeros.length), true),
+        /archive\/bomb_stream\.jsonl\.gz decompresses to more than 256 MiB/,
+      );
       assert.ok(process.memoryUsage().rss - rss < 64 * 1024 * 1024, 'memory stays bounded while it decompresses');
 
       fs.writeFileSync(path.join(dir, 'archive', 'fine_stream.jsonl.gz'), zlib.gzipSync('last line\n'));
@@ -93,7 +112,9 @@ describe('archive staging limits (issue 9 point 6)', () => {
 
   it('a stage step past its limit fails, keeps the source, and its temp copies are removed once its work settles', async () => {
     const { sb, log, archive } = setup();
-    const report = await runCleanup(sb.config({ compressAfterDays: 0, timeouts: { stepMs: 200, stageBytesPerSecond: 1e12 } }), { dryRun: false });
+    const report = await runCleanup(sb.config({ compressAfterDays: 0, timeouts: { stepMs: 200, stageBytesPerSecond: 1e12 } }), {
+      dryRun: false,
+    });
     const action = report.actions.find((a) => a.kind === 'archive-file');
     assert.equal(action?.outcome, 'failed');
     assert.match(action?.error ?? '', /stage archive .* timed out|time/i);
@@ -103,10 +124,20 @@ describe('archive staging limits (issue 9 point 6)', () => {
 
   it('the limit grows with the bytes: the same file is archived when the rate allows for it', async () => {
     const { sb, log, archive } = setup();
-    const report = await runCleanup(sb.config({ compressAfterDays: 0, timeouts: { stepMs: 200, stageBytesPerSecond: 4 * 1024 * 1024 } }), { dryRun: false });
-    assert.deepEqual(report.actions.filter((a) => a.outcome === 'failed'), []);
+    const report = await runCleanup(sb.config({ compressAfterDays: 0, timeouts: { stepMs: 200, stageBytesPerSecond: 4 * 1024 * 1024 } }), {
+      dryRun: false,
+    });
+    assert.deepEqual(
+      report.actions.filter((a) => a.outcome === 'failed'),
+      [],
+    );
     assert.equal(fs.existsSync(log), false);
-    assert.equal(createHash('sha256').update(zlib.gunzipSync(fs.readFileSync(path.join(archive, 'big-1_stream.jsonl.gz')))).digest('hex'), bigHash);
+    assert.equal(
+      createHash('sha256')
+        .update(zlib.gunzipSync(fs.readFileSync(path.join(archive, 'big-1_stream.jsonl.gz'))))
+        .digest('hex'),
+      bigHash,
+    );
     assert.deepEqual(temps(archive), []);
   });
 });

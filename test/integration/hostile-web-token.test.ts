@@ -121,7 +121,9 @@ async function watch(page: Page, origin: string): Promise<() => RawExchange[]> {
   };
   cdp.on('Network.requestWillBeSent', (e) => Object.assign(entry(e.requestId), { url: e.request.url, method: e.request.method }));
   cdp.on('Network.requestWillBeSentExtraInfo', (e) => (entry(e.requestId).requestHeaders = lower(e.headers)));
-  cdp.on('Network.responseReceivedExtraInfo', (e) => Object.assign(entry(e.requestId), { status: e.statusCode, responseHeaders: lower(e.headers) }));
+  cdp.on('Network.responseReceivedExtraInfo', (e) =>
+    Object.assign(entry(e.requestId), { status: e.statusCode, responseHeaders: lower(e.headers) }),
+  );
   await cdp.send('Network.enable');
   return () => [...byId.values()].filter((e) => e.url.startsWith(origin));
 }
@@ -168,8 +170,14 @@ describe('web bridge token vs a page on another 127.0.0.1 port, in Chromium', ()
 
     assert.equal(bridgePage.url(), `${origin}/`, 'the token is gone from the address bar');
     assert.equal(await bridgePage.evaluate(() => (globalThis as unknown as PageGlobals).location.href), `${origin}/`);
-    assert.equal(await bridgePage.evaluate(() => (globalThis as unknown as PageGlobals).sessionStorage.getItem('agent-janitor.token')), t.bridge.token);
-    assert.ok(t.fake.calls.some((c) => c.method === 'getState'), 'an API call reached the engine');
+    assert.equal(
+      await bridgePage.evaluate(() => (globalThis as unknown as PageGlobals).sessionStorage.getItem('agent-janitor.token')),
+      t.bridge.token,
+    );
+    assert.ok(
+      t.fake.calls.some((c) => c.method === 'getState'),
+      'an API call reached the engine',
+    );
 
     // The event stream (fetch with the header, not EventSource) delivers a pushed state.
     await waitUntil(() => t.fake.listeners() === 1);
@@ -183,7 +191,10 @@ describe('web bridge token vs a page on another 127.0.0.1 port, in Chromium', ()
 
     const exchanges = seen();
     const api = exchanges.filter((r) => isApi(r.url));
-    assert.ok(api.some((r) => r.url.endsWith('/api/events')) && api.some((r) => r.url.endsWith('/api/getState')), api.map((r) => r.url).join(' '));
+    assert.ok(
+      api.some((r) => r.url.endsWith('/api/events')) && api.some((r) => r.url.endsWith('/api/getState')),
+      api.map((r) => r.url).join(' '),
+    );
     for (const r of api) {
       assert.equal(r.requestHeaders.authorization, `Bearer ${t.bridge.token}`, r.url);
       assert.ok(!r.url.includes('token='), `${r.url} carries the token in its URL`);
@@ -226,7 +237,10 @@ describe('web bridge token vs a page on another 127.0.0.1 port, in Chromium', ()
         assert.equal(r.requestHeaders.cookie, undefined, `${r.url} carried a cookie`);
       }
       const noCorsEvents = api.filter((r) => r.url.endsWith('/api/events') && r.requestHeaders.origin === undefined);
-      assert.ok(noCorsEvents.length > 0 && noCorsEvents.every((r) => r.status === 401), 'a no-cors GET carries no Origin: only the missing token stops it');
+      assert.ok(
+        noCorsEvents.length > 0 && noCorsEvents.every((r) => r.status === 401),
+        'a no-cors GET carries no Origin: only the missing token stops it',
+      );
     }
     assert.equal(t.fake.calls.length, callsBefore, 'no call reached the engine');
     assert.equal(subscriptions, subscriptionsBefore, 'no event stream was opened');
@@ -235,7 +249,8 @@ describe('web bridge token vs a page on another 127.0.0.1 port, in Chromium', ()
     assert.ok(foreign.seen.length >= 4, 'two pages, two probes');
     for (const r of foreign.seen) {
       assert.doesNotMatch(String(r.headers.cookie ?? ''), /aj_/, `${r.url} received an aj_ cookie`);
-      for (const [name, value] of Object.entries(r.headers)) assert.ok(!String(value).includes(t.bridge.token), `${r.url}: the token in ${name}`);
+      for (const [name, value] of Object.entries(r.headers))
+        assert.ok(!String(value).includes(t.bridge.token), `${r.url}: the token in ${name}`);
     }
     await tab.close();
   });
@@ -257,10 +272,15 @@ describe('web bridge token vs a page on another 127.0.0.1 port, in Chromium', ()
     await fresh.goto(`${origin}/`);
     await fresh.getByTestId('state-error').waitFor();
     assert.match(await fresh.getByTestId('state-error').innerText(), /token/);
-    const withCookie = await fresh.evaluate(() => fetch('/api/getState', { method: 'POST', body: '{}', credentials: 'include' }).then((r) => r.status));
+    const withCookie = await fresh.evaluate(() =>
+      fetch('/api/getState', { method: 'POST', body: '{}', credentials: 'include' }).then((r) => r.status),
+    );
     assert.equal(withCookie, 401);
     const api = seen().filter((r) => isApi(r.url));
-    assert.ok(api.some((r) => r.requestHeaders.cookie === cookie), 'the browser did send the old cookie with that request');
+    assert.ok(
+      api.some((r) => r.requestHeaders.cookie === cookie),
+      'the browser did send the old cookie with that request',
+    );
     for (const r of api) {
       assert.equal(r.requestHeaders.authorization, undefined, `${r.url}: no token in this tab`);
       assert.equal(r.status, 401, r.url);

@@ -15,13 +15,21 @@ after(async () => {
 });
 
 /** A service over a sandbox, with its config in a file (settings are saved there) and its state dir inside. */
-async function serve(sb: Sandbox, fileConfig: ConfigInput = {}): Promise<{ service: RunningJanitorService; configFile: string; events: UiEvent[] }> {
+async function serve(
+  sb: Sandbox,
+  fileConfig: ConfigInput = {},
+): Promise<{ service: RunningJanitorService; configFile: string; events: UiEvent[] }> {
   const configFile = path.join(sb.dir, 'config', 'agent-janitor', 'config.json');
   fs.mkdirSync(path.dirname(configFile), { recursive: true });
   fs.writeFileSync(configFile, JSON.stringify({ killGraceMs: 300, reconcileSeconds: 3600, ...fileConfig }));
   const overrides = { roots: [sb.root], tmuxSocket: sb.socket };
   const config = { ...sb.config(fileConfig as ConfigInput), reconcileSeconds: 3600 };
-  const service = createJanitorService({ config, settings: { file: configFile, overrides, env: {} }, stateDir: path.join(sb.dir, 'state', 'aj'), host: 'web' });
+  const service = createJanitorService({
+    config,
+    settings: { file: configFile, overrides, env: {} },
+    stateDir: path.join(sb.dir, 'state', 'aj'),
+    host: 'web',
+  });
   const events: UiEvent[] = [];
   service.subscribe((e) => events.push(e));
   await service.start();
@@ -63,7 +71,10 @@ describe('janitor service (the API behind the window and the web bridge)', () =>
       preview.actions.map((a) => [a.kind, a.target]),
       'the preview lists exactly the actions taken',
     );
-    assert.ok(done.actions.every((a) => a.outcome === 'done' || a.outcome === 'skipped'), JSON.stringify(done.actions));
+    assert.ok(
+      done.actions.every((a) => a.outcome === 'done' || a.outcome === 'skipped'),
+      JSON.stringify(done.actions),
+    );
     assert.deepEqual(await sb.sessions(), []);
     assert.ok(!fs.existsSync(log) && !fs.existsSync(path.join(task.dir, 'agent_prompt_s-1.txt')));
 
@@ -96,7 +107,11 @@ describe('janitor service (the API behind the window and the web bridge)', () =>
     assert.equal(deleted.deleted, file.path);
     assert.ok(!fs.existsSync(path.join(task.dir, file.path)));
     await assert.rejects(service.restoreArchive({ taskDir: task.dir, path: file.path }), /not an archived file/);
-    await assert.rejects(service.deleteArchive({ taskDir: task.dir, path: 'AGENT_REGISTRY.json' }), /not an archived file/, 'only manifest-listed files can be deleted');
+    await assert.rejects(
+      service.deleteArchive({ taskDir: task.dir, path: 'AGENT_REGISTRY.json' }),
+      /not an archived file/,
+      'only manifest-listed files can be deleted',
+    );
     await assert.rejects(service.readLog({ taskDir: sb.dir, agentId: 's-1' }), /not a task folder under the configured roots/);
     assert.ok(fs.existsSync(task.registry));
     await stop(service);
@@ -135,7 +150,11 @@ describe('janitor service (the API behind the window and the web bridge)', () =>
     assert.equal((await service.fixAlert({ id: idle.id })).ok, true);
     assert.deepEqual(JSON.parse(fs.readFileSync(configFile, 'utf8')).pins, ['idle-1']);
     const left = await service.listAlerts({});
-    assert.deepEqual(left.map((a) => a.kind), [], 'every fixed problem is gone');
+    assert.deepEqual(
+      left.map((a) => a.kind),
+      [],
+      'every fixed problem is gone',
+    );
     assert.deepEqual(await sb.sessions(), ['agent_idle-1'], 'the pinned agent keeps its session');
     assert.equal((await service.fixAlert({ id: orphan.id })).message, 'this problem is already gone');
     await stop(service);
@@ -161,7 +180,12 @@ describe('janitor service (the API behind the window and the web bridge)', () =>
     const before = fs.readFileSync(configFile, 'utf8');
     assert.equal(fs.readFileSync(configFile, 'utf8'), before, 'a rejected save writes nothing');
 
-    const good = await service.saveSettings({ changes: [{ path: 'idleMinutes', from: c.idleMinutes, to: 30 }, { path: 'retention.maxAgeDays', from: null, to: 7 }] });
+    const good = await service.saveSettings({
+      changes: [
+        { path: 'idleMinutes', from: c.idleMinutes, to: 30 },
+        { path: 'retention.maxAgeDays', from: null, to: 7 },
+      ],
+    });
     assert.equal(good.ok, true);
     const onFile = JSON.parse(fs.readFileSync(configFile, 'utf8'));
     assert.equal(onFile.idleMinutes, 30);
@@ -187,11 +211,19 @@ describe('janitor service (the API behind the window and the web bridge)', () =>
     await stop(service);
 
     const missing = path.join(sb.dir, 'not-created-yet');
-    const second = createJanitorService({ config: { ...sb.config(), roots: [sb.root, missing], reconcileSeconds: 3600 }, settings: { file: configFile, overrides: {}, env: {} }, stateDir: path.join(sb.dir, 'state', 'aj2'), host: 'web' });
+    const second = createJanitorService({
+      config: { ...sb.config(), roots: [sb.root, missing], reconcileSeconds: 3600 },
+      settings: { file: configFile, overrides: {}, env: {} },
+      stateDir: path.join(sb.dir, 'state', 'aj2'),
+      host: 'web',
+    });
     await second.start();
     running.push(second);
     const usage = await second.diskUsage({});
-    assert.deepEqual(usage.roots.map((r) => r.root), [sb.workspace, path.join(missing, '.agent-workspace')]);
+    assert.deepEqual(
+      usage.roots.map((r) => r.root),
+      [sb.workspace, path.join(missing, '.agent-workspace')],
+    );
     assert.equal(usage.roots[1]!.tasks.length, 0);
     await stop(second);
   });
@@ -211,7 +243,8 @@ describe('janitor service (the API behind the window and the web bridge)', () =>
     await service.setPaused({ paused: false });
     // The sweep's event comes after its last step (the journal line), so the sizes below are final.
     const deadline = Date.now() + 10_000;
-    while (!events.slice(before).some((e) => e.event === 'sweep' && e.trigger === 'resume') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+    while (!events.slice(before).some((e) => e.event === 'sweep' && e.trigger === 'resume') && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 25));
     assert.ok(!fs.existsSync(path.join(task.logs, 'p-1_stream.jsonl')), 'resumed: the change made while paused is acted on');
 
     const usage = await service.diskUsage({});
@@ -220,7 +253,14 @@ describe('janitor service (the API behind the window and the web bridge)', () =>
     const archiveBytes = fs.readdirSync(task.archive).reduce((n, f) => n + fs.lstatSync(path.join(task.archive, f)).size, 0);
     assert.equal(t.archive, archiveBytes);
     assert.equal(t.logs, 0);
-    assert.equal(t.other, fs.statSync(task.registry).size + fs.readdirSync(task.dir).filter((f) => f.startsWith('.agent-janitor')).reduce((n, f) => n + fs.lstatSync(path.join(task.dir, f)).size, 0));
+    assert.equal(
+      t.other,
+      fs.statSync(task.registry).size +
+        fs
+          .readdirSync(task.dir)
+          .filter((f) => f.startsWith('.agent-janitor'))
+          .reduce((n, f) => n + fs.lstatSync(path.join(task.dir, f)).size, 0),
+    );
     assert.ok(root.freeBytes! > 0 && root.totalBytes! >= root.freeBytes!);
     assert.equal(usage.history.length, 1);
     await stop(service);

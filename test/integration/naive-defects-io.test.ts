@@ -7,7 +7,7 @@ import { execa } from 'execa';
 import lockfile from 'proper-lockfile';
 import { runJson } from '../helpers/cli.js';
 import { listFiles, makeTask, type TaskFixture } from '../helpers/fixture.js';
-import type { Sandbox} from '../helpers/sandbox.js';
+import type { Sandbox } from '../helpers/sandbox.js';
 import { sandboxPool, sha256File } from '../helpers/sandbox.js';
 
 /**
@@ -73,7 +73,10 @@ describe('naive defects: files and subprocesses', () => {
     const hashes = new Map<string, string>();
     for (let t = 0; t < 5; t++) {
       const ids = [0, 1, 2, 3].map((n) => `race${t}-${n}`);
-      const task = makeTask(sb.workspace, ids.map((id) => ({ id, status: 'completed', tmux_session: null })));
+      const task = makeTask(
+        sb.workspace,
+        ids.map((id) => ({ id, status: 'completed', tmux_session: null })),
+      );
       for (const id of ids) {
         const content = randomBytes(20_000 + t * 1000);
         task.log(`${id}_stream.jsonl`, content);
@@ -93,14 +96,27 @@ describe('naive defects: files and subprocesses', () => {
         if (a.outcome === 'skipped') assert.match(a.detail ?? '', /another agent-janitor|already gone|nothing was done/, JSON.stringify(a));
       }
     }
-    const doneArchives = runs.flatMap((r) => r.report.actions.filter((a) => a.kind === 'archive-file' && a.outcome === 'done').map((a) => `${a.task}/${a.target}`));
+    const doneArchives = runs.flatMap((r) =>
+      r.report.actions.filter((a) => a.kind === 'archive-file' && a.outcome === 'done').map((a) => `${a.task}/${a.target}`),
+    );
     assert.deepEqual([...doneArchives].sort(), [...hashes.keys()].sort(), 'each log archived by exactly one run');
     for (const task of tasks) {
       assert.deepEqual(listFiles(task.logs), []);
-      assert.deepEqual(listFiles(task.dir).filter((f) => f.startsWith('agent_prompt_')), []);
+      assert.deepEqual(
+        listFiles(task.dir).filter((f) => f.startsWith('agent_prompt_')),
+        [],
+      );
       const files = listFiles(task.archive);
-      assert.deepEqual(files.filter((f) => f.includes('~') || f.startsWith('.aj-tmp-')), [], 'no duplicates, no temp files');
-      const manifest = fs.readFileSync(path.join(task.archive, 'MANIFEST.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as ManifestLine);
+      assert.deepEqual(
+        files.filter((f) => f.includes('~') || f.startsWith('.aj-tmp-')),
+        [],
+        'no duplicates, no temp files',
+      );
+      const manifest = fs
+        .readFileSync(path.join(task.archive, 'MANIFEST.jsonl'), 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as ManifestLine);
       assert.equal(manifest.length, 4);
       assert.equal(new Set(manifest.map((m) => m.source)).size, 4);
       for (const m of manifest) {
@@ -110,7 +126,10 @@ describe('naive defects: files and subprocesses', () => {
         assert.equal(sha(fs.readFileSync(path.join(task.dir, m.archive))), original, m.archive);
       }
     }
-    assert.deepEqual(listFiles(sb.workspace).filter((f) => !f.startsWith('TASK-')), []);
+    assert.deepEqual(
+      listFiles(sb.workspace).filter((f) => !f.startsWith('TASK-')),
+      [],
+    );
   });
 
   it('d. a task locked by another janitor is skipped, not failed, and left as it was', async () => {
@@ -118,7 +137,11 @@ describe('naive defects: files and subprocesses', () => {
     const task = makeTask(sb.workspace, [{ id: 'locked-1', status: 'completed', tmux_session: null }]);
     const log = task.log('locked-1_stream.jsonl', 'mine\n');
     const hash = sha256File(log);
-    const release = await lockfile.lock(task.dir, { lockfilePath: path.join(task.dir, '.agent-janitor.lock'), realpath: false, stale: 15_000 });
+    const release = await lockfile.lock(task.dir, {
+      lockfilePath: path.join(task.dir, '.agent-janitor.lock'),
+      realpath: false,
+      stale: 15_000,
+    });
     try {
       const r = await sweep(sb);
       assert.equal(r.exitCode, 0, JSON.stringify(r.report.errors));
@@ -155,7 +178,10 @@ describe('naive defects: files and subprocesses', () => {
     const r = await sweep(sb);
 
     assert.equal(r.exitCode, 1);
-    assert.ok(r.report.errors.some((e) => e.path === task.archive && /symlink/.test(e.message)), JSON.stringify(r.report.errors));
+    assert.ok(
+      r.report.errors.some((e) => e.path === task.archive && /symlink/.test(e.message)),
+      JSON.stringify(r.report.errors),
+    );
     const archive = r.report.actions.find((a) => a.kind === 'archive-file');
     assert.equal(archive?.outcome, 'skipped');
     assert.deepEqual(listFiles(task.logs), ['sym-1_stream.jsonl']);
@@ -185,8 +211,14 @@ describe('naive defects: files and subprocesses', () => {
       const r = await sweep(sb, ['--config', config]);
       assert.ok(Date.now() - started < 20_000, 'the sweep is bounded');
       assert.equal(r.exitCode, 1);
-      assert.ok(r.report.errors.some((e) => /timed out/.test(e.message)), JSON.stringify(r.report.errors));
-      assert.deepEqual(r.report.actions.filter((a) => a.outcome === 'done' || a.outcome === 'failed'), []);
+      assert.ok(
+        r.report.errors.some((e) => /timed out/.test(e.message)),
+        JSON.stringify(r.report.errors),
+      );
+      assert.deepEqual(
+        r.report.actions.filter((a) => a.outcome === 'done' || a.outcome === 'failed'),
+        [],
+      );
       assert.equal(sha256File(log), hash);
       assert.ok(fs.existsSync(prompt));
       assert.ok(!fs.existsSync(task.archive));

@@ -5,7 +5,7 @@ import { after, describe, it } from 'node:test';
 import { execa } from 'execa';
 import { runJson } from '../helpers/cli.js';
 import { listFiles, makeTask } from '../helpers/fixture.js';
-import type { Sandbox} from '../helpers/sandbox.js';
+import type { Sandbox } from '../helpers/sandbox.js';
 import { sandboxPool, isRunning, sha256File } from '../helpers/sandbox.js';
 
 /**
@@ -58,7 +58,10 @@ describe('naive defects', () => {
     const counted = await naive(sb, `ps aux | grep -c -- '${id}'`);
     assert.ok(Number(counted.stdout) >= 1, `naive count ${counted.stdout}`);
     const lines = await naive(sb, `ps -eo pid=,args= | grep -- '${id}' | grep -v grep`);
-    assert.ok(lines.stdout.split('\n').some((l) => Number(l.trim().split(/\s+/)[0]) === serverPid), `the server matches:\n${lines.stdout}`);
+    assert.ok(
+      lines.stdout.split('\n').some((l) => Number(l.trim().split(/\s+/)[0]) === serverPid),
+      `the server matches:\n${lines.stdout}`,
+    );
     // And where the count is 0, `grep -c` exits 1, so under `set -eo pipefail` the script dies right there.
     const dies = await naive(sb, `set -eo pipefail; n=$(ps aux | grep -v grep | grep -c -- 'absent-${process.pid}'); echo "count=$n"`);
     assert.equal(dies.exitCode, 1);
@@ -119,7 +122,13 @@ describe('naive defects', () => {
     const pinnedPanes = await sb.panePids('agent_pinned-1');
     await new Promise((r) => setTimeout(r, 3500));
 
-    const [created, sessionActivity, windowActivity] = await formats(sb, 'agent_tick-1', 'session_created', 'session_activity', 'window_activity');
+    const [created, sessionActivity, windowActivity] = await formats(
+      sb,
+      'agent_tick-1',
+      'session_created',
+      'session_activity',
+      'window_activity',
+    );
     assert.equal(sessionActivity, created, 'session_activity has not moved although the pane printed for 3.5 s');
     assert.ok(windowActivity! >= created! + 2, `window_activity moved: ${created} -> ${windowActivity}`);
     // Judged by session_activity, the ticking agent would be past a 2.4 s threshold.
@@ -133,7 +142,10 @@ describe('naive defects', () => {
     assert.deepEqual(await sb.sessions(), ['agent_pinned-1', 'agent_tick-1']);
     assert.deepEqual(listFiles(task.logs), ['pinned-1_stream.jsonl', 'tick-1_stream.jsonl']);
     const manifest = fs.readFileSync(path.join(task.archive, 'MANIFEST.jsonl'), 'utf8');
-    assert.ok(manifest.split('\n').some((l) => l.includes('"source":"logs/quiet-1_stream.jsonl"') && l.includes(quietHash)), manifest);
+    assert.ok(
+      manifest.split('\n').some((l) => l.includes('"source":"logs/quiet-1_stream.jsonl"') && l.includes(quietHash)),
+      manifest,
+    );
     for (const pid of pinnedPanes) assert.ok(isRunning(pid));
   });
 
@@ -142,7 +154,17 @@ describe('naive defects', () => {
     await sb.startSession('agent_half-1');
     const panes = await sb.panePids('agent_half-1');
     const task = makeTask(sb.workspace);
-    const full = JSON.stringify({ task_id: 'x', agents: [{ id: 'half-1', status: 'completed', tmux_session: 'agent_half-1' }, { id: 'half-2', status: 'running' }] }, null, 2);
+    const full = JSON.stringify(
+      {
+        task_id: 'x',
+        agents: [
+          { id: 'half-1', status: 'completed', tmux_session: 'agent_half-1' },
+          { id: 'half-2', status: 'running' },
+        ],
+      },
+      null,
+      2,
+    );
     fs.writeFileSync(task.registry, full.slice(0, full.indexOf('"half-2"')));
     const log = task.log('half-1_stream.jsonl', 'keep\n');
     const prompt = task.prompt('half-1');
@@ -153,7 +175,10 @@ describe('naive defects', () => {
 
     const r = await sweep(sb);
     assert.equal(r.exitCode, 1);
-    assert.ok(r.report.errors.some((e) => e.path === task.registry && /invalid JSON/.test(e.message)), JSON.stringify(r.report.errors));
+    assert.ok(
+      r.report.errors.some((e) => e.path === task.registry && /invalid JSON/.test(e.message)),
+      JSON.stringify(r.report.errors),
+    );
     assert.deepEqual(r.report.actions, []);
     assert.deepEqual(await sb.sessions(), ['agent_half-1']);
     for (const pid of panes) assert.ok(isRunning(pid));

@@ -45,7 +45,10 @@ describe('roots', () => {
     const report = SweepReportSchema.parse(JSON.parse(r.stdout));
     assert.equal(r.exitCode, 0, r.stdout);
     assert.equal(report.stats.tasks, 1);
-    assert.deepEqual(report.agents.map((a) => [a.agentId, a.verdict]), [['base-1', 'finished']]);
+    assert.deepEqual(
+      report.agents.map((a) => [a.agentId, a.verdict]),
+      [['base-1', 'finished']],
+    );
     assert.deepEqual(await sb.sessions(), []);
     assert.ok(listFiles(path.join(task, 'archive')).includes('base-1_stream.jsonl'));
   });
@@ -65,24 +68,50 @@ describe('roots', () => {
     const env = { CLAUDE_ORCHESTRATOR_WORKSPACE: envBase };
 
     const doctor = await cli(sb, sb.root, ['doctor', '--tmux-socket', sb.socket], env);
-    assert.match(doctor.stdout, new RegExp(`^ok\\s+root ${sb.root}\\s+readable; workspace base\\(s\\): ${sb.workspace}; the current directory`, 'm'));
-    assert.match(doctor.stdout, new RegExp(`^ok\\s+root ${envBase}\\s+readable; workspace base\\(s\\): ${envBase}; \\$CLAUDE_ORCHESTRATOR_WORKSPACE`, 'm'));
-    assert.match(doctor.stdout, new RegExp(`^ok\\s+root ${defaultBase}\\s+readable; workspace base\\(s\\): ${defaultBase}; the orchestrator's default workspace`, 'm'));
-    assert.match(doctor.stdout, new RegExp(`^ok\\s+state database ${defaultBase}/registry/state.sqlite3\\s+readable \\(read-only, [\\d.]+ ms\\): 1 agent in 1 task`, 'm'));
+    assert.match(
+      doctor.stdout,
+      new RegExp(`^ok\\s+root ${sb.root}\\s+readable; workspace base\\(s\\): ${sb.workspace}; the current directory`, 'm'),
+    );
+    assert.match(
+      doctor.stdout,
+      new RegExp(`^ok\\s+root ${envBase}\\s+readable; workspace base\\(s\\): ${envBase}; \\$CLAUDE_ORCHESTRATOR_WORKSPACE`, 'm'),
+    );
+    assert.match(
+      doctor.stdout,
+      new RegExp(
+        `^ok\\s+root ${defaultBase}\\s+readable; workspace base\\(s\\): ${defaultBase}; the orchestrator's default workspace`,
+        'm',
+      ),
+    );
+    assert.match(
+      doctor.stdout,
+      new RegExp(
+        `^ok\\s+state database ${defaultBase}/registry/state.sqlite3\\s+readable \\(read-only, [\\d.]+ ms\\): 1 agent in 1 task`,
+        'm',
+      ),
+    );
     assert.equal(doctor.exitCode, 0, doctor.stdout);
 
     const r = await cli(sb, sb.root, ['sweep', '--json', '--tmux-socket', sb.socket], env);
     const report = SweepReportSchema.parse(JSON.parse(r.stdout));
     assert.equal(r.exitCode, 0, r.stdout);
     assert.equal(report.stats.roots, 3);
-    assert.deepEqual(report.agents.map((a) => `${a.agentId}:${a.source}:${a.verdict}`).sort(), ['cwd-1:registry:finished', 'env-1:registry:finished', 'home-1:database:finished']);
+    assert.deepEqual(report.agents.map((a) => `${a.agentId}:${a.source}:${a.verdict}`).sort(), [
+      'cwd-1:registry:finished',
+      'env-1:registry:finished',
+      'home-1:database:finished',
+    ]);
     assert.deepEqual(await sb.sessions(), []);
-    for (const [dir, id] of [[inDefault, 'home-1'], [inEnv.dir, 'env-1'], [inCwd.dir, 'cwd-1']] as const) {
+    for (const [dir, id] of [
+      [inDefault, 'home-1'],
+      [inEnv.dir, 'env-1'],
+      [inCwd.dir, 'cwd-1'],
+    ] as const) {
       assert.ok(fs.existsSync(path.join(dir, 'archive', `${id}_stream.jsonl`)), `${id} archived`);
     }
   });
 
-  it('doctor points at the orchestrator\'s default workspace when the configured roots leave it out', async () => {
+  it("doctor points at the orchestrator's default workspace when the configured roots leave it out", async () => {
     const sb = pool.fresh();
     fs.mkdirSync(path.join(sb.dir, 'home', '.claude-orchestrator', 'workspaces'), { recursive: true });
     const r = await cli(sb, sb.dir, ['doctor', '--root', sb.root, '--tmux-socket', sb.socket]);

@@ -40,11 +40,18 @@ function assertArchived(taskDir: string, id: string, before: Record<string, stri
   assert.equal(sha256File(path.join(archive, `deploy_${id}.json`)), before.deploy, `${id}: deploy log`);
   assert.equal(sha256File(path.join(archive, `${id}_progress.jsonl`)), before.progress, `${id}: progress`);
   assert.equal(sha256File(path.join(archive, `${id}_findings.jsonl`)), before.findings, `${id}: findings`);
-  for (const rel of [`logs/${id}_stream.jsonl`, `logs/deploy_${id}.json`, `progress/${id}_progress.jsonl`, `findings/${id}_findings.jsonl`, `agent_prompt_${id}.txt`]) {
+  for (const rel of [
+    `logs/${id}_stream.jsonl`,
+    `logs/deploy_${id}.json`,
+    `progress/${id}_progress.jsonl`,
+    `findings/${id}_findings.jsonl`,
+    `agent_prompt_${id}.txt`,
+  ]) {
     assert.ok(!fs.existsSync(path.join(taskDir, rel)), `${id}: ${rel} is gone from the task`);
   }
   const manifest = fs.readFileSync(path.join(archive, 'MANIFEST.jsonl'), 'utf8');
-  for (const [key, hash] of Object.entries(before)) if (key !== 'prompt') assert.ok(manifest.includes(hash), `${id}: ${key} in the manifest`);
+  for (const [key, hash] of Object.entries(before))
+    if (key !== 'prompt') assert.ok(manifest.includes(hash), `${id}: ${key} in the manifest`);
 }
 
 describe('a current orchestrator: agents in the state database', () => {
@@ -93,7 +100,15 @@ describe('a current orchestrator: agents in the state database', () => {
     const base = sb.workspace;
     const mixed = makeOrchestratorTask(base, MIXED);
     // The JSON registry still says mix-a is running (a cache the newer orchestrator stopped updating).
-    fs.writeFileSync(path.join(mixed, 'AGENT_REGISTRY.json'), JSON.stringify({ agents: [{ id: 'mix-a', status: 'running', tmux_session: 'agent_mix-a' }, { id: 'mix-b', status: 'completed', tmux_session: 'agent_mix-b', completed_at: AN_HOUR_AGO }] }));
+    fs.writeFileSync(
+      path.join(mixed, 'AGENT_REGISTRY.json'),
+      JSON.stringify({
+        agents: [
+          { id: 'mix-a', status: 'running', tmux_session: 'agent_mix-a' },
+          { id: 'mix-b', status: 'completed', tmux_session: 'agent_mix-b', completed_at: AN_HOUR_AGO },
+        ],
+      }),
+    );
     createStateDb(base, [
       { id: 'mix-a', task: MIXED, status: 'completed', completedAt: AN_HOUR_AGO },
       { id: 'mix-c', task: MIXED, status: 'running' },
@@ -113,14 +128,20 @@ describe('a current orchestrator: agents in the state database', () => {
       'old-1': 'registry:completed:finished',
     });
     assert.deepEqual(await sb.sessions(), ['agent_mix-c']);
-    assert.deepEqual(listFiles(path.join(old.dir, 'archive')).filter((f) => f.startsWith('old-1')), ['old-1_scrollback.txt', 'old-1_stream.jsonl']);
+    assert.deepEqual(
+      listFiles(path.join(old.dir, 'archive')).filter((f) => f.startsWith('old-1')),
+      ['old-1_scrollback.txt', 'old-1_stream.jsonl'],
+    );
     assert.deepEqual(hashes(files.c), cBefore);
   });
 
   it('clean-agent finds an agent only the database knows, and cleans it at once whatever its status', async () => {
     const sb = pool.fresh();
     const task = makeOrchestratorTask(sb.workspace, TASK);
-    createStateDb(sb.workspace, [{ id: 'hook-1', task: TASK, status: 'working' }, { id: 'hook-10', task: TASK, status: 'working' }]);
+    createStateDb(sb.workspace, [
+      { id: 'hook-1', task: TASK, status: 'working' },
+      { id: 'hook-10', task: TASK, status: 'working' },
+    ]);
     await sb.startSession('agent_hook-1');
     await sb.startSession('agent_hook-10');
     const before = hashes(writeFootprint(task, 'hook-1'));
@@ -154,7 +175,10 @@ describe('a current orchestrator: agents in the state database', () => {
       await writer.setStatus('hc-1', 'completed', AN_HOUR_AGO);
       for (let i = 0; i < 20; i++) await writer.run('UPDATE agents SET progress = ? WHERE agent_id = ?', i, 'hc-1');
       const [checkpoint] = (await writer.query('PRAGMA wal_checkpoint(PASSIVE)')) as { busy: number; log: number; checkpointed: number }[];
-      assert.ok(checkpoint && checkpoint.checkpointed < checkpoint.log, `only part of the WAL was checkpointed: ${JSON.stringify(checkpoint)}`);
+      assert.ok(
+        checkpoint && checkpoint.checkpointed < checkpoint.log,
+        `only part of the WAL was checkpointed: ${JSON.stringify(checkpoint)}`,
+      );
       await sb.startSession('agent_hc-1');
       const before = hashes(writeFootprint(task, 'hc-1'));
       const r = await sweep(sb);
@@ -168,7 +192,7 @@ describe('a current orchestrator: agents in the state database', () => {
 });
 
 describe('the completion hook (contrib/orchestrator/README.md)', () => {
-  it('clean-agent started with setsid from inside the agent\'s own pane cleans it completely, background processes included', async () => {
+  it("clean-agent started with setsid from inside the agent's own pane cleans it completely, background processes included", async () => {
     const sb = pool.fresh();
     const task = makeOrchestratorTask(sb.workspace, TASK);
     createStateDb(sb.workspace, [{ id: 'hook-2', task: TASK, status: 'completed', completedAt: pythonNow() }]);
@@ -181,7 +205,11 @@ describe('the completion hook (contrib/orchestrator/README.md)', () => {
     await sb.startSession('agent_hook-2', `sh -c '(trap "" HUP; exec sleep 100000) & echo $! > ${bg}; echo final words; ${hook} & wait'`);
     assert.ok(await waitFor(() => fs.existsSync(out) && fs.readFileSync(out, 'utf8').trim().endsWith('}'), 30_000), 'the hook finished');
     const report = JSON.parse(fs.readFileSync(out, 'utf8')) as SweepReport;
-    assert.deepEqual(report.actions.filter((a) => a.outcome !== 'done'), [], JSON.stringify(report.actions));
+    assert.deepEqual(
+      report.actions.filter((a) => a.outcome !== 'done'),
+      [],
+      JSON.stringify(report.actions),
+    );
     assert.match(report.actions.find((a) => a.kind === 'signal-processes')?.detail ?? '', /[1-9]\d* outlived the session and got TERM/);
     assert.deepEqual(await sb.sessions(), []);
     assert.ok(await waitFor(() => !isRunning(Number(fs.readFileSync(bg, 'utf8')))), 'its background process is gone');
@@ -213,7 +241,10 @@ describe('an unreadable database is reported and never acted on', () => {
       const r = await sweep(sb, ['--config', writeConfig(sb, { timeouts: { databaseMs: 300 } })]);
       assert.ok(Date.now() - started < 20_000);
       assert.equal(r.exitCode, 1);
-      assert.ok(r.report.errors.some((e) => e.path === file && /busy\/locked for longer than 300 ms/.test(e.message)), JSON.stringify(r.report.errors));
+      assert.ok(
+        r.report.errors.some((e) => e.path === file && /busy\/locked for longer than 300 ms/.test(e.message)),
+        JSON.stringify(r.report.errors),
+      );
       assert.deepEqual(await sb.sessions(), ['agent_lk-1'], 'the database agent is untouched; the JSON agent is cleaned');
       assert.ok(fs.existsSync(path.join(task, 'logs', 'lk-1_stream.jsonl')));
       const orphan = r.report.orphans.find((o) => o.kind === 'orphan-session' && o.session === 'agent_lk-1');
@@ -230,7 +261,10 @@ describe('an unreadable database is reported and never acted on', () => {
     fs.writeFileSync(dbPath(sb.workspace), 'this is not a database, but it is long enough to look like one '.repeat(100));
     const r = await sweep(sb);
     assert.equal(r.exitCode, 1);
-    assert.ok(r.report.errors.some((e) => e.path === dbPath(sb.workspace) && /not a SQLite database/.test(e.message)), JSON.stringify(r.report.errors));
+    assert.ok(
+      r.report.errors.some((e) => e.path === dbPath(sb.workspace) && /not a SQLite database/.test(e.message)),
+      JSON.stringify(r.report.errors),
+    );
     assert.deepEqual(listFiles(path.join(sb.workspace, 'registry')), ['state.sqlite3']);
     assert.deepEqual(await sb.sessions(), ['agent_lk-1']);
     assert.ok(fs.existsSync(path.join(task, 'agent_prompt_lk-1.txt')));

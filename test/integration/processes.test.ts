@@ -9,7 +9,10 @@ import { Sandbox, isRunning, waitFor } from '../helpers/sandbox.js';
 
 /** Reads the PIDs a pane script wrote, once it has written all of them. */
 async function readPids(file: string, count: number): Promise<number[]> {
-  assert.ok(await waitFor(() => fs.existsSync(file) && fs.readFileSync(file, 'utf8').trim().split('\n').length >= count), `pids in ${file}`);
+  assert.ok(
+    await waitFor(() => fs.existsSync(file) && fs.readFileSync(file, 'utf8').trim().split('\n').length >= count),
+    `pids in ${file}`,
+  );
   return fs.readFileSync(file, 'utf8').trim().split('\n').map(Number);
 }
 
@@ -65,7 +68,10 @@ describe('processes started by an agent', () => {
     const signal = report.actions.find((a) => a.kind === 'signal-processes');
     assert.equal(signal?.outcome, 'done', JSON.stringify(signal));
     // Neither the server (whose argv names esc-1) nor anything else is counted as a zombie or suspect of esc-1.
-    assert.deepEqual(report.orphans.filter((o) => o.kind === 'suspect' || o.kind === 'leftover-process'), []);
+    assert.deepEqual(
+      report.orphans.filter((o) => o.kind === 'suspect' || o.kind === 'leftover-process'),
+      [],
+    );
     for (const o of report.orphans) if (o.kind === 'zombie') assert.notEqual(o.pid, serverPid);
   });
 
@@ -80,7 +86,10 @@ describe('processes started by an agent', () => {
     const report = await runCleanup(sb.config(), { dryRun: false });
 
     const suspects = report.orphans.filter((o) => o.kind === 'suspect');
-    assert.deepEqual(suspects.map((s) => (s.kind === 'suspect' ? s.pid : 0)), [suspect.pid]);
+    assert.deepEqual(
+      suspects.map((s) => (s.kind === 'suspect' ? s.pid : 0)),
+      [suspect.pid],
+    );
     assert.ok(isRunning(suspect.pid!), 'a suspect is reported, not killed');
     assert.ok(isRunning(twin.pid!));
   });
@@ -89,7 +98,10 @@ describe('processes started by an agent', () => {
     await sb.startSession('agent_zom-1');
     makeTask(sb.workspace, [{ id: 'zom-1', status: 'completed', tmux_session: 'agent_zom-1' }]);
     // A parent that never reaps: its child exits and stays in state Z until the parent dies.
-    const parent = spawn('perl', ['-e', '$| = 1; if (my $p = fork) { print "$p\\n"; sleep 100007 } else { exit 0 }', 'zom-1'], { stdio: ['ignore', 'pipe', 'ignore'], detached: true });
+    const parent = spawn('perl', ['-e', '$| = 1; if (my $p = fork) { print "$p\\n"; sleep 100007 } else { exit 0 }', 'zom-1'], {
+      stdio: ['ignore', 'pipe', 'ignore'],
+      detached: true,
+    });
     own.push(parent);
     const zombiePid = await new Promise<number>((resolve) => parent.stdout!.once('data', (d: Buffer) => resolve(Number(String(d).trim()))));
     assert.ok(await waitFor(() => fs.readFileSync(`/proc/${zombiePid}/stat`, 'latin1').includes(') Z ')));

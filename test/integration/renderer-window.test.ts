@@ -22,10 +22,32 @@ after(() => rmSync(shots, { recursive: true, force: true }));
 describe('renderer window in Chromium', () => {
   it('passes the harness checks and shoots every view', async () => {
     await execa('node', ['renderer/build.mjs', '--mock'], { cwd: repo, timeout: 60_000 });
-    const run = await execa('node', ['renderer/dev/check.mjs', '--shots', shots], { cwd: repo, timeout: 180_000, reject: false, all: true });
+    const run = await execa('node', ['renderer/dev/check.mjs', '--shots', shots], {
+      cwd: repo,
+      timeout: 180_000,
+      reject: false,
+      all: true,
+    });
     assert.equal(run.exitCode, 0, run.all);
     const taken = readdirSync(shots);
-    for (const view of ['agents', 'agents-finishing', 'agents-preview', 'alerts', 'archives', 'disk', 'activity', 'settings', 'settings-error', 'agents-dark', 'agents-800', 'agents-800-dark', 'agents-sorted', 'agents-bulk-pin', 'alerts-group-preview', 'activity-expanded']) {
+    for (const view of [
+      'agents',
+      'agents-finishing',
+      'agents-preview',
+      'alerts',
+      'archives',
+      'disk',
+      'activity',
+      'settings',
+      'settings-error',
+      'agents-dark',
+      'agents-800',
+      'agents-800-dark',
+      'agents-sorted',
+      'agents-bulk-pin',
+      'alerts-group-preview',
+      'activity-expanded',
+    ]) {
       assert.ok(taken.includes(`${view}.png`), `screenshot ${view}.png (have ${taken.join(', ')})`);
     }
   });

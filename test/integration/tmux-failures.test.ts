@@ -38,7 +38,10 @@ describe('when tmux cannot be trusted', () => {
 
     const report = await runCleanup(sb.config({ tmuxBinary: tmux }), { dryRun: false });
 
-    assert.ok(report.errors.some((e) => /Permission denied/.test(e.message)), JSON.stringify(report.errors));
+    assert.ok(
+      report.errors.some((e) => /Permission denied/.test(e.message)),
+      JSON.stringify(report.errors),
+    );
     assert.deepEqual(report.actions, []);
     assert.ok(fs.existsSync(log) && fs.existsSync(prompt));
     fs.rmSync(task.dir, { recursive: true });
@@ -106,14 +109,25 @@ esac`,
     await sb.startSession('agent_k-live');
     await sb.startSession('agent_k-gone');
     await sb.startSession('keeper');
-    const ids = new Map((await sb.tmux('list-sessions', '-F', '#{session_name} #{session_id}')).stdout.trim().split('\n').map((l) => l.split(' ') as [string, string]));
+    const ids = new Map(
+      (await sb.tmux('list-sessions', '-F', '#{session_name} #{session_id}')).stdout
+        .trim()
+        .split('\n')
+        .map((l) => l.split(' ') as [string, string]),
+    );
     await sb.tmux('kill-session', '-t', ids.get('agent_k-gone')!);
     const client = new TmuxClient({ binary: 'tmux', socket: sb.socket, timeoutMs: 10_000 });
 
     const outcomes = await killSessions(client, [ids.get('agent_k-live')!, ids.get('agent_k-gone')!]);
 
     assert.equal(client.spawns, 1);
-    assert.deepEqual([...outcomes.values()].map((o) => [o.ok, o.error]), [[true, null], [true, null]]);
+    assert.deepEqual(
+      [...outcomes.values()].map((o) => [o.ok, o.error]),
+      [
+        [true, null],
+        [true, null],
+      ],
+    );
     assert.deepEqual(await sb.sessions(), ['keeper']);
   });
 });

@@ -27,11 +27,27 @@ describe('the tray app on its first run', () => {
     try {
       assert.equal(first.firstRun, true);
       assert.equal((await first.getState({})).paused, true);
-      const saved = await first.saveSettings({ changes: [{ path: 'roots', from: [], to: [sb.root] }, { path: 'killGraceMs', from: 2000, to: 300 }] });
+      const saved = await first.saveSettings({
+        changes: [
+          { path: 'roots', from: [], to: [sb.root] },
+          { path: 'killGraceMs', from: 2000, to: 300 },
+        ],
+      });
       // Adding the root shows what it would clean: confirmed here as the window's dialog would.
       const consequence = saved.ok ? null : saved.consequence;
       assert.ok(consequence && consequence.clean.some((a) => a.agentId === 'done-1'), JSON.stringify(saved));
-      assert.equal((await first.saveSettings({ changes: [{ path: 'roots', from: [], to: [sb.root] }, { path: 'killGraceMs', from: 2000, to: 300 }], confirm: consequence.digest })).ok, true);
+      assert.equal(
+        (
+          await first.saveSettings({
+            changes: [
+              { path: 'roots', from: [], to: [sb.root] },
+              { path: 'killGraceMs', from: 2000, to: 300 },
+            ],
+            confirm: consequence.digest,
+          })
+        ).ok,
+        true,
+      );
       await new Promise((r) => setTimeout(r, 1000));
       assert.deepEqual(await sb.sessions(), ['agent_done-1'], 'paused: nothing is cleaned');
       await first.setPaused({ paused: false });

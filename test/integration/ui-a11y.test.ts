@@ -37,8 +37,18 @@ interface AxeViolation {
 async function seriousViolations(page: Page): Promise<string[]> {
   await page.addScriptTag({ path: AXE });
   // Evaluated as text: this project's Node tsconfig has no DOM types.
-  const violations = (await page.evaluate(`axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }).then((r) => r.violations)`)) as AxeViolation[];
-  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.slice(0, 3).map((n) => JSON.stringify(n.target)).join(', ')}`);
+  const violations = (await page.evaluate(
+    `axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }).then((r) => r.violations)`,
+  )) as AxeViolation[];
+  return violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map(
+      (v) =>
+        `${v.id} (${v.impact}): ${v.help} at ${v.nodes
+          .slice(0, 3)
+          .map((n) => JSON.stringify(n.target))
+          .join(', ')}`,
+    );
 }
 
 describe('layout and accessibility of the window (issue 10 point 5)', () => {
@@ -61,7 +71,19 @@ describe('layout and accessibility of the window (issue 10 point 5)', () => {
     fs.mkdirSync(task.archive);
     const archived = 'old-9_stream.jsonl';
     fs.writeFileSync(path.join(task.archive, archived), 'z\n');
-    fs.writeFileSync(path.join(task.archive, 'MANIFEST.jsonl'), JSON.stringify({ ts: new Date().toISOString(), agentId: 'old-9', source: `logs/${archived}`, archive: `archive/${archived}`, bytes: 2, sha256: createHash('sha256').update('z\n').digest('hex'), compression: 'none', storedBytes: 2 }) + '\n');
+    fs.writeFileSync(
+      path.join(task.archive, 'MANIFEST.jsonl'),
+      JSON.stringify({
+        ts: new Date().toISOString(),
+        agentId: 'old-9',
+        source: `logs/${archived}`,
+        archive: `archive/${archived}`,
+        bytes: 2,
+        sha256: createHash('sha256').update('z\n').digest('hex'),
+        compression: 'none',
+        storedBytes: 2,
+      }) + '\n',
+    );
     const configFile = path.join(sb.dir, 'config', 'agent-janitor', 'config.json');
     fs.mkdirSync(path.dirname(configFile), { recursive: true });
     // A pinned finished agent and an orphan session put the coloured badges (pinned, warning) on screen for axe.

@@ -20,7 +20,10 @@ import { Sandbox, isRunning, sha256File, waitFor } from '../helpers/sandbox.js';
 const SHOTS = path.resolve(import.meta.dirname, '../..', process.env.AJ_SCREENSHOT_DIR ?? 'test-results/screenshots');
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 
-function request(url: string, options: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<{ status: number; body: string }> {
+function request(
+  url: string,
+  options: { method?: string; headers?: Record<string, string>; body?: string } = {},
+): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const req = http.request(url, { method: options.method ?? 'GET', headers: options.headers ?? {} }, (res) => {
       let body = '';
@@ -70,7 +73,15 @@ describe('the window over daemon --ui, in Chromium', () => {
     const stateDir = path.join(sb.dir, 'state', 'agent-janitor');
     fs.mkdirSync(stateDir, { recursive: true });
     const day = 24 * 3600 * 1000;
-    const samples = [3, 2, 1].map((n, i) => JSON.stringify({ ts: new Date(Date.now() - n * day).toISOString(), logs: 40_000 * (i + 1), archive: 10_000 * (i + 1), other: 2_000, freeBytes: 5e10 - i * 1e9 }));
+    const samples = [3, 2, 1].map((n, i) =>
+      JSON.stringify({
+        ts: new Date(Date.now() - n * day).toISOString(),
+        logs: 40_000 * (i + 1),
+        archive: 10_000 * (i + 1),
+        other: 2_000,
+        freeBytes: 5e10 - i * 1e9,
+      }),
+    );
     fs.writeFileSync(path.join(stateDir, 'disk-history.jsonl'), samples.join('\n') + '\n');
     daemon = DaemonProcess.start(sb, ['--ui']);
     await daemon.waitFor((e) => e.event === 'ready');
@@ -104,9 +115,27 @@ describe('the window over daemon --ui, in Chromium', () => {
     assert.equal((await request(api, { method: 'POST' })).status, 401, 'the API without a token');
     assert.equal((await request(api, { method: 'POST', headers: { Authorization: 'Bearer nope' } })).status, 401, 'a wrong token');
     assert.equal((await request(api, { method: 'POST', headers: auth })).status, 200, 'the right token');
-    assert.equal((await request(api, { method: 'POST', headers: { ...auth, Host: `evil.example:${url.port}` } })).status, 403, 'DNS rebinding: foreign Host');
-    assert.equal((await request(api, { method: 'POST', headers: { ...auth, Origin: 'http://evil.example' } })).status, 403, 'foreign Origin');
-    assert.equal((await request(`${url.origin}/api/cleanNow`, { method: 'POST', headers: { ...auth, 'Content-Type': 'application/json' }, body: '{"agentId":7}' })).status, 400, 'payloads are validated');
+    assert.equal(
+      (await request(api, { method: 'POST', headers: { ...auth, Host: `evil.example:${url.port}` } })).status,
+      403,
+      'DNS rebinding: foreign Host',
+    );
+    assert.equal(
+      (await request(api, { method: 'POST', headers: { ...auth, Origin: 'http://evil.example' } })).status,
+      403,
+      'foreign Origin',
+    );
+    assert.equal(
+      (
+        await request(`${url.origin}/api/cleanNow`, {
+          method: 'POST',
+          headers: { ...auth, 'Content-Type': 'application/json' },
+          body: '{"agentId":7}',
+        })
+      ).status,
+      400,
+      'payloads are validated',
+    );
     assert.ok(await isListening(Number(url.port), '127.0.0.1'));
     assert.equal(await isListening(Number(url.port), nonLoopbackAddress()), false, 'not reachable on another interface');
   });
@@ -130,7 +159,11 @@ describe('the window over daemon --ui, in Chromium', () => {
     await page.getByTestId('confirm-clean').click();
     await page.getByTestId('clean-summary').waitFor();
     assert.ok(!(await sb.sessions()).includes('agent_build-1'), 'the session is gone');
-    assert.equal(sha256File(path.join(work.archive, 'build-1_stream.jsonl')), workLogHash, 'the log is archived byte for byte, under its exact name');
+    assert.equal(
+      sha256File(path.join(work.archive, 'build-1_stream.jsonl')),
+      workLogHash,
+      'the log is archived byte for byte, under its exact name',
+    );
     assert.ok(!fs.existsSync(path.join(work.dir, 'agent_prompt_build-1.txt')));
     await page.getByTestId('clean-close').click();
   });
@@ -201,7 +234,8 @@ describe('the window over daemon --ui, in Chromium', () => {
 });
 
 function nonLoopbackAddress(): string {
-  for (const list of Object.values(os.networkInterfaces())) for (const a of list ?? []) if (a.family === 'IPv4' && !a.internal) return a.address;
+  for (const list of Object.values(os.networkInterfaces()))
+    for (const a of list ?? []) if (a.family === 'IPv4' && !a.internal) return a.address;
   return '127.0.0.2';
 }
 

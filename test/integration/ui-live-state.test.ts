@@ -77,7 +77,11 @@ describe('honest live state (issue 10 point 2)', () => {
     const codes: (number | null)[] = [];
     for (const d of daemons) codes.push(await d.stop('SIGTERM'));
     await sb?.cleanup();
-    assert.deepEqual(codes, daemons.map(() => 0), 'every daemon drains and exits 0');
+    assert.deepEqual(
+      codes,
+      daemons.map(() => 0),
+      'every daemon drains and exits 0',
+    );
   });
 
   it("after the daemon's own sweep the header no longer says sweeping, without a reload", async () => {
@@ -90,14 +94,21 @@ describe('honest live state (issue 10 point 2)', () => {
       { id: 'keep-3', status: 'running', tmux_session: 'agent_keep-3' },
     ]);
     // While it runs, the header says so, with the step in flight (the daemon's own sweeps report their steps too).
-    await page.locator('[data-testid="status-line"][data-state="sweeping"]').filter({ hasText: /Stopping leftover processes|Killing sessions|Copying logs|Archiving logs|Saving the panes/ }).waitFor({ timeout: 10_000 });
+    await page
+      .locator('[data-testid="status-line"][data-state="sweeping"]')
+      .filter({ hasText: /Stopping leftover processes|Killing sessions|Copying logs|Archiving logs|Saving the panes/ })
+      .waitFor({ timeout: 10_000 });
     await daemons[0]!.waitFor((e) => e.event === 'sweep' && e.trigger === 'watch' && (e.actions.done ?? 0) > 0, 20_000, from);
     assert.ok(!(await sb.sessions()).includes('agent_work-1'), 'the sweep did clean work-1');
     await page.locator('[data-testid="status-line"]:not([data-state="sweeping"])').waitFor({ timeout: 5000 });
     await page.locator('[data-testid="agent-row-work-1"][data-verdict="clean"]').waitFor({ timeout: 5000 });
     assert.doesNotMatch(await page.locator('header').innerText(), /sweeping/i, 'nowhere in the header');
     assert.equal(await status.getAttribute('data-state'), 'idle');
-    assert.match(await page.getByTestId('status-meta').innerText(), /^3 agents in 1 task · last sweep just now\b/, 'counts with proper plurals');
+    assert.match(
+      await page.getByTestId('status-meta').innerText(),
+      /^3 agents in 1 task · last sweep just now\b/,
+      'counts with proper plurals',
+    );
   });
 
   it('a Clean now shows its current step in the header, and the header is done with it when the clean ends', async () => {
@@ -157,7 +168,13 @@ describe('honest live state (issue 10 point 2)', () => {
     assert.match(said, /[Rr]econnecting automatically/);
     assert.match(said, /may be out of date/);
     assert.match((await page.getByTestId('app-main').getAttribute('class')) ?? '', /\bstale\b/);
-    assert.equal(await page.getByTestId('stale-label').innerText().then((t) => t.toLowerCase()), 'stale');
+    assert.equal(
+      await page
+        .getByTestId('stale-label')
+        .innerText()
+        .then((t) => t.toLowerCase()),
+      'stale',
+    );
     assert.equal(await page.getByTestId('status-line').getAttribute('data-state'), 'disconnected');
     assert.ok(await isDisabled(page, 'pause-toggle'), 'Pause is disabled');
     assert.ok(await isDisabled(page, 'clean-all'), 'the header Clean now is disabled');

@@ -13,10 +13,11 @@ import { windowSuite, type UiWindow } from '../helpers/ui-window.js';
  * whom, and pages through the whole journal.
  */
 
-
-
 /** The agent ids the Agents list shows, top to bottom (few enough here that none is virtualized away). */
-const agentRows = (page: Page) => page.locator('[data-testid^="agent-row-"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-testid')!.slice('agent-row-'.length)));
+const agentRows = (page: Page) =>
+  page
+    .locator('[data-testid^="agent-row-"]')
+    .evaluateAll((els) => els.map((e) => e.getAttribute('data-testid')!.slice('agent-row-'.length)));
 
 async function rowsAre(page: Page, expected: string[]): Promise<void> {
   const ok = await waitFor(async () => JSON.stringify(await agentRows(page)) === JSON.stringify(expected), 10_000);
@@ -141,7 +142,9 @@ describe('a window for 2,000 rows (issue 10 point 4)', () => {
 
       await page.getByTestId('agent-select-s-1').check();
       await page.getByTestId('agents-unpin-selected').click();
-      assert.deepEqual(await page.getByTestId('bulk-pin-agent').evaluateAll((els) => els.map((e) => e.getAttribute('data-agent'))), ['s-1']);
+      assert.deepEqual(await page.getByTestId('bulk-pin-agent').evaluateAll((els) => els.map((e) => e.getAttribute('data-agent'))), [
+        's-1',
+      ]);
       await page.getByTestId('confirm-ok').click();
       assert.ok(await waitFor(() => pins().length === 1), `pins: ${pins().join(',')}`);
       assert.deepEqual(pins(), ['s-2']);
@@ -167,7 +170,11 @@ describe('a window for 2,000 rows (issue 10 point 4)', () => {
     await page.getByTestId('alert-group-dialog').waitFor();
     const effects = await page.getByTestId('alert-group-effect').allInnerTexts();
     assert.equal(effects.length, 3);
-    for (const [i, id] of ['o-1', 'o-2', 'o-3'].entries()) assert.ok(effects.some((e) => e.includes(`agent_${id}`)), `${id} listed: ${effects[i]}`);
+    for (const [i, id] of ['o-1', 'o-2', 'o-3'].entries())
+      assert.ok(
+        effects.some((e) => e.includes(`agent_${id}`)),
+        `${id} listed: ${effects[i]}`,
+      );
     await new Promise((r) => setTimeout(r, 500));
     assert.deepEqual(await sb.sessions(), ['agent_keep-1', 'agent_o-1', 'agent_o-2', 'agent_o-3'], 'the preview kills nothing');
 
@@ -187,11 +194,23 @@ describe('a window for 2,000 rows (issue 10 point 4)', () => {
     fs.mkdirSync(task.archive, { recursive: true });
     const t0 = Date.parse('2026-01-01T00:00:00Z');
     const lines = Array.from({ length: 450 }, (_, i) =>
-      JSON.stringify({ ts: new Date(t0 + i * 60_000).toISOString(), agentId: `j-${String(i).padStart(4, '0')}`, reason: 'status completed', results: [{ kind: 'kill-session', target: `agent_j-${i}`, outcome: 'done' }] }),
+      JSON.stringify({
+        ts: new Date(t0 + i * 60_000).toISOString(),
+        agentId: `j-${String(i).padStart(4, '0')}`,
+        reason: 'status completed',
+        results: [{ kind: 'kill-session', target: `agent_j-${i}`, outcome: 'done' }],
+      }),
     );
     // The newest entry: a retention run that lists every file it removed.
     const files = Array.from({ length: 40 }, (_, i) => ({ kind: 'delete-archive', target: `archive/f-${i}.gz`, outcome: 'done' }));
-    lines.push(JSON.stringify({ ts: new Date(t0 + 450 * 60_000).toISOString(), agentId: 'retention', reason: 'retention: older than 30 days', results: files }));
+    lines.push(
+      JSON.stringify({
+        ts: new Date(t0 + 450 * 60_000).toISOString(),
+        agentId: 'retention',
+        reason: 'retention: older than 30 days',
+        results: files,
+      }),
+    );
     fs.writeFileSync(path.join(task.archive, 'JOURNAL.jsonl'), lines.join('\n') + '\n');
     const w = await windows.open(sb, { killGraceMs: 300 });
     const { page } = w;

@@ -13,8 +13,6 @@ import { callApi, windowSuite } from '../helpers/ui-window.js';
  */
 const DAY = 24 * 3600 * 1000;
 
-
-
 /** An archive/ holding `count` files recorded as archived `ageDays` ago. */
 function oldArchives(task: TaskFixture, count: number, ageDays: number): string[] {
   fs.mkdirSync(task.archive, { recursive: true });
@@ -23,12 +21,20 @@ function oldArchives(task: TaskFixture, count: number, ageDays: number): string[
     const content = `archived ${name}\n`;
     fs.writeFileSync(path.join(task.archive, name), content);
     const sha256 = createHash('sha256').update(content).digest('hex');
-    return JSON.stringify({ ts: new Date(Date.now() - ageDays * DAY).toISOString(), agentId: 'old', source: `logs/${name}`, archive: `archive/${name}`, bytes: content.length, sha256, compression: 'none', storedBytes: content.length });
+    return JSON.stringify({
+      ts: new Date(Date.now() - ageDays * DAY).toISOString(),
+      agentId: 'old',
+      source: `logs/${name}`,
+      archive: `archive/${name}`,
+      bytes: content.length,
+      sha256,
+      compression: 'none',
+      storedBytes: content.length,
+    });
   });
   fs.writeFileSync(path.join(task.archive, 'MANIFEST.jsonl'), lines.join('\n') + '\n');
   return names.map((n) => path.join(task.archive, n));
 }
-
 
 describe('preview before anything destructive (issue 10 point 1)', () => {
   const windows = windowSuite();
@@ -90,7 +96,10 @@ describe('preview before anything destructive (issue 10 point 1)', () => {
     await w.page.getByTestId('consequence-confirm').click();
     await w.page.getByTestId('settings-saved').waitFor();
     assert.equal(JSON.parse(configText()).idleMinutes, 0.05);
-    assert.ok(await waitFor(async () => !(await sb.sessions()).includes('agent_busy-1'), 15_000), 'once confirmed, the idle agent is cleaned');
+    assert.ok(
+      await waitFor(async () => !(await sb.sessions()).includes('agent_busy-1'), 15_000),
+      'once confirmed, the idle agent is cleaned',
+    );
 
     // Retention: the window shows the files a new age limit deletes, and Cancel keeps them.
     await w.page.getByTestId('settings-field-retention.maxAgeDays').fill('10');
@@ -108,7 +117,11 @@ describe('preview before anything destructive (issue 10 point 1)', () => {
     assert.match(JSON.stringify(refused.issues), /\(confirm\)/);
     const consequence = refused.consequence as { remove: unknown[]; digest: string };
     assert.equal(consequence.remove.length, 3);
-    assert.equal((await callApi(w, 'saveSettings', { changes, confirm: 'f'.repeat(64) })).ok, false, 'a digest of something else is refused');
+    assert.equal(
+      (await callApi(w, 'saveSettings', { changes, confirm: 'f'.repeat(64) })).ok,
+      false,
+      'a digest of something else is refused',
+    );
     assert.equal(JSON.parse(configText()).retention?.maxAgeDays, undefined);
     assert.equal((await callApi(w, 'saveSettings', { changes, confirm: consequence.digest })).ok, true);
     assert.equal(JSON.parse(configText()).retention.maxAgeDays, 10);

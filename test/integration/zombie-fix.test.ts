@@ -12,14 +12,17 @@ after(() => {
 
 /** A perl parent whose child exits at once; `script` decides what the parent does about it. */
 async function zombieOf(script: string): Promise<{ parent: ChildProcess; zombie: number }> {
-  const parent = spawn('perl', ['-e', `$| = 1; if (my $p = fork) { print "$p\\n"; ${script} } else { exit 0 }`], { stdio: ['ignore', 'pipe', 'ignore'], detached: true });
+  const parent = spawn('perl', ['-e', `$| = 1; if (my $p = fork) { print "$p\\n"; ${script} } else { exit 0 }`], {
+    stdio: ['ignore', 'pipe', 'ignore'],
+    detached: true,
+  });
   own.push(parent);
   const zombie = await new Promise<number>((resolve) => parent.stdout!.once('data', (d: Buffer) => resolve(Number(String(d).trim()))));
   assert.ok(await waitFor(() => fs.readFileSync(`/proc/${zombie}/stat`, 'latin1').includes(') Z ')), 'the child is a zombie');
   return { parent, zombie };
 }
 
-describe('the zombie alert\'s fix: ask the parent to reap, kill nothing', () => {
+describe("the zombie alert's fix: ask the parent to reap, kill nothing", () => {
   it('a parent that handles SIGCHLD reaps its zombie when asked', async () => {
     // The handler is installed after the child died, so only the nudge's SIGCHLD reaches it.
     const { parent, zombie } = await zombieOf('sleep 1; $SIG{CHLD} = sub { waitpid(-1, 0) }; sleep 1 while 1;');

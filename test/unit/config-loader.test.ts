@@ -91,7 +91,10 @@ describe('loadConfig', () => {
     assert.ok(msg.includes(file));
     assert.match(msg, /idleMinutes/);
     const nested = writeConfig('type2.json', { timeouts: { stepMs: -1 } });
-    assert.match(configError(() => loadConfig(nested, {}, env)), /timeouts\.stepMs/);
+    assert.match(
+      configError(() => loadConfig(nested, {}, env)),
+      /timeouts\.stepMs/,
+    );
   });
 
   it('rejects an invalid regular expression for sessionPattern', () => {
@@ -106,7 +109,11 @@ describe('loadConfig', () => {
     const badMsg = configError(() => loadConfig(bad, {}, env));
     assert.ok(badMsg.startsWith(bad));
     assert.match(badMsg, /invalid JSON/);
-    for (const [name, text] of [['array.json', '[]'], ['null.json', 'null'], ['num.json', '3']] as const) {
+    for (const [name, text] of [
+      ['array.json', '[]'],
+      ['null.json', 'null'],
+      ['num.json', '3'],
+    ] as const) {
       const file = writeConfig(name, text);
       const msg = configError(() => loadConfig(file, {}, env));
       assert.ok(msg.startsWith(file));
@@ -119,7 +126,10 @@ describe('loadConfig', () => {
     const msg = configError(() => loadConfig(missing, {}, env));
     assert.ok(msg.includes(missing));
     assert.match(msg, /ENOENT/);
-    assert.match(configError(() => loadConfig(undefined, {}, { ...env, AGENT_JANITOR_CONFIG: missing })), /ENOENT/);
+    assert.match(
+      configError(() => loadConfig(undefined, {}, { ...env, AGENT_JANITOR_CONFIG: missing })),
+      /ENOENT/,
+    );
   });
 
   it('lets CLI overrides win over the file, and ignores undefined overrides', () => {
@@ -133,7 +143,10 @@ describe('loadConfig', () => {
   it('validates CLI overrides with the same schema', () => {
     const msg = configError(() => loadConfig(undefined, { idleMinutes: -3 }, env));
     assert.match(msg, /idleMinutes/);
-    assert.match(configError(() => loadConfig(undefined, { bogus: 1 }, env)), /bogus/);
+    assert.match(
+      configError(() => loadConfig(undefined, { bogus: 1 }, env)),
+      /bogus/,
+    );
   });
 
   it('uses AGENT_JANITOR_TMUX_SOCKET when no flag gives a socket, and the flag when it does', () => {

@@ -6,7 +6,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
-import { applyAutostart, autostartPath, desktopEntry, HIDDEN_FLAG, launchCommand, quoteExecArg } from '../../src/electron-main/autostart.js';
+import {
+  applyAutostart,
+  autostartPath,
+  desktopEntry,
+  HIDDEN_FLAG,
+  launchCommand,
+  quoteExecArg,
+} from '../../src/electron-main/autostart.js';
 
 const execFileP = promisify(execFile);
 const gio = ['/usr/bin/gio', '/bin/gio'].find((p) => existsSync(p)) ?? null;
@@ -62,7 +69,10 @@ describe('autostart entry (Linux)', () => {
   it('lives in $XDG_CONFIG_HOME/autostart, or ~/.config/autostart when that is unset or relative', () => {
     assert.equal(autostartPath({ XDG_CONFIG_HOME: '/x/cfg' }, '/home/u'), '/x/cfg/autostart/agent-janitor.desktop');
     assert.equal(autostartPath({ HOME: '/home/v' }, '/home/u'), '/home/v/.config/autostart/agent-janitor.desktop');
-    assert.equal(autostartPath({ XDG_CONFIG_HOME: 'relative/cfg', HOME: '/home/v' }, '/home/u'), '/home/v/.config/autostart/agent-janitor.desktop');
+    assert.equal(
+      autostartPath({ XDG_CONFIG_HOME: 'relative/cfg', HOME: '/home/v' }, '/home/u'),
+      '/home/v/.config/autostart/agent-janitor.desktop',
+    );
   });
 
   it('is written when turned on, rewritten only when it changes, and removed when turned off', async () => {
@@ -108,7 +118,7 @@ describe('autostart entry (Linux)', () => {
     assert.throws(() => desktopEntry(['/tmp/100%/app']), /"%"/);
   });
 
-  it('is read back by GLib\'s own launcher (gio launch) as the same arguments', async () => {
+  it("is read back by GLib's own launcher (gio launch) as the same arguments", async () => {
     assert.ok(gio !== null, 'gio is missing: apt-get install libglib2.0-bin (.ci/run does)');
     const dirs = ['My Apps', 'a"b', "it's", '$(touch pwned)', '`id`', 'a\\b', 'semi;colon|pipe&'];
     for (const [i, d] of dirs.entries()) {
@@ -122,7 +132,14 @@ describe('autostart entry (Linux)', () => {
       await writeFile(entry, desktopEntry([exe, HIDDEN_FLAG, path.join(dir, 'x y')]));
       // gio runs with a home of its own, so nothing it might record lands in the real one.
       const home = path.join(tmp, 'gio-home');
-      const env = { ...process.env, HOME: home, XDG_CONFIG_HOME: path.join(home, 'config'), XDG_DATA_HOME: path.join(home, 'data'), XDG_CACHE_HOME: path.join(home, 'cache'), XDG_STATE_HOME: path.join(home, 'state') };
+      const env = {
+        ...process.env,
+        HOME: home,
+        XDG_CONFIG_HOME: path.join(home, 'config'),
+        XDG_DATA_HOME: path.join(home, 'data'),
+        XDG_CACHE_HOME: path.join(home, 'cache'),
+        XDG_STATE_HOME: path.join(home, 'state'),
+      };
       await execFileP(gio!, ['launch', entry], { timeout: 10_000, env });
       let text = '';
       for (let t = 0; t < 100 && text === ''; t++) {
@@ -135,8 +152,23 @@ describe('autostart entry (Linux)', () => {
   });
 
   it('starts the AppImage itself (not its temporary mount), and an unpackaged run with its app folder', () => {
-    assert.deepEqual(launchCommand({ execPath: '/tmp/.mount_AgentX/agent-janitor', env: { APPIMAGE: '/home/me/Agent Janitor.AppImage' }, packaged: true, appPath: '/x' }), ['/home/me/Agent Janitor.AppImage', HIDDEN_FLAG]);
-    assert.deepEqual(launchCommand({ execPath: '/opt/Agent Janitor/agent-janitor', env: {}, packaged: true, appPath: '/x' }), ['/opt/Agent Janitor/agent-janitor', HIDDEN_FLAG]);
-    assert.deepEqual(launchCommand({ execPath: '/repo/node_modules/electron/dist/electron', env: {}, packaged: false, appPath: '/repo' }), ['/repo/node_modules/electron/dist/electron', '/repo', HIDDEN_FLAG]);
+    assert.deepEqual(
+      launchCommand({
+        execPath: '/tmp/.mount_AgentX/agent-janitor',
+        env: { APPIMAGE: '/home/me/Agent Janitor.AppImage' },
+        packaged: true,
+        appPath: '/x',
+      }),
+      ['/home/me/Agent Janitor.AppImage', HIDDEN_FLAG],
+    );
+    assert.deepEqual(launchCommand({ execPath: '/opt/Agent Janitor/agent-janitor', env: {}, packaged: true, appPath: '/x' }), [
+      '/opt/Agent Janitor/agent-janitor',
+      HIDDEN_FLAG,
+    ]);
+    assert.deepEqual(launchCommand({ execPath: '/repo/node_modules/electron/dist/electron', env: {}, packaged: false, appPath: '/repo' }), [
+      '/repo/node_modules/electron/dist/electron',
+      '/repo',
+      HIDDEN_FLAG,
+    ]);
   });
 });

@@ -4,9 +4,25 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import vm from 'node:vm';
-import { UI_METHOD_NAMES, UiErrorSchema, ipcChannel, IPC_EVENT_CHANNEL, type JanitorApi, type JanitorService, type UiEvent } from '../../src/shared/ui-contract.js';
+import {
+  UI_METHOD_NAMES,
+  UiErrorSchema,
+  ipcChannel,
+  IPC_EVENT_CHANNEL,
+  type JanitorApi,
+  type JanitorService,
+  type UiEvent,
+} from '../../src/shared/ui-contract.js';
 import { fieldIssues } from '../../src/shared/field-issues.js';
-import { IpcRefusal, handleCall, isIndexUrl, parseInput, senderProblem, type SenderInfo, type TrustedOrigin } from '../../src/electron-main/ipc-contract.js';
+import {
+  IpcRefusal,
+  handleCall,
+  isIndexUrl,
+  parseInput,
+  senderProblem,
+  type SenderInfo,
+  type TrustedOrigin,
+} from '../../src/electron-main/ipc-contract.js';
 import { uiErrorFromIpcMessage } from '../../src/preload/ipc-error.js';
 
 const INDEX = path.resolve('/opt/agent-janitor/resources/app.asar/dist/renderer/index.html');
@@ -48,9 +64,19 @@ describe('IPC sender check', () => {
     ['no window yet', good, { ...trusted, webContentsId: null }, /not come from the janitor window/],
     ['a remote page', { ...good, frameUrl: 'https://evil.example/index.html' }, trusted, /not the janitor's own/],
     ['another local file', { ...good, frameUrl: pathToFileURL('/tmp/evil/index.html').href }, trusted, /not the janitor's own/],
-    ['a sibling file in our folder', { ...good, frameUrl: pathToFileURL(path.join(path.dirname(INDEX), 'other.html')).href }, trusted, /not the janitor's own/],
+    [
+      'a sibling file in our folder',
+      { ...good, frameUrl: pathToFileURL(path.join(path.dirname(INDEX), 'other.html')).href },
+      trusted,
+      /not the janitor's own/,
+    ],
     ['our page with a query', { ...good, frameUrl: `${INDEX_URL}?x=1` }, trusted, /not the janitor's own/],
-    ['a path that climbs out and back', { ...good, frameUrl: INDEX_URL.replace('/dist/renderer/', '/dist/renderer/../../x/') }, trusted, /not the janitor's own/],
+    [
+      'a path that climbs out and back',
+      { ...good, frameUrl: INDEX_URL.replace('/dist/renderer/', '/dist/renderer/../../x/') },
+      trusted,
+      /not the janitor's own/,
+    ],
     ['a sub-frame', { ...good, isMainFrame: false }, trusted, /sub-frame/],
     ['a frame that is gone', { ...good, frameUrl: null }, trusted, /frame is gone/],
     ['a data: URL', { ...good, frameUrl: 'data:text/html,<script>x</script>' }, trusted, /not the janitor's own/],
@@ -84,21 +110,38 @@ describe('IPC payload validation', () => {
     const { service, calls } = recordingService();
     const wrongType = await refusal(handleCall('setPinned', good, trusted, { agentId: 'builder-1', pinned: 'yes' }, service));
     assert.equal(wrongType.error, 'invalid input for setPinned');
-    assert.deepEqual(wrongType.issues.map((i) => i.path), ['pinned']);
+    assert.deepEqual(
+      wrongType.issues.map((i) => i.path),
+      ['pinned'],
+    );
     const missing = await refusal(handleCall('fixAlert', good, trusted, {}, service));
-    assert.deepEqual(missing.issues.map((i) => i.path), ['id']);
+    assert.deepEqual(
+      missing.issues.map((i) => i.path),
+      ['id'],
+    );
     const extra = await refusal(handleCall('cleanNow', good, trusted, { taskDir: '/x', rm: '-rf' }, service));
     assert.deepEqual(extra.issues, [{ path: 'rm', message: 'unknown field "rm"' }]);
     const tooLong = await refusal(handleCall('activity', good, trusted, { query: 'x'.repeat(201) }, service));
-    assert.deepEqual(tooLong.issues.map((i) => i.path), ['query']);
+    assert.deepEqual(
+      tooLong.issues.map((i) => i.path),
+      ['query'],
+    );
     const notObject = await refusal(handleCall('getState', good, trusted, 'getState', service));
-    assert.deepEqual(notObject.issues.map((i) => i.path), ['']);
+    assert.deepEqual(
+      notObject.issues.map((i) => i.path),
+      [''],
+    );
     assert.equal(calls.length, 0);
   });
 
   it('names nested fields with dots', () => {
-    assert.deepEqual(fieldIssues([{ path: ['config', 'notifications', 'minIntervalSeconds'], message: 'too small' }]), [{ path: 'config.notifications.minIntervalSeconds', message: 'too small' }]);
-    assert.deepEqual(fieldIssues([{ path: ['config'], message: 'x', code: 'unrecognized_keys', keys: ['a', 'b'] }]).map((i) => i.path), ['config.a', 'config.b']);
+    assert.deepEqual(fieldIssues([{ path: ['config', 'notifications', 'minIntervalSeconds'], message: 'too small' }]), [
+      { path: 'config.notifications.minIntervalSeconds', message: 'too small' },
+    ]);
+    assert.deepEqual(
+      fieldIssues([{ path: ['config'], message: 'x', code: 'unrecognized_keys', keys: ['a', 'b'] }]).map((i) => i.path),
+      ['config.a', 'config.b'],
+    );
   });
 
   it('has a schema for every method, and every schema accepts what the renderer sends', () => {
@@ -117,7 +160,9 @@ describe('IPC payload validation', () => {
     service.saveSettings = async () => {
       throw Object.assign(new Error('bad config'), { issues: [{ path: ['roots', 0], message: 'not a folder' }] });
     };
-    const withIssues = await refusal(handleCall('saveSettings', good, trusted, { changes: [{ path: 'roots', from: [], to: ['x'] }] }, service));
+    const withIssues = await refusal(
+      handleCall('saveSettings', good, trusted, { changes: [{ path: 'roots', from: [], to: ['x'] }] }, service),
+    );
     assert.deepEqual(withIssues.issues, [{ path: 'roots.0', message: 'not a folder' }]);
   });
 });
@@ -127,7 +172,10 @@ describe('preload', () => {
     const inner = { error: 'invalid input for setPinned', issues: [{ path: 'pinned', message: 'expected boolean' }] };
     const wrapped = `Error invoking remote method 'janitor:setPinned': Error: ${JSON.stringify(inner)}`;
     assert.deepEqual(uiErrorFromIpcMessage(wrapped), inner);
-    assert.deepEqual(uiErrorFromIpcMessage("Error invoking remote method 'janitor:x': Error: No handler registered"), { error: "Error invoking remote method 'janitor:x': Error: No handler registered", issues: [] });
+    assert.deepEqual(uiErrorFromIpcMessage("Error invoking remote method 'janitor:x': Error: No handler registered"), {
+      error: "Error invoking remote method 'janitor:x': Error: No handler registered",
+      issues: [],
+    });
   });
 
   // The bundle itself (npm run build:electron), run as Electron runs a sandboxed preload: CommonJS, with only
@@ -143,11 +191,16 @@ describe('preload', () => {
       ipcRenderer: {
         invoke: async (channel: string, input: unknown) => {
           invoked.push({ channel, input });
-          if (channel === ipcChannel('fixAlert')) throw new Error(`Error invoking remote method '${channel}': Error: ${JSON.stringify({ error: 'refused: x', issues: [] })}`);
+          if (channel === ipcChannel('fixAlert'))
+            throw new Error(`Error invoking remote method '${channel}': Error: ${JSON.stringify({ error: 'refused: x', issues: [] })}`);
           return { ok: channel };
         },
         on: (channel: string, fn: (...args: unknown[]) => void) => listeners.set(channel, [...(listeners.get(channel) ?? []), fn]),
-        removeListener: (channel: string, fn: (...args: unknown[]) => void) => listeners.set(channel, (listeners.get(channel) ?? []).filter((f) => f !== fn)),
+        removeListener: (channel: string, fn: (...args: unknown[]) => void) =>
+          listeners.set(
+            channel,
+            (listeners.get(channel) ?? []).filter((f) => f !== fn),
+          ),
       },
     };
     const module = { exports: {} };
@@ -164,7 +217,10 @@ describe('preload', () => {
       const call = api[m] as (input: unknown) => Promise<unknown>;
       assert.deepEqual(await call({ probe: m }), { ok: ipcChannel(m) });
     }
-    assert.deepEqual(invoked.map((i) => i.channel), UI_METHOD_NAMES.filter((m) => m !== 'fixAlert').map(ipcChannel));
+    assert.deepEqual(
+      invoked.map((i) => i.channel),
+      UI_METHOD_NAMES.filter((m) => m !== 'fixAlert').map(ipcChannel),
+    );
     assert.deepEqual(invoked[0]!.input, { probe: UI_METHOD_NAMES[0] });
     // a refusal comes out as an Error whose message is the UiError JSON
     const error = await api.fixAlert({ id: 'x' }).then(

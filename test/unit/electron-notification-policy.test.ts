@@ -3,15 +3,46 @@ import { describe, it } from 'node:test';
 import { alertIdFromRoute } from '../../src/shared/alert-id.js';
 import { defaultConfig } from '../../src/shared/config-schema.js';
 import type { DaemonEvent } from '../../src/shared/daemon-schema.js';
-import { DEFAULT_BURST_MS, NotificationPolicy, notificationActionsSupported, type NotificationConfig } from '../../src/electron-main/notification-policy.js';
+import {
+  DEFAULT_BURST_MS,
+  NotificationPolicy,
+  notificationActionsSupported,
+  type NotificationConfig,
+} from '../../src/electron-main/notification-policy.js';
 
 const TS = '2026-11-24T00:00:00.000Z';
-const orphanSession = (i: number): DaemonEvent => ({ event: 'orphan', ts: TS, orphan: { kind: 'orphan-session', session: `agent_x${i}`, sessionId: `$${i}`, reason: 'no registry names it', unreadable: [] } });
-const ghost = (agentId: string): DaemonEvent => ({ event: 'orphan', ts: TS, orphan: { kind: 'ghost-agent', task: 'TASK-20261124-000000-aaaaaaaa', agentId, session: null, reason: 'session gone for 5 min' } });
-const suspect: DaemonEvent = { event: 'orphan', ts: TS, orphan: { kind: 'suspect', agentId: 'builder-1', pid: 4242, argv: 'node builder-1', reason: 'argv names the agent' } };
-const idle: DaemonEvent = { event: 'idle-warning', ts: TS, task: 'TASK-20261124-000000-aaaaaaaa', agentId: 'builder-2', idleMinutes: 100, cleanInMinutes: 10 };
+const orphanSession = (i: number): DaemonEvent => ({
+  event: 'orphan',
+  ts: TS,
+  orphan: { kind: 'orphan-session', session: `agent_x${i}`, sessionId: `$${i}`, reason: 'no registry names it', unreadable: [] },
+});
+const ghost = (agentId: string): DaemonEvent => ({
+  event: 'orphan',
+  ts: TS,
+  orphan: { kind: 'ghost-agent', task: 'TASK-20261124-000000-aaaaaaaa', agentId, session: null, reason: 'session gone for 5 min' },
+});
+const suspect: DaemonEvent = {
+  event: 'orphan',
+  ts: TS,
+  orphan: { kind: 'suspect', agentId: 'builder-1', pid: 4242, argv: 'node builder-1', reason: 'argv names the agent' },
+};
+const idle: DaemonEvent = {
+  event: 'idle-warning',
+  ts: TS,
+  task: 'TASK-20261124-000000-aaaaaaaa',
+  agentId: 'builder-2',
+  idleMinutes: 100,
+  cleanInMinutes: 10,
+};
 const stalled: DaemonEvent = { event: 'stalled', ts: TS, step: 'archive', runningMs: 45_000, limitMs: 30_000 };
-const breaker: DaemonEvent = { event: 'breaker', ts: TS, task: 'TASK-20261124-000000-bbbbbbbb', failures: 3, retryAt: TS, lastError: 'EACCES' };
+const breaker: DaemonEvent = {
+  event: 'breaker',
+  ts: TS,
+  task: 'TASK-20261124-000000-bbbbbbbb',
+  failures: 3,
+  retryAt: TS,
+  lastError: 'EACCES',
+};
 
 function config(over: Partial<NotificationConfig> = {}): NotificationConfig {
   return { ...defaultConfig().notifications, minIntervalSeconds: 60, ...over };
@@ -91,8 +122,17 @@ describe('notification policy', () => {
     p.offer(stalled, 3);
     p.offer(breaker, 4);
     const shown = p.take(10_000);
-    assert.deepEqual(shown.map((n) => n.title).sort(), ['2 ghost agents', 'Cleanup keeps failing', 'Idle agent will be cleaned', 'Orphan session', 'Stalled cleanup']);
-    assert.deepEqual(shown.find((n) => n.kind === 'idle-warning')!.fix, { alertId: 'idle-warning:TASK-20261124-000000-aaaaaaaa/builder-2', label: 'Keep (pin)' });
+    assert.deepEqual(shown.map((n) => n.title).sort(), [
+      '2 ghost agents',
+      'Cleanup keeps failing',
+      'Idle agent will be cleaned',
+      'Orphan session',
+      'Stalled cleanup',
+    ]);
+    assert.deepEqual(shown.find((n) => n.kind === 'idle-warning')!.fix, {
+      alertId: 'idle-warning:TASK-20261124-000000-aaaaaaaa/builder-2',
+      label: 'Keep (pin)',
+    });
   });
 
   it('counts an alert offered twice in one group once', () => {
@@ -109,7 +149,13 @@ describe('notification policy', () => {
     assert.equal(p.offer(idle, 0), false);
     assert.equal(p.offer(ghost('a'), 0), true);
     assert.equal(p.offer(stalled, 0), true);
-    assert.deepEqual(p.take(DEFAULT_BURST_MS).map((n) => n.kind).sort(), ['ghost-agent', 'stalled']);
+    assert.deepEqual(
+      p
+        .take(DEFAULT_BURST_MS)
+        .map((n) => n.kind)
+        .sort(),
+      ['ghost-agent', 'stalled'],
+    );
     const q = new NotificationPolicy(config({ ghosts: false, stalled: false }));
     assert.equal(q.offer(ghost('a'), 0), false);
     assert.equal(q.offer(stalled, 0), false);
@@ -125,7 +171,10 @@ describe('notification policy', () => {
     p.offer(orphanSession(1), 0);
     p.offer(ghost('a'), 0);
     p.setConfig(config({ orphans: false }));
-    assert.deepEqual(p.take(DEFAULT_BURST_MS).map((n) => n.kind), ['ghost-agent']);
+    assert.deepEqual(
+      p.take(DEFAULT_BURST_MS).map((n) => n.kind),
+      ['ghost-agent'],
+    );
     p.offer(stalled, 10_000);
     p.setConfig(config({ enabled: false }));
     assert.equal(p.nextDueAt(), null);

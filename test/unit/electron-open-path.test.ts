@@ -55,13 +55,22 @@ describe('openPath confinement', () => {
     const file = path.join(task(), 'logs', 'builder-1_stream.jsonl');
     assert.deepEqual(await openConfined({ path: file, reveal: false }, [root], shell.ports), { ok: true, message: `opened ${file}` });
     assert.equal((await openConfined({ path: path.join(task(), 'archive'), reveal: false }, [root], shell.ports)).ok, true);
-    assert.equal((await openConfined({ path: path.join(task(), 'archive', 'builder-1.log.gz'), reveal: false }, [root], shell.ports)).ok, true);
+    assert.equal(
+      (await openConfined({ path: path.join(task(), 'archive', 'builder-1.log.gz'), reveal: false }, [root], shell.ports)).ok,
+      true,
+    );
     assert.deepEqual(shell.opened, [file, path.join(task(), 'archive'), path.join(task(), 'archive', 'builder-1.log.gz')]);
   });
 
   it('refuses a path outside the roots, also when spelled with .. or reached through a symlink', async () => {
     const shell = fakeShell();
-    for (const p of [path.join(outside, 'secret.txt'), path.join(task(), '..', '..', '..', 'outside', 'secret.txt'), path.join(task(), 'logs', 'link.txt'), path.join(task(), 'logs', 'outdir'), '/etc/passwd']) {
+    for (const p of [
+      path.join(outside, 'secret.txt'),
+      path.join(task(), '..', '..', '..', 'outside', 'secret.txt'),
+      path.join(task(), 'logs', 'link.txt'),
+      path.join(task(), 'logs', 'outdir'),
+      '/etc/passwd',
+    ]) {
       for (const reveal of [false, true]) {
         const result = await openConfined({ path: p, reveal }, [root], shell.ports);
         assert.equal(result.ok, false, p);
@@ -75,11 +84,17 @@ describe('openPath confinement', () => {
   it('refuses relative paths, missing files and a root that is only a name prefix', async () => {
     const shell = fakeShell();
     assert.match((await openConfined({ path: 'logs/x.log', reveal: false }, [root], shell.ports)).message, /not an absolute path/);
-    assert.match((await openConfined({ path: path.join(task(), 'logs', 'nope.log'), reveal: false }, [root], shell.ports)).message, /ENOENT/);
+    assert.match(
+      (await openConfined({ path: path.join(task(), 'logs', 'nope.log'), reveal: false }, [root], shell.ports)).message,
+      /ENOENT/,
+    );
     // /tmp/x/root must not admit /tmp/x/root-other
     await mkdir(`${root}-other`, { recursive: true });
     await writeFile(path.join(`${root}-other`, 'a.log'), 'x');
-    assert.match((await openConfined({ path: path.join(`${root}-other`, 'a.log'), reveal: false }, [root], shell.ports)).message, /outside/);
+    assert.match(
+      (await openConfined({ path: path.join(`${root}-other`, 'a.log'), reveal: false }, [root], shell.ports)).message,
+      /outside/,
+    );
     assert.deepEqual(shell.opened, []);
   });
 
@@ -110,7 +125,7 @@ describe('openPath confinement', () => {
     assert.match(result.message, /no application is registered/);
   });
 
-  it('is what the window gets for openPath: confined to the roots in the engine\'s settings', async () => {
+  it("is what the window gets for openPath: confined to the roots in the engine's settings", async () => {
     const settings: Settings = { config: { ...defaultConfig(), roots: [root] }, path: '/cfg.json', overridden: [] };
     const engineOpenPath: string[] = [];
     const engine = {
@@ -145,7 +160,10 @@ describe('late service', () => {
     late.subscribe((e) => seen.push(e));
     const pending = late.listAlerts({});
     let listener: ((e: UiEvent) => void) | null = null;
-    resolve({ listAlerts: async () => [], subscribe: (l: (e: UiEvent) => void) => ((listener = l), () => undefined) } as unknown as JanitorService);
+    resolve({
+      listAlerts: async () => [],
+      subscribe: (l: (e: UiEvent) => void) => ((listener = l), () => undefined),
+    } as unknown as JanitorService);
     assert.deepEqual(await pending, []);
     listener!({ event: 'resume', ts: 't', sleptMs: 1 });
     assert.equal(seen.length, 1);

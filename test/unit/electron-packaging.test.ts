@@ -26,8 +26,14 @@ type BuilderConfig = {
 
 /** electron-builder's own loader and schema validation; both run offline. */
 async function loadBuilderConfig(): Promise<{ config: BuilderConfig; validate: (c: unknown) => Promise<void> }> {
-  const lib = require('app-builder-lib/out/util/config/config.js') as { getConfig(dir: string, file: null, extra: null): Promise<BuilderConfig>; validateConfiguration(c: unknown, logger: unknown): Promise<void> };
-  const { DebugLogger, log } = require('builder-util') as { DebugLogger: new (enabled: boolean) => unknown; log: { stream: NodeJS.WritableStream } };
+  const lib = require('app-builder-lib/out/util/config/config.js') as {
+    getConfig(dir: string, file: null, extra: null): Promise<BuilderConfig>;
+    validateConfiguration(c: unknown, logger: unknown): Promise<void>;
+  };
+  const { DebugLogger, log } = require('builder-util') as {
+    DebugLogger: new (enabled: boolean) => unknown;
+    log: { stream: NodeJS.WritableStream };
+  };
   // Its logger writes to stdout, which is the test runner's channel to this file's process: a stray line there
   // breaks the runner's framing ("Unable to deserialize cloned data").
   log.stream = process.stderr;
@@ -43,7 +49,7 @@ function pngSize(file: string): { width: number; height: number; colourType: num
 }
 
 describe('packaging (electron-builder.yml)', () => {
-  it('passes electron-builder\'s schema validation, and a broken config does not', async () => {
+  it("passes electron-builder's schema validation, and a broken config does not", async () => {
     const { config, validate } = await loadBuilderConfig();
     await validate(config);
     await assert.rejects(validate({ ...config, linux: { ...config.linux, tragets: ['deb'] } }), /configuration/i);
@@ -61,9 +67,11 @@ describe('packaging (electron-builder.yml)', () => {
     assert.deepEqual(config.win?.target, ['nsis']);
   });
 
-  it('keeps electron-builder\'s own deb dependencies when adding tmux (a depends list replaces them)', async () => {
+  it("keeps electron-builder's own deb dependencies when adding tmux (a depends list replaces them)", async () => {
     const { config } = await loadBuilderConfig();
-    const fpm = require('app-builder-lib/out/targets/FpmTarget.js') as { default: { prototype: { getDefaultDepends(target: string): string[] } } };
+    const fpm = require('app-builder-lib/out/targets/FpmTarget.js') as {
+      default: { prototype: { getDefaultDepends(target: string): string[] } };
+    };
     const defaults = fpm.default.prototype.getDefaultDepends('deb');
     assert.ok(defaults.length > 0);
     assert.deepEqual(config.deb?.depends, [...defaults, 'tmux']);
@@ -72,7 +80,8 @@ describe('packaging (electron-builder.yml)', () => {
   it('packs dist/, package.json and the icons read at run time, never src/ or test/', async () => {
     const { config } = await loadBuilderConfig();
     const files = (config.files ?? []).flatMap((f) => (typeof f === 'string' ? [f] : (f.filter ?? [])));
-    for (const wanted of ['package.json', 'dist/**/*', 'build/icon.png', 'build/tray/*.png', '!src{,/**/*}', '!test{,/**/*}']) assert.ok(files.includes(wanted), wanted);
+    for (const wanted of ['package.json', 'dist/**/*', 'build/icon.png', 'build/tray/*.png', '!src{,/**/*}', '!test{,/**/*}'])
+      assert.ok(files.includes(wanted), wanted);
   });
 
   it('has every icon it names, at the sizes each platform wants', async () => {
@@ -100,13 +109,19 @@ describe('packaging (electron-builder.yml)', () => {
   });
 
   it('keeps the committed icons what build/make-icons.mjs draws', async () => {
-    const { makeIcons } = (await import(pathToFileURL(path.join(repo, 'build', 'make-icons.mjs')).href)) as { makeIcons(outDir: string, only: (rel: string) => boolean): string[] };
+    const { makeIcons } = (await import(pathToFileURL(path.join(repo, 'build', 'make-icons.mjs')).href)) as {
+      makeIcons(outDir: string, only: (rel: string) => boolean): string[];
+    };
     const out = await mkdtemp(path.join(os.tmpdir(), 'aj-icons-'));
     try {
       // The 1024 px ones take seconds; the tray icons and the small app sizes say the same.
       const written = makeIcons(out, (rel) => rel.startsWith('tray/') || /^icons\/(16|32|48|64)x/.test(rel));
       assert.equal(written.length, 24);
-      for (const rel of written) assert.ok(readFileSync(path.join(out, rel)).equals(readFileSync(path.join(repo, 'build', rel))), `build/${rel} differs from what make-icons.mjs draws: run node build/make-icons.mjs`);
+      for (const rel of written)
+        assert.ok(
+          readFileSync(path.join(out, rel)).equals(readFileSync(path.join(repo, 'build', rel))),
+          `build/${rel} differs from what make-icons.mjs draws: run node build/make-icons.mjs`,
+        );
       // templates: every pixel black (or fully transparent)
       const { inflateSync } = await import('node:zlib');
       const buf = readFileSync(path.join(repo, 'build', 'tray', 'trayTemplate@2x.png'));

@@ -30,7 +30,16 @@ function harness(limitMs = 5000) {
     const e = { prevented: 0, preventDefault: () => void e.prevented++ };
     return e;
   };
-  return { drain: new QuitDrain(ports, limitMs), timers, exits, logs, quitEvent, closes: () => closes, finish: () => finishClose!(), fail: (e: Error) => failClose!(e) };
+  return {
+    drain: new QuitDrain(ports, limitMs),
+    timers,
+    exits,
+    logs,
+    quitEvent,
+    closes: () => closes,
+    finish: () => finishClose!(),
+    fail: (e: Error) => failClose!(e),
+  };
 }
 
 describe('quit drain', () => {

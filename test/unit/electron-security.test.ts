@@ -9,7 +9,9 @@ const repo = path.resolve(import.meta.dirname, '../..');
 
 type Finding = { id: string; file: string; description?: string; justified: string | null };
 type Scanner = {
-  scan(root?: string): Promise<{ issues: { id: string; file: string }[]; errors: { tolerable: boolean }[]; globalChecks: number; atomicChecks: number }>;
+  scan(
+    root?: string,
+  ): Promise<{ issues: { id: string; file: string }[]; errors: { tolerable: boolean }[]; globalChecks: number; atomicChecks: number }>;
   judge(issues: unknown[]): { findings: Finding[]; unjustified: Finding[]; stale: unknown[] };
   headerCspFindings(root?: string): unknown[];
 };
@@ -20,7 +22,11 @@ describe('electronegativity (npm run security:electron)', () => {
     const s = await load();
     const result = await s.scan();
     assert.ok(result.globalChecks + result.atomicChecks >= 30, 'the checks loaded');
-    assert.deepEqual(result.errors.filter((e) => !e.tolerable), [], 'every file parsed');
+    assert.deepEqual(
+      result.errors.filter((e) => !e.tolerable),
+      [],
+      'every file parsed',
+    );
     const { unjustified, stale, findings } = s.judge([...result.issues, ...s.headerCspFindings()]);
     assert.deepEqual(unjustified, []);
     assert.deepEqual(stale, []);
@@ -31,7 +37,8 @@ describe('electronegativity (npm run security:electron)', () => {
     const s = await load();
     const fixture = mkdtempSync(path.join(os.tmpdir(), 'aj-electroneg-'));
     try {
-      for (const rel of ['src/electron-main', 'src/preload', 'package.json']) cpSync(path.join(repo, rel), path.join(fixture, rel), { recursive: true });
+      for (const rel of ['src/electron-main', 'src/preload', 'package.json'])
+        cpSync(path.join(repo, rel), path.join(fixture, rel), { recursive: true });
       const edit = (rel: string, ...pairs: [string, string][]) => {
         let text = readFileSync(path.join(fixture, rel), 'utf8');
         for (const [from, to] of pairs) {
@@ -52,10 +59,19 @@ describe('electronegativity (npm run security:electron)', () => {
       const result = await s.scan(fixture);
       const { unjustified } = s.judge([...result.issues, ...s.headerCspFindings(fixture)]);
       const ids = new Set(unjustified.map((f) => f.id));
-      for (const id of ['CONTEXT_ISOLATION_JS_CHECK', 'SANDBOX_JS_CHECK', 'LIMIT_NAVIGATION_GLOBAL_CHECK', 'PERMISSION_REQUEST_HANDLER_GLOBAL_CHECK', 'CSP:script-src']) {
+      for (const id of [
+        'CONTEXT_ISOLATION_JS_CHECK',
+        'SANDBOX_JS_CHECK',
+        'LIMIT_NAVIGATION_GLOBAL_CHECK',
+        'PERMISSION_REQUEST_HANDLER_GLOBAL_CHECK',
+        'CSP:script-src',
+      ]) {
         assert.ok(ids.has(id), `${id} in ${[...ids].join(', ')}`);
       }
-      assert.ok(unjustified.some((f) => f.id === 'CSP:script-src' && /unsafe-inline/.test(f.description ?? '')), 'the new CSP weakness is not hidden by the justified one');
+      assert.ok(
+        unjustified.some((f) => f.id === 'CSP:script-src' && /unsafe-inline/.test(f.description ?? '')),
+        'the new CSP weakness is not hidden by the justified one',
+      );
     } finally {
       rmSync(fixture, { recursive: true, force: true });
     }

@@ -1,10 +1,31 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { TrayStateSchema, type TrayState, type UiState } from '../../src/shared/ui-model.js';
-import { INITIAL_TRAY, TOOLTIP_MAX, trayIconFile, trayReduce, trayView, type MenuItemModel, type TrayModel } from '../../src/electron-main/tray-state.js';
+import {
+  INITIAL_TRAY,
+  TOOLTIP_MAX,
+  trayIconFile,
+  trayReduce,
+  trayView,
+  type MenuItemModel,
+  type TrayModel,
+} from '../../src/electron-main/tray-state.js';
 
 function ui(over: Partial<UiState> = {}): UiState {
-  return { tray: 'idle', message: 'All clean: 3 agents running', paused: false, sweeping: false, lastSweepAt: null, agents: 3, tasks: 1, alerts: 0, failures: 0, watch: 'inotify', host: 'desktop', ...over };
+  return {
+    tray: 'idle',
+    message: 'All clean: 3 agents running',
+    paused: false,
+    sweeping: false,
+    lastSweepAt: null,
+    agents: 3,
+    tasks: 1,
+    alerts: 0,
+    failures: 0,
+    watch: 'inotify',
+    host: 'desktop',
+    ...over,
+  };
 }
 const withUi = (state: UiState): TrayModel => trayReduce(INITIAL_TRAY, { type: 'ui-event', event: { event: 'state', state } });
 const items = (menu: MenuItemModel[]) => menu.filter((m): m is Extract<MenuItemModel, { kind: 'item' }> => m.kind === 'item');
@@ -63,7 +84,11 @@ describe('tray state', () => {
   });
 
   it('shows a failed tray action as an error, until the next action starts', () => {
-    const failed = trayReduce(trayReduce(withUi(ui()), { type: 'action-started', action: 'clean-now' }), { type: 'action-finished', action: 'clean-now', error: 'tmux timed out' });
+    const failed = trayReduce(trayReduce(withUi(ui()), { type: 'action-started', action: 'clean-now' }), {
+      type: 'action-finished',
+      action: 'clean-now',
+      error: 'tmux timed out',
+    });
     const view = trayView(failed, 'linux');
     assert.equal(view.state, 'error');
     assert.equal(item(view.menu, 'status').label, 'Clean now failed: tmux timed out');
@@ -86,14 +111,23 @@ describe('tray state', () => {
 
   it('ignores daemon events other than state (the engine folds them into its state)', () => {
     const model = withUi(ui());
-    const after = trayReduce(model, { type: 'ui-event', event: { event: 'stalled', ts: 'x', step: 'archive', runningMs: 40_000, limitMs: 30_000 } });
+    const after = trayReduce(model, {
+      type: 'ui-event',
+      event: { event: 'stalled', ts: 'x', step: 'archive', runningMs: 40_000, limitMs: 30_000 },
+    });
     assert.equal(after, model);
   });
 
   it('uses template images on macOS and coloured icons elsewhere', () => {
     const states: TrayState[] = ['idle', 'working', 'attention', 'paused', 'error'];
-    assert.deepEqual(states.map((s) => trayIconFile(s, 'darwin')), ['trayTemplate.png', 'tray-workingTemplate.png', 'tray-attentionTemplate.png', 'tray-pausedTemplate.png', 'tray-errorTemplate.png']);
-    assert.deepEqual(states.map((s) => trayIconFile(s, 'win32')), states.map((s) => `tray-${s}.png`));
+    assert.deepEqual(
+      states.map((s) => trayIconFile(s, 'darwin')),
+      ['trayTemplate.png', 'tray-workingTemplate.png', 'tray-attentionTemplate.png', 'tray-pausedTemplate.png', 'tray-errorTemplate.png'],
+    );
+    assert.deepEqual(
+      states.map((s) => trayIconFile(s, 'win32')),
+      states.map((s) => `tray-${s}.png`),
+    );
   });
 
   it('keeps the tooltip within the Windows limit', () => {

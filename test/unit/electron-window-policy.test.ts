@@ -8,11 +8,22 @@ import { CONTENT_SECURITY_POLICY, ROUTES, navigationAllowed, urlAtRoute, withCsp
 const INDEX = path.resolve('/opt/aj/resources/app.asar/dist/renderer/index.html');
 
 describe('window policy', () => {
-  it('sets the bridge\'s CSP on every response, replacing any other, whatever its case', () => {
-    const out = withCsp({ 'content-security-policy': ["default-src *; script-src 'unsafe-inline'"], 'X-Other': 'kept', 'CONTENT-SECURITY-POLICY': 'x' });
+  it("sets the bridge's CSP on every response, replacing any other, whatever its case", () => {
+    const out = withCsp({
+      'content-security-policy': ["default-src *; script-src 'unsafe-inline'"],
+      'X-Other': 'kept',
+      'CONTENT-SECURITY-POLICY': 'x',
+    });
     assert.deepEqual(out, { 'X-Other': ['kept'], 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] });
     assert.deepEqual(withCsp(undefined), { 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] });
-    for (const directive of ["default-src 'self'", "script-src 'self'", "object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'", "form-action 'none'"]) {
+    for (const directive of [
+      "default-src 'self'",
+      "script-src 'self'",
+      "object-src 'none'",
+      "base-uri 'none'",
+      "frame-ancestors 'none'",
+      "form-action 'none'",
+    ]) {
       assert.ok(CONTENT_SECURITY_POLICY.split('; ').includes(directive), directive);
     }
     assert.doesNotMatch(CONTENT_SECURITY_POLICY, /unsafe-inline|unsafe-eval|\*/);
@@ -22,7 +33,15 @@ describe('window policy', () => {
     const index = pathToFileURL(INDEX).href;
     assert.equal(navigationAllowed(`${index}#/alerts`, INDEX), true);
     assert.equal(navigationAllowed(index, INDEX), true);
-    for (const target of ['https://example.com/', 'http://127.0.0.1:8080/', pathToFileURL('/etc/passwd').href, pathToFileURL(path.join(path.dirname(INDEX), 'x.html')).href, `${index}?q=1`, 'javascript:alert(1)', 'about:blank']) {
+    for (const target of [
+      'https://example.com/',
+      'http://127.0.0.1:8080/',
+      pathToFileURL('/etc/passwd').href,
+      pathToFileURL(path.join(path.dirname(INDEX), 'x.html')).href,
+      `${index}?q=1`,
+      'javascript:alert(1)',
+      'about:blank',
+    ]) {
       assert.equal(navigationAllowed(target, INDEX), false, target);
     }
   });
@@ -41,11 +60,20 @@ describe('window policy', () => {
 describe('alert ids and routes', () => {
   it('gives each problem a stable id, and routes round-trip it', () => {
     const cases: [Parameters<typeof alertIdFor>[0], string][] = [
-      [{ event: 'orphan', ts: 't', orphan: { kind: 'orphan-session', session: 'agent_x', sessionId: '$3', reason: 'r', unreadable: [] } }, 'orphan-session:$3'],
-      [{ event: 'orphan', ts: 't', orphan: { kind: 'ghost-agent', task: 'T', agentId: 'a', session: null, reason: 'r' } }, 'ghost-agent:T/a'],
+      [
+        { event: 'orphan', ts: 't', orphan: { kind: 'orphan-session', session: 'agent_x', sessionId: '$3', reason: 'r', unreadable: [] } },
+        'orphan-session:$3',
+      ],
+      [
+        { event: 'orphan', ts: 't', orphan: { kind: 'ghost-agent', task: 'T', agentId: 'a', session: null, reason: 'r' } },
+        'ghost-agent:T/a',
+      ],
       [{ event: 'orphan', ts: 't', orphan: { kind: 'suspect', agentId: 'a', pid: 5, argv: 'x', reason: 'r' } }, 'suspect:5'],
       [{ event: 'orphan', ts: 't', orphan: { kind: 'zombie', agentId: null, pid: 6, ppid: 1, reason: 'r' } }, 'zombie:6'],
-      [{ event: 'orphan', ts: 't', orphan: { kind: 'leftover-process', agentId: 'a', pid: 7, argv: 'x', reason: 'r' } }, 'leftover-process:a:7'],
+      [
+        { event: 'orphan', ts: 't', orphan: { kind: 'leftover-process', agentId: 'a', pid: 7, argv: 'x', reason: 'r' } },
+        'leftover-process:a:7',
+      ],
       [{ event: 'idle-warning', ts: 't', task: 'T', agentId: 'a', idleMinutes: 100, cleanInMinutes: 10 }, 'idle-warning:T/a'],
       [{ event: 'stalled', ts: 't', step: 'archive', runningMs: 1, limitMs: 1 }, 'stalled:archive'],
       [{ event: 'breaker', ts: 't', task: 'T', failures: 3, retryAt: 't', lastError: 'e' }, 'breaker:T'],

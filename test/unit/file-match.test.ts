@@ -9,13 +9,19 @@ const namesOf = (m: ReadonlyMap<string, FileEntry[]>, id: string): string[] | un
 
 describe('matchAgentFiles', () => {
   it('matches with an exact boundary: fixer-1 never takes fixer-10 files', () => {
-    const m = matchAgentFiles(files('fixer-10_stream.jsonl', 'fixer-1_stream.jsonl', 'fixer-1.log', 'fixer-10.log', 'fixer-1'), new Set(['fixer-1']));
+    const m = matchAgentFiles(
+      files('fixer-10_stream.jsonl', 'fixer-1_stream.jsonl', 'fixer-1.log', 'fixer-10.log', 'fixer-1'),
+      new Set(['fixer-1']),
+    );
     assert.deepEqual(namesOf(m, 'fixer-1'), ['fixer-1.log', 'fixer-1_stream.jsonl']);
     assert.deepEqual([...m.keys()], ['fixer-1']);
   });
 
   it('gives fixer-10 its own files when both agents exist', () => {
-    const m = matchAgentFiles(files('fixer-10_stream.jsonl', 'fixer-1_stream.jsonl', 'fixer-10.log', 'fixer-1.log'), new Set(['fixer-1', 'fixer-10']));
+    const m = matchAgentFiles(
+      files('fixer-10_stream.jsonl', 'fixer-1_stream.jsonl', 'fixer-10.log', 'fixer-1.log'),
+      new Set(['fixer-1', 'fixer-10']),
+    );
     assert.deepEqual(namesOf(m, 'fixer-1'), ['fixer-1.log', 'fixer-1_stream.jsonl']);
     assert.deepEqual(namesOf(m, 'fixer-10'), ['fixer-10.log', 'fixer-10_stream.jsonl']);
   });
@@ -33,7 +39,10 @@ describe('matchAgentFiles', () => {
   });
 
   it('ignores files no agent owns, including a bare id and other separators', () => {
-    const m = matchAgentFiles(files('fixer-1', 'fixer-1-retry.log', 'xfixer-1_stream.jsonl', 'FIXER-1.log', 'notes.txt', '_fixer-1.log'), new Set(['fixer-1']));
+    const m = matchAgentFiles(
+      files('fixer-1', 'fixer-1-retry.log', 'xfixer-1_stream.jsonl', 'FIXER-1.log', 'notes.txt', '_fixer-1.log'),
+      new Set(['fixer-1']),
+    );
     assert.equal(m.size, 0);
   });
 
@@ -81,8 +90,14 @@ describe('matchAgentFiles: deploy logs, progress and findings', () => {
 
   it('gives deploy_<id>.json to <id> even when an agent is named "deploy"', () => {
     const m = matchAgentFiles([entry('logs', 'deploy_x.json'), entry('logs', 'deploy_stream.jsonl')], new Set(['deploy', 'x']));
-    assert.deepEqual(m.get('x')?.map((f) => f.name), ['deploy_x.json']);
-    assert.deepEqual(m.get('deploy')?.map((f) => f.name), ['deploy_stream.jsonl']);
+    assert.deepEqual(
+      m.get('x')?.map((f) => f.name),
+      ['deploy_x.json'],
+    );
+    assert.deepEqual(
+      m.get('deploy')?.map((f) => f.name),
+      ['deploy_stream.jsonl'],
+    );
   });
 
   it('never matches a progress or findings file by prefix', () => {
@@ -93,10 +108,14 @@ describe('matchAgentFiles: deploy logs, progress and findings', () => {
 
 describe('matchAgentFiles properties', () => {
   // Small alphabets so that ids are often prefixes of each other and of file names.
-  const idArb = fc.string({ unit: fc.constantFrom('a', 'b', '1', '-', '_', '.'), minLength: 1, maxLength: 5 }).filter((s) => /^[ab1]/.test(s));
+  const idArb = fc
+    .string({ unit: fc.constantFrom('a', 'b', '1', '-', '_', '.'), minLength: 1, maxLength: 5 })
+    .filter((s) => /^[ab1]/.test(s));
   const nameArb = fc.oneof(
     fc.string({ unit: fc.constantFrom('a', 'b', '1', '-', '_', '.', 'x'), minLength: 1, maxLength: 9 }),
-    fc.tuple(idArb, fc.constantFrom('_', '.', '-', ''), fc.constantFrom('stream.jsonl', 'log', '', 'b_1')).map(([id, sep, rest]) => id + sep + rest),
+    fc
+      .tuple(idArb, fc.constantFrom('_', '.', '-', ''), fc.constantFrom('stream.jsonl', 'log', '', 'b_1'))
+      .map(([id, sep, rest]) => id + sep + rest),
   );
   const input = fc.record({
     ids: fc.uniqueArray(idArb, { maxLength: 6 }),

@@ -23,7 +23,15 @@ const FULL = `${JSON.stringify(
     task_id: 'TASK-20261124-010203-abcdef01',
     created: '2026-11-24T01:02:03Z',
     agents: [
-      { id: 'builder-232300-9040a9', status: 'completed', tmux_session: 'agent_builder-232300-9040a9', note: 'héllo ✓ 😀', tags: ['x', { y: 1 }], completed_at: '2026-11-24T01:05:00.123456', last_update: 'not a time' },
+      {
+        id: 'builder-232300-9040a9',
+        status: 'completed',
+        tmux_session: 'agent_builder-232300-9040a9',
+        note: 'héllo ✓ 😀',
+        tags: ['x', { y: 1 }],
+        completed_at: '2026-11-24T01:05:00.123456',
+        last_update: 'not a time',
+      },
       { id: 'fixer-1', status: 'running', tmux_session: null, pinned: true, progress: 0.5 },
       { id: 'fixer-10', status: 'failed' },
     ],
@@ -44,7 +52,17 @@ describe('parseRegistry: valid registries', () => {
     // The orchestrator's times are local, without an offset (Python's isoformat()); an unparsable one is unknown.
     const from = { completedAtMs: null, lastUpdateMs: null, source: 'registry', origin: FILE };
     assert.deepEqual(r.agents, [
-      { ...from, id: 'builder-232300-9040a9', status: 'completed', session: 'agent_builder-232300-9040a9', sessionProblem: null, rawSession: 'agent_builder-232300-9040a9', pinned: false, index: 0, completedAtMs: new Date(2026, 10, 24, 1, 5, 0, 123).getTime() },
+      {
+        ...from,
+        id: 'builder-232300-9040a9',
+        status: 'completed',
+        session: 'agent_builder-232300-9040a9',
+        sessionProblem: null,
+        rawSession: 'agent_builder-232300-9040a9',
+        pinned: false,
+        index: 0,
+        completedAtMs: new Date(2026, 10, 24, 1, 5, 0, 123).getTime(),
+      },
       { ...from, id: 'fixer-1', status: 'running', session: null, sessionProblem: null, rawSession: null, pinned: true, index: 1 },
       { ...from, id: 'fixer-10', status: 'failed', session: null, sessionProblem: null, rawSession: null, pinned: false, index: 2 },
     ]);
@@ -66,9 +84,9 @@ describe('parseRegistry: unusable files are fatal and never acted on', () => {
     'agents is an object': ['{"agents": {}}', /wrong shape.*\$\.agents: .*expected array/],
     'agents is a string': ['{"agents": "x"}', /wrong shape.*\$\.agents: .*expected array/],
     'agents missing': ['{"task_id": "x"}', /wrong shape.*\$\.agents/],
-    'null': ['null', /wrong shape.*\$: .*expected object/],
-    'number': ['42', /wrong shape.*\$: .*expected object/],
-    'string': ['"agents"', /wrong shape.*\$: .*expected object/],
+    null: ['null', /wrong shape.*\$: .*expected object/],
+    number: ['42', /wrong shape.*\$: .*expected object/],
+    string: ['"agents"', /wrong shape.*\$: .*expected object/],
   };
   for (const [what, [text, pattern]] of Object.entries(cases)) {
     it(what, () => {
@@ -199,7 +217,12 @@ describe('parseRegistry: invalid entries are reported and skipped, siblings kept
     ['target syntax', '=agent_a'],
   ] as const) {
     it(`keeps the agent but drops an unusable tmux_session (${what})`, () => {
-      const r = parse(reg([{ id: 'ok', status: 'running', tmux_session: 'agent_ok' }, { id: 'x-1', status: 'completed', tmux_session: session }]));
+      const r = parse(
+        reg([
+          { id: 'ok', status: 'running', tmux_session: 'agent_ok' },
+          { id: 'x-1', status: 'completed', tmux_session: session },
+        ]),
+      );
       assert.equal(r.fatal, null);
       assert.equal(r.agents.length, 2);
       const agent = r.agents[1]!;

@@ -5,7 +5,16 @@ import { Ledger } from '../../src/core/sweep/ledger.js';
 import type { PlannedAction } from '../../src/core/sweep/plan-types.js';
 
 function kill(task: string, agentId: string, skip?: string): PlannedAction {
-  return { kind: 'kill-session', task, agentId, reason: 'r', target: `agent_${agentId}`, session: `agent_${agentId}`, sessionId: `$${agentId}`, ...(skip ? { skip } : {}) };
+  return {
+    kind: 'kill-session',
+    task,
+    agentId,
+    reason: 'r',
+    target: `agent_${agentId}`,
+    session: `agent_${agentId}`,
+    sessionId: `$${agentId}`,
+    ...(skip ? { skip } : {}),
+  };
 }
 function prompt(task: string, agentId: string): PlannedAction {
   return { kind: 'delete-prompt', task, agentId, reason: 'r', target: `agent_prompt_${agentId}.txt`, file: `agent_prompt_${agentId}.txt` };
@@ -32,7 +41,10 @@ describe('killBatches: the kills of a sweep in at most 3 tmux spawns, by whole t
     const batches = killBatches(actions, held);
     assert.equal(batches.length, 3);
     const sizes = batches.map((b) => b.size * 7);
-    assert.ok(sizes.every((n) => n >= 210 && n <= 245), `kills per batch: ${sizes.join(', ')}`);
+    assert.ok(
+      sizes.every((n) => n >= 210 && n <= 245),
+      `kills per batch: ${sizes.join(', ')}`,
+    );
     const order = batches.flatMap((b) => [...b]);
     assert.deepEqual(order, [...held], 'tasks keep plan order, none twice, none left out');
   });
@@ -59,6 +71,9 @@ describe('Ledger.scoped', () => {
     assert.deepEqual(ledger.pending('kill-session'), [a], 'what the view recorded is settled for the whole ledger');
     assert.deepEqual(view.unblocked('kill-session'), []);
     assert.equal(ledger.unblocked('kill-session').length, 0, 'blocked agents are shared too');
-    assert.deepEqual(ledger.ordered().map((r) => r.outcome), ['skipped', 'done']);
+    assert.deepEqual(
+      ledger.ordered().map((r) => r.outcome),
+      ['skipped', 'done'],
+    );
   });
 });

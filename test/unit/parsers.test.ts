@@ -5,8 +5,16 @@ import { parseProcStat, parsePsOutput } from '../../src/core/platform/proc-table
 import { parsePaneListing } from '../../src/core/platform/tmux-listing.js';
 
 /** One line of `list-panes -a -F` in the order tmux-listing.ts asks for: pid, session_id, window_activity, pane_id, pane_pid, history_size, pane_dead, session_name. */
-const pane = (pid: number, sid: string, activity: number, paneId: string, panePid: number, history: number, name: string, dead = 0): string =>
-  [pid, sid, activity, paneId, panePid, history, dead, name].join('\t');
+const pane = (
+  pid: number,
+  sid: string,
+  activity: number,
+  paneId: string,
+  panePid: number,
+  history: number,
+  name: string,
+  dead = 0,
+): string => [pid, sid, activity, paneId, panePid, history, dead, name].join('\t');
 
 describe('parsePaneListing', () => {
   it('groups panes by session and takes the newest window_activity', () => {
@@ -59,14 +67,21 @@ describe('parsePaneListing', () => {
   });
 
   it('does not let a non-numeric window_activity poison the newest activity', () => {
-    const { sessions } = parsePaneListing([pane(1, '$1', 300, '%1', 2, 0, 'agent_a'), ['1', '$1', 'x', '%2', '3', '0', '0', 'agent_a'].join('\t')].join('\n'));
+    const { sessions } = parsePaneListing(
+      [pane(1, '$1', 300, '%1', 2, 0, 'agent_a'), ['1', '$1', 'x', '%2', '3', '0', '0', 'agent_a'].join('\t')].join('\n'),
+    );
     assert.equal(sessions.get('agent_a')!.lastActivityMs, 300_000);
     assert.equal(sessions.get('agent_a')!.panes.length, 2);
   });
 
   it('property: every well-formed line is kept, whatever the session name', () => {
     const nameArb = fc.string({ unit: fc.constantFrom('a', '_', '\t', ' ', ':', '.', '-'), minLength: 1, maxLength: 10 });
-    const lineArb = fc.record({ s: fc.integer({ min: 0, max: 5 }), act: fc.integer({ min: 1, max: 2_000_000_000 }), p: fc.integer({ min: 0, max: 999 }), name: nameArb });
+    const lineArb = fc.record({
+      s: fc.integer({ min: 0, max: 5 }),
+      act: fc.integer({ min: 1, max: 2_000_000_000 }),
+      p: fc.integer({ min: 0, max: 999 }),
+      name: nameArb,
+    });
     fc.assert(
       fc.property(fc.array(lineArb, { maxLength: 12 }), (lines) => {
         const { sessions } = parsePaneListing(lines.map((l) => pane(9, `$${l.s}`, l.act, `%${l.p}`, 100 + l.p, 0, l.name)).join('\n'));
@@ -95,7 +110,12 @@ const statTail = (state: string, ppid: number, start: number): string => {
 
 describe('parseProcStat', () => {
   it('parses a plain line', () => {
-    assert.deepEqual(parseProcStat(`1234 (bash) S ${statTail('S', 1, 987654).slice(2)}`), { pid: 1234, state: 'S', ppid: 1, start: '987654' });
+    assert.deepEqual(parseProcStat(`1234 (bash) S ${statTail('S', 1, 987654).slice(2)}`), {
+      pid: 1234,
+      state: 'S',
+      ppid: 1,
+      start: '987654',
+    });
   });
 
   it('handles comm with spaces and parentheses', () => {
@@ -140,7 +160,15 @@ describe('parsePsOutput (macOS ps -A -o pid=,ppid=,stat=,lstart=,command=)', () 
     ].join('\n');
     const t = parsePsOutput(out);
     assert.deepEqual([...t.keys()], [1, 501, 777]);
-    assert.deepEqual(t.get(501), { pid: 501, ppid: 1, state: 'S', start: 'Tue Nov 4 01:53:27 2026', argv: '/usr/sbin/foo -x --name "a b"', tmuxPane: null, tmuxEnv: null });
+    assert.deepEqual(t.get(501), {
+      pid: 501,
+      ppid: 1,
+      state: 'S',
+      start: 'Tue Nov 4 01:53:27 2026',
+      argv: '/usr/sbin/foo -x --name "a b"',
+      tmuxPane: null,
+      tmuxEnv: null,
+    });
     assert.equal(t.get(1)!.argv, '/sbin/launchd');
     assert.equal(t.get(777)!.state, 'Z');
     assert.equal(t.get(777)!.ppid, 501);
@@ -163,7 +191,15 @@ describe('parsePsOutput (macOS ps -A -o pid=,ppid=,stat=,lstart=,command=)', () 
   });
 
   it('ignores header and malformed lines', () => {
-    const t = parsePsOutput(['  PID  PPID STAT STARTED COMMAND', 'garbage', '12 x S Tue Nov 24 01:53:27 2026 cmd', '13 1 S yesterday cmd', '14 1 R Tue Nov 24 01:53:27 2026'].join('\n'));
+    const t = parsePsOutput(
+      [
+        '  PID  PPID STAT STARTED COMMAND',
+        'garbage',
+        '12 x S Tue Nov 24 01:53:27 2026 cmd',
+        '13 1 S yesterday cmd',
+        '14 1 R Tue Nov 24 01:53:27 2026',
+      ].join('\n'),
+    );
     assert.deepEqual([...t.keys()], [14]);
     assert.equal(t.get(14)!.argv, '');
   });

@@ -25,7 +25,9 @@ const agentArb: fc.Arbitrary<AgentSpec> = fc.record({
 });
 const fileArb: fc.Arbitrary<Omit<FileEntry, 'dir'>> = fc.record({
   name: fc.oneof(
-    fc.tuple(fc.constantFrom(...IDS), fc.constantFrom('_', '.', '-', '0_'), fc.constantFrom('stream.jsonl', 'log', 'b_x.log')).map(([i, s, r]) => i + s + r),
+    fc
+      .tuple(fc.constantFrom(...IDS), fc.constantFrom('_', '.', '-', '0_'), fc.constantFrom('stream.jsonl', 'log', 'b_x.log'))
+      .map(([i, s, r]) => i + s + r),
     fc.constantFrom('notes.txt', 'a', 'fixer-1'),
   ),
   kind: fc.constantFrom<FileEntry['kind']>('file', 'file', 'file', 'symlink', 'other'),
@@ -33,7 +35,10 @@ const fileArb: fc.Arbitrary<Omit<FileEntry, 'dir'>> = fc.record({
 const taskArb = fc.record({
   agents: fc.uniqueArray(agentArb, { selector: (a) => a.id, maxLength: 4 }),
   logs: fc.uniqueArray(fileArb, { selector: (f) => f.name, maxLength: 6 }),
-  prompts: fc.uniqueArray(fc.record({ id: fc.constantFrom(...IDS), kind: fc.constantFrom<FileEntry['kind']>('file', 'file', 'symlink') }), { selector: (p) => p.id, maxLength: 4 }),
+  prompts: fc.uniqueArray(fc.record({ id: fc.constantFrom(...IDS), kind: fc.constantFrom<FileEntry['kind']>('file', 'file', 'symlink') }), {
+    selector: (p) => p.id,
+    maxLength: 4,
+  }),
   archiveRefusal: maybe(fc.constant('archive/ is a symlink; refused'), 6, 1),
   fatalRegistry: fc.integer({ min: 0, max: 9 }).map((n) => n === 0),
   registryAgeMin: fc.integer({ min: 0, max: 300 }),
@@ -93,7 +98,9 @@ function afterState(snap: Snapshot, p: Plan): Snapshot {
     const lastLogWriteMs = new Map([...view.lastLogWriteMs].filter(([id]) => filesByAgent.has(id)));
     // A journaled outcome closes the agent's intent, as the executor's end step does.
     const ended = new Map(view.scan.intents.ended);
-    for (const a of done) if (a.task === dir && a.kind === 'record-outcome') ended.set(a.agentId, { op: 'end', ts: new Date(0).toISOString(), agentId: a.agentId, reason: a.reason });
+    for (const a of done)
+      if (a.task === dir && a.kind === 'record-outcome')
+        ended.set(a.agentId, { op: 'end', ts: new Date(0).toISOString(), agentId: a.agentId, reason: a.reason });
     const intents = { pending: view.scan.intents.pending, ended };
     return { ...view, scan: { ...view.scan, files, prompts, intents }, filesByAgent, lastLogWriteMs };
   });
@@ -195,11 +202,17 @@ describe('planner properties over random snapshots', () => {
         assert.deepEqual(
           live(second.actions).map((a) => `${a.kind} ${a.agentId} ${a.target}`),
           [],
-          `first sweep: ${live(first.actions).map((a) => `${a.kind} ${a.agentId} ${a.target}`).join(', ')}`,
+          `first sweep: ${live(first.actions)
+            .map((a) => `${a.kind} ${a.agentId} ${a.target}`)
+            .join(', ')}`,
         );
         for (const r of second.agents) {
           const before = first.agents.find((x) => x.task === r.task && x.agentId === r.agentId);
-          if (snap.tmux.error === null && before?.verdict === 'finished' && !second.actions.some((a) => a.task === r.task && a.agentId === r.agentId)) {
+          if (
+            snap.tmux.error === null &&
+            before?.verdict === 'finished' &&
+            !second.actions.some((a) => a.task === r.task && a.agentId === r.agentId)
+          ) {
             assert.equal(r.verdict, 'clean', `${r.agentId} not clean after its cleanup`);
           }
         }

@@ -41,7 +41,10 @@ describe('planner: agents from the state database', () => {
   it('never calls a session named only by the database agent of a task folder that is gone an orphan, nor kills it', () => {
     const view = task({ name: T, agents: [{ id: ID, status: 'completed', session: 'agent_shared' }] });
     const planner = new Planner(policy(), snapshot([], [{ name: 'agent_shared' }, { name: 'agent_gone-task' }]).tmux, NOW);
-    planner.nameSessions(taskDir('TASK-20261101-000000-00000000'), [dbAgent({ id: 'gone-1', status: 'running', session: 'agent_gone-task' }), dbAgent({ id: 'gone-2', status: 'working', session: 'agent_shared' })]);
+    planner.nameSessions(taskDir('TASK-20261101-000000-00000000'), [
+      dbAgent({ id: 'gone-1', status: 'running', session: 'agent_gone-task' }),
+      dbAgent({ id: 'gone-2', status: 'working', session: 'agent_shared' }),
+    ]);
     const p = planner.add([view]).finish([]);
     assert.deepEqual(p.orphans, []);
     const kill = p.actions.find((a) => a.kind === 'kill-session');
@@ -79,7 +82,13 @@ describe('planner: statuses', () => {
 
 describe('planner: finish grace (SPEC step 0)', () => {
   const finished = (over: { completedAtMs?: number | null } = {}) =>
-    task({ name: T, agents: [], dbAgents: [{ id: ID, status: 'completed', session: SESSION, ...over }], logs: [`${ID}_stream.jsonl`], prompts: [ID] });
+    task({
+      name: T,
+      agents: [],
+      dbAgents: [{ id: ID, status: 'completed', session: SESSION, ...over }],
+      logs: [`${ID}_stream.jsonl`],
+      prompts: [ID],
+    });
 
   it('leaves a finished agent whose panes still run alone, as finishing, with one skipped action saying until when', () => {
     const p = plan(snapshot([finished()], [{ name: SESSION }]), policy({ finishGraceMs: GRACE }));
@@ -94,11 +103,14 @@ describe('planner: finish grace (SPEC step 0)', () => {
     assert.deepEqual(p.orphans, []);
   });
 
-  it('counts the grace from the agent\'s own completion time, or the daemon\'s first sight, whichever is earlier', () => {
+  it("counts the grace from the agent's own completion time, or the daemon's first sight, whichever is earlier", () => {
     const own = plan(snapshot([finished({ completedAtMs: NOW - 15_000 })], [{ name: SESSION }]), policy({ finishGraceMs: GRACE }));
     assert.equal(own.agents[0]?.graceSeconds, 5);
     const seen = new Map([[terminalKey(taskDir(T), ID), NOW - 12_000]]);
-    const remembered = plan(snapshot([finished({ completedAtMs: NOW - 5_000 })], [{ name: SESSION }]), policy({ finishGraceMs: GRACE, terminalSince: seen }));
+    const remembered = plan(
+      snapshot([finished({ completedAtMs: NOW - 5_000 })], [{ name: SESSION }]),
+      policy({ finishGraceMs: GRACE, terminalSince: seen }),
+    );
     assert.equal(remembered.agents[0]?.graceSeconds, 8);
     const future = plan(snapshot([finished({ completedAtMs: NOW + 60 * MIN })], [{ name: SESSION }]), policy({ finishGraceMs: GRACE }));
     assert.equal(future.agents[0]?.graceSeconds, 20, 'a completion time in the future is not trusted');
@@ -106,22 +118,45 @@ describe('planner: finish grace (SPEC step 0)', () => {
 
   it('cleans at once when the grace is over, when the panes have exited, without a session, for clean-agent, or with grace 0', () => {
     const cases = [
-      { name: 'grace over', snap: snapshot([finished({ completedAtMs: NOW - GRACE - 1 })], [{ name: SESSION }]), pol: policy({ finishGraceMs: GRACE }), why: /finish grace ended/ },
-      { name: 'panes dead', snap: snapshot([finished()], [{ name: SESSION, dead: true }]), pol: policy({ finishGraceMs: GRACE }), why: /^status completed$/ },
+      {
+        name: 'grace over',
+        snap: snapshot([finished({ completedAtMs: NOW - GRACE - 1 })], [{ name: SESSION }]),
+        pol: policy({ finishGraceMs: GRACE }),
+        why: /finish grace ended/,
+      },
+      {
+        name: 'panes dead',
+        snap: snapshot([finished()], [{ name: SESSION, dead: true }]),
+        pol: policy({ finishGraceMs: GRACE }),
+        why: /^status completed$/,
+      },
       { name: 'session gone', snap: snapshot([finished()]), pol: policy({ finishGraceMs: GRACE }), why: /^status completed$/ },
-      { name: 'clean-agent', snap: snapshot([finished()], [{ name: SESSION }]), pol: policy({ finishGraceMs: GRACE, onlyAgent: ID }), why: /clean-agent requested/ },
-      { name: 'grace off', snap: snapshot([finished()], [{ name: SESSION }]), pol: policy({ finishGraceMs: 0 }), why: /^status completed$/ },
+      {
+        name: 'clean-agent',
+        snap: snapshot([finished()], [{ name: SESSION }]),
+        pol: policy({ finishGraceMs: GRACE, onlyAgent: ID }),
+        why: /clean-agent requested/,
+      },
+      {
+        name: 'grace off',
+        snap: snapshot([finished()], [{ name: SESSION }]),
+        pol: policy({ finishGraceMs: 0 }),
+        why: /^status completed$/,
+      },
     ];
     for (const c of cases) {
       const p = plan(c.snap, c.pol);
       assert.equal(p.agents[0]?.verdict, 'finished', c.name);
       assert.match(p.agents[0]?.reason ?? '', c.why, c.name);
       assert.equal(p.agents[0]?.graceEndsAt, null, c.name);
-      assert.ok(live(p.actions).some((a) => a.kind === 'archive-file'), `${c.name}: cleaned`);
+      assert.ok(
+        live(p.actions).some((a) => a.kind === 'archive-file'),
+        `${c.name}: cleaned`,
+      );
     }
   });
 
-  it('keeps a finishing agent\'s session from being killed for another agent that names it', () => {
+  it("keeps a finishing agent's session from being killed for another agent that names it", () => {
     const view = task({
       name: T,
       agents: [],
@@ -131,7 +166,10 @@ describe('planner: finish grace (SPEC step 0)', () => {
       ],
     });
     const p = plan(snapshot([view], [{ name: SESSION }]), policy({ finishGraceMs: GRACE }));
-    assert.deepEqual(p.agents.map((a) => a.verdict), ['finishing', 'finishing']);
+    assert.deepEqual(
+      p.agents.map((a) => a.verdict),
+      ['finishing', 'finishing'],
+    );
     assert.deepEqual(live(p.actions), []);
   });
 });

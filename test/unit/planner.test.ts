@@ -17,7 +17,15 @@ describe('planner: finished agents', () => {
       prompts: [ID],
     });
     const p = plan(snapshot([view], [{ name: SESSION, id: '$7', panes: 2 }]), policy());
-    assert.deepEqual(kinds(p.actions), ['capture-scrollback', 'kill-session', 'signal-processes', 'archive-file', 'archive-file', 'delete-prompt', 'record-outcome']);
+    assert.deepEqual(kinds(p.actions), [
+      'capture-scrollback',
+      'kill-session',
+      'signal-processes',
+      'archive-file',
+      'archive-file',
+      'delete-prompt',
+      'record-outcome',
+    ]);
     assert.equal(live(p.actions).length, p.actions.length);
     for (const a of p.actions) {
       assert.equal(a.agentId, ID);
@@ -49,12 +57,22 @@ describe('planner: finished agents', () => {
     const [kill, archive] = p.actions;
     assert.match(kill!.skip ?? '', /does not match/);
     assert.match(archive!.skip ?? '', /does not match/);
-    assert.ok(!kinds(live(p.actions)).some((k) => k === 'kill-session' || k === 'capture-scrollback' || k === 'signal-processes' || k === 'archive-file'));
+    assert.ok(
+      !kinds(live(p.actions)).some(
+        (k) => k === 'kill-session' || k === 'capture-scrollback' || k === 'signal-processes' || k === 'archive-file',
+      ),
+    );
     assert.deepEqual(p.orphans, []);
   });
 
   it('reports a finished agent with nothing left as clean, with no actions', () => {
-    const gone = task({ name: T, agents: [{ id: ID, status: 'completed', session: SESSION }, { id: 'x-1', status: 'failed' }] });
+    const gone = task({
+      name: T,
+      agents: [
+        { id: ID, status: 'completed', session: SESSION },
+        { id: 'x-1', status: 'failed' },
+      ],
+    });
     const p = plan(snapshot([gone], [{ name: 'unrelated' }]), policy());
     assert.deepEqual(p.actions, []);
     assert.deepEqual(
@@ -64,13 +82,13 @@ describe('planner: finished agents', () => {
   });
 
   it('treats every configured terminal status, and only those, as finished', () => {
-    const agents = ['completed', 'terminated', 'error', 'failed', 'killed', 'running', 'Completed'].map((status, i) => ({ id: `a-${i}`, status }));
+    const agents = ['completed', 'terminated', 'error', 'failed', 'killed', 'running', 'Completed'].map((status, i) => ({
+      id: `a-${i}`,
+      status,
+    }));
     const view = task({ name: T, agents, prompts: agents.map((a) => a.id) });
     const p = plan(snapshot([view]), policy());
-    assert.deepEqual(
-      [...new Set(live(p.actions).map((a) => a.agentId))],
-      ['a-0', 'a-1', 'a-2', 'a-3', 'a-4'],
-    );
+    assert.deepEqual([...new Set(live(p.actions).map((a) => a.agentId))], ['a-0', 'a-1', 'a-2', 'a-3', 'a-4']);
     const custom = plan(snapshot([view]), policy({ terminalStatuses: new Set(['running']) }));
     assert.deepEqual([...new Set(custom.actions.map((a) => a.agentId))], ['a-5']);
   });
@@ -79,7 +97,11 @@ describe('planner: finished agents', () => {
     const view = task({
       name: T,
       agents: [{ id: 'a-1', status: 'completed' }],
-      logs: [{ name: 'a-1_stream.jsonl', kind: 'symlink' }, { name: 'a-1.log', kind: 'other' }, { name: 'a-1_ok.log', kind: 'file' }],
+      logs: [
+        { name: 'a-1_stream.jsonl', kind: 'symlink' },
+        { name: 'a-1.log', kind: 'other' },
+        { name: 'a-1_ok.log', kind: 'file' },
+      ],
       prompts: [{ name: 'agent_prompt_a-1.txt', kind: 'symlink' }],
     });
     const p = plan(snapshot([view]), policy());
@@ -88,11 +110,22 @@ describe('planner: finished agents', () => {
     assert.match(byTarget.get('logs/a-1.log')!.skip ?? '', /not a regular file/);
     assert.equal(byTarget.get('logs/a-1_ok.log')!.skip, undefined);
     assert.match(byTarget.get('agent_prompt_a-1.txt')!.skip ?? '', /not a regular file/);
-    assert.deepEqual(
-      p.errors.map((e) => e.path).sort(),
-      [`${taskDir(T)}/agent_prompt_a-1.txt`, `${taskDir(T)}/logs/a-1.log`, `${taskDir(T)}/logs/a-1_stream.jsonl`],
+    assert.deepEqual(p.errors.map((e) => e.path).sort(), [
+      `${taskDir(T)}/agent_prompt_a-1.txt`,
+      `${taskDir(T)}/logs/a-1.log`,
+      `${taskDir(T)}/logs/a-1_stream.jsonl`,
+    ]);
+    const refused = plan(
+      snapshot([
+        task({
+          name: T,
+          agents: [{ id: 'a-1', status: 'completed' }],
+          logs: ['a-1.log'],
+          archiveRefusal: 'archive/ is a symlink; refused',
+        }),
+      ]),
+      policy(),
     );
-    const refused = plan(snapshot([task({ name: T, agents: [{ id: 'a-1', status: 'completed' }], logs: ['a-1.log'], archiveRefusal: 'archive/ is a symlink; refused' })]), policy());
     assert.deepEqual(kinds(refused.actions), ['archive-file']);
     assert.equal(refused.actions[0]!.skip, 'archive/ is a symlink; refused');
   });
@@ -155,7 +188,12 @@ describe('planner: idleness', () => {
 
 describe('planner: ghosts and orphans', () => {
   const ghostView = (registryMtimeMs: number, lastLog?: number) =>
-    task({ name: T, agents: [{ id: ID, status: 'running', session: SESSION }], registryMtimeMs, lastLogWriteMs: lastLog === undefined ? {} : { [ID]: lastLog } });
+    task({
+      name: T,
+      agents: [{ id: ID, status: 'running', session: SESSION }],
+      registryMtimeMs,
+      lastLogWriteMs: lastLog === undefined ? {} : { [ID]: lastLog },
+    });
 
   it('reports a ghost after the grace period, and only then', () => {
     const ghost = plan(snapshot([ghostView(NOW - 10 * MIN)]), policy());
@@ -173,7 +211,10 @@ describe('planner: ghosts and orphans', () => {
   });
 
   it('does not call an agent without any session a ghost', () => {
-    const p = plan(snapshot([task({ name: T, agents: [{ id: ID, status: 'running', session: null, sessionProblem: 'empty tmux session name' }] })]), policy());
+    const p = plan(
+      snapshot([task({ name: T, agents: [{ id: ID, status: 'running', session: null, sessionProblem: 'empty tmux session name' }] })]),
+      policy(),
+    );
     assert.equal(p.agents[0]!.verdict, 'active');
     assert.match(p.agents[0]!.reason, /session not usable/);
     assert.deepEqual(p.orphans, []);
@@ -183,7 +224,15 @@ describe('planner: ghosts and orphans', () => {
     const view = task({ name: T, agents: [{ id: ID, status: 'running', session: SESSION }] });
     const sessions = [{ name: SESSION }, { name: 'agent_stray', id: '$42' }, { name: 'work_main' }, { name: 'my_agent_x' }];
     const p = plan(snapshot([view], sessions), policy());
-    assert.deepEqual(p.orphans, [{ kind: 'orphan-session', session: 'agent_stray', sessionId: '$42', reason: 'matches ^agent_ but no registry names it', unreadable: [] }]);
+    assert.deepEqual(p.orphans, [
+      {
+        kind: 'orphan-session',
+        session: 'agent_stray',
+        sessionId: '$42',
+        reason: 'matches ^agent_ but no registry names it',
+        unreadable: [],
+      },
+    ]);
     assert.deepEqual(p.actions, []);
   });
 
@@ -194,9 +243,19 @@ describe('planner: ghosts and orphans', () => {
   });
 
   it('clean-agent reports only the requested agent and no orphans', () => {
-    const view = task({ name: T, agents: [{ id: ID, status: 'running', session: SESSION }, { id: 'b-1', status: 'completed', session: 'agent_b-1' }], prompts: ['b-1'] });
+    const view = task({
+      name: T,
+      agents: [
+        { id: ID, status: 'running', session: SESSION },
+        { id: 'b-1', status: 'completed', session: 'agent_b-1' },
+      ],
+      prompts: ['b-1'],
+    });
     const p = plan(snapshot([view], [{ name: SESSION }, { name: 'agent_b-1' }, { name: 'agent_stray' }]), policy({ onlyAgent: ID }));
-    assert.deepEqual(p.agents.map((a) => [a.agentId, a.verdict]), [[ID, 'finished']]);
+    assert.deepEqual(
+      p.agents.map((a) => [a.agentId, a.verdict]),
+      [[ID, 'finished']],
+    );
     assert.deepEqual(new Set(p.actions.map((a) => a.agentId)), new Set([ID]));
     assert.ok(kinds(p.actions).includes('kill-session'));
     assert.deepEqual(p.orphans, []);
@@ -217,7 +276,10 @@ describe('planner: tmux unavailable', () => {
     const p = plan(snapshot([view], [], 'cannot run tmux: ENOENT'), policy());
     assert.deepEqual(p.actions, []);
     assert.deepEqual(p.orphans, []);
-    assert.deepEqual(p.agents.map((a) => a.verdict), ['finished', 'active']);
+    assert.deepEqual(
+      p.agents.map((a) => a.verdict),
+      ['finished', 'active'],
+    );
     for (const a of p.agents) assert.match(a.reason, /tmux unavailable/);
   });
 });

@@ -15,7 +15,10 @@ describe('regressions', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aj-utf8-'));
     try {
       const file = path.join(dir, 'AGENT_REGISTRY.json');
-      fs.writeFileSync(file, Buffer.concat([Buffer.from('{"agents":[{"id":"a","status":"completed","note":"caf'), Buffer.from([0xe9]), Buffer.from('"}]}')]));
+      fs.writeFileSync(
+        file,
+        Buffer.concat([Buffer.from('{"agents":[{"id":"a","status":"completed","note":"caf'), Buffer.from([0xe9]), Buffer.from('"}]}')]),
+      );
       const read = readRegistry(file);
       assert.match(read.fatal?.message ?? '', /not valid UTF-8/);
       assert.deepEqual(read.agents, []);
@@ -27,7 +30,16 @@ describe('regressions', () => {
   it('a live session whose registry name was refused is neither killed, nor called an orphan, nor has its logs moved', () => {
     const p = plan(
       snapshot(
-        [task({ name: 'TASK-x', agents: [{ id: 'a-1', status: 'completed', session: null, rawSession: 'agent_a 1', sessionProblem: 'invalid tmux session name' }], logs: ['a-1_stream.jsonl'], prompts: ['a-1'] })],
+        [
+          task({
+            name: 'TASK-x',
+            agents: [
+              { id: 'a-1', status: 'completed', session: null, rawSession: 'agent_a 1', sessionProblem: 'invalid tmux session name' },
+            ],
+            logs: ['a-1_stream.jsonl'],
+            prompts: ['a-1'],
+          }),
+        ],
         [{ name: 'agent_a 1' }],
       ),
       policy(),
@@ -58,7 +70,18 @@ describe('regressions', () => {
 
   it('two finished agents sharing a session plan one kill, not two', () => {
     const p = plan(
-      snapshot([task({ name: 'TASK-a', agents: [{ id: 'one', status: 'completed', session: 'agent_s' }, { id: 'two', status: 'failed', session: 'agent_s' }] })], [{ name: 'agent_s' }]),
+      snapshot(
+        [
+          task({
+            name: 'TASK-a',
+            agents: [
+              { id: 'one', status: 'completed', session: 'agent_s' },
+              { id: 'two', status: 'failed', session: 'agent_s' },
+            ],
+          }),
+        ],
+        [{ name: 'agent_s' }],
+      ),
       policy(),
     );
     assert.equal(live(p.actions).filter((a) => a.kind === 'kill-session').length, 1);

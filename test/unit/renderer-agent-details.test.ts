@@ -1,6 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { detailLineCount, fileName, filesByFolder, formatCountdown, formatGraceLeft, graceLeftSeconds, reasonForDisplay } from '../../renderer/src/lib/agent-details.js';
+import {
+  detailLineCount,
+  fileName,
+  filesByFolder,
+  formatCountdown,
+  formatGraceLeft,
+  graceLeftSeconds,
+  reasonForDisplay,
+} from '../../renderer/src/lib/agent-details.js';
 import { restoreDestination } from '../../renderer/src/lib/archive-paths.js';
 
 const file = (path: string, bytes = 1) => ({ path, bytes, mtime: null });
@@ -39,10 +47,17 @@ describe('finishing agents: the grace countdown', () => {
   });
 
   it("drops the report's own seconds-left from a finishing reason, which the live countdown replaces", () => {
-    const reason = 'status completed, but its processes still run: left to exit on its own until 2025-11-24T12:00:12.000Z (12 s of the 20 s finish grace left)';
-    assert.equal(reasonForDisplay({ verdict: 'finishing', reason }), 'status completed, but its processes still run: left to exit on its own until 2025-11-24T12:00:12.000Z');
+    const reason =
+      'status completed, but its processes still run: left to exit on its own until 2025-11-24T12:00:12.000Z (12 s of the 20 s finish grace left)';
+    assert.equal(
+      reasonForDisplay({ verdict: 'finishing', reason }),
+      'status completed, but its processes still run: left to exit on its own until 2025-11-24T12:00:12.000Z',
+    );
     assert.equal(reasonForDisplay({ verdict: 'finishing', reason: 'worded otherwise' }), 'worded otherwise');
-    assert.equal(reasonForDisplay({ verdict: 'finished', reason: 'x (1 s of the 2 s finish grace left)' }), 'x (1 s of the 2 s finish grace left)');
+    assert.equal(
+      reasonForDisplay({ verdict: 'finished', reason: 'x (1 s of the 2 s finish grace left)' }),
+      'x (1 s of the 2 s finish grace left)',
+    );
   });
 });
 
@@ -81,8 +96,14 @@ describe('agent details: files by folder', () => {
 describe('archives: where restore puts a file', () => {
   it('back into the folder it came from; a scrollback into logs/ under its archived name', () => {
     assert.equal(restoreDestination({ path: 'archive/a_stream.jsonl.gz', source: 'logs/a_stream.jsonl' }), 'logs/a_stream.jsonl');
-    assert.equal(restoreDestination({ path: 'archive/a_progress.jsonl', source: 'progress/a_progress.jsonl' }), 'progress/a_progress.jsonl');
-    assert.equal(restoreDestination({ path: 'archive/a_findings.jsonl.gz', source: 'findings/a_findings.jsonl' }), 'findings/a_findings.jsonl');
+    assert.equal(
+      restoreDestination({ path: 'archive/a_progress.jsonl', source: 'progress/a_progress.jsonl' }),
+      'progress/a_progress.jsonl',
+    );
+    assert.equal(
+      restoreDestination({ path: 'archive/a_findings.jsonl.gz', source: 'findings/a_findings.jsonl' }),
+      'findings/a_findings.jsonl',
+    );
     assert.equal(restoreDestination({ path: 'archive/a_scrollback.txt.gz', source: 'tmux:agent_a' }), 'logs/a_scrollback.txt');
   });
 });

@@ -1,7 +1,15 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { AgentRow, Verdict } from '../../src/shared/index.js';
-import { agentKey, cleanedByCleanNow, EMPTY_FILTER, filterAgents, groupByTask, isCleanable, verdictCounts } from '../../renderer/src/lib/agent-list.js';
+import {
+  agentKey,
+  cleanedByCleanNow,
+  EMPTY_FILTER,
+  filterAgents,
+  groupByTask,
+  isCleanable,
+  verdictCounts,
+} from '../../renderer/src/lib/agent-list.js';
 
 function row(task: string, agentId: string, over: Partial<AgentRow> = {}): AgentRow {
   return {
@@ -47,17 +55,35 @@ const finishing = row(NEW, 'tester-4', {
 
 describe('agents list: filters', () => {
   it('searches id, task and session, case-insensitively', () => {
-    assert.deepEqual(filterAgents(rows, { ...EMPTY_FILTER, text: 'FIXER' }).map((r) => r.agentId), ['fixer-2', 'fixer-10']);
-    assert.deepEqual(filterAgents(rows, { ...EMPTY_FILTER, text: 'special' }).map((r) => r.agentId), ['fixer-10']);
+    assert.deepEqual(
+      filterAgents(rows, { ...EMPTY_FILTER, text: 'FIXER' }).map((r) => r.agentId),
+      ['fixer-2', 'fixer-10'],
+    );
+    assert.deepEqual(
+      filterAgents(rows, { ...EMPTY_FILTER, text: 'special' }).map((r) => r.agentId),
+      ['fixer-10'],
+    );
     assert.equal(filterAgents(rows, { ...EMPTY_FILTER, text: '20251124' }).length, 2);
     assert.equal(filterAgents(rows, { ...EMPTY_FILTER, text: '  ' }).length, 4);
   });
 
   it('combines verdict, alive-only, pinned-only and task', () => {
-    assert.deepEqual(filterAgents(rows, { ...EMPTY_FILTER, verdict: 'ghost' }).map((r) => r.agentId), ['reviewer-3']);
-    assert.deepEqual(filterAgents(rows, { ...EMPTY_FILTER, aliveOnly: true }).map((r) => r.agentId), ['builder-1', 'fixer-10']);
-    assert.deepEqual(filterAgents(rows, { ...EMPTY_FILTER, pinnedOnly: true }).map((r) => r.agentId), ['builder-1']);
-    assert.deepEqual(filterAgents(rows, { ...EMPTY_FILTER, task: OLD, aliveOnly: true }).map((r) => r.agentId), ['fixer-10']);
+    assert.deepEqual(
+      filterAgents(rows, { ...EMPTY_FILTER, verdict: 'ghost' }).map((r) => r.agentId),
+      ['reviewer-3'],
+    );
+    assert.deepEqual(
+      filterAgents(rows, { ...EMPTY_FILTER, aliveOnly: true }).map((r) => r.agentId),
+      ['builder-1', 'fixer-10'],
+    );
+    assert.deepEqual(
+      filterAgents(rows, { ...EMPTY_FILTER, pinnedOnly: true }).map((r) => r.agentId),
+      ['builder-1'],
+    );
+    assert.deepEqual(
+      filterAgents(rows, { ...EMPTY_FILTER, task: OLD, aliveOnly: true }).map((r) => r.agentId),
+      ['fixer-10'],
+    );
   });
 });
 
@@ -65,8 +91,14 @@ describe('agents list: finishing agents', () => {
   const all = [...rows, finishing];
 
   it('are a verdict of their own in the filter and its counts', () => {
-    assert.deepEqual(filterAgents(all, { ...EMPTY_FILTER, verdict: 'finishing' }).map((r) => r.agentId), ['tester-4']);
-    assert.deepEqual(filterAgents(all, { ...EMPTY_FILTER, verdict: 'finished' }).map((r) => r.agentId), ['fixer-2']);
+    assert.deepEqual(
+      filterAgents(all, { ...EMPTY_FILTER, verdict: 'finishing' }).map((r) => r.agentId),
+      ['tester-4'],
+    );
+    assert.deepEqual(
+      filterAgents(all, { ...EMPTY_FILTER, verdict: 'finished' }).map((r) => r.agentId),
+      ['fixer-2'],
+    );
     const counts = verdictCounts(all);
     assert.equal(counts.get('finishing'), 1);
     assert.equal(counts.get('finished'), 1);
@@ -129,7 +161,8 @@ describe('agents list: grouping', () => {
   it('10,000 agents group in well under a frame budget of work', () => {
     const many: AgentRow[] = [];
     const verdicts: Verdict[] = ['active', 'finished', 'clean', 'idle'];
-    for (let i = 0; i < 10_000; i++) many.push(row(`TASK-2025112${i % 10}-000000-${String(i % 400).padStart(8, '0')}`, `a-${i}`, { verdict: verdicts[i % 4]! }));
+    for (let i = 0; i < 10_000; i++)
+      many.push(row(`TASK-2025112${i % 10}-000000-${String(i % 400).padStart(8, '0')}`, `a-${i}`, { verdict: verdicts[i % 4]! }));
     const t = performance.now();
     const items = groupByTask(filterAgents(many, { ...EMPTY_FILTER, text: 'a-' }));
     const ms = performance.now() - t;

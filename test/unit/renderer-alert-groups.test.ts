@@ -26,7 +26,11 @@ describe('alerts grouped by cause (issue 10 point 4)', () => {
   });
 
   it("a group's fix covers the fixable ones only, and says how many", () => {
-    const plan = groupFixPlan([alert('o1', 'orphan-session'), alert('o2', 'orphan-session', { label: 'Kill session', effect: 'x', blocked: 'a registry cannot be read' }), alert('z', 'zombie', null)]);
+    const plan = groupFixPlan([
+      alert('o1', 'orphan-session'),
+      alert('o2', 'orphan-session', { label: 'Kill session', effect: 'x', blocked: 'a registry cannot be read' }),
+      alert('z', 'zombie', null),
+    ]);
     assert.deepEqual([plan.fixable.map((a) => a.id), plan.blocked.map((a) => a.id), plan.noFix.map((a) => a.id)], [['o1'], ['o2'], ['z']]);
     assert.equal(groupFixLabel('orphan-session', 15), 'Kill all 15 orphan sessions');
     assert.deepEqual(chunks([1, 2, 3, 4, 5], 2), [[1, 2], [3, 4], [5]]);

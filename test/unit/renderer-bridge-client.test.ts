@@ -9,7 +9,19 @@ import type { UiEvent, UiState } from '../../src/shared/index.js';
 /** The web bridge's protocol as the renderer speaks it, against a real HTTP server standing in for the bridge. */
 
 const TOKEN = 'tok-123';
-const state: UiState = { tray: 'idle', message: 'ok', paused: false, sweeping: false, lastSweepAt: null, agents: 0, tasks: 0, alerts: 0, failures: 0, watch: null, host: 'web' };
+const state: UiState = {
+  tray: 'idle',
+  message: 'ok',
+  paused: false,
+  sweeping: false,
+  lastSweepAt: null,
+  agents: 0,
+  tasks: 0,
+  alerts: 0,
+  failures: 0,
+  watch: null,
+  host: 'web',
+};
 const seen: { method: string; auth: string | undefined; type: string | undefined; body: unknown }[] = [];
 /** Each connection to /api/events: its headers, and whether the client has closed it. */
 const streams: { auth: string | undefined; cookie: string | undefined; closed: boolean }[] = [];
@@ -23,12 +35,14 @@ before(async () => {
     req.on('end', () => {
       const method = (req.url ?? '').replace(/^\/api\//, '');
       seen.push({ method, auth: req.headers.authorization, type: req.headers['content-type'], body: raw ? JSON.parse(raw) : null });
-      const send = (status: number, body: unknown) => res.writeHead(status, { 'Content-Type': 'application/json' }).end(typeof body === 'string' ? body : JSON.stringify(body));
+      const send = (status: number, body: unknown) =>
+        res.writeHead(status, { 'Content-Type': 'application/json' }).end(typeof body === 'string' ? body : JSON.stringify(body));
       if (req.headers.authorization !== `Bearer ${TOKEN}`) return send(401, { error: 'missing or wrong token', issues: [] });
       if (method === 'events') return serveEvents(req, res);
       if (method === 'getState') return send(200, state);
       if (method === 'setPaused') return send(200, { ...state, paused: true, tray: 'paused' });
-      if (method === 'saveSettings') return send(400, { error: 'invalid config', issues: [{ path: 'retention.maxAgeDays', message: 'must be > 0' }] });
+      if (method === 'saveSettings')
+        return send(400, { error: 'invalid config', issues: [{ path: 'retention.maxAgeDays', message: 'must be > 0' }] });
       if (method === 'listAgents') return send(200, [{ agentId: 'x' }]);
       if (method === 'activity') return send(500, 'oops, not json');
       return send(404, { error: `no method ${method}`, issues: [] });
@@ -84,10 +98,13 @@ describe('web bridge client', () => {
     const api = createBridgeClient(e);
     assert.deepEqual(await api.getState({}), state);
     assert.equal((await api.setPaused({ paused: true })).paused, true);
-    assert.deepEqual(seen.map((s) => [s.method, s.auth, s.type, s.body]), [
-      ['getState', `Bearer ${TOKEN}`, 'application/json', {}],
-      ['setPaused', `Bearer ${TOKEN}`, 'application/json', { paused: true }],
-    ]);
+    assert.deepEqual(
+      seen.map((s) => [s.method, s.auth, s.type, s.body]),
+      [
+        ['getState', `Bearer ${TOKEN}`, 'application/json', {}],
+        ['setPaused', `Bearer ${TOKEN}`, 'application/json', { paused: true }],
+      ],
+    );
   });
 
   it('after a reload (no token in the URL) it uses the stored token', async () => {
@@ -148,7 +165,10 @@ describe('web bridge client', () => {
     // The first connection ends; the client reconnects after the server's `retry: 20` and gets the state again.
     await until(() => a.length === 2);
     assert.equal(streams.length, 2, 'one stream at a time, reconnected once');
-    assert.deepEqual(a, [{ event: 'state', state }, { event: 'state', state }]);
+    assert.deepEqual(a, [
+      { event: 'state', state },
+      { event: 'state', state },
+    ]);
     assert.deepEqual(a, b);
     assert.equal(errors.length, 2, errors.join('\n'));
     assert.match(errors[0]!, /unexpected event: \{"event":"nope"\}/);

@@ -48,7 +48,11 @@ describe('renderer formatting', () => {
 describe('renderer deep links', () => {
   it('opens a view at an item, as a notification click does', () => {
     assert.deepEqual(parseHash('#/alerts/ghost-agent%3Abuilder-1'), { view: 'alerts', id: 'ghost-agent:builder-1', params: {} });
-    assert.deepEqual(parseHash('#/agents?task=TASK-20251124-010203-abcdef01'), { view: 'agents', id: null, params: { task: 'TASK-20251124-010203-abcdef01' } });
+    assert.deepEqual(parseHash('#/agents?task=TASK-20251124-010203-abcdef01'), {
+      view: 'agents',
+      id: null,
+      params: { task: 'TASK-20251124-010203-abcdef01' },
+    });
   });
 
   it('falls back to the agents view for anything unknown', () => {

@@ -3,7 +3,12 @@ import { describe, it } from 'node:test';
 import { ConfigSchema, defaultConfig } from '../../src/shared/index.js';
 import { draftFromConfig, isOverridden, issuesByPath, validateDraft } from '../../renderer/src/lib/settings-form.js';
 
-const base = ConfigSchema.parse({ roots: ['/w/a'], tmuxSocket: '/tmp/s', retention: { maxAgeDays: 30, maxBytesPerRoot: 3 * 1024 * 1024 }, timeouts: { tmuxMs: 5000 } });
+const base = ConfigSchema.parse({
+  roots: ['/w/a'],
+  tmuxSocket: '/tmp/s',
+  retention: { maxAgeDays: 30, maxBytesPerRoot: 3 * 1024 * 1024 },
+  timeouts: { tmuxMs: 5000 },
+});
 
 describe('settings form', () => {
   it('an untouched form saves the config it was given, hidden fields included', () => {
@@ -41,7 +46,17 @@ describe('settings form', () => {
       terminalStatuses: [],
     });
     const byPath = issuesByPath(issues);
-    assert.deepEqual([...byPath.keys()].sort(), ['idleWarningMinutes', 'notifications.minIntervalSeconds', 'retention.maxAgeDays', 'roots.1', 'sessionPattern', 'terminalStatuses'].sort());
+    assert.deepEqual(
+      [...byPath.keys()].sort(),
+      [
+        'idleWarningMinutes',
+        'notifications.minIntervalSeconds',
+        'retention.maxAgeDays',
+        'roots.1',
+        'sessionPattern',
+        'terminalStatuses',
+      ].sort(),
+    );
     assert.equal(byPath.get('idleWarningMinutes'), 'required');
     assert.equal(byPath.get('notifications.minIntervalSeconds'), 'enter a number');
     assert.match(byPath.get('sessionPattern')!, /regular expression/);

@@ -20,7 +20,9 @@ describe('renderer: SSE parser', () => {
   });
 
   it('joins data lines, keeps a second space, ignores other fields and bad retries', () => {
-    assert.deepEqual(parse('data: a\ndata:b\ndata:  c\nevent: x\nid: 1\nretry: 1.5\nretry: soon\ndata\n\n'), [{ kind: 'data', data: 'a\nb\n c\n' }]);
+    assert.deepEqual(parse('data: a\ndata:b\ndata:  c\nevent: x\nid: 1\nretry: 1.5\nretry: soon\ndata\n\n'), [
+      { kind: 'data', data: 'a\nb\n c\n' },
+    ]);
   });
 
   it('dispatches nothing for a block without data, nor an unterminated one', () => {
@@ -42,7 +44,9 @@ describe('renderer: SSE parser', () => {
       fc.string({ unit: fc.constantFrom('a', 'b', ' ', ':', '{', '"', 'é') }).map((s) => `data: ${s}`),
       fc.constantFrom(': ping', 'retry: 20', 'retry: x', 'event: e', ''),
     );
-    const text = fc.tuple(fc.array(line, { maxLength: 12 }), fc.constantFrom('\n', '\r\n', '\r')).map(([lines, eol]) => lines.map((l) => l + eol).join('') + eol);
+    const text = fc
+      .tuple(fc.array(line, { maxLength: 12 }), fc.constantFrom('\n', '\r\n', '\r'))
+      .map(([lines, eol]) => lines.map((l) => l + eol).join('') + eol);
     fc.assert(
       fc.property(text, fc.array(fc.nat(), { maxLength: 6 }), (t, cuts) => {
         const points = [...new Set(cuts.map((c) => c % (t.length + 1)))].sort((x, y) => x - y);

@@ -51,16 +51,29 @@ describe('npm run setup: what it installs, and what it tells', () => {
 
   it('a fresh Debian machine, as root (CI): installs exactly the missing packages with apt-get', () => {
     const plan = machine(['apt-get', 'perl'], [], true).plan();
-    assert.deepEqual(plan.missing.map((m) => m.id), ['tmux', 'ps', 'libfaketime', 'gio', 'chromium', 'build tools']);
+    assert.deepEqual(
+      plan.missing.map((m) => m.id),
+      ['tmux', 'ps', 'libfaketime', 'gio', 'chromium', 'build tools'],
+    );
     assert.equal(plan.installer, 'apt');
     assert.deepEqual(plan.packages, ['tmux', 'procps', 'faketime', 'libglib2.0-bin', 'chromium', 'python3', 'make', 'g++']);
-    assert.equal(plan.command, 'apt-get update && apt-get install -y --no-install-recommends tmux procps faketime libglib2.0-bin chromium python3 make g++');
+    assert.equal(
+      plan.command,
+      'apt-get update && apt-get install -y --no-install-recommends tmux procps faketime libglib2.0-bin chromium python3 make g++',
+    );
     assert.equal(plan.how, 'install');
   });
 
   it('a Fedora machine as a user with sudo: dnf through sudo, at a terminal', () => {
-    const plan = machine(['dnf', 'sudo', ...ALL.filter((c) => c !== 'tmux')], ['/usr/lib64/faketime/libfaketime.so.1', '/usr/bin/chromium'], false).plan();
-    assert.deepEqual(plan.missing.map((m) => m.id), ['tmux']);
+    const plan = machine(
+      ['dnf', 'sudo', ...ALL.filter((c) => c !== 'tmux')],
+      ['/usr/lib64/faketime/libfaketime.so.1', '/usr/bin/chromium'],
+      false,
+    ).plan();
+    assert.deepEqual(
+      plan.missing.map((m) => m.id),
+      ['tmux'],
+    );
     assert.equal(plan.command, 'sudo dnf install -y tmux');
     assert.equal(plan.how, 'sudo-at-terminal');
   });
@@ -69,11 +82,18 @@ describe('npm run setup: what it installs, and what it tells', () => {
     const r = machine(['apt-get', 'sudo', ...ALL], ['/usr/bin/chromium'], false).run();
     assert.equal(r.status, 1);
     assert.match(r.stdout, /needs libfaketime: the sleep\/resume test/);
-    assert.match(r.stdout, /run this, then `npm run setup` again:\n {2}sudo apt-get update && sudo apt-get install -y --no-install-recommends faketime\n/);
+    assert.match(
+      r.stdout,
+      /run this, then `npm run setup` again:\n {2}sudo apt-get update && sudo apt-get install -y --no-install-recommends faketime\n/,
+    );
   });
 
   it('with neither apt-get nor dnf, it names what is missing and the Debian command', () => {
-    const r = machine(ALL.filter((c) => c !== 'gio'), ALL_FILES, false).run();
+    const r = machine(
+      ALL.filter((c) => c !== 'gio'),
+      ALL_FILES,
+      false,
+    ).run();
     assert.equal(r.status, 1);
     assert.match(r.stdout, /needs gio:/);
     assert.match(r.stdout, /no apt-get or dnf here/);

@@ -13,7 +13,14 @@ export const NOW = Date.UTC(2026, 10, 24, 12, 0, 0);
 export const MIN = 60_000;
 export const ROOT = '/work/project';
 
-export const SPEC_ORDER: readonly ActionKind[] = ['capture-scrollback', 'kill-session', 'signal-processes', 'archive-file', 'delete-prompt', 'record-outcome'];
+export const SPEC_ORDER: readonly ActionKind[] = [
+  'capture-scrollback',
+  'kill-session',
+  'signal-processes',
+  'archive-file',
+  'delete-prompt',
+  'record-outcome',
+];
 
 export interface AgentSpec {
   id: string;
@@ -74,9 +81,17 @@ export function task(spec: TaskSpec): TaskView {
   const dir = taskDir(spec.name);
   const file = `${dir}/AGENT_REGISTRY.json`;
   const registry: RegistryRead = spec.fatal
-    ? { path: file, mtimeMs: spec.registryMtimeMs ?? 0, agents: [], fatal: { path: file, message: 'invalid JSON' }, errors: [{ path: file, message: 'invalid JSON' }] }
+    ? {
+        path: file,
+        mtimeMs: spec.registryMtimeMs ?? 0,
+        agents: [],
+        fatal: { path: file, message: 'invalid JSON' },
+        errors: [{ path: file, message: 'invalid JSON' }],
+      }
     : { path: file, mtimeMs: spec.registryMtimeMs ?? NOW - 24 * 60 * MIN, agents: spec.agents.map(agent), fatal: null, errors: [] };
-  const logs: FileEntry[] = (spec.logs ?? []).map((f) => (typeof f === 'string' ? { dir: 'logs' as const, name: f, kind: 'file' as const } : { dir: 'logs' as const, name: f.name, kind: f.kind }));
+  const logs: FileEntry[] = (spec.logs ?? []).map((f) =>
+    typeof f === 'string' ? { dir: 'logs' as const, name: f, kind: 'file' as const } : { dir: 'logs' as const, name: f.name, kind: f.kind },
+  );
   const files = [...logs, ...(spec.files ?? [])];
   const prompts = new Map<string, Omit<FileEntry, 'dir'>>();
   for (const p of spec.prompts ?? []) {
@@ -86,7 +101,16 @@ export function task(spec: TaskSpec): TaskView {
   const agents = mergeAgents(registry.agents, (spec.dbAgents ?? []).map(dbAgent));
   const refusals = new Map<string, string>(spec.archiveRefusal ? [['archive', spec.archiveRefusal]] : []);
   return {
-    scan: { ref: { dir, name: spec.name, root: ROOT }, registry, files, refusals, archiveExists: true, prompts, intents: spec.intents ?? { pending: new Map(), ended: new Map() }, errors: [] },
+    scan: {
+      ref: { dir, name: spec.name, root: ROOT },
+      registry,
+      files,
+      refusals,
+      archiveExists: true,
+      prompts,
+      intents: spec.intents ?? { pending: new Map(), ended: new Map() },
+      errors: [],
+    },
     agents,
     unreadable: spec.fatal === true || spec.dbFatal === true,
     databaseMtimeMs: 0,
@@ -107,10 +131,20 @@ export interface SessionSpec {
 export function snapshot(tasks: TaskView[], sessions: SessionSpec[] = [], tmuxError: string | null = null): Snapshot {
   const map = new Map<string, TmuxSession>();
   sessions.forEach((s, i) => {
-    const panes = Array.from({ length: s.panes ?? 1 }, (_, p) => ({ paneId: `%${i * 10 + p}`, panePid: 1000 + i * 10 + p, historySize: 5, dead: s.dead === true }));
+    const panes = Array.from({ length: s.panes ?? 1 }, (_, p) => ({
+      paneId: `%${i * 10 + p}`,
+      panePid: 1000 + i * 10 + p,
+      historySize: 5,
+      dead: s.dead === true,
+    }));
     map.set(s.name, { id: s.id ?? `$${i}`, name: s.name, lastActivityMs: s.lastActivityMs ?? NOW, panes });
   });
-  return { now: NOW, tasks, tmux: { serverPid: tmuxError ? null : 99, sessions: tmuxError ? new Map() : map, error: tmuxError }, errors: [] };
+  return {
+    now: NOW,
+    tasks,
+    tmux: { serverPid: tmuxError ? null : 99, sessions: tmuxError ? new Map() : map, error: tmuxError },
+    errors: [],
+  };
 }
 
 export function policy(overrides: Partial<PlanPolicy> = {}): PlanPolicy {

@@ -6,7 +6,13 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { loadBetterSqlite3, readStateDatabase, stateDbTestHooks, type DatabaseAgent, type DatabaseRead } from '../../src/core/workspace/state-db.js';
+import {
+  loadBetterSqlite3,
+  readStateDatabase,
+  stateDbTestHooks,
+  type DatabaseAgent,
+  type DatabaseRead,
+} from '../../src/core/workspace/state-db.js';
 import { STATE_DB_DIR, STATE_DB_FILE } from '../../src/core/workspace/layout.js';
 
 // Loaded through the module, as the whole app must: SQLITE_USE_URI is read when the native addon first loads.
@@ -25,8 +31,14 @@ const ORCHESTRATOR_DDL = `
 
 type Cell = string | number | null | Buffer;
 type Row = Record<string, Cell>;
-const agentRow = (id: Cell, task: Cell, status: Cell, session: Cell = `agent_${String(id)}`): Row =>
-  ({ agent_id: id, task_id: task, status, tmux_session: session, type: 'builder', prompt_preview: 'héllo ✓' });
+const agentRow = (id: Cell, task: Cell, status: Cell, session: Cell = `agent_${String(id)}`): Row => ({
+  agent_id: id,
+  task_id: task,
+  status,
+  tmux_session: session,
+  type: 'builder',
+  prompt_preview: 'héllo ✓',
+});
 
 let root: string;
 let serial = 0;
@@ -132,7 +144,10 @@ describe('readStateDatabase: where there is no database', () => {
   it('no registry/ folder: exists false, nothing created', () => {
     const base = newBase();
     const r = read(base);
-    assert.deepEqual({ ...r, ms: 0 }, { path: path.join(base, 'registry', 'state.sqlite3'), exists: false, fatal: null, errors: [], byTask: new Map(), rows: 0, ms: 0 });
+    assert.deepEqual(
+      { ...r, ms: 0 },
+      { path: path.join(base, 'registry', 'state.sqlite3'), exists: false, fatal: null, errors: [], byTask: new Map(), rows: 0, ms: 0 },
+    );
     assert.deepEqual(fs.readdirSync(base), []);
   });
 
@@ -160,13 +175,51 @@ describe('readStateDatabase: valid databases', () => {
     assert.equal(r.rows, 3);
     const common = { sessionProblem: null, pinned: false, source: 'database', origin: r.path } as const;
     const expected: [string, DatabaseAgent[]][] = [
-      [TASK_A, [
-        { ...common, id: 'builder-1', taskId: TASK_A, status: 'completed', session: 'agent_builder-1', rawSession: 'agent_builder-1', completedAtMs: new Date(2026, 0, 15, 10, 20, 0, 123).getTime(), lastUpdateMs: new Date(2026, 0, 15, 10, 19, 59).getTime() },
-        { ...common, id: 'fixer-10', taskId: TASK_A, status: 'weird-status', session: null, rawSession: null, completedAtMs: null, lastUpdateMs: null },
-      ]],
-      [TASK_B, [{ ...common, id: 'fixer-1', taskId: TASK_B, status: 'running', session: null, rawSession: null, completedAtMs: null, lastUpdateMs: null }]],
+      [
+        TASK_A,
+        [
+          {
+            ...common,
+            id: 'builder-1',
+            taskId: TASK_A,
+            status: 'completed',
+            session: 'agent_builder-1',
+            rawSession: 'agent_builder-1',
+            completedAtMs: new Date(2026, 0, 15, 10, 20, 0, 123).getTime(),
+            lastUpdateMs: new Date(2026, 0, 15, 10, 19, 59).getTime(),
+          },
+          {
+            ...common,
+            id: 'fixer-10',
+            taskId: TASK_A,
+            status: 'weird-status',
+            session: null,
+            rawSession: null,
+            completedAtMs: null,
+            lastUpdateMs: null,
+          },
+        ],
+      ],
+      [
+        TASK_B,
+        [
+          {
+            ...common,
+            id: 'fixer-1',
+            taskId: TASK_B,
+            status: 'running',
+            session: null,
+            rawSession: null,
+            completedAtMs: null,
+            lastUpdateMs: null,
+          },
+        ],
+      ],
     ];
-    assert.deepEqual([...r.byTask].sort(([a], [b]) => a.localeCompare(b)), expected);
+    assert.deepEqual(
+      [...r.byTask].sort(([a], [b]) => a.localeCompare(b)),
+      expected,
+    );
   });
 
   it('reads only the tasks asked for', () => {
@@ -182,10 +235,17 @@ describe('readStateDatabase: valid databases', () => {
 
   it('optional completed_at and last_update columns may be missing', () => {
     const base = newBase();
-    createDb(base, [agentRow('a-1', TASK_A, 'completed')], 'CREATE TABLE agents (agent_id TEXT, task_id TEXT, tmux_session TEXT, status TEXT, type TEXT, prompt_preview TEXT)');
+    createDb(
+      base,
+      [agentRow('a-1', TASK_A, 'completed')],
+      'CREATE TABLE agents (agent_id TEXT, task_id TEXT, tmux_session TEXT, status TEXT, type TEXT, prompt_preview TEXT)',
+    );
     const r = read(base);
     assert.deepEqual(r.errors, []);
-    assert.deepEqual(r.byTask.get(TASK_A)!.map((a) => [a.id, a.completedAtMs, a.lastUpdateMs]), [['a-1', null, null]]);
+    assert.deepEqual(
+      r.byTask.get(TASK_A)!.map((a) => [a.id, a.completedAtMs, a.lastUpdateMs]),
+      [['a-1', null, null]],
+    );
   });
 });
 
@@ -225,14 +285,18 @@ describe('readStateDatabase: bad rows are reported and skipped, siblings kept', 
 
   it('an untyped table: integers and reals where text is expected, duplicate ids', () => {
     const base = newBase();
-    createDb(base, [
-      agentRow(42, TASK_A, 'running'),
-      agentRow('int-status', TASK_A, 1),
-      agentRow('int-session', TASK_A, 'running', 7),
-      agentRow('real-task', 3.5, 'running'),
-      agentRow('dup', TASK_A, 'running'),
-      agentRow('dup', TASK_B, 'completed'),
-    ], 'CREATE TABLE agents (agent_id, task_id, tmux_session, status, type, prompt_preview)');
+    createDb(
+      base,
+      [
+        agentRow(42, TASK_A, 'running'),
+        agentRow('int-status', TASK_A, 1),
+        agentRow('int-session', TASK_A, 'running', 7),
+        agentRow('real-task', 3.5, 'running'),
+        agentRow('dup', TASK_A, 'running'),
+        agentRow('dup', TASK_B, 'completed'),
+      ],
+      'CREATE TABLE agents (agent_id, task_id, tmux_session, status, type, prompt_preview)',
+    );
     const r = read(base);
     assert.deepEqual(messages(r), [
       'agents[rowid=1].agent_id: expected text, got integer; row skipped',
@@ -249,8 +313,14 @@ describe('readStateDatabase: unusable databases are fatal and never acted on', (
   it('no table agents, or a required column missing', () => {
     const cases: [string, RegExp][] = [
       ['CREATE TABLE tasks (task_id TEXT)', /^wrong shape; not acted on: no table agents$/],
-      ['CREATE TABLE agents (agent_id TEXT, task_id TEXT, tmux_session TEXT)', /^wrong shape; not acted on: table agents has no column status$/],
-      ['CREATE TABLE agents (agent_id TEXT, task_id TEXT, state TEXT)', /^wrong shape; not acted on: table agents has no column tmux_session, status$/],
+      [
+        'CREATE TABLE agents (agent_id TEXT, task_id TEXT, tmux_session TEXT)',
+        /^wrong shape; not acted on: table agents has no column status$/,
+      ],
+      [
+        'CREATE TABLE agents (agent_id TEXT, task_id TEXT, state TEXT)',
+        /^wrong shape; not acted on: table agents has no column tmux_session, status$/,
+      ],
     ];
     for (const [ddl, pattern] of cases) {
       const base = newBase();
@@ -287,10 +357,22 @@ describe('readStateDatabase: unusable databases are fatal and never acted on', (
     const cases: [string, (registry: string) => void, RegExp][] = [
       ['symlinked registry/', (reg) => fs.symlinkSync(path.dirname(targetFile), reg), /registry is a symlink; refused, never opened$/],
       ['registry/ is a file', (reg) => fs.writeFileSync(reg, ''), /registry is a file; refused/],
-      ['symlinked database', (reg) => (fs.mkdirSync(reg), fs.symlinkSync(targetFile, path.join(reg, STATE_DB_FILE))), /state\.sqlite3 is a symlink; refused/],
+      [
+        'symlinked database',
+        (reg) => (fs.mkdirSync(reg), fs.symlinkSync(targetFile, path.join(reg, STATE_DB_FILE))),
+        /state\.sqlite3 is a symlink; refused/,
+      ],
       ['FIFO database', (reg) => (fs.mkdirSync(reg), mkfifo(path.join(reg, STATE_DB_FILE))), /state\.sqlite3 is a FIFO; refused/],
       ['folder database', (reg) => fs.mkdirSync(path.join(reg, STATE_DB_FILE), { recursive: true }), /state\.sqlite3 is a folder; refused/],
-      ['FIFO -wal', (reg) => (fs.mkdirSync(reg), fs.copyFileSync(targetFile, path.join(reg, STATE_DB_FILE)), mkfifo(path.join(reg, `${STATE_DB_FILE}-wal`))), /state\.sqlite3-wal is a FIFO; refused/],
+      [
+        'FIFO -wal',
+        (reg) => (
+          fs.mkdirSync(reg),
+          fs.copyFileSync(targetFile, path.join(reg, STATE_DB_FILE)),
+          mkfifo(path.join(reg, `${STATE_DB_FILE}-wal`))
+        ),
+        /state\.sqlite3-wal is a FIFO; refused/,
+      ],
     ];
     for (const [what, make, pattern] of cases) {
       const base = newBase();
@@ -304,8 +386,12 @@ describe('readStateDatabase: unusable databases are fatal and never acted on', (
 
   it('a pathological agents table (endless rows) is cut off by the deadline, filtered or not', () => {
     const base = newBase();
-    createDb(base, [], `CREATE VIEW agents AS WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c)
-      SELECT x AS rowid, 'a-' || x AS agent_id, 'TASK-' || x AS task_id, NULL AS tmux_session, 'running' AS status FROM c`);
+    createDb(
+      base,
+      [],
+      `CREATE VIEW agents AS WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c)
+      SELECT x AS rowid, 'a-' || x AS agent_id, 'TASK-' || x AS task_id, NULL AS tmux_session, 'running' AS status FROM c`,
+    );
     for (const taskIds of [undefined, new Set(['TASK-none'])]) {
       const r = read(base, 150, taskIds);
       assertFatal(r, /^read took longer than 150 ms \(database too slow\)/);
@@ -341,10 +427,13 @@ describe('readStateDatabase: never creates or writes anything', () => {
       assert.ok(fs.statSync(`${file}-wal`).size > 0, 'the commit is still only in the WAL');
       const r = read(base);
       assert.deepEqual(r.errors, []);
-      assert.deepEqual(r.byTask.get(TASK_A)!.map((a) => [a.id, a.status, a.completedAtMs]), [
-        ['builder-1', 'completed', new Date(2026, 0, 15, 10, 20).getTime()],
-        ['builder-2', 'running', null],
-      ]);
+      assert.deepEqual(
+        r.byTask.get(TASK_A)!.map((a) => [a.id, a.status, a.completedAtMs]),
+        [
+          ['builder-1', 'completed', new Date(2026, 0, 15, 10, 20).getTime()],
+          ['builder-2', 'running', null],
+        ],
+      );
       assert.deepEqual(snapshot(path.dirname(file)), before);
     } finally {
       await stop(writer);

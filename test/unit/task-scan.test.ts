@@ -37,7 +37,10 @@ describe('scanTask', () => {
     const scan = scanTask(ref);
     assert.deepEqual(scan.errors, []);
     assert.equal(scan.registry?.fatal, null);
-    assert.deepEqual(scan.registry?.agents.map((a) => a.id), ['fixer-1']);
+    assert.deepEqual(
+      scan.registry?.agents.map((a) => a.id),
+      ['fixer-1'],
+    );
     assert.deepEqual(
       [...scan.files].sort((a, b) => (a.name < b.name ? -1 : 1)),
       [
@@ -46,10 +49,13 @@ describe('scanTask', () => {
         { dir: 'logs', name: 'fixer-1_stream.jsonl', kind: 'file' },
       ],
     );
-    assert.deepEqual(new Map([...scan.prompts].sort()), new Map([
-      ['fixer-1', { name: 'agent_prompt_fixer-1.txt', kind: 'file' }],
-      ['fixer-10', { name: 'agent_prompt_fixer-10.txt', kind: 'file' }],
-    ]));
+    assert.deepEqual(
+      new Map([...scan.prompts].sort()),
+      new Map([
+        ['fixer-1', { name: 'agent_prompt_fixer-1.txt', kind: 'file' }],
+        ['fixer-10', { name: 'agent_prompt_fixer-10.txt', kind: 'file' }],
+      ]),
+    );
     assert.deepEqual(scan.refusals, new Map());
     assert.equal(scan.archiveExists, false);
   });
@@ -64,7 +70,10 @@ describe('scanTask', () => {
     const record = (rel: string, st: fs.Stats) => JSON.stringify({ ts: 'now', path: rel, dev: st.dev, ino: st.ino });
     // A restore of findings/ whose file was since replaced by a new inode: the new file is the agent's again.
     const old = fs.statSync(path.join(ref.dir, 'findings', 'fx-1_findings.jsonl'));
-    fs.writeFileSync(path.join(ref.dir, '.agent-janitor-restored.jsonl'), `${record('progress/fx-1_progress.jsonl', restored)}\n${record('findings/fx-1_findings.jsonl', { ...old, ino: old.ino + 1 } as fs.Stats)}\n{torn`);
+    fs.writeFileSync(
+      path.join(ref.dir, '.agent-janitor-restored.jsonl'),
+      `${record('progress/fx-1_progress.jsonl', restored)}\n${record('findings/fx-1_findings.jsonl', { ...old, ino: old.ino + 1 } as fs.Stats)}\n{torn`,
+    );
     const scan = scanTask(ref);
     assert.deepEqual(scan.errors, []);
     assert.deepEqual(scan.files.map((f) => `${f.dir}/${f.name}`).sort(), ['findings/fx-1_findings.jsonl', 'logs/deploy_fx-1.json']);
@@ -98,7 +107,10 @@ describe('scanTask', () => {
     const sa = scanTask(a);
     assert.equal(sa.archiveExists, true);
     assert.match(sa.refusals.get('archive') ?? '', /archive\/ is a symlink/);
-    assert.deepEqual(sa.errors.map((e) => e.path), [path.join(a.dir, 'archive')]);
+    assert.deepEqual(
+      sa.errors.map((e) => e.path),
+      [path.join(a.dir, 'archive')],
+    );
     const b = newTask();
     fs.writeFileSync(path.join(b.dir, 'archive'), 'x');
     assert.match(scanTask(b).refusals.get('archive') ?? '', /not a folder/);
@@ -119,7 +131,7 @@ describe('scanTask', () => {
   });
 });
 
-describe('readLogEntries (the window\'s listing of logs/)', () => {
+describe("readLogEntries (the window's listing of logs/)", () => {
   it('lists a real logs/ and never a symlinked one, which could point out of the workspace', () => {
     const real = newTask();
     fs.mkdirSync(path.join(real.dir, 'logs'));

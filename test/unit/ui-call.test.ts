@@ -4,12 +4,15 @@ import { z } from 'zod';
 import { carriedIssues, parseInput, uiErrorOf } from '../../src/shared/ui-call.js';
 
 describe('ui-call: one mapping of refusals for IPC and the web bridge', () => {
-  it('keeps the engine\'s own field issues (a dotted path) and a zod error\'s (an array path)', () => {
+  it("keeps the engine's own field issues (a dotted path) and a zod error's (an array path)", () => {
     const engine = Object.assign(new Error('invalid agent id'), { issues: [{ path: 'agentId', message: 'invalid agent id "../x"' }] });
     assert.deepEqual(uiErrorOf(engine), { error: 'invalid agent id', issues: [{ path: 'agentId', message: 'invalid agent id "../x"' }] });
     const zod = z.strictObject({ retention: z.strictObject({ maxAgeDays: z.number() }) }).safeParse({ retention: { maxAgeDays: 'x' } });
     assert.equal(zod.success, false);
-    assert.deepEqual(carriedIssues(zod.error)?.map((i) => i.path), ['retention.maxAgeDays']);
+    assert.deepEqual(
+      carriedIssues(zod.error)?.map((i) => i.path),
+      ['retention.maxAgeDays'],
+    );
   });
 
   it('carries no issues for a plain error or a foreign shape', () => {
@@ -18,7 +21,7 @@ describe('ui-call: one mapping of refusals for IPC and the web bridge', () => {
     assert.deepEqual(uiErrorOf('text'), { error: 'text', issues: [] });
   });
 
-  it('refuses a payload by field and applies the input schema\'s defaults', () => {
+  it("refuses a payload by field and applies the input schema's defaults", () => {
     const bad = parseInput('setPinned', { agentId: 'a-1', pinned: 'yes' });
     assert.equal(bad.ok, false);
     assert.deepEqual(bad.ok ? [] : bad.error.issues.map((i) => i.path), ['pinned']);

@@ -120,7 +120,12 @@ function accessSide(initial: AccessProblem | null): Pick<BridgeClient, 'accessPr
 }
 
 /** The event side: one stream for every listener, opened with the first and closed with the last. */
-function eventSide(env: BridgeEnv, url: string, auth: Record<string, string>, onRefused: () => void): Pick<BridgeClient, 'onEvent' | 'onConnection'> {
+function eventSide(
+  env: BridgeEnv,
+  url: string,
+  auth: Record<string, string>,
+  onRefused: () => void,
+): Pick<BridgeClient, 'onEvent' | 'onConnection'> {
   const listeners = new Set<(event: UiEvent) => void>();
   const connectionListeners = new Set<(state: ConnectionState) => void>();
   let stream: EventStreamHandle | null = null;
@@ -199,7 +204,13 @@ export function createBridgeClient(env: BridgeEnv): BridgeClient {
     const headers = { 'Content-Type': 'application/json', ...auth };
     let res: FetchResponseLike;
     try {
-      res = await env.fetch(new URL(`/api/${method}`, base).toString(), { method: 'POST', headers, body: JSON.stringify(input ?? {}), credentials: 'omit', cache: 'no-store' });
+      res = await env.fetch(new URL(`/api/${method}`, base).toString(), {
+        method: 'POST',
+        headers,
+        body: JSON.stringify(input ?? {}),
+        credentials: 'omit',
+        cache: 'no-store',
+      });
     } catch (err) {
       throw new ApiError(`${method}: the janitor did not answer (${err instanceof Error ? err.message : String(err)})`);
     }
@@ -215,12 +226,19 @@ export function createBridgeClient(env: BridgeEnv): BridgeClient {
     const out = schema.safeParse(body);
     if (!out.success) {
       const first = out.error.issues[0];
-      throw new ApiError(`${method}: unexpected answer${first ? ` at ${first.path.join('.') || '(root)'}: ${first.message}` : ''}`, [], res.status);
+      throw new ApiError(
+        `${method}: unexpected answer${first ? ` at ${first.path.join('.') || '(root)'}: ${first.message}` : ''}`,
+        [],
+        res.status,
+      );
     }
     return out.data;
   }
 
-  const methods = Object.fromEntries(UI_METHOD_NAMES.map((m) => [m, (input: UiInput<typeof m>) => call(m, input)])) as unknown as Omit<JanitorApi, 'onEvent'>;
+  const methods = Object.fromEntries(UI_METHOD_NAMES.map((m) => [m, (input: UiInput<typeof m>) => call(m, input)])) as unknown as Omit<
+    JanitorApi,
+    'onEvent'
+  >;
   const { accessProblem, onAccessProblem } = access;
   return { ...methods, ...eventSide(env, new URL('/api/events', base).toString(), auth, access.refused), accessProblem, onAccessProblem };
 }

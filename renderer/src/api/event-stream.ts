@@ -70,7 +70,13 @@ export function openEventStream(o: EventStreamOptions): EventStreamHandle {
   async function connect(): Promise<void> {
     timer = null;
     abort = new AbortController();
-    const init: FetchInit = { method: 'GET', headers: { ...o.headers, Accept: 'text/event-stream' }, credentials: 'omit', cache: 'no-store', signal: abort.signal };
+    const init: FetchInit = {
+      method: 'GET',
+      headers: { ...o.headers, Accept: 'text/event-stream' },
+      credentials: 'omit',
+      cache: 'no-store',
+      signal: abort.signal,
+    };
     let res;
     try {
       res = await o.fetch(o.url, init);
@@ -81,7 +87,11 @@ export function openEventStream(o: EventStreamOptions): EventStreamHandle {
       const text = await res.text().catch(() => '');
       return drop(`HTTP ${res.status}${text ? `: ${text.slice(0, 200)}` : ''}`, !REFUSED.has(res.status), res.status);
     }
-    if (closed) return void res.body.getReader().cancel().catch(() => undefined);
+    if (closed)
+      return void res.body
+        .getReader()
+        .cancel()
+        .catch(() => undefined);
     o.onOpen();
     drop(await pump(res.body.getReader()), true);
   }

@@ -3,7 +3,8 @@ import type { AccessProblem } from '../api/bridge-client.js';
 
 const WHY: Record<AccessProblem, string> = {
   'no-token': "This page was opened without its access key (the token in the window's address), so the janitor cannot let it in.",
-  refused: "The janitor did not accept this page's access key (its token): it belongs to another run of the janitor, or the key was rotated since.",
+  refused:
+    "The janitor did not accept this page's access key (its token): it belongs to another run of the janitor, or the key was rotated since.",
 };
 
 /**
@@ -29,8 +30,8 @@ export function AccessNeeded({ problem }: { problem: AccessProblem }) {
           </li>
         </ol>
         <p class="muted">
-          If it says the window is not served, start it with <code>agent-janitor daemon --ui</code>. The key in the address changes only when it is
-          rotated (<code>agent-janitor status --rotate-key</code>); a window opened with the old one must then be opened again.
+          If it says the window is not served, start it with <code>agent-janitor daemon --ui</code>. The key in the address changes only
+          when it is rotated (<code>agent-janitor status --rotate-key</code>); a window opened with the old one must then be opened again.
         </p>
       </div>
     </main>

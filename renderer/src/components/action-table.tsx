@@ -21,7 +21,13 @@ export function ActionTable({ actions, testId, showAgent }: { actions: readonly 
         </thead>
         <tbody>
           {shown.map((a, i) => (
-            <tr key={i} class={a.outcome === 'failed' ? 'row-failed' : undefined} data-testid={testId} data-outcome={a.outcome} data-kind={a.kind}>
+            <tr
+              key={i}
+              class={a.outcome === 'failed' ? 'row-failed' : undefined}
+              data-testid={testId}
+              data-outcome={a.outcome}
+              data-kind={a.kind}
+            >
               {showAgent ? <td class="mono nowrap">{a.agentId}</td> : null}
               <td class="nowrap">{a.kind}</td>
               <td class="mono wrap-anywhere">{a.target}</td>

@@ -19,8 +19,17 @@ function GraceLeft({ row }: { row: Pick<AgentRow, 'graceEndsAt' | 'graceSeconds'
 }
 
 /** The verdict, and for a finishing agent the live countdown of its finish grace: "finishing · 12 s left". */
-export function AgentVerdictBadge({ row, title, testId }: { row: Pick<AgentRow, 'verdict' | 'graceEndsAt' | 'graceSeconds'>; title?: string; testId?: string }) {
-  if (row.verdict !== 'finishing' || (row.graceEndsAt === null && row.graceSeconds === null)) return <VerdictBadge verdict={row.verdict} reason={title} />;
+export function AgentVerdictBadge({
+  row,
+  title,
+  testId,
+}: {
+  row: Pick<AgentRow, 'verdict' | 'graceEndsAt' | 'graceSeconds'>;
+  title?: string;
+  testId?: string;
+}) {
+  if (row.verdict !== 'finishing' || (row.graceEndsAt === null && row.graceSeconds === null))
+    return <VerdictBadge verdict={row.verdict} reason={title} />;
   return (
     <span class="badge verdict-finishing" title={title} role="timer" data-testid={testId}>
       finishing · <GraceLeft row={row} />
@@ -37,7 +46,15 @@ export function SeverityBadge({ severity }: { severity: 'info' | 'warning' | 'er
 }
 
 /** An error or notice line under a toolbar; `role=alert` so screen readers hear a failure. */
-export function Notice({ kind, children, testId }: { kind: 'error' | 'ok' | 'info' | 'warn'; children: ComponentChildren; testId?: string }) {
+export function Notice({
+  kind,
+  children,
+  testId,
+}: {
+  kind: 'error' | 'ok' | 'info' | 'warn';
+  children: ComponentChildren;
+  testId?: string;
+}) {
   return (
     <div class={`notice notice-${kind}`} role={kind === 'error' ? 'alert' : 'status'} data-testid={testId}>
       {children}

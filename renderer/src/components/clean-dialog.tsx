@@ -9,7 +9,11 @@ import { ActionTable } from './action-table.js';
 import { Notice } from './badges.js';
 import { Dialog } from './dialog.js';
 
-type Phase = { step: 'previewing' } | { step: 'preview'; report: SweepReport } | { step: 'cleaning'; report: SweepReport } | { step: 'done'; report: SweepReport };
+type Phase =
+  | { step: 'previewing' }
+  | { step: 'preview'; report: SweepReport }
+  | { step: 'cleaning'; report: SweepReport }
+  | { step: 'done'; report: SweepReport };
 
 function targetLabel(t: CleanTarget): string {
   if (t.agentId) return `agent ${t.agentId}`;
@@ -37,8 +41,12 @@ export function CleanDialog({ target, finishing, onClose }: { target: CleanTarge
       (err: unknown) => setError(messageOf(err)),
     );
     // Only for warnings (finishing and working agents): if the listing fails, the preview still stands.
-    const inTarget = (r: AgentRow) => (target.taskDir === undefined || r.taskDir === target.taskDir) && (target.agentId === undefined || r.agentId === target.agentId);
-    api.listAgents({}).then((all) => setRows(all.filter(inTarget)), () => undefined);
+    const inTarget = (r: AgentRow) =>
+      (target.taskDir === undefined || r.taskDir === target.taskDir) && (target.agentId === undefined || r.agentId === target.agentId);
+    api.listAgents({}).then(
+      (all) => setRows(all.filter(inTarget)),
+      () => undefined,
+    );
     // Once per dialog: the target does not change while it is open.
   }, []);
   useEffect(() => events.subscribe((e) => e.event === 'clean-progress' && e.manual && setProgress(stepLabel(e.step))), [events]);
@@ -66,7 +74,11 @@ export function CleanDialog({ target, finishing, onClose }: { target: CleanTarge
   const cleaning = phase.step === 'cleaning';
   const report = phase.step === 'previewing' ? null : phase.report;
   // After the run, failures come first: they are what needs reading.
-  const actions = !report ? [] : done ? [...report.actions.filter((a) => a.outcome === 'failed'), ...report.actions.filter((a) => a.outcome !== 'failed')] : report.actions;
+  const actions = !report
+    ? []
+    : done
+      ? [...report.actions.filter((a) => a.outcome === 'failed'), ...report.actions.filter((a) => a.outcome !== 'failed')]
+      : report.actions;
   const planned = actions.filter((a) => a.outcome === 'planned').length;
   const failed = actions.filter((a) => a.outcome === 'failed').length;
   const cancelled = done ? actions.filter((a) => a.outcome === 'skipped' && a.detail === CANCELLED_BY_USER).length : 0;
@@ -86,7 +98,12 @@ export function CleanDialog({ target, finishing, onClose }: { target: CleanTarge
           </button>
         ) : (
           <>
-            <button type="button" onClick={cleaning ? requestCancel : onClose} disabled={cleaning && cancel !== null} data-testid="cancel-clean">
+            <button
+              type="button"
+              onClick={cleaning ? requestCancel : onClose}
+              disabled={cleaning && cancel !== null}
+              data-testid="cancel-clean"
+            >
               {cleaning ? 'Stop' : 'Cancel'}
             </button>
             <button
@@ -96,13 +113,21 @@ export function CleanDialog({ target, finishing, onClose }: { target: CleanTarge
               onClick={() => report && confirm(report)}
               data-testid="confirm-clean"
             >
-              {cleaning ? 'Cleaning…' : unfinished.length > 0 ? `Stop ${plural(unfinished.length, 'working agent')}: run ${plural(planned, 'action')}` : `Confirm: run ${plural(planned, 'action')}`}
+              {cleaning
+                ? 'Cleaning…'
+                : unfinished.length > 0
+                  ? `Stop ${plural(unfinished.length, 'working agent')}: run ${plural(planned, 'action')}`
+                  : `Confirm: run ${plural(planned, 'action')}`}
             </button>
           </>
         )
       }
     >
-      {error ? <Notice kind="error" testId="clean-error">{error}</Notice> : null}
+      {error ? (
+        <Notice kind="error" testId="clean-error">
+          {error}
+        </Notice>
+      ) : null}
       {phase.step === 'previewing' && !error ? <p class="muted">Working out what a sweep would do…</p> : null}
       {!done && found.length > 0 ? <FinishingNotice agents={found} /> : null}
       {unfinished.length > 0 ? <UnfinishedNotice agents={unfinished} /> : null}
@@ -118,8 +143,7 @@ export function CleanDialog({ target, finishing, onClose }: { target: CleanTarge
         </Notice>
       ) : done && cancel !== null ? (
         <Notice kind="info" testId="clean-cancelled">
-          Stop came too late: every session was already killed, so the clean was finished (its logs archived) rather than
-          left half done.
+          Stop came too late: every session was already killed, so the clean was finished (its logs archived) rather than left half done.
         </Notice>
       ) : null}
       {report ? (
@@ -133,7 +157,9 @@ export function CleanDialog({ target, finishing, onClose }: { target: CleanTarge
                 ? 'Nothing to do: no action is planned for this target.'
                 : `These actions will run, in this order (${plural(planned, 'planned action')}${actions.length > planned ? `, ${actions.length - planned} skipped` : ''}).`}
           </p>
-          {actions.length > 0 ? <ActionTable actions={actions} testId={done ? 'clean-result' : 'preview-action'} showAgent={!target.agentId} /> : null}
+          {actions.length > 0 ? (
+            <ActionTable actions={actions} testId={done ? 'clean-result' : 'preview-action'} showAgent={!target.agentId} />
+          ) : null}
           {report.errors.length > 0 ? (
             <Notice kind="error" testId="clean-input-errors">
               {report.errors.map((e, i) => (

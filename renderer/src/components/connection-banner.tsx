@@ -7,8 +7,8 @@ import { formatClock } from '../lib/format.js';
 export function ConnectionBanner({ since }: { since: number }) {
   return (
     <div class="connection-banner" role="alert" data-testid="connection-banner">
-      <strong>The janitor cannot be reached</strong> since {formatClock(since)}. Reconnecting automatically… The data shown may be out
-      of date, and actions are disabled until it is back.
+      <strong>The janitor cannot be reached</strong> since {formatClock(since)}. Reconnecting automatically… The data shown may be out of
+      date, and actions are disabled until it is back.
     </div>
   );
 }

@@ -11,13 +11,19 @@ function AgentsToClean({ consequence }: { consequence: SettingsConsequence }) {
   return (
     <section aria-label="Agents this change cleans">
       <p data-testid="consequence-clean-count">
-        The next sweep will clean {plural(consequence.clean.length, 'agent')} that the settings in force leave alone: their sessions are killed,
-        their processes stopped and their logs archived.
+        The next sweep will clean {plural(consequence.clean.length, 'agent')} that the settings in force leave alone: their sessions are
+        killed, their processes stopped and their logs archived.
       </p>
       {unfinished.length > 0 ? (
         <Notice kind="error" testId="consequence-unfinished">
-          {unfinished.length === consequence.clean.length ? 'All of them are' : `${plural(unfinished.length, 'agent')} of them ${unfinished.length === 1 ? 'is' : 'are'}`} still
-          unfinished in the registry ({unfinished.slice(0, 5).map((a) => a.agentId).join(', ')}
+          {unfinished.length === consequence.clean.length
+            ? 'All of them are'
+            : `${plural(unfinished.length, 'agent')} of them ${unfinished.length === 1 ? 'is' : 'are'}`}{' '}
+          still unfinished in the registry (
+          {unfinished
+            .slice(0, 5)
+            .map((a) => a.agentId)
+            .join(', ')}
           {unfinished.length > 5 ? ', …' : ''}): their work in progress stops.
         </Notice>
       ) : null}
@@ -46,7 +52,15 @@ function AgentsToClean({ consequence }: { consequence: SettingsConsequence }) {
   );
 }
 
-function FilesList({ files, verb, testId }: { files: readonly { taskDir: string; path: string; archivedAt: string }[]; verb: string; testId: string }) {
+function FilesList({
+  files,
+  verb,
+  testId,
+}: {
+  files: readonly { taskDir: string; path: string; archivedAt: string }[];
+  verb: string;
+  testId: string;
+}) {
   return (
     <ul class="consequence-files" data-testid={testId}>
       {files.slice(0, SHOWN).map((f) => (
@@ -54,7 +68,11 @@ function FilesList({ files, verb, testId }: { files: readonly { taskDir: string;
           {f.taskDir.split('/').pop()}/{f.path}
         </li>
       ))}
-      {files.length > SHOWN ? <li class="muted">and {files.length - SHOWN} more {verb}.</li> : null}
+      {files.length > SHOWN ? (
+        <li class="muted">
+          and {files.length - SHOWN} more {verb}.
+        </li>
+      ) : null}
     </ul>
   );
 }
@@ -64,7 +82,17 @@ function FilesList({ files, verb, testId }: { files: readonly { taskDir: string;
  * engine's dry runs under the old and the new settings), and a confirm, styled as dangerous when it stops unfinished
  * agents or deletes files. Cancel saves nothing.
  */
-export function ConsequenceDialog({ consequence, saving, onConfirm, onCancel }: { consequence: SettingsConsequence; saving: boolean; onConfirm: () => void; onCancel: () => void }) {
+export function ConsequenceDialog({
+  consequence,
+  saving,
+  onConfirm,
+  onCancel,
+}: {
+  consequence: SettingsConsequence;
+  saving: boolean;
+  onConfirm: () => void;
+  onCancel: () => void;
+}) {
   const dangerous = consequence.clean.some((a) => a.unfinished) || consequence.remove.length > 0;
   const removedBytes = consequence.remove.reduce((n, f) => n + f.storedBytes, 0);
   return (
@@ -78,7 +106,13 @@ export function ConsequenceDialog({ consequence, saving, onConfirm, onCancel }: 
           <button type="button" onClick={onCancel} data-testid="consequence-cancel">
             Cancel, save nothing
           </button>
-          <button type="button" class={dangerous ? 'danger' : 'primary'} disabled={saving} onClick={onConfirm} data-testid="consequence-confirm">
+          <button
+            type="button"
+            class={dangerous ? 'danger' : 'primary'}
+            disabled={saving}
+            onClick={onConfirm}
+            data-testid="consequence-confirm"
+          >
             {saving ? 'Saving…' : 'Save and apply'}
           </button>
         </>
@@ -95,7 +129,9 @@ export function ConsequenceDialog({ consequence, saving, onConfirm, onCancel }: 
       ) : null}
       {consequence.compress.length > 0 ? (
         <section aria-label="Archived files this change compresses">
-          <p data-testid="consequence-compress-count">Retention will gzip {plural(consequence.compress.length, 'archived file')} in place (they stay readable in the window).</p>
+          <p data-testid="consequence-compress-count">
+            Retention will gzip {plural(consequence.compress.length, 'archived file')} in place (they stay readable in the window).
+          </p>
           <FilesList files={consequence.compress} verb="files" testId="consequence-compress" />
         </section>
       ) : null}

@@ -77,7 +77,13 @@ export function ConfirmDialog(props: {
           <button type="button" onClick={props.onCancel} data-testid="confirm-cancel">
             Cancel
           </button>
-          <button type="button" class={props.danger ? 'danger' : 'primary'} disabled={props.busy} onClick={props.onConfirm} data-testid="confirm-ok">
+          <button
+            type="button"
+            class={props.danger ? 'danger' : 'primary'}
+            disabled={props.busy}
+            onClick={props.onConfirm}
+            data-testid="confirm-ok"
+          >
             {props.busy ? 'Working…' : props.confirmLabel}
           </button>
         </>

@@ -83,7 +83,13 @@ export function Header({ link }: { link: Link }) {
         </div>
       </div>
       <div class="header-actions">
-        <button type="button" onClick={togglePause} disabled={noAction || busy} data-testid="pause-toggle" aria-pressed={state?.paused ?? false}>
+        <button
+          type="button"
+          onClick={togglePause}
+          disabled={noAction || busy}
+          data-testid="pause-toggle"
+          aria-pressed={state?.paused ?? false}
+        >
           {state?.paused ? 'Resume' : 'Pause'}
         </button>
         <button type="button" class="primary" onClick={() => setCleaning(true)} disabled={noAction} data-testid="clean-all">

@@ -16,7 +16,19 @@ export function joinPath(dir: string, rel: string): string {
  * The tail of a text file (an agent's live log, or an archived file decompressed), opened at its newest line as
  * `tail` would; on the desktop, "Open in editor" hands the file to the system.
  */
-export function TextFilePanel({ title, taskDir, load, deps, onClose }: { title: ComponentChildren; taskDir: string; load: () => Promise<FileTail>; deps: unknown[]; onClose: () => void }) {
+export function TextFilePanel({
+  title,
+  taskDir,
+  load,
+  deps,
+  onClose,
+}: {
+  title: ComponentChildren;
+  taskDir: string;
+  load: () => Promise<FileTail>;
+  deps: unknown[];
+  onClose: () => void;
+}) {
   const { api, desktop } = useContext(AppContext);
   const file = useLoader(load, deps);
   const [openMessage, setOpenMessage] = useState<string | null>(null);
@@ -72,7 +84,11 @@ export function TextFilePanel({ title, taskDir, load, deps, onClose }: { title: 
           Close
         </button>
       </header>
-      {file.error ? <Notice kind="error" testId="log-error">{file.error}</Notice> : null}
+      {file.error ? (
+        <Notice kind="error" testId="log-error">
+          {file.error}
+        </Notice>
+      ) : null}
       {openMessage ? <Notice kind="error">{openMessage}</Notice> : null}
       {file.data ? (
         <pre ref={pre} class="log-text" data-testid="log-text" tabIndex={0}>

@@ -32,7 +32,10 @@ export function resultSummary(results: readonly Result[]): string {
     kinds.set(r.kind, (kinds.get(r.kind) ?? 0) + 1);
   }
   const o = [...outcomes].map(([k, n]) => `${n.toLocaleString('en-US')} ${k}`).join(', ');
-  const k = [...kinds].sort((a, b) => b[1] - a[1]).map(([kind, n]) => `${n.toLocaleString('en-US')} ${kind}`).join(', ');
+  const k = [...kinds]
+    .sort((a, b) => b[1] - a[1])
+    .map(([kind, n]) => `${n.toLocaleString('en-US')} ${kind}`)
+    .join(', ');
   return `${plural(results.length, 'result')}: ${o} · ${k}`;
 }
 
@@ -50,7 +53,17 @@ export function activityItems(entries: readonly ActivityEntry[], expanded: Reado
     const open = !many || expanded.has(key);
     const shown = open ? entry.results : [];
     out.push({ kind: 'entry', key, entry, failed, last: !many && shown.length === 0 });
-    if (many) out.push({ kind: 'summary', key: `${key}|s`, entryKey: key, entry, failed, expanded: open, text: resultSummary(entry.results), last: !open });
+    if (many)
+      out.push({
+        kind: 'summary',
+        key: `${key}|s`,
+        entryKey: key,
+        entry,
+        failed,
+        expanded: open,
+        text: resultSummary(entry.results),
+        last: !open,
+      });
     shown.forEach((result, i) => out.push({ kind: 'result', key: `${key}|${i}`, entry, failed, result, last: i === shown.length - 1 }));
   }
   return out;

@@ -36,7 +36,9 @@ const loaded = (p: JournalPage, headTotal = p.total): Loaded => ({ ...p, headTot
 export async function firstPage(fetch: FetchPage, order: ActivityOrder, size: number): Promise<Loaded> {
   const head = await fetch(0, size);
   if (order === 'newest') return loaded(head);
-  return loaded(head.total <= size ? { entries: [...head.entries].reverse(), total: head.total } : await fromOldEnd(fetch, head.total, 0, size));
+  return loaded(
+    head.total <= size ? { entries: [...head.entries].reverse(), total: head.total } : await fromOldEnd(fetch, head.total, 0, size),
+  );
 }
 
 /** The next `size` entries after those loaded ("Load older", or "Load newer" oldest first). */

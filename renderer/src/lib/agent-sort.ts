@@ -41,7 +41,9 @@ export function agentComparator(sort: AgentSort): (a: AgentRow, b: AgentRow) => 
  * The order of task groups. By task: their names. By any other column: their first agent under that column, so
  * the biggest (or idlest, …) agent of all heads the list, its task with it; ties newest task first.
  */
-export function groupComparator(sort: AgentSort): (a: { task: string; taskDir: string; first: AgentRow }, b: { task: string; taskDir: string; first: AgentRow }) => number {
+export function groupComparator(
+  sort: AgentSort,
+): (a: { task: string; taskDir: string; first: AgentRow }, b: { task: string; taskDir: string; first: AgentRow }) => number {
   const byName = (a: { task: string; taskDir: string }, b: { task: string; taskDir: string }, dir: SortDir) =>
     compareValues(a.task, b.task, dir) || compareValues(a.taskDir, b.taskDir, 'asc');
   if (sort.key === 'task') return (a, b) => byName(a, b, sort.dir);

@@ -16,7 +16,7 @@ const KINDS: Record<AlertKind, { one: string; many: string; verb: string }> = {
   'orphan-session': { one: 'orphan session', many: 'orphan sessions', verb: 'Kill' },
   'ghost-agent': { one: 'ghost agent', many: 'ghost agents', verb: 'Clean up' },
   suspect: { one: 'suspect process', many: 'suspect processes', verb: 'Terminate' },
-  zombie: { one: 'zombie process', many: 'zombie processes', verb: "Ask the parents to reap" },
+  zombie: { one: 'zombie process', many: 'zombie processes', verb: 'Ask the parents to reap' },
   'leftover-process': { one: 'agent with leftover processes', many: 'agents with leftover processes', verb: 'Clean again' },
   stalled: { one: 'stalled cleanup', many: 'stalled cleanups', verb: 'Retry' },
   breaker: { one: 'task whose cleanup keeps failing', many: 'tasks whose cleanup keeps failing', verb: 'Retry' },

@@ -32,6 +32,8 @@ export function sortArchiveFiles(files: readonly ArchiveFile[], sort: ArchiveSor
   const { key, dir } = sort;
   const timeDir: SortDir = dir === 'asc' ? 'desc' : 'asc';
   return [...files].sort(
-    (a, b) => (key === 'size' ? compareValues(a.bytes, b.bytes, dir) : compareValues(a.archivedAt, b.archivedAt, timeDir)) || compareValues(a.path, b.path, 'asc'),
+    (a, b) =>
+      (key === 'size' ? compareValues(a.bytes, b.bytes, dir) : compareValues(a.archivedAt, b.archivedAt, timeDir)) ||
+      compareValues(a.path, b.path, 'asc'),
   );
 }

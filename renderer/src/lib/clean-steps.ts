@@ -1,7 +1,7 @@
 /** What the executor's steps mean to a user, as the Clean now dialog and the header show them. */
 const STEP_LABELS: Record<string, string> = {
   lock: 'Locking the tasks',
-  capture: 'Saving the panes\' scrollback',
+  capture: "Saving the panes' scrollback",
   processes: 'Reading the process table',
   intents: 'Noting what is about to happen',
   kill: 'Killing sessions',

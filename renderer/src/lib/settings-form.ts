@@ -21,7 +21,14 @@ export interface SettingsDraft {
   retentionMaxAgeDays: string;
   /** In MiB; the config holds bytes. */
   retentionMaxMiB: string;
-  notifications: { enabled: boolean; orphans: boolean; ghosts: boolean; idleWarnings: boolean; stalled: boolean; minIntervalSeconds: string };
+  notifications: {
+    enabled: boolean;
+    orphans: boolean;
+    ghosts: boolean;
+    idleWarnings: boolean;
+    stalled: boolean;
+    minIntervalSeconds: string;
+  };
   startAtLogin: boolean;
   pins: string[];
   databaseMs: string;

@@ -39,7 +39,13 @@ export function ActivityRow({ item, now, onToggle }: { item: ActivityItem; now: 
     return (
       <div class={cls} role="row" data-testid="activity-summary">
         <span role="cell">
-          <button type="button" class="small" aria-expanded={item.expanded} onClick={() => onToggle(item.entryKey)} data-testid="activity-expand">
+          <button
+            type="button"
+            class="small"
+            aria-expanded={item.expanded}
+            onClick={() => onToggle(item.entryKey)}
+            data-testid="activity-expand"
+          >
             {item.expanded ? 'Hide files' : `Show all ${item.entry.results.length.toLocaleString('en-US')}`}
           </button>
         </span>
@@ -51,7 +57,12 @@ export function ActivityRow({ item, now, onToggle }: { item: ActivityItem; now: 
   }
   const r = item.result;
   return (
-    <div class={`${cls}${r.outcome === 'failed' ? ' result-failed' : ''}`} role="row" data-testid="activity-result" data-outcome={r.outcome}>
+    <div
+      class={`${cls}${r.outcome === 'failed' ? ' result-failed' : ''}`}
+      role="row"
+      data-testid="activity-result"
+      data-outcome={r.outcome}
+    >
       <span role="cell" class="outcome-cell">
         <OutcomeBadge outcome={r.outcome} />
       </span>

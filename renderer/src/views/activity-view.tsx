@@ -14,7 +14,9 @@ const PAGE = 200;
 
 /** "showing 200 of 4,512 entries", or every entry when all are shown. */
 function countText(shown: number, total: number): string {
-  return shown < total ? `showing ${shown.toLocaleString('en-US')} of ${plural(total, 'entry', 'entries')}` : plural(total, 'entry', 'entries');
+  return shown < total
+    ? `showing ${shown.toLocaleString('en-US')} of ${plural(total, 'entry', 'entries')}`
+    : plural(total, 'entry', 'entries');
 }
 
 /**
@@ -57,7 +59,11 @@ export function ActivityView() {
           Refresh
         </button>
       </div>
-      {pages.error ? <Notice kind="error" testId="activity-error">{pages.error}</Notice> : null}
+      {pages.error ? (
+        <Notice kind="error" testId="activity-error">
+          {pages.error}
+        </Notice>
+      ) : null}
       {loaded && entries.length === 0 && pages.busy !== 'first' ? (
         <p class="empty" data-testid="activity-empty">
           {q ? `Nothing in the journal matches “${q}”.` : 'The journal is empty: nothing has been cleaned yet.'}
@@ -91,9 +97,14 @@ export function ActivityView() {
           />
           {left > 0 ? (
             <div class="list-foot">
-              <span class="muted">{plural(left, order === 'newest' ? 'older entry' : 'newer entry', order === 'newest' ? 'older entries' : 'newer entries')} not shown</span>
+              <span class="muted">
+                {plural(left, order === 'newest' ? 'older entry' : 'newer entry', order === 'newest' ? 'older entries' : 'newer entries')}{' '}
+                not shown
+              </span>
               <button type="button" onClick={pages.more} disabled={pages.busy !== null} data-testid="activity-more">
-                {pages.busy === 'more' ? 'Loading…' : `${order === 'newest' ? 'Load older' : 'Load newer'} (${Math.min(PAGE, left).toLocaleString('en-US')} more)`}
+                {pages.busy === 'more'
+                  ? 'Loading…'
+                  : `${order === 'newest' ? 'Load older' : 'Load newer'} (${Math.min(PAGE, left).toLocaleString('en-US')} more)`}
               </button>
             </div>
           ) : null}

@@ -64,7 +64,12 @@ export function AgentDetailsView({ row }: { row: AgentRow }) {
                   <span class="mono">{fileName(f.path)}</span> <span class="muted">{formatBytes(f.bytes)}</span>
                 </span>
               ))}
-              {g.files.length > 1 ? <span class="muted"> ({plural(g.files.length, 'file')}, {formatBytes(g.bytes)})</span> : null}
+              {g.files.length > 1 ? (
+                <span class="muted">
+                  {' '}
+                  ({plural(g.files.length, 'file')}, {formatBytes(g.bytes)})
+                </span>
+              ) : null}
             </span>
           </div>
         ))

@@ -10,7 +10,13 @@ export function TaskRowView({ item, onToggle, onClean }: { item: TaskHeader; onT
     // One cell spans the header row: a row must hold cells (ARIA), and the header's parts are not columns.
     <div class="task-row" role="row" data-testid={`task-row-${item.task}`}>
       <div class="task-row-cell" role="cell">
-        <button type="button" class="task-toggle" aria-expanded={!item.collapsed} onClick={onToggle} data-testid={`task-toggle-${item.task}`}>
+        <button
+          type="button"
+          class="task-toggle"
+          aria-expanded={!item.collapsed}
+          onClick={onToggle}
+          data-testid={`task-toggle-${item.task}`}
+        >
           <span class="caret" aria-hidden="true">
             {item.collapsed ? '▸' : '▾'}
           </span>
@@ -32,12 +38,16 @@ export function TaskRowView({ item, onToggle, onClean }: { item: TaskHeader; onT
 }
 
 function filesTitle(row: AgentRow): string {
-  return row.files.length === 0 ? 'no files left' : `${plural(row.files.length, 'file')}:\n${row.files.map((f) => `${f.path}  ${formatBytes(f.bytes)}`).join('\n')}`;
+  return row.files.length === 0
+    ? 'no files left'
+    : `${plural(row.files.length, 'file')}:\n${row.files.map((f) => `${f.path}  ${formatBytes(f.bytes)}`).join('\n')}`;
 }
 
 /** The agent cell's tooltip: what the narrow layout's hidden columns would say, and where the agent was read. */
 function agentTitle(row: AgentRow): string {
-  return [row.agentId, `status ${row.status}`, `read from ${SOURCE_LABELS[row.source].long}`, row.pinned ? 'pinned' : ''].filter(Boolean).join('\n');
+  return [row.agentId, `status ${row.status}`, `read from ${SOURCE_LABELS[row.source].long}`, row.pinned ? 'pinned' : '']
+    .filter(Boolean)
+    .join('\n');
 }
 
 export function AgentRowView(props: {
@@ -73,7 +83,14 @@ export function AgentRowView(props: {
           onChange={(e) => props.onCheck(e.currentTarget.checked)}
           data-testid={`agent-select-${row.agentId}`}
         />
-        <button type="button" class="agent-toggle" aria-expanded={props.expanded} title={agentTitle(row)} onClick={props.onToggle} data-testid={`agent-toggle-${row.agentId}`}>
+        <button
+          type="button"
+          class="agent-toggle"
+          aria-expanded={props.expanded}
+          title={agentTitle(row)}
+          onClick={props.onToggle}
+          data-testid={`agent-toggle-${row.agentId}`}
+        >
           <span class="caret" aria-hidden="true">
             {props.expanded ? '▾' : '▸'}
           </span>
@@ -90,7 +107,13 @@ export function AgentRowView(props: {
         </span>
       </span>
       <span role="cell" class="ellipsis" title={row.session ?? 'no session'}>
-        {row.session === null ? <span class="muted">—</span> : row.sessionAlive ? <span class="alive">● alive</span> : <span class="gone">○ gone</span>}
+        {row.session === null ? (
+          <span class="muted">—</span>
+        ) : row.sessionAlive ? (
+          <span class="alive">● alive</span>
+        ) : (
+          <span class="gone">○ gone</span>
+        )}
       </span>
       <span role="cell" class="num col-idle">
         {formatMinutes(row.idleMinutes)}
@@ -114,11 +137,20 @@ export function AgentRowView(props: {
           aria-pressed={row.pinned}
           onClick={() => props.onPin(!row.pinned)}
           data-testid={`agent-pin-${row.agentId}`}
-          title={row.pinned ? 'Unpin: the janitor cleans it again when it finishes or goes idle' : 'Pin: the janitor never cleans it on its own, finished or idle; Clean now still can'}
+          title={
+            row.pinned
+              ? 'Unpin: the janitor cleans it again when it finishes or goes idle'
+              : 'Pin: the janitor never cleans it on its own, finished or idle; Clean now still can'
+          }
         >
           {row.pinned ? 'Unpin' : 'Pin'}
         </button>
-        <button type="button" class={props.logOpen ? 'small active' : 'small'} onClick={props.onLogs} data-testid={`agent-logs-${row.agentId}`}>
+        <button
+          type="button"
+          class={props.logOpen ? 'small active' : 'small'}
+          onClick={props.onLogs}
+          data-testid={`agent-logs-${row.agentId}`}
+        >
           Logs
         </button>
       </span>

@@ -29,7 +29,13 @@ function SortButton({ sort, sortKey, onSort }: { sort: AgentSort; sortKey: Agent
  * The Agents table's header: sortable columns (aria-sort on each), and a checkbox selecting every agent the tab
  * lists. The first column sorts by task or by agent id; its aria-sort follows whichever of the two is on.
  */
-export function AgentsHead(props: { sort: AgentSort; onSort: (s: AgentSort) => void; selected: number; listed: number; onSelectAll: (all: boolean) => void }) {
+export function AgentsHead(props: {
+  sort: AgentSort;
+  onSort: (s: AgentSort) => void;
+  selected: number;
+  listed: number;
+  onSelectAll: (all: boolean) => void;
+}) {
   const { sort, onSort } = props;
   const all = props.listed > 0 && props.selected === props.listed;
   const first = sort.key === 'task' || sort.key === 'agent' ? ariaSort(sort, sort.key) : 'none';
@@ -59,12 +65,18 @@ export function AgentsHead(props: { sort: AgentSort; onSort: (s: AgentSort) => v
       <span role="columnheader" class="num col-idle" aria-sort={ariaSort(sort, 'idle')}>
         <SortButton sort={sort} sortKey="idle" onSort={onSort} />
       </span>
-      <span role="columnheader" class="num col-files">Files</span>
+      <span role="columnheader" class="num col-files">
+        Files
+      </span>
       <span role="columnheader" class="num" aria-sort={ariaSort(sort, 'size')}>
         <SortButton sort={sort} sortKey="size" onSort={onSort} />
       </span>
-      <span role="columnheader" class="col-pinned">Pinned</span>
-      <span role="columnheader" class="actions-col">Actions</span>
+      <span role="columnheader" class="col-pinned">
+        Pinned
+      </span>
+      <span role="columnheader" class="actions-col">
+        Actions
+      </span>
     </div>
   );
 }

@@ -15,11 +15,21 @@ export function AgentsFilters(props: {
     <>
       <label class="field-inline">
         <span class="sr-only">Search agents</span>
-        <input type="search" placeholder="Search id, task, session" value={props.text} onInput={(e) => props.onText(e.currentTarget.value)} data-testid="agents-search" />
+        <input
+          type="search"
+          placeholder="Search id, task, session"
+          value={props.text}
+          onInput={(e) => props.onText(e.currentTarget.value)}
+          data-testid="agents-search"
+        />
       </label>
       <label class="field-inline">
         Verdict
-        <select value={filter.verdict} onChange={(e) => props.onFilter({ verdict: e.currentTarget.value as Verdict | '' })} data-testid="agents-verdict">
+        <select
+          value={filter.verdict}
+          onChange={(e) => props.onFilter({ verdict: e.currentTarget.value as Verdict | '' })}
+          data-testid="agents-verdict"
+        >
           <option value="">all</option>
           {VerdictSchema.options.map((v) => (
             <option key={v} value={v}>
@@ -29,11 +39,21 @@ export function AgentsFilters(props: {
         </select>
       </label>
       <label class="check">
-        <input type="checkbox" checked={filter.aliveOnly} onChange={(e) => props.onFilter({ aliveOnly: e.currentTarget.checked })} data-testid="agents-alive-only" />
+        <input
+          type="checkbox"
+          checked={filter.aliveOnly}
+          onChange={(e) => props.onFilter({ aliveOnly: e.currentTarget.checked })}
+          data-testid="agents-alive-only"
+        />
         alive only
       </label>
       <label class="check">
-        <input type="checkbox" checked={filter.pinnedOnly} onChange={(e) => props.onFilter({ pinnedOnly: e.currentTarget.checked })} data-testid="agents-pinned-only" />
+        <input
+          type="checkbox"
+          checked={filter.pinnedOnly}
+          onChange={(e) => props.onFilter({ pinnedOnly: e.currentTarget.checked })}
+          data-testid="agents-pinned-only"
+        />
         pinned only
       </label>
       {filter.task ? (

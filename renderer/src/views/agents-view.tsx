@@ -34,7 +34,9 @@ function itemSize(item: AgentListItem): number {
 
 /** Finishing agents a clean of `target` would stop without waiting out their finish grace. */
 function finishingIn(rows: readonly AgentRow[], target: CleanTarget): AgentRow[] {
-  return rows.filter((r) => r.verdict === 'finishing' && r.taskDir === target.taskDir && (target.agentId === undefined || r.agentId === target.agentId));
+  return rows.filter(
+    (r) => r.verdict === 'finishing' && r.taskDir === target.taskDir && (target.agentId === undefined || r.agentId === target.agentId),
+  );
 }
 
 export function AgentsView() {
@@ -58,7 +60,15 @@ export function AgentsView() {
   // The agent this view selected itself (a click): it is already in sight, so it is not scrolled to again.
   const clicked = useRef<string | null>(null);
 
-  const { filtered, tab, listed, counts, items, vCounts } = useAgentListing(rows, { tabParam, filter, sort, selectedId: route.id, collapsed, expanded, fresh });
+  const { filtered, tab, listed, counts, items, vCounts } = useAgentListing(rows, {
+    tabParam,
+    filter,
+    sort,
+    selectedId: route.id,
+    collapsed,
+    expanded,
+    fresh,
+  });
   const selectedRows = useMemo(() => (checked.size === 0 ? [] : listed.filter((r) => checked.has(agentKey(r)))), [listed, checked]);
   const selectedIndex = route.id ? items.findIndex((i) => i.kind === 'agent' && i.row.agentId === route.id) : -1;
   const scrollKey = route.id !== null && route.id !== clicked.current ? route.id : null;
@@ -123,7 +133,9 @@ export function AgentsView() {
         <AgentsFilters text={text} onText={setText} filter={filter} verdictCounts={vCounts} onFilter={setFilter} />
         <div class="spacer" />
         <span class="muted" data-testid="agents-count">
-          {agents.data ? `${plural(listed.length, 'agent')} of ${rows.length.toLocaleString('en-US')} · ${formatBytes(listed.reduce((n, r) => n + r.bytes, 0))}` : ''}
+          {agents.data
+            ? `${plural(listed.length, 'agent')} of ${rows.length.toLocaleString('en-US')} · ${formatBytes(listed.reduce((n, r) => n + r.bytes, 0))}`
+            : ''}
         </span>
         <button
           type="button"
@@ -140,9 +152,17 @@ export function AgentsView() {
       <div class="toolbar">
         <AgentTabs tab={tab} counts={counts} onTab={setTab} />
         <div class="spacer" />
-        <BulkBar selected={selectedRows.length} onPin={(pinned) => setBulk({ pinned, busy: false, rows: selectedRows })} onClear={() => setChecked(NO_KEYS)} />
+        <BulkBar
+          selected={selectedRows.length}
+          onPin={(pinned) => setBulk({ pinned, busy: false, rows: selectedRows })}
+          onClear={() => setChecked(NO_KEYS)}
+        />
       </div>
-      {agents.error ? <Notice kind="error" testId="agents-error">{agents.error}</Notice> : null}
+      {agents.error ? (
+        <Notice kind="error" testId="agents-error">
+          {agents.error}
+        </Notice>
+      ) : null}
       {pins.outcome ? (
         <Notice kind={pins.outcome.ok ? 'ok' : 'error'} testId={pins.outcome.ok ? 'agents-bulk-result' : 'agents-action-error'}>
           {pins.outcome.text}
@@ -177,8 +197,12 @@ export function AgentsView() {
         )}
       </div>
       {logAgent ? <AgentLogPanel agent={logAgent} onClose={() => setLogAgent(null)} /> : null}
-      {cleanTarget ? <CleanDialog target={cleanTarget} finishing={finishingIn(rows, cleanTarget)} onClose={() => setCleanTarget(null)} /> : null}
-      {bulk ? <BulkPinDialog rows={bulk.rows} pinned={bulk.pinned} busy={bulk.busy} onConfirm={runBulk} onCancel={() => setBulk(null)} /> : null}
+      {cleanTarget ? (
+        <CleanDialog target={cleanTarget} finishing={finishingIn(rows, cleanTarget)} onClose={() => setCleanTarget(null)} />
+      ) : null}
+      {bulk ? (
+        <BulkPinDialog rows={bulk.rows} pinned={bulk.pinned} busy={bulk.busy} onConfirm={runBulk} onCancel={() => setBulk(null)} />
+      ) : null}
     </section>
   );
 }

@@ -15,7 +15,13 @@ export interface FixOutcome {
 }
 
 /** One alert: what is wrong, where, and its fix (confirmed first, or disabled with the reason it cannot run). */
-export function AlertCard(props: { alert: Alert; selected: boolean; now: number; outcome: FixOutcome | null; onOutcome: (o: FixOutcome) => void }) {
+export function AlertCard(props: {
+  alert: Alert;
+  selected: boolean;
+  now: number;
+  outcome: FixOutcome | null;
+  onOutcome: (o: FixOutcome) => void;
+}) {
   const { alert, selected, now, outcome } = props;
   const { api } = useContext(AppContext);
   const [fix, setFix] = useState<FixStep>(null);
@@ -87,7 +93,13 @@ export function AlertCard(props: { alert: Alert; selected: boolean; now: number;
             <button type="button" onClick={() => setFix(null)} disabled={fix === 'fixing'}>
               Cancel
             </button>
-            <button type="button" class="primary" onClick={runFix} disabled={fix === 'fixing'} data-testid={`alert-fix-confirm-${alert.id}`}>
+            <button
+              type="button"
+              class="primary"
+              onClick={runFix}
+              disabled={fix === 'fixing'}
+              data-testid={`alert-fix-confirm-${alert.id}`}
+            >
               {fix === 'fixing' ? 'Working…' : `Confirm: ${alert.fix.label}`}
             </button>
           </div>

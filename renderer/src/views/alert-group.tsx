@@ -21,7 +21,12 @@ export function AlertGroupView(props: {
   const plan = groupFixPlan(alerts);
   const shown = all ? alerts : alerts.filter((a, i) => i < SHOWN || a.id === props.selectedId);
   return (
-    <section class="alert-group" data-testid={`alert-group-${kind}`} data-count={alerts.length} aria-label={groupTitle(kind, alerts.length)}>
+    <section
+      class="alert-group"
+      data-testid={`alert-group-${kind}`}
+      data-count={alerts.length}
+      aria-label={groupTitle(kind, alerts.length)}
+    >
       <header class="alert-group-head">
         <h2 data-testid={`alert-group-title-${kind}`}>{groupTitle(kind, alerts.length)}</h2>
         {plan.fixable.length > 0 ? (
@@ -35,13 +40,21 @@ export function AlertGroupView(props: {
         )}
         {plan.blocked.length > 0 ? (
           <span class="error-text" data-testid={`alert-group-blocked-${kind}`}>
-            {plural(plan.blocked.length, 'is', 'are')} left out: {plan.blocked.length === 1 ? 'its' : 'their'} fix cannot run now (the reason is on each).
+            {plural(plan.blocked.length, 'is', 'are')} left out: {plan.blocked.length === 1 ? 'its' : 'their'} fix cannot run now (the
+            reason is on each).
           </span>
         ) : null}
       </header>
       <div class="alert-group-cards">
         {shown.map((a) => (
-          <AlertCard key={a.id} alert={a} selected={a.id === props.selectedId} now={props.now} outcome={props.outcomes.get(a.id) ?? null} onOutcome={(o) => props.onOutcome(a.id, o)} />
+          <AlertCard
+            key={a.id}
+            alert={a}
+            selected={a.id === props.selectedId}
+            now={props.now}
+            outcome={props.outcomes.get(a.id) ?? null}
+            onOutcome={(o) => props.onOutcome(a.id, o)}
+          />
         ))}
       </div>
       {shown.length < alerts.length ? (

@@ -33,7 +33,10 @@ export function AlertsView() {
   // A group's results: one line on top, and on each card still listed after its fix failed, why.
   const onGroupDone = (kind: AlertKind, results: GroupResult[]) => {
     const failed = results.filter((r) => !r.ok);
-    setGroupOutcome({ ok: failed.length === 0, text: `${groupFixLabel(kind, results.length)}: ${results.length - failed.length} done${failed.length > 0 ? `, ${failed.length} failed` : ''}.` });
+    setGroupOutcome({
+      ok: failed.length === 0,
+      text: `${groupFixLabel(kind, results.length)}: ${results.length - failed.length} done${failed.length > 0 ? `, ${failed.length} failed` : ''}.`,
+    });
     setOutcomes((cur) => {
       const next = new Map(cur);
       for (const r of failed) next.set(r.id, { title: r.title, ok: false, message: r.message });
@@ -51,17 +54,23 @@ export function AlertsView() {
           Refresh
         </button>
       </div>
-      {alerts.error ? <Notice kind="error" testId="alerts-error">{alerts.error}</Notice> : null}
+      {alerts.error ? (
+        <Notice kind="error" testId="alerts-error">
+          {alerts.error}
+        </Notice>
+      ) : null}
       {missing ? (
         <Notice kind="info" testId="alert-gone">
           The alert this link pointed to is gone: its problem was fixed or went away.
         </Notice>
       ) : null}
-      {[...outcomes].filter(([id]) => !listed.has(id)).map(([id, o]) => (
-        <Notice key={id} kind={o.ok ? 'ok' : 'error'} testId={`alert-result-${id}`}>
-          {o.title}: {o.message}
-        </Notice>
-      ))}
+      {[...outcomes]
+        .filter(([id]) => !listed.has(id))
+        .map(([id, o]) => (
+          <Notice key={id} kind={o.ok ? 'ok' : 'error'} testId={`alert-result-${id}`}>
+            {o.title}: {o.message}
+          </Notice>
+        ))}
       {groupOutcome ? (
         <Notice kind={groupOutcome.ok ? 'ok' : 'error'} testId="alert-group-outcome">
           {groupOutcome.text}
@@ -85,12 +94,26 @@ export function AlertsView() {
                 onFix={() => setGroupFix({ kind: item.kind, alerts: item.alerts })}
               />
             ) : (
-              <AlertCard key={item.id} alert={item} selected={item.id === route.id} now={now} outcome={outcomes.get(item.id) ?? null} onOutcome={(o) => onOutcome(item.id, o)} />
+              <AlertCard
+                key={item.id}
+                alert={item}
+                selected={item.id === route.id}
+                now={now}
+                outcome={outcomes.get(item.id) ?? null}
+                onOutcome={(o) => onOutcome(item.id, o)}
+              />
             ),
           )
         )}
       </div>
-      {groupFix ? <GroupFixDialog kind={groupFix.kind} alerts={groupFix.alerts} onDone={(r) => onGroupDone(groupFix.kind, r)} onClose={() => setGroupFix(null)} /> : null}
+      {groupFix ? (
+        <GroupFixDialog
+          kind={groupFix.kind}
+          alerts={groupFix.alerts}
+          onDone={(r) => onGroupDone(groupFix.kind, r)}
+          onClose={() => setGroupFix(null)}
+        />
+      ) : null}
     </section>
   );
 }

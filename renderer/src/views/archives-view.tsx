@@ -59,7 +59,11 @@ export function ArchivesView() {
     toggle(t.taskDir);
     update({ id: t.task, replace: true });
   };
-  const totals = tasks.reduce((t, a) => ({ bytes: t.bytes + a.bytes, stored: t.stored + a.storedBytes, files: t.files + a.files.length }), { bytes: 0, stored: 0, files: 0 });
+  const totals = tasks.reduce((t, a) => ({ bytes: t.bytes + a.bytes, stored: t.stored + a.storedBytes, files: t.files + a.files.length }), {
+    bytes: 0,
+    stored: 0,
+    files: 0,
+  });
 
   const changed = () => {
     archives.reload();
@@ -103,7 +107,13 @@ export function ArchivesView() {
 
   const render = (item: Item) =>
     item.kind === 'task' ? (
-      <ArchiveTaskRow task={item.task} expanded={item.expanded} selected={item.task.task === route.id} now={now} onToggle={() => toggleTask(item.task)} />
+      <ArchiveTaskRow
+        task={item.task}
+        expanded={item.expanded}
+        selected={item.task.task === route.id}
+        now={now}
+        onToggle={() => toggleTask(item.task)}
+      />
     ) : (
       <ArchiveFileRow
         task={item.task}
@@ -123,7 +133,9 @@ export function ArchivesView() {
       <div class="toolbar">
         <h1 id="archives-title">Archives</h1>
         <span class="muted" data-testid="archives-total">
-          {archives.data ? `${plural(tasks.length, 'task')} · ${plural(totals.files, 'file')} · ${formatBytes(totals.bytes)} of logs stored in ${formatBytes(totals.stored)}` : ''}
+          {archives.data
+            ? `${plural(tasks.length, 'task')} · ${plural(totals.files, 'file')} · ${formatBytes(totals.bytes)} of logs stored in ${formatBytes(totals.stored)}`
+            : ''}
         </span>
         <div class="spacer" />
         <button type="button" onClick={changed} disabled={archives.loading} data-testid="archives-refresh">
@@ -131,7 +143,11 @@ export function ArchivesView() {
         </button>
       </div>
       <RetentionPanel key={retentionKey} onApplied={archives.reload} />
-      {archives.error ? <Notice kind="error" testId="archives-error">{archives.error}</Notice> : null}
+      {archives.error ? (
+        <Notice kind="error" testId="archives-error">
+          {archives.error}
+        </Notice>
+      ) : null}
       {message ? (
         <Notice kind={message.ok ? 'ok' : 'error'} testId="archive-message">
           {message.text}
@@ -169,10 +185,19 @@ export function ArchivesView() {
         />
       ) : null}
       {deleting ? (
-        <ConfirmDialog title="Delete archived log?" confirmLabel="Delete" danger busy={busy} onConfirm={remove} onCancel={() => setDeleting(null)} testId="archive-delete-confirm">
+        <ConfirmDialog
+          title="Delete archived log?"
+          confirmLabel="Delete"
+          danger
+          busy={busy}
+          onConfirm={remove}
+          onCancel={() => setDeleting(null)}
+          testId="archive-delete-confirm"
+        >
           <p>
-            <span class="mono">{deleting.file.path}</span> ({formatBytes(deleting.file.bytes)}, archived {formatAge(deleting.file.archivedAt, now)}) in{' '}
-            <span class="mono">{deleting.task.task}</span> will be deleted for good. It cannot be restored afterwards.
+            <span class="mono">{deleting.file.path}</span> ({formatBytes(deleting.file.bytes)}, archived{' '}
+            {formatAge(deleting.file.archivedAt, now)}) in <span class="mono">{deleting.task.task}</span> will be deleted for good. It
+            cannot be restored afterwards.
           </p>
         </ConfirmDialog>
       ) : null}

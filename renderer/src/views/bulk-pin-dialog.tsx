@@ -9,7 +9,13 @@ const LISTED = 200;
  * "Pin selected" / "Unpin selected" asks first, naming each agent it changes; those already as asked are counted
  * and left alone.
  */
-export function BulkPinDialog(props: { rows: readonly AgentRow[]; pinned: boolean; busy: boolean; onConfirm: (ids: string[]) => void; onCancel: () => void }) {
+export function BulkPinDialog(props: {
+  rows: readonly AgentRow[];
+  pinned: boolean;
+  busy: boolean;
+  onConfirm: (ids: string[]) => void;
+  onCancel: () => void;
+}) {
   const { rows, pinned } = props;
   const change = rows.filter((r) => r.pinned !== pinned);
   const ids = [...new Set(change.map((r) => r.agentId))];
@@ -39,7 +45,8 @@ export function BulkPinDialog(props: { rows: readonly AgentRow[]; pinned: boolea
       {change.length > LISTED ? <p class="muted">…and {(change.length - LISTED).toLocaleString('en-US')} more.</p> : null}
       {already > 0 ? (
         <p class="muted" data-testid="bulk-pin-unchanged">
-          {plural(already, 'selected agent is', 'selected agents are')} already {pinned ? 'pinned' : 'unpinned'}: left as {already === 1 ? 'it is' : 'they are'}.
+          {plural(already, 'selected agent is', 'selected agents are')} already {pinned ? 'pinned' : 'unpinned'}: left as{' '}
+          {already === 1 ? 'it is' : 'they are'}.
         </p>
       ) : null}
     </ConfirmDialog>

@@ -42,7 +42,10 @@ export function DiskChart({ history }: { history: DiskUsage['history'] }) {
         series('other', cssVar(el, '--c-other', '#a0a0a0')),
         { ...series('free', cssVar(el, '--c-free', '#2e9d5b'), 'free'), dash: [6, 4] },
       ],
-      scales: { bytes: { range: (_u, _min, max) => [0, Math.max(1, max) * 1.1] }, free: { range: (_u, _min, max) => [0, Math.max(1, max) * 1.1] } },
+      scales: {
+        bytes: { range: (_u, _min, max) => [0, Math.max(1, max) * 1.1] },
+        free: { range: (_u, _min, max) => [0, Math.max(1, max) * 1.1] },
+      },
       axes: [
         { stroke: axisStroke, grid, ticks: grid },
         { scale: 'bytes', stroke: axisStroke, grid, ticks: grid, values: bytesAxis, size: 70 },
@@ -67,5 +70,13 @@ export function DiskChart({ history }: { history: DiskUsage['history'] }) {
       </p>
     );
   }
-  return <div ref={ref} class="disk-chart" data-testid="disk-chart" role="img" aria-label="Disk use over time: logs, archive, other and free space" />;
+  return (
+    <div
+      ref={ref}
+      class="disk-chart"
+      data-testid="disk-chart"
+      role="img"
+      aria-label="Disk use over time: logs, archive, other and free space"
+    />
+  );
 }

@@ -42,7 +42,14 @@ function RootBar({ root }: { root: RootUsage }) {
       </div>
       <div class="stack-bar" role="img" aria-label={parts.map((p) => `${p.label} ${formatBytes(p.bytes)}`).join(', ')}>
         {parts.map((p) =>
-          p.bytes > 0 ? <span key={p.key} class={`seg seg-${p.key}`} style={{ width: `${Math.max(0.4, percent(p.bytes, whole))}%` }} title={`${p.label}: ${formatBytes(p.bytes)}`} /> : null,
+          p.bytes > 0 ? (
+            <span
+              key={p.key}
+              class={`seg seg-${p.key}`}
+              style={{ width: `${Math.max(0.4, percent(p.bytes, whole))}%` }}
+              title={`${p.label}: ${formatBytes(p.bytes)}`}
+            />
+          ) : null,
         )}
       </div>
       <ul class="legend">
@@ -66,7 +73,9 @@ export function DiskView() {
 
   const u = usage.data;
   const tasks = useMemo(() => {
-    const all: TaskUsage[] = (u?.roots ?? []).flatMap((r) => r.tasks.map((t) => ({ ...t, root: r.root, total: t.logs + t.archive + t.other })));
+    const all: TaskUsage[] = (u?.roots ?? []).flatMap((r) =>
+      r.tasks.map((t) => ({ ...t, root: r.root, total: t.logs + t.archive + t.other })),
+    );
     return all.sort((a, b) => compareValues(a[sort.key], b[sort.key], sort.dir) || compareValues(a.taskDir, b.taskDir, 'asc'));
   }, [u, sort.key, sort.dir]);
   const header = (key: SortKey, label: string, num = true) => (
@@ -74,7 +83,14 @@ export function DiskView() {
       <button
         type="button"
         class={sort.key === key ? 'sort-button sorted' : 'sort-button'}
-        onClick={() => update({ params: sortParams(nextSort(sort, key, (k) => (k === 'task' ? 'asc' : 'desc')), DEFAULT_SORT) })}
+        onClick={() =>
+          update({
+            params: sortParams(
+              nextSort(sort, key, (k) => (k === 'task' ? 'asc' : 'desc')),
+              DEFAULT_SORT,
+            ),
+          })
+        }
         data-testid={`disk-sort-${key}`}
       >
         {label}
@@ -89,7 +105,9 @@ export function DiskView() {
         <h1 id="disk-title">Disk</h1>
         {u ? (
           <span class="muted" data-testid="disk-reclaim">
-            {u.reclaimableBytes > 0 ? `Retention would reclaim ${formatBytes(u.reclaimableBytes)}.` : 'Retention would reclaim nothing now.'}{' '}
+            {u.reclaimableBytes > 0
+              ? `Retention would reclaim ${formatBytes(u.reclaimableBytes)}.`
+              : 'Retention would reclaim nothing now.'}{' '}
             <a href={formatHash({ view: 'archives' })}>Archives →</a>
           </span>
         ) : null}
@@ -98,7 +116,11 @@ export function DiskView() {
           Refresh
         </button>
       </div>
-      {usage.error ? <Notice kind="error" testId="disk-error">{usage.error}</Notice> : null}
+      {usage.error ? (
+        <Notice kind="error" testId="disk-error">
+          {usage.error}
+        </Notice>
+      ) : null}
       {u ? (
         <div class="disk-layout">
           <div class="disk-top">
@@ -136,10 +158,18 @@ export function DiskView() {
                         {t.task}
                       </a>
                     </span>
-                    <span role="cell" class="num">{formatBytes(t.logs)}</span>
-                    <span role="cell" class="num">{formatBytes(t.archive)}</span>
-                    <span role="cell" class="num">{formatBytes(t.other)}</span>
-                    <span role="cell" class="num strong">{formatBytes(t.total)}</span>
+                    <span role="cell" class="num">
+                      {formatBytes(t.logs)}
+                    </span>
+                    <span role="cell" class="num">
+                      {formatBytes(t.archive)}
+                    </span>
+                    <span role="cell" class="num">
+                      {formatBytes(t.other)}
+                    </span>
+                    <span role="cell" class="num strong">
+                      {formatBytes(t.total)}
+                    </span>
                   </div>
                 )}
               />

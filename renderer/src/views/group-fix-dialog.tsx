@@ -18,7 +18,12 @@ export interface GroupResult {
  * A group's one fix: first the list of exactly what it does (each alert's own effect) and what it leaves out
  * (blocked fixes, with why), then `fixAlerts` for those listed (in calls the API's cap allows), then each result.
  */
-export function GroupFixDialog(props: { kind: AlertKind; alerts: readonly Alert[]; onDone: (results: GroupResult[]) => void; onClose: () => void }) {
+export function GroupFixDialog(props: {
+  kind: AlertKind;
+  alerts: readonly Alert[];
+  onDone: (results: GroupResult[]) => void;
+  onClose: () => void;
+}) {
   const { api } = useContext(AppContext);
   // The plan is fixed when the dialog opens: a refresh meanwhile does not change what Confirm does.
   const [plan] = useState(() => groupFixPlan(props.alerts));
@@ -30,7 +35,10 @@ export function GroupFixDialog(props: { kind: AlertKind; alerts: readonly Alert[
     setStep('running');
     const titles = new Map(plan.fixable.map((a) => [a.id, a.title]));
     const out: GroupResult[] = [];
-    for (const ids of chunks(plan.fixable.map((a) => a.id), LIMITS.pins)) {
+    for (const ids of chunks(
+      plan.fixable.map((a) => a.id),
+      LIMITS.pins,
+    )) {
       try {
         const r = await api.fixAlerts({ ids });
         out.push(...r.results.map((x) => ({ id: x.id, title: titles.get(x.id) ?? x.id, ok: x.ok, message: x.message })));
@@ -54,14 +62,26 @@ export function GroupFixDialog(props: { kind: AlertKind; alerts: readonly Alert[
         <button type="button" onClick={props.onClose} disabled={step === 'running'} data-testid="alert-group-cancel">
           Cancel
         </button>
-        <button type="button" class="primary" onClick={() => void run()} disabled={step === 'running' || plan.fixable.length === 0} data-testid="alert-group-confirm">
+        <button
+          type="button"
+          class="primary"
+          onClick={() => void run()}
+          disabled={step === 'running' || plan.fixable.length === 0}
+          data-testid="alert-group-confirm"
+        >
           {step === 'running' ? 'Working…' : `Confirm: ${label}`}
         </button>
       </>
     );
 
   return (
-    <Dialog title={`${label}?`} onClose={() => (step === 'running' ? undefined : props.onClose())} testId="alert-group-dialog" footer={footer} wide>
+    <Dialog
+      title={`${label}?`}
+      onClose={() => (step === 'running' ? undefined : props.onClose())}
+      testId="alert-group-dialog"
+      footer={footer}
+      wide
+    >
       {step === 'done' ? (
         <>
           <Notice kind={failed === 0 ? 'ok' : 'error'} testId="alert-group-summary">
@@ -69,7 +89,13 @@ export function GroupFixDialog(props: { kind: AlertKind; alerts: readonly Alert[
           </Notice>
           <ul class="group-list">
             {results.map((r) => (
-              <li key={r.id} class={r.ok ? undefined : 'error-text'} data-testid="alert-group-result" data-alert-id={r.id} data-ok={r.ok ? 'true' : 'false'}>
+              <li
+                key={r.id}
+                class={r.ok ? undefined : 'error-text'}
+                data-testid="alert-group-result"
+                data-alert-id={r.id}
+                data-ok={r.ok ? 'true' : 'false'}
+              >
                 <span class="strong">{r.title}</span>: {r.message}
               </li>
             ))}
@@ -97,7 +123,9 @@ export function GroupFixDialog(props: { kind: AlertKind; alerts: readonly Alert[
               </ul>
             </>
           ) : null}
-          {plan.noFix.length > 0 ? <p class="muted">{plural(plan.noFix.length, 'alert has', 'alerts have')} no fix one click can safely do: left as they are.</p> : null}
+          {plan.noFix.length > 0 ? (
+            <p class="muted">{plural(plan.noFix.length, 'alert has', 'alerts have')} no fix one click can safely do: left as they are.</p>
+          ) : null}
         </>
       )}
     </Dialog>

@@ -11,7 +11,8 @@ function limits(plan: RetentionPlan): string {
   const parts: string[] = [];
   if (plan.maxAgeDays !== null) parts.push(`older than ${plural(plan.maxAgeDays, 'day')}`);
   if (plan.maxBytesPerRoot !== null) parts.push(`past ${formatBytes(plan.maxBytesPerRoot)} per root`);
-  const kept = parts.length === 0 ? 'No retention limit is set: every archive is kept.' : `Archives ${parts.join(' or ')} are removed, oldest first.`;
+  const kept =
+    parts.length === 0 ? 'No retention limit is set: every archive is kept.' : `Archives ${parts.join(' or ')} are removed, oldest first.`;
   if (plan.compressAfterDays === null) return `${kept} Archived files are not compressed.`;
   if (plan.compressAfterDays === 0) return `${kept} Archived files are gzipped as they are archived.`;
   return `${kept} Archived files stay uncompressed for ${plural(plan.compressAfterDays, 'day')}, then are gzipped in place.`;
@@ -47,7 +48,10 @@ export function RetentionPanel({ onApplied }: { onApplied: () => void }) {
         (done) => {
           const compressed = done.compress.length > 0 ? ` Compressed ${plural(done.compress.length, 'file')}.` : '';
           const skipped = done.skipped.length > 0 ? ` Left ${plural(done.skipped.length, 'file')} alone: ${done.skipped[0]!.reason}` : '';
-          setResult({ ok: true, text: `Removed ${plural(done.remove.length, 'archive file')}, reclaimed ${formatBytes(done.reclaimBytes)}.${compressed}${skipped}` });
+          setResult({
+            ok: true,
+            text: `Removed ${plural(done.remove.length, 'archive file')}, reclaimed ${formatBytes(done.reclaimBytes)}.${compressed}${skipped}`,
+          });
           plan.reload();
           onApplied();
         },
@@ -75,11 +79,21 @@ export function RetentionPanel({ onApplied }: { onApplied: () => void }) {
             {open ? 'Hide list' : 'Show list'}
           </button>
         ) : null}
-        <button type="button" class="danger" disabled={!p || work(p) === 0 || busy} onClick={() => setConfirming(true)} data-testid="retention-apply">
+        <button
+          type="button"
+          class="danger"
+          disabled={!p || work(p) === 0 || busy}
+          onClick={() => setConfirming(true)}
+          data-testid="retention-apply"
+        >
           Apply…
         </button>
       </header>
-      {plan.error ? <Notice kind="error" testId="retention-error">{plan.error}</Notice> : null}
+      {plan.error ? (
+        <Notice kind="error" testId="retention-error">
+          {plan.error}
+        </Notice>
+      ) : null}
       {result ? (
         <Notice kind={result.ok ? 'ok' : 'error'} testId="retention-result">
           {result.text}
@@ -93,7 +107,9 @@ export function RetentionPanel({ onApplied }: { onApplied: () => void }) {
                 <th scope="col">Action</th>
                 <th scope="col">File</th>
                 <th scope="col">Archived</th>
-                <th scope="col" class="num">Size</th>
+                <th scope="col" class="num">
+                  Size
+                </th>
                 <th scope="col">Why</th>
               </tr>
             </thead>
@@ -125,7 +141,15 @@ export function RetentionPanel({ onApplied }: { onApplied: () => void }) {
         </div>
       ) : null}
       {confirming && p ? (
-        <ConfirmDialog title="Apply retention?" confirmLabel={p.remove.length > 0 ? `Delete ${plural(p.remove.length, 'file')}` : `Compress ${plural(p.compress.length, 'file')}`} danger busy={busy} onConfirm={apply} onCancel={() => setConfirming(false)} testId="retention-confirm">
+        <ConfirmDialog
+          title="Apply retention?"
+          confirmLabel={p.remove.length > 0 ? `Delete ${plural(p.remove.length, 'file')}` : `Compress ${plural(p.compress.length, 'file')}`}
+          danger
+          busy={busy}
+          onConfirm={apply}
+          onCancel={() => setConfirming(false)}
+          testId="retention-confirm"
+        >
           <p>
             This permanently deletes {plural(p.remove.length, 'archived log')} ({formatBytes(p.reclaimBytes)})
             {p.compress.length > 0 ? ` and gzips ${plural(p.compress.length, 'archived log')} in place` : ''}. {limits(p)}

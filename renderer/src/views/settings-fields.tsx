@@ -53,7 +53,9 @@ function FieldShell(props: FieldProps & { children: ComponentChildren }) {
 }
 
 /** The attributes a one-line text input shares, in TextField and NumberField. */
-function textInputAttrs(props: FieldProps & { value: string; onChange: (v: string) => void }): InputHTMLAttributes<HTMLInputElement> & { 'data-testid': string } {
+function textInputAttrs(
+  props: FieldProps & { value: string; onChange: (v: string) => void },
+): InputHTMLAttributes<HTMLInputElement> & { 'data-testid': string } {
   return {
     id: fieldId(props.path),
     type: 'text',
@@ -82,11 +84,26 @@ export function TextField(props: FieldProps & { value: string; onChange: (v: str
   );
 }
 
-export function NumberField(props: FieldProps & { value: string; onChange: (v: string) => void; unit?: string; placeholder?: string; disabled?: boolean; extra?: ComponentChildren }) {
+export function NumberField(
+  props: FieldProps & {
+    value: string;
+    onChange: (v: string) => void;
+    unit?: string;
+    placeholder?: string;
+    disabled?: boolean;
+    extra?: ComponentChildren;
+  },
+) {
   return (
     <FieldShell {...props}>
       <span class="number-row">
-        <input {...textInputAttrs(props)} inputMode="decimal" class="number-input" placeholder={props.placeholder} disabled={props.disabled} />
+        <input
+          {...textInputAttrs(props)}
+          inputMode="decimal"
+          class="number-input"
+          placeholder={props.placeholder}
+          disabled={props.disabled}
+        />
         {props.unit ? <span class="muted">{props.unit}</span> : null}
         {props.extra}
       </span>
@@ -119,7 +136,13 @@ export function CheckField(props: FieldProps & { checked: boolean; onChange: (v:
 export function SelectField<T extends string>(props: FieldProps & { value: T; options: readonly T[]; onChange: (v: T) => void }) {
   return (
     <FieldShell {...props}>
-      <select id={fieldId(props.path)} value={props.value} disabled={props.locked} onChange={(e) => props.onChange(e.currentTarget.value as T)} data-testid={`settings-field-${props.path}`}>
+      <select
+        id={fieldId(props.path)}
+        value={props.value}
+        disabled={props.locked}
+        onChange={(e) => props.onChange(e.currentTarget.value as T)}
+        data-testid={`settings-field-${props.path}`}
+      >
         {props.options.map((o) => (
           <option key={o} value={o}>
             {o}
@@ -131,7 +154,15 @@ export function SelectField<T extends string>(props: FieldProps & { value: T; op
 }
 
 /** A list of strings: one input per item (`settings-field-<path>.<i>`), add and remove buttons. */
-export function ListField(props: FieldProps & { items: string[]; onChange: (v: string[]) => void; errors: Map<string, string>; placeholder?: string; addLabel: string }) {
+export function ListField(
+  props: FieldProps & {
+    items: string[];
+    onChange: (v: string[]) => void;
+    errors: Map<string, string>;
+    placeholder?: string;
+    addLabel: string;
+  },
+) {
   const { path, items, locked } = props;
   const set = (i: number, v: string) => props.onChange(items.map((x, j) => (j === i ? v : x)));
   return (
@@ -155,7 +186,13 @@ export function ListField(props: FieldProps & { items: string[]; onChange: (v: s
               data-testid={`settings-field-${path}.${i}`}
             />
             {locked ? null : (
-              <button type="button" class="small" aria-label={`Remove ${props.label} ${i + 1}`} onClick={() => props.onChange(items.filter((_, j) => j !== i))} data-testid={`settings-remove-${path}.${i}`}>
+              <button
+                type="button"
+                class="small"
+                aria-label={`Remove ${props.label} ${i + 1}`}
+                onClick={() => props.onChange(items.filter((_, j) => j !== i))}
+                data-testid={`settings-remove-${path}.${i}`}
+              >
                 Remove
               </button>
             )}
@@ -184,7 +221,10 @@ export function ReadOnlySettings({ settings }: { settings: Settings }) {
       {READ_ONLY_SETTINGS.map((key, i) => (
         <span key={key}>
           {i > 0 ? ', ' : ''}
-          <span class="mono">{key}</span> = <span class="mono" data-testid={`settings-read-only-${key}`}>{JSON.stringify(settings.config[key])}</span>
+          <span class="mono">{key}</span> ={' '}
+          <span class="mono" data-testid={`settings-read-only-${key}`}>
+            {JSON.stringify(settings.config[key])}
+          </span>
         </span>
       ))}
     </Notice>

@@ -1,5 +1,12 @@
 import { useContext, useEffect, useRef, useState } from 'preact/hooks';
-import { isEmptyConsequence, settingChanges, type FieldIssue, type SettingChange, type Settings, type SettingsConsequence } from '../../../src/shared/index.js';
+import {
+  isEmptyConsequence,
+  settingChanges,
+  type FieldIssue,
+  type SettingChange,
+  type Settings,
+  type SettingsConsequence,
+} from '../../../src/shared/index.js';
 import { AppContext } from '../app-context.js';
 import { issuesOf, messageOf } from '../api/errors.js';
 import { Notice } from '../components/badges.js';
@@ -36,7 +43,10 @@ function SettingsForm({ settings, onSaved }: { settings: Settings; onSaved: (s: 
     const checked = validateDraft(settings.config, draft);
     setIssues(checked.issues);
     if (checked.issues.length > 0) {
-      setSave({ step: 'failed', message: `Not saved: ${checked.issues.length === 1 ? 'one field needs' : `${checked.issues.length} fields need`} attention.` });
+      setSave({
+        step: 'failed',
+        message: `Not saved: ${checked.issues.length === 1 ? 'one field needs' : `${checked.issues.length} fields need`} attention.`,
+      });
       return;
     }
     // Only the fields changed go: the engine applies them to the file as it is now, so a hand edit of another field
@@ -102,9 +112,33 @@ function SettingsForm({ settings, onSaved }: { settings: Settings; onSaved: (s: 
     <form class="settings-form" onSubmit={submit} noValidate>
       <fieldset>
         <legend>Where agents run</legend>
-        <ListField {...f('roots')} label="Roots" items={draft.roots} errors={errors} onChange={(roots) => update({ roots })} placeholder="/home/me/projects/app" addLabel="Add root" help="Folders that hold .agent-workspace/ (or such folders themselves)." />
-        <TextField {...f('sessionPattern')} label="Session pattern" mono value={draft.sessionPattern} onChange={(sessionPattern) => update({ sessionPattern })} help="Regular expression; a tmux session that does not match is never killed." />
-        <ListField {...f('terminalStatuses')} label="Finished statuses" items={draft.terminalStatuses} errors={errors} onChange={(terminalStatuses) => update({ terminalStatuses })} addLabel="Add status" help="Registry statuses that mean an agent is done." />
+        <ListField
+          {...f('roots')}
+          label="Roots"
+          items={draft.roots}
+          errors={errors}
+          onChange={(roots) => update({ roots })}
+          placeholder="/home/me/projects/app"
+          addLabel="Add root"
+          help="Folders that hold .agent-workspace/ (or such folders themselves)."
+        />
+        <TextField
+          {...f('sessionPattern')}
+          label="Session pattern"
+          mono
+          value={draft.sessionPattern}
+          onChange={(sessionPattern) => update({ sessionPattern })}
+          help="Regular expression; a tmux session that does not match is never killed."
+        />
+        <ListField
+          {...f('terminalStatuses')}
+          label="Finished statuses"
+          items={draft.terminalStatuses}
+          errors={errors}
+          onChange={(terminalStatuses) => update({ terminalStatuses })}
+          addLabel="Add status"
+          help="Registry statuses that mean an agent is done."
+        />
         <NumberField
           {...f('finishGraceSeconds')}
           label="Finish grace"
@@ -126,18 +160,44 @@ function SettingsForm({ settings, onSaved }: { settings: Settings; onSaved: (s: 
           onChange={(idleMinutes) => update({ idleMinutes })}
           extra={
             <label class="check">
-              <input type="checkbox" checked={draft.idleNever} disabled={locked('idleMinutes')} onChange={(e) => update({ idleNever: e.currentTarget.checked })} data-testid="settings-never-idleMinutes" />
+              <input
+                type="checkbox"
+                checked={draft.idleNever}
+                disabled={locked('idleMinutes')}
+                onChange={(e) => update({ idleNever: e.currentTarget.checked })}
+                data-testid="settings-never-idleMinutes"
+              />
               never
             </label>
           }
           help="Silence measured from pane output and log writes. Pinned agents are never cleaned for idleness."
         />
-        <NumberField {...f('idleWarningMinutes')} label="Warn before" unit="minutes" value={draft.idleWarningMinutes} onChange={(idleWarningMinutes) => update({ idleWarningMinutes })} />
-        <ListField {...f('pins')} label="Pinned agents" items={draft.pins} errors={errors} onChange={(pins) => update({ pins })} placeholder="builder-232300-9040a9" addLabel="Add pin" />
+        <NumberField
+          {...f('idleWarningMinutes')}
+          label="Warn before"
+          unit="minutes"
+          value={draft.idleWarningMinutes}
+          onChange={(idleWarningMinutes) => update({ idleWarningMinutes })}
+        />
+        <ListField
+          {...f('pins')}
+          label="Pinned agents"
+          items={draft.pins}
+          errors={errors}
+          onChange={(pins) => update({ pins })}
+          placeholder="builder-232300-9040a9"
+          addLabel="Add pin"
+        />
       </fieldset>
       <fieldset>
         <legend>Archive</legend>
-        <SelectField {...f('compression')} label="Compression" value={draft.compression} options={['gzip', 'none'] as const} onChange={(compression) => update({ compression })} />
+        <SelectField
+          {...f('compression')}
+          label="Compression"
+          value={draft.compression}
+          options={['gzip', 'none'] as const}
+          onChange={(compression) => update({ compression })}
+        />
         <NumberField
           {...f('compressAfterDays')}
           label="Compress after"
@@ -148,7 +208,13 @@ function SettingsForm({ settings, onSaved }: { settings: Settings; onSaved: (s: 
           onChange={(compressAfterDays) => update({ compressAfterDays })}
           extra={
             <label class="check">
-              <input type="checkbox" checked={draft.compressNever} disabled={locked('compressAfterDays')} onChange={(e) => update({ compressNever: e.currentTarget.checked })} data-testid="settings-never-compressAfterDays" />
+              <input
+                type="checkbox"
+                checked={draft.compressNever}
+                disabled={locked('compressAfterDays')}
+                onChange={(e) => update({ compressNever: e.currentTarget.checked })}
+                data-testid="settings-never-compressAfterDays"
+              />
               never
             </label>
           }
@@ -158,7 +224,15 @@ function SettingsForm({ settings, onSaved }: { settings: Settings; onSaved: (s: 
               : "Archived files keep their names, uncompressed, so the orchestrator's own dashboard still reads them; after this many days the retention pass gzips them. 0 compresses at archive time."
           }
         />
-        <NumberField {...f('retention.maxAgeDays')} label="Keep archives for" unit="days" placeholder="forever" value={draft.retentionMaxAgeDays} onChange={(retentionMaxAgeDays) => update({ retentionMaxAgeDays })} help="Empty keeps them forever." />
+        <NumberField
+          {...f('retention.maxAgeDays')}
+          label="Keep archives for"
+          unit="days"
+          placeholder="forever"
+          value={draft.retentionMaxAgeDays}
+          onChange={(retentionMaxAgeDays) => update({ retentionMaxAgeDays })}
+          help="Empty keeps them forever."
+        />
         <NumberField
           {...f('retention.maxBytesPerRoot')}
           label="At most, per root"
@@ -171,13 +245,51 @@ function SettingsForm({ settings, onSaved }: { settings: Settings; onSaved: (s: 
       </fieldset>
       <fieldset>
         <legend>Notifications and start-up</legend>
-        <CheckField {...f('notifications.enabled')} label="Show notifications" checked={draft.notifications.enabled} onChange={(enabled) => notif({ enabled })} />
-        <CheckField {...f('notifications.orphans')} label="Orphan sessions" checked={draft.notifications.orphans} onChange={(orphans) => notif({ orphans })} />
-        <CheckField {...f('notifications.ghosts')} label="Ghost agents" checked={draft.notifications.ghosts} onChange={(ghosts) => notif({ ghosts })} />
-        <CheckField {...f('notifications.idleWarnings')} label="Idle warnings" checked={draft.notifications.idleWarnings} onChange={(idleWarnings) => notif({ idleWarnings })} />
-        <CheckField {...f('notifications.stalled')} label="Stalled cleanups" checked={draft.notifications.stalled} onChange={(stalled) => notif({ stalled })} />
-        <NumberField {...f('notifications.minIntervalSeconds')} label="At most one per kind every" unit="seconds" value={draft.notifications.minIntervalSeconds} onChange={(minIntervalSeconds) => notif({ minIntervalSeconds })} help="What arrives meanwhile is grouped into the next notification." />
-        <CheckField {...f('startAtLogin')} label="Start at login" checked={draft.startAtLogin} onChange={(startAtLogin) => update({ startAtLogin })} help="Desktop app only." />
+        <CheckField
+          {...f('notifications.enabled')}
+          label="Show notifications"
+          checked={draft.notifications.enabled}
+          onChange={(enabled) => notif({ enabled })}
+        />
+        <CheckField
+          {...f('notifications.orphans')}
+          label="Orphan sessions"
+          checked={draft.notifications.orphans}
+          onChange={(orphans) => notif({ orphans })}
+        />
+        <CheckField
+          {...f('notifications.ghosts')}
+          label="Ghost agents"
+          checked={draft.notifications.ghosts}
+          onChange={(ghosts) => notif({ ghosts })}
+        />
+        <CheckField
+          {...f('notifications.idleWarnings')}
+          label="Idle warnings"
+          checked={draft.notifications.idleWarnings}
+          onChange={(idleWarnings) => notif({ idleWarnings })}
+        />
+        <CheckField
+          {...f('notifications.stalled')}
+          label="Stalled cleanups"
+          checked={draft.notifications.stalled}
+          onChange={(stalled) => notif({ stalled })}
+        />
+        <NumberField
+          {...f('notifications.minIntervalSeconds')}
+          label="At most one per kind every"
+          unit="seconds"
+          value={draft.notifications.minIntervalSeconds}
+          onChange={(minIntervalSeconds) => notif({ minIntervalSeconds })}
+          help="What arrives meanwhile is grouped into the next notification."
+        />
+        <CheckField
+          {...f('startAtLogin')}
+          label="Start at login"
+          checked={draft.startAtLogin}
+          onChange={(startAtLogin) => update({ startAtLogin })}
+          help="Desktop app only."
+        />
       </fieldset>
       <fieldset>
         <legend>Limits</legend>
@@ -271,19 +383,22 @@ export function SettingsView() {
         <h1 id="settings-title">Settings</h1>
         {settings ? (
           <span class="muted">
-            Saved to <span class="mono" data-testid="settings-path">{settings.path}</span>
+            Saved to{' '}
+            <span class="mono" data-testid="settings-path">
+              {settings.path}
+            </span>
           </span>
         ) : null}
         <div class="spacer" />
-        <button
-          type="button"
-          onClick={loaded.reload}
-          data-testid="settings-reload"
-        >
+        <button type="button" onClick={loaded.reload} data-testid="settings-reload">
           Reload
         </button>
       </div>
-      {loaded.error ? <Notice kind="error" testId="settings-load-error">{loaded.error}</Notice> : null}
+      {loaded.error ? (
+        <Notice kind="error" testId="settings-load-error">
+          {loaded.error}
+        </Notice>
+      ) : null}
       {settings && settings.overridden.length > 0 ? (
         <Notice kind="info" testId="settings-overridden">
           Fixed by the command line or environment (read-only here): <span class="mono">{settings.overridden.join(', ')}</span>

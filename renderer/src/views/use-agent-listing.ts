@@ -26,10 +26,21 @@ function useTabRows(filtered: AgentRow[], tab: AgentTab, context: string): Agent
  */
 export function useAgentListing(
   rows: readonly AgentRow[],
-  o: { tabParam: AgentTab | null; filter: AgentFilter; sort: AgentSort; selectedId: string | null; collapsed: ReadonlySet<string>; expanded: ReadonlySet<string>; fresh: number },
+  o: {
+    tabParam: AgentTab | null;
+    filter: AgentFilter;
+    sort: AgentSort;
+    selectedId: string | null;
+    collapsed: ReadonlySet<string>;
+    expanded: ReadonlySet<string>;
+    fresh: number;
+  },
 ) {
   const { filter, sort } = o;
-  const filtered = useMemo(() => filterAgents(rows, filter), [rows, filter.text, filter.verdict, filter.aliveOnly, filter.pinnedOnly, filter.task]);
+  const filtered = useMemo(
+    () => filterAgents(rows, filter),
+    [rows, filter.text, filter.verdict, filter.aliveOnly, filter.pinnedOnly, filter.task],
+  );
   const linked = o.selectedId ? rows.find((r) => r.agentId === o.selectedId) : undefined;
   const tab = o.tabParam ?? (linked ? tabOf(linked.verdict) : DEFAULT_TAB);
   const listed = useTabRows(filtered, tab, JSON.stringify([tab, filter, o.fresh]));

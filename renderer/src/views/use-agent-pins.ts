@@ -54,7 +54,11 @@ export function useAgentPins(data: readonly AgentRow[] | null, reload: () => voi
     try {
       if (ids.length === 1) await api.setPinned({ agentId: ids[0]!, pinned });
       else for (let i = 0; i < ids.length; i += LIMITS.pins) await api.setPinnedMany({ agentIds: ids.slice(i, i + LIMITS.pins), pinned });
-      if (ids.length > 1) setOutcome({ ok: true, text: `${pinned ? 'Pinned' : 'Unpinned'} ${plural(ids.length, 'agent')}: ${ids.slice(0, 10).join(', ')}${ids.length > 10 ? ', …' : ''}` });
+      if (ids.length > 1)
+        setOutcome({
+          ok: true,
+          text: `${pinned ? 'Pinned' : 'Unpinned'} ${plural(ids.length, 'agent')}: ${ids.slice(0, 10).join(', ')}${ids.length > 10 ? ', …' : ''}`,
+        });
       return true;
     } catch (err: unknown) {
       drop(ids);

@@ -62,10 +62,20 @@ export function archiveRows(taskDir: string, entries: readonly ManifestEntry[]):
     seen.add(`${st.dev}:${st.ino}`);
     const plain = e.compressedFrom === undefined ? undefined : current.get(e.compressedFrom);
     if (plain && plain.compression === 'none' && plain.sha256 === e.sha256 && present(plain.archive)) continue;
-    const file: ArchiveFile = { path: rel, agentId: e.agentId, source: e.source, bytes: e.bytes, storedBytes: st.size, archivedAt: archivedAtOf(e), sha256: e.sha256 };
+    const file: ArchiveFile = {
+      path: rel,
+      agentId: e.agentId,
+      source: e.source,
+      bytes: e.bytes,
+      storedBytes: st.size,
+      archivedAt: archivedAtOf(e),
+      sha256: e.sha256,
+    };
     rows.push({ file, compressed: e.compression === 'gzip' });
   }
-  return rows.sort((a, b) => (a.file.archivedAt < b.file.archivedAt ? -1 : a.file.archivedAt > b.file.archivedAt ? 1 : a.file.path < b.file.path ? -1 : 1));
+  return rows.sort((a, b) =>
+    a.file.archivedAt < b.file.archivedAt ? -1 : a.file.archivedAt > b.file.archivedAt ? 1 : a.file.path < b.file.path ? -1 : 1,
+  );
 }
 
 /** Archived files as the manifest records them, limited to those still present as regular files. */
@@ -102,7 +112,10 @@ export async function listArchives(roots: readonly string[]): Promise<ArchiveTas
 /** A task folder named by the UI must be one of the tasks under the roots, checked as discovery checks it. */
 export function knownTask(roots: readonly string[], taskDir: string): TaskRef {
   const ref = taskRefs(roots, [path.resolve(taskDir)]).tasks[0];
-  if (!ref) throw Object.assign(new Error(`${taskDir}: not a task folder under the configured roots`), { issues: [{ path: 'taskDir', message: 'not a task folder under the configured roots' }] });
+  if (!ref)
+    throw Object.assign(new Error(`${taskDir}: not a task folder under the configured roots`), {
+      issues: [{ path: 'taskDir', message: 'not a task folder under the configured roots' }],
+    });
   return ref;
 }
 
@@ -113,12 +126,20 @@ export type ListedFile = ListedArchive & { ref: TaskRef; abs: string };
  * with the task folder held open, and `abs` resolves through its descriptor: archive/ or the task folder swapped for
  * a symlink after this point is never followed.
  */
-export async function withListedFile<T>(roots: readonly string[], taskDir: string, rel: string, work: (listed: ListedFile) => Promise<T>): Promise<T> {
+export async function withListedFile<T>(
+  roots: readonly string[],
+  taskDir: string,
+  rel: string,
+  work: (listed: ListedFile) => Promise<T>,
+): Promise<T> {
   const ref = knownTask(roots, taskDir);
   return withTaskFolder(ref.dir, async () => {
     const row = archiveRows(ref.dir, await taskManifest(ref.dir)).find((r) => r.file.path === rel);
     const abs = row ? archivedPath(ref.dir, row.file.path) : null;
-    if (!row || abs === null) throw Object.assign(new Error(`${path.join(ref.dir, rel)}: not an archived file of this task`), { issues: [{ path: 'path', message: 'not an archived file of this task' }] });
+    if (!row || abs === null)
+      throw Object.assign(new Error(`${path.join(ref.dir, rel)}: not an archived file of this task`), {
+        issues: [{ path: 'path', message: 'not an archived file of this task' }],
+      });
     return work({ ...row, ref, abs });
   });
 }
@@ -141,11 +162,22 @@ async function unlinkListed({ file, abs }: ListedFile): Promise<Removal> {
  * together, one entry per task. A file no longer listed comes back as failed.
  */
 export async function removeArchive(roots: readonly string[], taskDir: string, rel: string): Promise<Removal> {
-  return withListedFile(roots, taskDir, rel, unlinkListed).catch((err: unknown): Removal => ({ kind: 'delete-archive', target: rel, storedBytes: 0, outcome: 'failed', error: errorMessage(err) }));
+  return withListedFile(roots, taskDir, rel, unlinkListed).catch((err: unknown): Removal => ({
+    kind: 'delete-archive',
+    target: rel,
+    storedBytes: 0,
+    outcome: 'failed',
+    error: errorMessage(err),
+  }));
 }
 
 /** The window's Delete: one listed file, journaled in its task. */
-export async function deleteArchive(roots: readonly string[], taskDir: string, rel: string, reason: string): Promise<{ deleted: string; storedBytes: number }> {
+export async function deleteArchive(
+  roots: readonly string[],
+  taskDir: string,
+  rel: string,
+  reason: string,
+): Promise<{ deleted: string; storedBytes: number }> {
   return withListedFile(roots, taskDir, rel, async (listed) => {
     const { storedBytes, ...result } = await unlinkListed(listed);
     await journalUserAction({ taskDir: listed.ref.dir }, listed.file.agentId, reason, [result]);

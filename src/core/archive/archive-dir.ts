@@ -59,4 +59,3 @@ export function checkFreeSpace(dir: string, needed: number, minFree: number): vo
     throw new Error(`not enough free space in ${dir}: ${free} bytes free, ${needed} needed plus ${minFree} kept free`);
   }
 }
-

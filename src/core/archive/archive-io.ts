@@ -44,7 +44,11 @@ export function tempName(dir: string, name: string): string {
  * archive proven to hold the same bytes. Creating files is the one slow part on a busy journal, and it only
  * parallelises through the thread pool, hence async here while the CPU work above stays synchronous.
  */
-export async function writeTemp(temp: string, data: Buffer, compress: boolean): Promise<{ handle: fs.promises.FileHandle; written: Written }> {
+export async function writeTemp(
+  temp: string,
+  data: Buffer,
+  compress: boolean,
+): Promise<{ handle: fs.promises.FileHandle; written: Written }> {
   const digest = sha256(data);
   const stored = compress ? zlib.gzipSync(data) : data;
   if (compress && sha256(zlib.gunzipSync(stored)) !== digest) throw new Error('gzip round-trip mismatch');

@@ -4,7 +4,18 @@ import path from 'node:path';
 import { taskFilePath } from '../base/task-folders.js';
 import { readRegularFileSync } from '../base/safe-read.js';
 import { errorMessage } from '../base/timeouts.js';
-import { IN_MEMORY_LIMIT, fsyncDir, hashFile, linkNoReplace, streamFileTo, syncAndClose, tempName, unlinkQuiet, writeTemp, type Written } from './archive-io.js';
+import {
+  IN_MEMORY_LIMIT,
+  fsyncDir,
+  hashFile,
+  linkNoReplace,
+  streamFileTo,
+  syncAndClose,
+  tempName,
+  unlinkQuiet,
+  writeTemp,
+  type Written,
+} from './archive-io.js';
 import { appendManifest, readManifest, type ManifestEntry } from './manifest.js';
 import { checkFreeSpace, prepareArchiveDir, removeStaleTemps } from './archive-dir.js';
 import { errnoCode } from '../../shared/errors.js';
@@ -13,7 +24,8 @@ import { ARCHIVE_DIR, type AgentFileDir } from '../workspace/layout.js';
 export { prepareArchiveDir } from './archive-dir.js';
 
 /** An agent's file in one of its task folders, or text made by the janitor (the pane's scrollback). */
-export type ArchiveSource = { kind: 'file'; dir: AgentFileDir; name: string } | { kind: 'content'; name: string; label: string; text: string };
+export type ArchiveSource =
+  { kind: 'file'; dir: AgentFileDir; name: string } | { kind: 'content'; name: string; label: string; text: string };
 
 export interface ArchiveRequest {
   agentId: string;
@@ -74,7 +86,13 @@ function sourcePathOf(taskDir: string, source: Extract<ArchiveSource, { kind: 'f
 type Prepared = Staged | ArchiveResult;
 
 /** `archiveDev`: the device of archive/, when the caller already has it (a batch stats it once). */
-async function prepareOne(taskDir: string, archiveDir: string, request: ArchiveRequest, options: ArchiveOptions, archiveDev = fs.statSync(archiveDir).dev): Promise<Prepared> {
+async function prepareOne(
+  taskDir: string,
+  archiveDir: string,
+  request: ArchiveRequest,
+  options: ArchiveOptions,
+  archiveDev = fs.statSync(archiveDir).dev,
+): Promise<Prepared> {
   const compress = compressesAtArchiveTime(options);
   const { source } = request;
   if (source.kind === 'content') {
@@ -96,8 +114,19 @@ async function prepareOne(taskDir: string, archiveDir: string, request: ArchiveR
   if (!compress && st.dev === archiveDev) {
     // Same device, no compression: the move is a hard link of the very inode, nothing to copy. A small file is
     // hashed from one read: a stream per file costs more than the hashing (docs/benchmarks.md).
-    const digest = st.size > IN_MEMORY_LIMIT ? await hashFile(sourcePath, false) : createHash('sha256').update(readRegularFileSync(sourcePath)).digest('hex');
-    return { request, fd: null, sourcePath, sourceStat: st, linkFrom: sourcePath, temp: null, written: { bytes: st.size, sha256: digest, storedBytes: st.size } };
+    const digest =
+      st.size > IN_MEMORY_LIMIT
+        ? await hashFile(sourcePath, false)
+        : createHash('sha256').update(readRegularFileSync(sourcePath)).digest('hex');
+    return {
+      request,
+      fd: null,
+      sourcePath,
+      sourceStat: st,
+      linkFrom: sourcePath,
+      temp: null,
+      written: { bytes: st.size, sha256: digest, storedBytes: st.size },
+    };
   }
   // Compressing, or archive/ is on another device (EXDEV): copy, fsync and verify before the source may go.
   const temp = tempName(archiveDir, source.name);
@@ -116,12 +145,21 @@ async function prepareOne(taskDir: string, archiveDir: string, request: ArchiveR
 /** The bytes these requests copy at most: the sources' sizes now, and the captured text. */
 export function requestedBytes(taskDir: string, requests: readonly ArchiveRequest[]): number {
   let bytes = 0;
-  for (const { source } of requests) bytes += source.kind === 'content' ? Buffer.byteLength(source.text) : (fs.lstatSync(sourcePathOf(taskDir, source), { throwIfNoEntry: false })?.size ?? 0);
+  for (const { source } of requests)
+    bytes +=
+      source.kind === 'content'
+        ? Buffer.byteLength(source.text)
+        : (fs.lstatSync(sourcePathOf(taskDir, source), { throwIfNoEntry: false })?.size ?? 0);
   return bytes;
 }
 
 /** `needed`: requestedBytes, when the caller has it already. */
-export async function stageArchive(taskDir: string, requests: readonly ArchiveRequest[], options: ArchiveOptions, needed?: number): Promise<StagedBatch> {
+export async function stageArchive(
+  taskDir: string,
+  requests: readonly ArchiveRequest[],
+  options: ArchiveOptions,
+  needed?: number,
+): Promise<StagedBatch> {
   const batch: StagedBatch = { taskDir, archiveDir: null, items: [], options };
   try {
     batch.archiveDir = await prepareArchiveDir(taskDir);
@@ -188,7 +226,8 @@ function unchanged(a: fs.Stats, b: fs.Stats | undefined): boolean {
 
 /** A source written after it was staged (the agent's last words as it died) is staged again, once. */
 async function refresh(batch: StagedBatch, item: Staged): Promise<Staged | ArchiveResult> {
-  if (!item.sourcePath || !item.sourceStat || unchanged(item.sourceStat, fs.lstatSync(item.sourcePath, { throwIfNoEntry: false }))) return item;
+  if (!item.sourcePath || !item.sourceStat || unchanged(item.sourceStat, fs.lstatSync(item.sourcePath, { throwIfNoEntry: false })))
+    return item;
   if (item.temp) await unlinkQuiet(item.temp);
   const again = await prepareOne(batch.taskDir, batch.archiveDir!, item.request, batch.options);
   if (!isStaged(again)) return again;
@@ -256,12 +295,22 @@ export async function commitStaged(batch: StagedBatch): Promise<ArchiveResult[]>
       if (known.has(`${archive}\0${staged.written.sha256}`)) continue;
       const { source } = staged.request;
       const { bytes, sha256, storedBytes } = staged.written;
-      entries.push({ ts, agentId: staged.request.agentId, source: sourceLabel(source), archive, bytes, sha256, compression: ext ? 'gzip' : 'none', storedBytes });
+      entries.push({
+        ts,
+        agentId: staged.request.agentId,
+        source: sourceLabel(source),
+        archive,
+        bytes,
+        sha256,
+        compression: ext ? 'gzip' : 'none',
+        storedBytes,
+      });
     }
     await appendManifest(archiveDir, entries);
   } catch (err) {
     // The copies are safe in archive/, but without a durable manifest the sources must stay.
-    for (const { staged } of linked) results.push({ request: staged.request, outcome: 'failed', archived: null, detail: errorMessage(err) });
+    for (const { staged } of linked)
+      results.push({ request: staged.request, outcome: 'failed', archived: null, detail: errorMessage(err) });
     return results;
   }
   const emptiedDirs = new Set<string>();
@@ -273,9 +322,19 @@ export async function commitStaged(batch: StagedBatch): Promise<ArchiveResult[]>
           emptiedDirs.add(path.dirname(staged.sourcePath));
         }
         const how = duplicate ? 'already archived as' : 'archived as';
-        results.push({ request: staged.request, outcome: 'done', archived: final, detail: `${how} ${ARCHIVE_DIR}/${final} (${staged.written.bytes} bytes, sha256 ${staged.written.sha256.slice(0, 12)})` });
+        results.push({
+          request: staged.request,
+          outcome: 'done',
+          archived: final,
+          detail: `${how} ${ARCHIVE_DIR}/${final} (${staged.written.bytes} bytes, sha256 ${staged.written.sha256.slice(0, 12)})`,
+        });
       } catch (err) {
-        results.push({ request: staged.request, outcome: 'failed', archived: final, detail: `archived as ${ARCHIVE_DIR}/${final} but source not removed: ${errorMessage(err)}` });
+        results.push({
+          request: staged.request,
+          outcome: 'failed',
+          archived: final,
+          detail: `archived as ${ARCHIVE_DIR}/${final} but source not removed: ${errorMessage(err)}`,
+        });
       }
     }),
   );
@@ -283,7 +342,11 @@ export async function commitStaged(batch: StagedBatch): Promise<ArchiveResult[]>
   return results;
 }
 
-export async function archiveTaskFiles(taskDir: string, requests: readonly ArchiveRequest[], options: ArchiveOptions): Promise<ArchiveResult[]> {
+export async function archiveTaskFiles(
+  taskDir: string,
+  requests: readonly ArchiveRequest[],
+  options: ArchiveOptions,
+): Promise<ArchiveResult[]> {
   if (requests.length === 0) return [];
   const batch = await stageArchive(taskDir, requests, options);
   await syncStaged([batch]);

@@ -4,7 +4,18 @@ import { childPath } from '../base/guards.js';
 import { existingFolderPath } from '../base/task-folders.js';
 import { tryLockTask } from '../workspace/task-lock.js';
 import { errorMessage } from '../base/timeouts.js';
-import { IN_MEMORY_LIMIT, fsyncDir, hashFile, linkNoReplace, streamHandleTo, syncAndClose, tempName, unlinkQuiet, writeTemp, type Written } from './archive-io.js';
+import {
+  IN_MEMORY_LIMIT,
+  fsyncDir,
+  hashFile,
+  linkNoReplace,
+  streamHandleTo,
+  syncAndClose,
+  tempName,
+  unlinkQuiet,
+  writeTemp,
+  type Written,
+} from './archive-io.js';
 import { checkFreeSpace, prepareArchiveDir, removeStaleTemps } from './archive-dir.js';
 import { appendManifest, archiveNameOf, archivedAtOf, currentEntries, readManifest, type ManifestEntry } from './manifest.js';
 import { errnoCode } from '../../shared/errors.js';
@@ -75,7 +86,13 @@ export function planCompression(taskDir: string, entries: readonly ManifestEntry
     if (!st) continue; // deleted, already compressed, or not a file of a real archive/ folder
     if (!st.isFile()) plan.skipped.push({ path: rel, reason: 'not a regular file; left alone' });
     else if (st.size !== entry.bytes) plan.skipped.push({ path: rel, reason: mismatch(st.size, entry) });
-    else plan.compress.push({ path: rel, entry, archivedAt, reason: `archived ${Math.floor(ageDays)} days ago, past compressAfterDays (${limit})` });
+    else
+      plan.compress.push({
+        path: rel,
+        entry,
+        archivedAt,
+        reason: `archived ${Math.floor(ageDays)} days ago, past compressAfterDays (${limit})`,
+      });
   }
   return plan;
 }
@@ -84,9 +101,14 @@ export function planCompression(taskDir: string, entries: readonly ManifestEntry
  * Compresses one task's due files, under the task lock (a sweep archiving into the same folder never interleaves);
  * a task another janitor holds is skipped until the next pass.
  */
-export async function compressTask(taskDir: string, candidates: readonly CompressCandidate[], options: { minFreeBytes: number; lockStaleMs: number }): Promise<CompressResult[]> {
+export async function compressTask(
+  taskDir: string,
+  candidates: readonly CompressCandidate[],
+  options: { minFreeBytes: number; lockStaleMs: number },
+): Promise<CompressResult[]> {
   if (candidates.length === 0) return [];
-  const all = (outcome: CompressResult['outcome'], detail: string): CompressResult[] => candidates.map((c) => ({ path: c.path, outcome, compressed: null, storedBytes: 0, detail }));
+  const all = (outcome: CompressResult['outcome'], detail: string): CompressResult[] =>
+    candidates.map((c) => ({ path: c.path, outcome, compressed: null, storedBytes: 0, detail }));
   const lock = await tryLockTask(taskDir, options.lockStaleMs);
   if ('unavailable' in lock) return all(lock.failed ? 'failed' : 'skipped', lock.unavailable);
   try {
@@ -98,11 +120,25 @@ export async function compressTask(taskDir: string, candidates: readonly Compres
     for (const c of candidates) {
       const now = current.get(c.path);
       if (!now || now.sha256 !== c.entry.sha256 || now.compression !== 'none') {
-        out.push({ path: c.path, outcome: 'skipped', compressed: null, storedBytes: 0, detail: 'its manifest entry changed since the plan' });
+        out.push({
+          path: c.path,
+          outcome: 'skipped',
+          compressed: null,
+          storedBytes: 0,
+          detail: 'its manifest entry changed since the plan',
+        });
         continue;
       }
       // One at a time: bounded memory and temp space, whatever the number of files.
-      out.push(await compressOne(archiveDir, c, options.minFreeBytes).catch((err: unknown): CompressResult => ({ path: c.path, outcome: 'failed', compressed: null, storedBytes: 0, detail: errorMessage(err) })));
+      out.push(
+        await compressOne(archiveDir, c, options.minFreeBytes).catch((err: unknown): CompressResult => ({
+          path: c.path,
+          outcome: 'failed',
+          compressed: null,
+          storedBytes: 0,
+          detail: errorMessage(err),
+        })),
+      );
     }
     return out;
   } catch (err) {
@@ -148,18 +184,27 @@ async function compressOne(archiveDir: string, c: CompressCandidate, minFreeByte
     if (st.size !== c.entry.bytes) return skip(mismatch(st.size, c.entry));
     checkFreeSpace(archiveDir, st.size, minFreeBytes);
     const written = await gzipToTemp(input, st.size, temp);
-    if (written.sha256 !== c.entry.sha256) return skip(`its sha256 ${written.sha256.slice(0, 12)} is not the ${c.entry.sha256.slice(0, 12)} its manifest recorded; left alone`);
+    if (written.sha256 !== c.entry.sha256)
+      return skip(`its sha256 ${written.sha256.slice(0, 12)} is not the ${c.entry.sha256.slice(0, 12)} its manifest recorded; left alone`);
     if (!sameFile(st, fs.lstatSync(file, { throwIfNoEntry: false }))) return skip('changed while being compressed; left alone');
-    const same = async (occupant: string): Promise<boolean> => fs.lstatSync(occupant).isFile() && (await hashFile(occupant, true).catch(() => '')) === c.entry.sha256;
+    const same = async (occupant: string): Promise<boolean> =>
+      fs.lstatSync(occupant).isFile() && (await hashFile(occupant, true).catch(() => '')) === c.entry.sha256;
     const { final } = await linkNoReplace(temp, archiveDir, name, '.gz', same);
     await fsyncDir(archiveDir);
     const rel = `${ARCHIVE_DIR}/${final}`;
     const storedBytes = fs.lstatSync(path.join(archiveDir, final)).size;
     await recordCompressed(archiveDir, c, rel, storedBytes);
-    if (!sameFile(st, fs.lstatSync(file, { throwIfNoEntry: false }))) return skip(`compressed as ${rel}, but ${c.path} changed meanwhile; both kept`);
+    if (!sameFile(st, fs.lstatSync(file, { throwIfNoEntry: false })))
+      return skip(`compressed as ${rel}, but ${c.path} changed meanwhile; both kept`);
     await fs.promises.unlink(file);
     await fsyncDir(archiveDir);
-    return { path: c.path, outcome: 'done', compressed: rel, storedBytes, detail: `compressed to ${rel} (${c.entry.bytes} → ${storedBytes} bytes)` };
+    return {
+      path: c.path,
+      outcome: 'done',
+      compressed: rel,
+      storedBytes,
+      detail: `compressed to ${rel} (${c.entry.bytes} → ${storedBytes} bytes)`,
+    };
   } finally {
     await input.close().catch(() => undefined);
     await unlinkQuiet(temp);
@@ -172,6 +217,17 @@ async function recordCompressed(archiveDir: string, c: CompressCandidate, rel: s
   if (known) return;
   const { agentId, source, bytes, sha256 } = c.entry;
   await appendManifest(archiveDir, [
-    { ts: new Date().toISOString(), agentId, source, archive: rel, bytes, sha256, compression: 'gzip', storedBytes, compressedFrom: c.path, archivedAt: c.archivedAt },
+    {
+      ts: new Date().toISOString(),
+      agentId,
+      source,
+      archive: rel,
+      bytes,
+      sha256,
+      compression: 'gzip',
+      storedBytes,
+      compressedFrom: c.path,
+      archivedAt: c.archivedAt,
+    },
   ]);
 }

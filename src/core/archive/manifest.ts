@@ -5,7 +5,6 @@ import { errorMessage } from '../base/timeouts.js';
 import { errnoCode } from '../../shared/errors.js';
 import { MANIFEST_FILE, ARCHIVE_DIR } from '../workspace/layout.js';
 
-
 export interface ManifestEntry {
   ts: string;
   agentId: string;
@@ -39,7 +38,10 @@ export function archiveNameOf(rel: string): string | null {
 
 /** fsynced before any source is unlinked. */
 export async function appendManifest(archiveDir: string, entries: readonly ManifestEntry[]): Promise<void> {
-  await appendLinesDurably(path.join(archiveDir, MANIFEST_FILE), entries.map((e) => JSON.stringify(e)));
+  await appendLinesDurably(
+    path.join(archiveDir, MANIFEST_FILE),
+    entries.map((e) => JSON.stringify(e)),
+  );
 }
 
 const isString = (v: unknown): v is string => typeof v === 'string';
@@ -50,9 +52,16 @@ function isEntry(value: unknown): value is ManifestEntry {
   if (typeof value !== 'object' || value === null) return false;
   const e = value as Record<string, unknown>;
   return (
-    isString(e.ts) && isString(e.agentId) && isString(e.source) && isString(e.archive) && isString(e.sha256) &&
-    isCount(e.bytes) && isCount(e.storedBytes) && (e.compression === 'gzip' || e.compression === 'none') &&
-    (e.compressedFrom === undefined || isString(e.compressedFrom)) && (e.archivedAt === undefined || isString(e.archivedAt))
+    isString(e.ts) &&
+    isString(e.agentId) &&
+    isString(e.source) &&
+    isString(e.archive) &&
+    isString(e.sha256) &&
+    isCount(e.bytes) &&
+    isCount(e.storedBytes) &&
+    (e.compression === 'gzip' || e.compression === 'none') &&
+    (e.compressedFrom === undefined || isString(e.compressedFrom)) &&
+    (e.archivedAt === undefined || isString(e.archivedAt))
   );
 }
 

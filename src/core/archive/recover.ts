@@ -21,7 +21,6 @@ export interface ResumedAgent {
   session: string | null;
 }
 
-
 /** `<id>_scrollback.txt`, with the `~N` a name collision adds and the `.gz` of compression at archive time. */
 function scrollbackName(agentId: string): RegExp {
   return new RegExp(`^${escapeRegExp(agentId + SCROLLBACK_SUFFIX)}(~\\d+)?(\\.gz)?$`);

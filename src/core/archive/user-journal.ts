@@ -20,7 +20,13 @@ export const USER_JOURNAL_FILE = 'activity.jsonl';
  * Actions taken from the UI are journaled like the engine's own (SPEC.md: every failure is named in the journal), in
  * the task's archive/JOURNAL.jsonl when they concern a task, else in the state dir; the Activity view reads both.
  */
-export async function journalUserAction(where: { taskDir: string } | { stateDir: string }, agentId: string, reason: string, results: readonly UserAction[], run?: string): Promise<void> {
+export async function journalUserAction(
+  where: { taskDir: string } | { stateDir: string },
+  agentId: string,
+  reason: string,
+  results: readonly UserAction[],
+  run?: string,
+): Promise<void> {
   if ('stateDir' in where) fs.mkdirSync(where.stateDir, { recursive: true, mode: 0o700 });
   const line = JSON.stringify({ ts: new Date().toISOString(), agentId, reason, results, ...(run ? { run } : {}) });
   if ('stateDir' in where) return appendLinesDurably(path.join(where.stateDir, USER_JOURNAL_FILE), [line]);

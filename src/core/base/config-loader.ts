@@ -44,14 +44,20 @@ export function loadConfig(explicit: string | undefined, overrides: Record<strin
     } catch (err) {
       throw new ConfigError(`${where.path}: invalid JSON: ${(err as Error).message}`);
     }
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new ConfigError(`${where.path}: (top level): expected an object`);
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+      throw new ConfigError(`${where.path}: (top level): expected an object`);
     fromFile = parsed as Record<string, unknown>;
   }
   return mergeConfig(fromFile, overrides, env, text === null ? 'command line' : `${where.path} (with command-line overrides)`);
 }
 
 /** The file's object with the environment and command line over it (that precedence), validated. */
-export function mergeConfig(fromFile: Record<string, unknown>, overrides: Record<string, unknown>, env: NodeJS.ProcessEnv, label: string): Config {
+export function mergeConfig(
+  fromFile: Record<string, unknown>,
+  overrides: Record<string, unknown>,
+  env: NodeJS.ProcessEnv,
+  label: string,
+): Config {
   const merged: Record<string, unknown> = { ...fromFile };
   if (env.AGENT_JANITOR_TMUX_SOCKET) merged.tmuxSocket = env.AGENT_JANITOR_TMUX_SOCKET;
   for (const [key, value] of Object.entries(overrides)) if (value !== undefined) merged[key] = value;

@@ -161,7 +161,8 @@ export function taskFilePath(taskDir: string, dir: string, name: string): string
 
 /** As taskFolderPath, but null when the folder is missing, a symlink or not a folder: such a folder is never read. */
 export function existingFolderPath(taskDir: string, dir: string): string | null {
-  if (!open.has(taskDir)) return fs.lstatSync(childPath(taskDir, dir), { throwIfNoEntry: false })?.isDirectory() ? childPath(taskDir, dir) : null;
+  if (!open.has(taskDir))
+    return fs.lstatSync(childPath(taskDir, dir), { throwIfNoEntry: false })?.isDirectory() ? childPath(taskDir, dir) : null;
   try {
     return taskFolderPath(taskDir, dir);
   } catch {

@@ -105,7 +105,15 @@ export function parsePsOutput(stdout: string): ProcTable {
     const m = /^\s*(\d+)\s+(\d+)\s+(\S+)\s+(\S+\s+\S+\s+\d+\s+[\d:]+\s+\d+)\s*(.*)$/.exec(line);
     if (!m) continue;
     const pid = Number(m[1]);
-    table.set(pid, { pid, ppid: Number(m[2]), state: m[3]!.charAt(0), start: m[4]!.replace(/\s+/g, ' '), argv: m[5] ?? '', tmuxPane: null, tmuxEnv: null });
+    table.set(pid, {
+      pid,
+      ppid: Number(m[2]),
+      state: m[3]!.charAt(0),
+      start: m[4]!.replace(/\s+/g, ' '),
+      argv: m[5] ?? '',
+      tmuxPane: null,
+      tmuxEnv: null,
+    });
   }
   return table;
 }

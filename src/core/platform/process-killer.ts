@@ -52,7 +52,12 @@ async function waitGone(procs: ProcInfo[], limitMs: number, timeoutMs: number): 
  * TERM then KILL every snapshotted process that outlived its session (SIGHUP-ignoring and setsid'd ones do).
  * Each PID is re-identified by its start time right before a signal, so a reused PID is never hit.
  */
-export async function terminateAll(procs: readonly ProcInfo[], graceMs: number, timeoutMs: number, stopped: ReadonlySet<number> = new Set()): Promise<TerminateResult> {
+export async function terminateAll(
+  procs: readonly ProcInfo[],
+  graceMs: number,
+  timeoutMs: number,
+  stopped: ReadonlySet<number> = new Set(),
+): Promise<TerminateResult> {
   const errors: TerminateResult['errors'] = [];
   const first = await alive(procs, timeoutMs);
   const zombies = [...first.zombies];

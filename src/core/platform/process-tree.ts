@@ -104,15 +104,22 @@ export function sessionProcesses(
   return { members, escaped };
 }
 
-
 /**
  * Processes whose argv names one of the agents (as a whole word, see argvNamesAgent) but that are not their own:
  * reported, never signalled. One pass over the table with one alternation, not one scan per agent.
  */
-export function findSuspects(agentIds: readonly string[], table: ProcTable, own: ReadonlyMap<string, ReadonlySet<number>>, guarded: ReadonlySet<number>): Map<string, ProcInfo[]> {
+export function findSuspects(
+  agentIds: readonly string[],
+  table: ProcTable,
+  own: ReadonlyMap<string, ReadonlySet<number>>,
+  guarded: ReadonlySet<number>,
+): Map<string, ProcInfo[]> {
   const found = new Map<string, ProcInfo[]>();
   if (agentIds.length === 0) return found;
-  const alternation = [...agentIds].sort((a, b) => b.length - a.length).map(escapeRegExp).join('|');
+  const alternation = [...agentIds]
+    .sort((a, b) => b.length - a.length)
+    .map(escapeRegExp)
+    .join('|');
   const pattern = new RegExp(`(?<![A-Za-z0-9])(?:${alternation})(?![A-Za-z0-9])`, 'g');
   for (const proc of table.values()) {
     if (guarded.has(proc.pid) || proc.state === 'Z' || proc.argv === '') continue;

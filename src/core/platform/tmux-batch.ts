@@ -43,7 +43,10 @@ export async function killSessions(client: TmuxClient, sessionIds: readonly stri
   const outcomes = new Map<string, BatchOutcome>();
   if (sessionIds.length === 0) return outcomes;
   const prefix = `AJ${randomBytes(8).toString('hex')}:K:`;
-  const { stdout, stderr, error } = await runLines(client, sessionIds.map((id, i) => `kill-session -t ${quote(id)} ; display-message -p ${quote(`${prefix}${i}`)}`));
+  const { stdout, stderr, error } = await runLines(
+    client,
+    sessionIds.map((id, i) => `kill-session -t ${quote(id)} ; display-message -p ${quote(`${prefix}${i}`)}`),
+  );
   const confirmed = new Set<number>();
   for (const line of stdout.split('\n')) if (line.startsWith(prefix)) confirmed.add(Number(line.slice(prefix.length)));
   const noServer = isNoServer(stderr);
@@ -64,7 +67,9 @@ export async function capturePanes(client: TmuxClient, paneIds: readonly string[
   // Each line ends with its own marker: the text since the previous marker is that pane's capture. A failed capture
   // drops its whole line, marker included, so a missing marker means failure and its (empty) output goes nowhere.
   const nonce = randomBytes(8).toString('hex');
-  const lines = paneIds.map((pane, i) => `capture-pane -p -J -S - -E - -t ${quote(pane)} ; display-message -p ${quote(`AJ${nonce}:E:${i}`)}`);
+  const lines = paneIds.map(
+    (pane, i) => `capture-pane -p -J -S - -E - -t ${quote(pane)} ; display-message -p ${quote(`AJ${nonce}:E:${i}`)}`,
+  );
   const { stdout, stderr, error } = await runLines(client, lines);
   const texts = new Map<number, string>();
   let buffer: string[] = [];

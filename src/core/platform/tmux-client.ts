@@ -38,7 +38,10 @@ export class TmuxClient {
       env: { TMUX: '' },
       killSignal: 'SIGKILL',
     });
-    const spawnError = result.failed && result.exitCode === undefined && !result.timedOut ? (result.originalMessage || result.message || "spawn failed") : null;
+    const spawnError =
+      result.failed && result.exitCode === undefined && !result.timedOut
+        ? result.originalMessage || result.message || 'spawn failed'
+        : null;
     return {
       exitCode: result.exitCode ?? -1,
       stdout: String(result.stdout ?? ''),

@@ -26,7 +26,16 @@ export interface TmuxState {
 
 const SEP = '\t';
 // session_name goes last: it is the only field a user controls, so any stray tab in it cannot shift the others.
-const FORMAT = ['#{pid}', '#{session_id}', '#{window_activity}', '#{pane_id}', '#{pane_pid}', '#{history_size}', '#{pane_dead}', '#{session_name}'].join(SEP);
+const FORMAT = [
+  '#{pid}',
+  '#{session_id}',
+  '#{window_activity}',
+  '#{pane_id}',
+  '#{pane_pid}',
+  '#{history_size}',
+  '#{pane_dead}',
+  '#{session_name}',
+].join(SEP);
 const NAME_FIELD = 7;
 
 export function parsePaneListing(stdout: string): { serverPid: number | null; sessions: Map<string, TmuxSession> } {
@@ -36,7 +45,15 @@ export function parsePaneListing(stdout: string): { serverPid: number | null; se
     if (line === '') continue;
     const parts = line.split(SEP);
     if (parts.length <= NAME_FIELD) continue;
-    const [pid, sessionId, windowActivity, paneId, panePid, historySize, paneDead] = parts as [string, string, string, string, string, string, string];
+    const [pid, sessionId, windowActivity, paneId, panePid, historySize, paneDead] = parts as [
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
+    ];
     const name = parts.slice(NAME_FIELD).join(SEP);
     if (!/^\$\d+$/.test(sessionId) || !/^%\d+$/.test(paneId)) continue;
     serverPid = Number(pid) || serverPid;

@@ -63,7 +63,13 @@ function mergeRuns(entries: readonly ActivityEntry[]): ActivityEntry[] {
  * The Activity view: every journaled action with its reason and outcome, newest first, a page at a time. Reads each task's
  * archive/JOURNAL.jsonl (engine and UI actions on that task) and the state dir's journal (UI actions on no task).
  */
-export function readActivity(roots: readonly string[], stateDir: string, query: string, limit: number, offset = 0): { entries: ActivityEntry[]; total: number } {
+export function readActivity(
+  roots: readonly string[],
+  stateDir: string,
+  query: string,
+  limit: number,
+  offset = 0,
+): { entries: ActivityEntry[]; total: number } {
   const q = query.trim().toLowerCase();
   const all: ActivityEntry[] = [];
   for (const ref of discoverTasks(roots).tasks) readJournal(path.join(ref.dir, ARCHIVE_DIR, JOURNAL_FILE), ref.name, all, q);

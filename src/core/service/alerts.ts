@@ -1,5 +1,14 @@
 import path from 'node:path';
-import { alertIdForOrphan, alertIds, type Alert, type Config, type DaemonEvent, type InputError, type Orphan, type SweepReport } from '../../shared/index.js';
+import {
+  alertIdForOrphan,
+  alertIds,
+  type Alert,
+  type Config,
+  type DaemonEvent,
+  type InputError,
+  type Orphan,
+  type SweepReport,
+} from '../../shared/index.js';
 
 /** A stalled step is shown this long after it was seen; a later good sweep usually means it resolved itself. */
 export const STALLED_SHOWN_MS = 15 * 60 * 1000;
@@ -11,7 +20,10 @@ const sentence = (reason: string) => reason.charAt(0).toUpperCase() + reason.sli
 
 /** Why an orphan session is not killed while some registry cannot be read. */
 export function unreadableBlock(sources: readonly string[]): string {
-  const named = sources.slice(0, 3).map((s) => path.basename(s)).join(', ');
+  const named = sources
+    .slice(0, 3)
+    .map((s) => path.basename(s))
+    .join(', ');
   return `Not while ${sources.length === 1 ? `${named} cannot be read` : `${sources.length} registries cannot be read (${named}${sources.length > 3 ? ', …' : ''})`}: it may name this session. Fix or remove the unreadable registry first.`;
 }
 
@@ -33,28 +45,40 @@ function forOrphan(o: Orphan): Fixable {
         severity: 'warning',
         title: `Ghost agent ${o.agentId}`,
         explanation: `${sentence(o.reason)}. Its registry still lists it as working, but with no session nothing is running it, so it will never be marked finished and its logs and prompt stay behind.`,
-        fix: { label: 'Clean up agent', effect: `Cleans ${o.agentId} as if finished: archives its logs, deletes its prompt file and journals the outcome.` },
+        fix: {
+          label: 'Clean up agent',
+          effect: `Cleans ${o.agentId} as if finished: archives its logs, deletes its prompt file and journals the outcome.`,
+        },
       };
     case 'suspect':
       return {
         severity: 'warning',
         title: `Suspect process ${o.pid}`,
         explanation: `${sentence(o.reason)}. Its command line names an agent, but it is not in that agent's session, so the janitor does not kill it on a name match: ${o.argv}`,
-        fix: { label: `Terminate process ${o.pid}`, effect: `Sends SIGTERM, then SIGKILL after the grace period, to process ${o.pid} only, after checking it is still the same process.` },
+        fix: {
+          label: `Terminate process ${o.pid}`,
+          effect: `Sends SIGTERM, then SIGKILL after the grace period, to process ${o.pid} only, after checking it is still the same process.`,
+        },
       };
     case 'zombie':
       return {
         severity: 'info',
         title: `Zombie process ${o.pid}`,
         explanation: `${sentence(o.reason)}. A zombie is already dead and cannot be killed; it disappears when its parent (pid ${o.ppid}) reaps it or exits.`,
-        fix: { label: 'Ask the parent to reap it', effect: `Sends SIGCHLD to the parent, pid ${o.ppid}, which a parent that handles it answers by reaping. Nothing is killed.` },
+        fix: {
+          label: 'Ask the parent to reap it',
+          effect: `Sends SIGCHLD to the parent, pid ${o.ppid}, which a parent that handles it answers by reaping. Nothing is killed.`,
+        },
       };
     case 'leftover-process':
       return {
         severity: 'error',
         title: `Process ${o.pid} of ${o.agentId} survived its cleanup`,
         explanation: `${sentence(o.reason)}: ${o.argv}`,
-        fix: { label: 'Clean agent again', effect: `Runs ${o.agentId}'s cleanup again: signals its recorded processes (checked by start time) and finishes archiving.` },
+        fix: {
+          label: 'Clean agent again',
+          effect: `Runs ${o.agentId}'s cleanup again: signals its recorded processes (checked by start time) and finishes archiving.`,
+        },
       };
   }
 }
@@ -121,7 +145,10 @@ export function deriveAlerts(input: AlertInputs): Alert[] {
         task: a.task,
         agentId: a.agentId,
         since: since(id),
-        fix: { label: 'Pin agent', effect: `Adds ${a.agentId} to the config's pins: the janitor never cleans it on its own (idle or finished) until it is unpinned; Clean now still can.` },
+        fix: {
+          label: 'Pin agent',
+          effect: `Adds ${a.agentId} to the config's pins: the janitor never cleans it on its own (idle or finished) until it is unpinned; Clean now still can.`,
+        },
         orphan: null,
       });
     }
@@ -159,5 +186,7 @@ export function deriveAlerts(input: AlertInputs): Alert[] {
     });
   }
   const rank = { error: 0, warning: 1, info: 2 } as const;
-  return alerts.sort((a, b) => rank[a.severity] - rank[b.severity] || (a.since < b.since ? -1 : a.since > b.since ? 1 : a.id < b.id ? -1 : 1));
+  return alerts.sort(
+    (a, b) => rank[a.severity] - rank[b.severity] || (a.since < b.since ? -1 : a.since > b.since ? 1 : a.id < b.id ? -1 : 1),
+  );
 }

@@ -33,7 +33,9 @@ export function restoreTarget(source: string, archivePath: string, compressed: b
   const name = source.slice(slash + 1);
   if (slash < 0 || !isAgentFileDir(dir) || !plainName(name)) {
     const known = AGENT_FILE_DIRS.map((d) => `${d}/`).join(', ');
-    throw new Error(`${archivePath}: its recorded source ${JSON.stringify(source)} is not a file of ${known} or a tmux scrollback; not restored`);
+    throw new Error(
+      `${archivePath}: its recorded source ${JSON.stringify(source)} is not a file of ${known} or a tmux scrollback; not restored`,
+    );
   }
   return { dir, name };
 }
@@ -67,12 +69,17 @@ export async function restoreArchive(roots: readonly string[], taskDir: string, 
     const temp = path.join(dir, `.aj-restore-${process.pid}-${crypto.randomBytes(6).toString('hex')}`);
     try {
       const digest = await copyOut(abs, compressed, temp);
-      if (digest !== file.sha256) throw new Error(`${path.join(ref.dir, file.path)}: content does not match its manifest (sha256 ${digest}, recorded ${file.sha256}); not restored`);
+      if (digest !== file.sha256)
+        throw new Error(
+          `${path.join(ref.dir, file.path)}: content does not match its manifest (sha256 ${digest}, recorded ${file.sha256}); not restored`,
+        );
       const { final } = await linkNoReplace(temp, dir, target.name, '', async () => false);
       await fsyncDir(dir);
       const restored = `${target.dir}/${final}`;
       await recordRestored(ref.dir, restored, fs.lstatSync(path.join(dir, final)));
-      await journalUserAction({ taskDir: ref.dir }, file.agentId, 'restored by the user', [{ kind: 'restore-archive', target: file.path, outcome: 'done', detail: `to ${restored}` }]);
+      await journalUserAction({ taskDir: ref.dir }, file.agentId, 'restored by the user', [
+        { kind: 'restore-archive', target: file.path, outcome: 'done', detail: `to ${restored}` },
+      ]);
       return restored;
     } finally {
       await unlinkQuiet(temp);

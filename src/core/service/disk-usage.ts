@@ -76,7 +76,12 @@ function readHistory(stateDir: string): Sample[] {
  * Per root and per task, split into logs, archive and everything else, with the file system's free space. Each
  * call may add a sample (at most one per 10 minutes) to the state dir's history, which the chart draws.
  */
-export async function diskUsage(roots: readonly string[], stateDir: string, reclaimableBytes: number, now = Date.now()): Promise<DiskUsage> {
+export async function diskUsage(
+  roots: readonly string[],
+  stateDir: string,
+  reclaimableBytes: number,
+  now = Date.now(),
+): Promise<DiskUsage> {
   const { tasks } = discoverTasks(roots);
   const splits = await mapPool(tasks, 16, (t) => taskSplit(t.dir));
   const out: DiskUsage['roots'] = [];
@@ -92,7 +97,15 @@ export async function diskUsage(roots: readonly string[], stateDir: string, recl
     } catch {
       // Reported as unknown; the root's own errors show in Alerts.
     }
-    const entry = { root: workspace, logs: 0, archive: 0, other: 0, freeBytes, totalBytes, tasks: [] as DiskUsage['roots'][number]['tasks'] };
+    const entry = {
+      root: workspace,
+      logs: 0,
+      archive: 0,
+      other: 0,
+      freeBytes,
+      totalBytes,
+      tasks: [] as DiskUsage['roots'][number]['tasks'],
+    };
     tasks.forEach((t, i) => {
       if (t.root !== workspace) return;
       const s = splits[i]!;

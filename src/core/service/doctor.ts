@@ -35,14 +35,22 @@ async function tmuxChecks(config: Config): Promise<DoctorCheck[]> {
   const parsed = parseTmuxVersion(version.stdout);
   const recent = parsed !== null && (parsed[0] > MIN_TMUX[0] || (parsed[0] === MIN_TMUX[0] && parsed[1] >= MIN_TMUX[1]));
   const checks: DoctorCheck[] = [
-    { name: 'tmux', ok: recent, detail: `${version.stdout.trim() || 'unknown version'}${recent ? '' : `; ${MIN_TMUX.join('.')} or newer is required`}` },
+    {
+      name: 'tmux',
+      ok: recent,
+      detail: `${version.stdout.trim() || 'unknown version'}${recent ? '' : `; ${MIN_TMUX.join('.')} or newer is required`}`,
+    },
   ];
   const client = new TmuxClient({ binary: config.tmuxBinary, socket: config.tmuxSocket, timeoutMs: config.timeouts.tmuxMs });
   const listing = await listTmux(client);
   checks.push({
     name: 'tmux server',
     ok: listing.error === null,
-    detail: listing.error ?? (listing.serverPid ? `${client.describe()}: pid ${listing.serverPid}, ${plural(listing.sessions.size, 'session')}` : `${client.describe()}: no server running (nothing to clean)`),
+    detail:
+      listing.error ??
+      (listing.serverPid
+        ? `${client.describe()}: pid ${listing.serverPid}, ${plural(listing.sessions.size, 'session')}`
+        : `${client.describe()}: no server running (nothing to clean)`),
   });
   return checks;
 }
@@ -54,7 +62,11 @@ function databaseCheck(base: string, timeoutMs: number): DoctorCheck | null {
   if (read.fatal) return { name, ok: false, detail: `${read.fatal.message}; its agents are not acted on` };
   const agents = [...read.byTask.values()].reduce((n, list) => n + list.length, 0);
   const bad = read.errors.length;
-  return { name, ok: bad === 0, detail: `readable (read-only, ${read.ms.toFixed(1)} ms): ${plural(agents, 'agent')} in ${plural(read.byTask.size, 'task')}${bad ? `; ${plural(bad, 'row')} reported: ${read.errors[0]!.message}` : ''}` };
+  return {
+    name,
+    ok: bad === 0,
+    detail: `readable (read-only, ${read.ms.toFixed(1)} ms): ${plural(agents, 'agent')} in ${plural(read.byTask.size, 'task')}${bad ? `; ${plural(bad, 'row')} reported: ${read.errors[0]!.message}` : ''}`,
+  };
 }
 
 function rootCheck(root: RootChoice): DoctorCheck {
@@ -78,13 +90,18 @@ function rootChecks(roots: readonly RootChoice[], config: Config): { checks: Doc
   }
   const orchestratorDefault = path.join(os.homedir(), '.claude-orchestrator', 'workspaces');
   if (fs.existsSync(orchestratorDefault) && !workspaceBases(roots.map((r) => r.path)).includes(fs.realpathSync(orchestratorDefault))) {
-    checks.push({ name: 'orchestrator default workspace', ok: true, detail: `${orchestratorDefault} exists but is not one of the roots; add --root ${orchestratorDefault} (or drop the configured roots) to clean its agents` });
+    checks.push({
+      name: 'orchestrator default workspace',
+      ok: true,
+      detail: `${orchestratorDefault} exists but is not one of the roots; add --root ${orchestratorDefault} (or drop the configured roots) to clean its agents`,
+    });
   }
   return { checks, tasks: discovery.tasks.length };
 }
 
 function inotifyCheck(tasks: number): DoctorCheck {
-  if (process.platform !== 'linux') return { name: 'inotify', ok: true, detail: `not Linux (${process.platform}); the daemon uses the platform watcher` };
+  if (process.platform !== 'linux')
+    return { name: 'inotify', ok: true, detail: `not Linux (${process.platform}); the daemon uses the platform watcher` };
   const watches = readNumber('/proc/sys/fs/inotify/max_user_watches');
   const instances = readNumber('/proc/sys/fs/inotify/max_user_instances');
   // The daemon watches each workspace base, its registry/ and each task folder: one watch per task, plus a few.

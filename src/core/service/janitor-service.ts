@@ -1,4 +1,21 @@
-import { alertIdForOrphan, isEmptyConsequence, plural, type Alert, type FieldIssue, type SettingChange, type SettingsConsequence, type CleanTarget, type Config, type DaemonEvent, type FixResult, type JanitorService, type Orphan, type SweepReport, type UiEvent, type UiState } from '../../shared/index.js';
+import {
+  alertIdForOrphan,
+  isEmptyConsequence,
+  plural,
+  type Alert,
+  type FieldIssue,
+  type SettingChange,
+  type SettingsConsequence,
+  type CleanTarget,
+  type Config,
+  type DaemonEvent,
+  type FixResult,
+  type JanitorService,
+  type Orphan,
+  type SweepReport,
+  type UiEvent,
+  type UiState,
+} from '../../shared/index.js';
 import { JanitorDaemon } from '../daemon/janitor-daemon.js';
 import { tmuxClientFor } from '../sweep/engine.js';
 import { rootsOf } from '../workspace/roots.js';
@@ -72,7 +89,14 @@ export function createJanitorService(options: JanitorServiceOptions): RunningJan
       if (!stillThere(o)) heldOrphans.delete(id);
       else if (!seen.has(id)) held.push(o);
     }
-    return deriveAlerts({ report: { ...report, orphans: [...report.orphans, ...held] }, config: snap.config, breakers: snap.breakers, stalled, firstSeen, now: Date.now() });
+    return deriveAlerts({
+      report: { ...report, orphans: [...report.orphans, ...held] },
+      config: snap.config,
+      breakers: snap.breakers,
+      stalled,
+      firstSeen,
+      now: Date.now(),
+    });
   };
   const state = (): UiState => uiStateOf(daemon.snapshot(), { host: options.host, busy: busy > 0, lastFailed, alerts: alertCount });
   const publishState = () => publish({ event: 'state', state: state() });
@@ -122,15 +146,25 @@ export function createJanitorService(options: JanitorServiceOptions): RunningJan
   };
 
   /** A fix on processes the user chose, journaled done or failed (a throw is journaled, then passed on). */
-  const journaled = async (agentId: string, reason: string, kind: string, target: string, work: () => Promise<FixResult>): Promise<FixResult> => {
+  const journaled = async (
+    agentId: string,
+    reason: string,
+    kind: string,
+    target: string,
+    work: () => Promise<FixResult>,
+  ): Promise<FixResult> => {
     let result: FixResult;
     try {
       result = await work();
     } catch (err) {
-      await journalUserAction({ stateDir: options.stateDir }, agentId, reason, [{ kind, target, outcome: 'failed', error: errorMessage(err) }]);
+      await journalUserAction({ stateDir: options.stateDir }, agentId, reason, [
+        { kind, target, outcome: 'failed', error: errorMessage(err) },
+      ]);
       throw err;
     }
-    await journalUserAction({ stateDir: options.stateDir }, agentId, reason, [{ kind, target, ...(result.ok ? { outcome: 'done', detail: result.message } : { outcome: 'failed', error: result.message }) }]);
+    await journalUserAction({ stateDir: options.stateDir }, agentId, reason, [
+      { kind, target, ...(result.ok ? { outcome: 'done', detail: result.message } : { outcome: 'failed', error: result.message }) },
+    ]);
     return result;
   };
 
@@ -140,18 +174,33 @@ export function createJanitorService(options: JanitorServiceOptions): RunningJan
     if (o?.kind === 'orphan-session') {
       // A registry that cannot be read may name this session: killing it could stop a working agent.
       if (o.unreadable.length > 0) return { ok: false, message: unreadableBlock(o.unreadable) };
-      return journaled('', 'orphan session killed by the user', 'kill-orphan-session', `${o.session} (${o.sessionId})`, async () => ({ ok: true, message: await killOrphanSession(tmuxClientFor(config), config, o.sessionId, o.session) }));
+      return journaled('', 'orphan session killed by the user', 'kill-orphan-session', `${o.session} (${o.sessionId})`, async () => ({
+        ok: true,
+        message: await killOrphanSession(tmuxClientFor(config), config, o.sessionId, o.session),
+      }));
     }
     if (o?.kind === 'suspect') {
-      return journaled(o.agentId, 'suspect chosen by the user', 'terminate-suspect', `pid ${o.pid}`, async () => ({ ok: true, message: await terminateSuspect(config, o.pid, o.argv) }));
+      return journaled(o.agentId, 'suspect chosen by the user', 'terminate-suspect', `pid ${o.pid}`, async () => ({
+        ok: true,
+        message: await terminateSuspect(config, o.pid, o.argv),
+      }));
     }
     if (o?.kind === 'zombie') {
-      return journaled(o.agentId ?? '', 'zombie: parent asked to reap by the user', 'nudge-parent', `pid ${o.ppid}`, () => nudgeParent(o.pid, o.ppid));
+      return journaled(o.agentId ?? '', 'zombie: parent asked to reap by the user', 'nudge-parent', `pid ${o.ppid}`, () =>
+        nudgeParent(o.pid, o.ppid),
+      );
     }
     if ((o?.kind === 'ghost-agent' || o?.kind === 'leftover-process') && alert.agentId) {
-      const report = await withBusy(() => daemon.runNow({ dryRun: false, onlyAgent: alert.agentId!, ...(alert.task ? { tasks: [alert.task] } : {}) }));
+      const report = await withBusy(() =>
+        daemon.runNow({ dryRun: false, onlyAgent: alert.agentId!, ...(alert.task ? { tasks: [alert.task] } : {}) }),
+      );
       const failed = report.actions.filter((a) => a.outcome === 'failed');
-      return failed.length ? { ok: false, message: failed.map((a) => `${a.kind} ${a.target}: ${a.error ?? 'failed'}`).join('; ') } : { ok: true, message: `${alert.agentId} cleaned: ${plural(report.actions.filter((a) => a.outcome === 'done').length, 'action')} done` };
+      return failed.length
+        ? { ok: false, message: failed.map((a) => `${a.kind} ${a.target}: ${a.error ?? 'failed'}`).join('; ') }
+        : {
+            ok: true,
+            message: `${alert.agentId} cleaned: ${plural(report.actions.filter((a) => a.outcome === 'done').length, 'action')} done`,
+          };
     }
     if (alert.kind === 'idle-warning' && alert.agentId) {
       await daemon.reload(savePinned(options.settings, alert.agentId, true));
@@ -172,7 +221,9 @@ export function createJanitorService(options: JanitorServiceOptions): RunningJan
   };
 
   /** What the changes would do that the settings in force would not (two dry runs of each kind, nothing written). */
-  const settingsWork = async (changes: readonly SettingChange[]): Promise<{ consequence: SettingsConsequence } | { issues: FieldIssue[] }> => {
+  const settingsWork = async (
+    changes: readonly SettingChange[],
+  ): Promise<{ consequence: SettingsConsequence } | { issues: FieldIssue[] }> => {
     const preview = previewPatch(options.settings, changes);
     if ('issues' in preview) return preview;
     const current = daemon.snapshot().config;
@@ -201,7 +252,9 @@ export function createJanitorService(options: JanitorServiceOptions): RunningJan
     const results: (FixResult & { id: string })[] = [];
     for (const id of ids) {
       const alert = current.get(id);
-      const result = alert ? await fix(alert).catch((err: unknown): FixResult => ({ ok: false, message: errorMessage(err) })) : { ok: true, message: 'this problem is already gone' };
+      const result = alert
+        ? await fix(alert).catch((err: unknown): FixResult => ({ ok: false, message: errorMessage(err) }))
+        : { ok: true, message: 'this problem is already gone' };
       results.push({ id, ...result });
     }
     alertCount = alertsOf(await dryRun()).length;
@@ -219,9 +272,12 @@ export function createJanitorService(options: JanitorServiceOptions): RunningJan
     cleanNow: async (t) => {
       const run = { controller: new AbortController(), steps: 0 };
       manualClean = run;
-      const onStep = (step: string) => publish({ event: 'clean-progress', step, steps: ++run.steps, cancelRequested: run.controller.signal.aborted, manual: true });
+      const onStep = (step: string) =>
+        publish({ event: 'clean-progress', step, steps: ++run.steps, cancelRequested: run.controller.signal.aborted, manual: true });
       try {
-        return await withBusy(() => daemon.runNow({ dryRun: false, ignoreGrace: true, signal: run.controller.signal, onStep, ...targetOptions(t) }));
+        return await withBusy(() =>
+          daemon.runNow({ dryRun: false, ignoreGrace: true, signal: run.controller.signal, onStep, ...targetOptions(t) }),
+        );
       } finally {
         if (manualClean === run) manualClean = null;
       }
@@ -229,7 +285,10 @@ export function createJanitorService(options: JanitorServiceOptions): RunningJan
     cancelClean: async () => {
       if (!manualClean) return { ok: false, message: 'no Clean now is running' };
       manualClean.controller.abort();
-      return { ok: true, message: 'No further session is killed. Sessions already killed are archived first, so nothing is left half done.' };
+      return {
+        ok: true,
+        message: 'No further session is killed. Sessions already killed are archived first, so nothing is left half done.',
+      };
     },
     setPinned: async ({ agentId, pinned }) => pin([agentId], pinned),
     setPinnedMany: async ({ agentIds, pinned }) => pin(agentIds, pinned),
@@ -247,7 +306,8 @@ export function createJanitorService(options: JanitorServiceOptions): RunningJan
     listArchives: async () => listArchives(roots()),
     restoreArchive: async ({ taskDir, path }) => ({ restored: await restoreArchive(roots(), taskDir, path) }),
     deleteArchive: async ({ taskDir, path }) => deleteArchive(roots(), taskDir, path, 'deleted by the user'),
-    readArchive: async ({ taskDir, path }) => withListedFile(roots(), taskDir, path, async ({ file, abs, compressed }) => archivedTail(abs, file, compressed)),
+    readArchive: async ({ taskDir, path }) =>
+      withListedFile(roots(), taskDir, path, async ({ file, abs, compressed }) => archivedTail(abs, file, compressed)),
     previewRetention: async () => planRetention(daemon.snapshot().config),
     applyRetention: async () => applyRetention(daemon.snapshot().config),
     diskUsage: async () => diskUsage(roots(), options.stateDir, (await planRetention(daemon.snapshot().config)).reclaimBytes),
@@ -262,7 +322,11 @@ export function createJanitorService(options: JanitorServiceOptions): RunningJan
       const work = await settingsWork(changes);
       if ('issues' in work) return { ok: false, issues: work.issues };
       if (!isEmptyConsequence(work.consequence) && confirm !== work.consequence.digest) {
-        return { ok: false, issues: [{ path: '(confirm)', message: consequenceMessage(work.consequence, confirm !== undefined) }], consequence: work.consequence };
+        return {
+          ok: false,
+          issues: [{ path: '(confirm)', message: consequenceMessage(work.consequence, confirm !== undefined) }],
+          consequence: work.consequence,
+        };
       }
       const { result, config: next } = saveSettings(options.settings, changes);
       if (next) {

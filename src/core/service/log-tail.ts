@@ -82,5 +82,10 @@ export async function archivedTail(abs: string, file: ArchiveFile, compressed: b
   } finally {
     await input.close();
   }
-  return { path: file.path, text: kept.subarray(Math.max(0, kept.length - TAIL_BYTES)).toString('utf8'), bytes: total, truncated: total > TAIL_BYTES };
+  return {
+    path: file.path,
+    text: kept.subarray(Math.max(0, kept.length - TAIL_BYTES)).toString('utf8'),
+    bytes: total,
+    truncated: total > TAIL_BYTES,
+  };
 }

@@ -24,7 +24,10 @@ export async function killOrphanSession(client: TmuxClient, config: Config, sess
   const outcome = (await killSessions(client, [sessionId])).get(sessionId);
   if (!outcome?.ok) throw new Error(`kill-session ${name} (${sessionId}) failed: ${outcome?.error ?? 'no outcome'}`);
   const result = await terminateAll(members, config.killGraceMs, config.timeouts.stepMs);
-  if (result.survivors.length > 0) throw new Error(`session killed, but ${result.survivors.length === 1 ? 'process' : 'processes'} ${result.survivors.map((p) => p.pid).join(', ')} survived SIGKILL`);
+  if (result.survivors.length > 0)
+    throw new Error(
+      `session killed, but ${result.survivors.length === 1 ? 'process' : 'processes'} ${result.survivors.map((p) => p.pid).join(', ')} survived SIGKILL`,
+    );
   return `session ${name} (${sessionId}) killed${result.signalled.length ? `, ${plural(result.signalled.length, 'leftover process', 'leftover processes')} terminated` : ''}`;
 }
 
@@ -54,7 +57,10 @@ export async function nudgeParent(pid: number, ppid: number): Promise<{ ok: bool
     if (!now || now.state !== 'Z') return { ok: true, message: `process ${pid} was reaped by its parent ${ppid}` };
   }
   const parent = readProcEntry(ppid);
-  return { ok: false, message: `process ${pid} is still a zombie: its parent ${ppid}${parent ? ` (${parent.argv})` : ''} does not reap its children; it goes when that process exits` };
+  return {
+    ok: false,
+    message: `process ${pid} is still a zombie: its parent ${ppid}${parent ? ` (${parent.argv})` : ''} does not reap its children; it goes when that process exits`,
+  };
 }
 
 /**

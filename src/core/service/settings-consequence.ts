@@ -63,9 +63,14 @@ export function consequenceOf(now: PlannedWork, next: PlannedWork): SettingsCons
 /** Why a save was held back: what it would do, in words, for the field issue the window shows. */
 export function consequenceMessage(c: SettingsConsequence, stale: boolean): string {
   const parts: string[] = [];
-  if (c.clean.length) parts.push(`clean ${c.clean.length === 1 ? '1 agent' : `${c.clean.length} agents`}${c.clean.some((a) => a.unfinished) ? ' (some still unfinished)' : ''}`);
+  if (c.clean.length)
+    parts.push(
+      `clean ${c.clean.length === 1 ? '1 agent' : `${c.clean.length} agents`}${c.clean.some((a) => a.unfinished) ? ' (some still unfinished)' : ''}`,
+    );
   if (c.remove.length) parts.push(`delete ${c.remove.length === 1 ? '1 archived file' : `${c.remove.length} archived files`}`);
   if (c.compress.length) parts.push(`compress ${c.compress.length === 1 ? '1 archived file' : `${c.compress.length} archived files`}`);
   const what = `This change would ${parts.join(' and ')}`;
-  return stale ? `${what}, which is not what was confirmed (things changed meanwhile): review it and confirm again.` : `${what}: review it and confirm.`;
+  return stale
+    ? `${what}, which is not what was confirmed (things changed meanwhile): review it and confirm again.`
+    : `${what}: review it and confirm.`;
 }

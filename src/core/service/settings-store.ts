@@ -1,6 +1,18 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { ConfigSchema, LIMITS, fieldIssues, sameValue, valueAt, withValueAt, type Config, type FieldIssue, type SaveSettingsResult, type SettingChange, type Settings } from '../../shared/index.js';
+import {
+  ConfigSchema,
+  LIMITS,
+  fieldIssues,
+  sameValue,
+  valueAt,
+  withValueAt,
+  type Config,
+  type FieldIssue,
+  type SaveSettingsResult,
+  type SettingChange,
+  type Settings,
+} from '../../shared/index.js';
 import { ConfigError, loadConfig, mergeConfig } from '../base/config-loader.js';
 import { writeFileAtomic } from '../base/durable-write.js';
 import { errnoCode, messageOf } from '../../shared/errors.js';
@@ -49,7 +61,8 @@ function readFileState(file: string): FileState {
   } catch (err) {
     throw new ConfigError(`${file}: invalid JSON (${(err as Error).message}); fix or remove it, nothing was saved`);
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new ConfigError(`${file}: (top level): expected an object; nothing was saved`);
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+    throw new ConfigError(`${file}: (top level): expected an object; nothing was saved`);
   return { text, object: parsed as Record<string, unknown> };
 }
 
@@ -71,7 +84,8 @@ function updateFile<T>(source: SettingsSource, attempt: (state: FileState) => T)
     try {
       return attempt(readFileState(source.file));
     } catch (err) {
-      if (!(err instanceof FileChanged) || tries >= 2) throw err instanceof FileChanged ? new ConfigError(`${source.file}: keeps changing while being saved; nothing was saved`) : err;
+      if (!(err instanceof FileChanged) || tries >= 2)
+        throw err instanceof FileChanged ? new ConfigError(`${source.file}: keeps changing while being saved; nothing was saved`) : err;
     }
   }
 }
@@ -79,7 +93,11 @@ function updateFile<T>(source: SettingsSource, attempt: (state: FileState) => T)
 /** Issues for changes the file no longer allows: a field fixed by the command line, or changed in the file meanwhile. */
 function staleChanges(source: SettingsSource, onFile: Record<string, unknown>, changes: readonly SettingChange[]): FieldIssue[] {
   const parsed = ConfigSchema.safeParse(onFile);
-  if (!parsed.success) return fieldIssues(parsed.error.issues).map((i) => ({ path: i.path, message: `the config file itself is invalid here: ${i.message}; nothing was saved` }));
+  if (!parsed.success)
+    return fieldIssues(parsed.error.issues).map((i) => ({
+      path: i.path,
+      message: `the config file itself is invalid here: ${i.message}; nothing was saved`,
+    }));
   const fixed = overriddenKeys(source);
   const issues: FieldIssue[] = [];
   for (const change of changes) {
@@ -89,14 +107,21 @@ function staleChanges(source: SettingsSource, onFile: Record<string, unknown>, c
     }
     const now = valueAt(parsed.data, change.path);
     if (!sameValue(now, change.from)) {
-      issues.push({ path: change.path, message: `changed in ${source.file} since this form was loaded (now ${JSON.stringify(now ?? null)}); reload to see it` });
+      issues.push({
+        path: change.path,
+        message: `changed in ${source.file} since this form was loaded (now ${JSON.stringify(now ?? null)}); reload to see it`,
+      });
     }
   }
   return issues;
 }
 
 /** The file's content with the changes applied and validated, or the issues that stop them (nothing is written). */
-function patched(source: SettingsSource, state: FileState, changes: readonly SettingChange[]): { content: Record<string, unknown>; config: Config } | { issues: FieldIssue[] } {
+function patched(
+  source: SettingsSource,
+  state: FileState,
+  changes: readonly SettingChange[],
+): { content: Record<string, unknown>; config: Config } | { issues: FieldIssue[] } {
   const stale = staleChanges(source, state.object, changes);
   if (stale.length > 0) return { issues: stale };
   const content = changes.reduce((object, change) => withValueAt(object, change.path, change.to), state.object);
@@ -123,7 +148,10 @@ export function previewPatch(source: SettingsSource, changes: readonly SettingCh
  * the file still gives it the value the form showed, so a hand edit made meanwhile survives or is reported, never
  * silently reverted. The result is validated with the same schema as the config file and the CLI.
  */
-export function saveSettings(source: SettingsSource, changes: readonly SettingChange[]): { result: SaveSettingsResult; config: Config | null } {
+export function saveSettings(
+  source: SettingsSource,
+  changes: readonly SettingChange[],
+): { result: SaveSettingsResult; config: Config | null } {
   try {
     return updateFile(source, (state) => {
       const result = patched(source, state, changes);
@@ -145,7 +173,8 @@ export function savePinned(source: SettingsSource, agentIds: string | readonly s
       if (pinned) pins.add(agentId);
       else pins.delete(agentId);
     }
-    if (pins.size > LIMITS.pins) throw new ConfigError(`${source.file}: pins: at most ${LIMITS.pins} agents can be pinned; unpin some first`);
+    if (pins.size > LIMITS.pins)
+      throw new ConfigError(`${source.file}: pins: at most ${LIMITS.pins} agents can be pinned; unpin some first`);
     return writeIfUnchanged(source, state, { ...onFile, pins: [...pins].sort() });
   });
 }

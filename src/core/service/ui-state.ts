@@ -15,7 +15,10 @@ function clock(iso: string | null): string {
  * The one status the tray icon, its menu's first line and the window's header all show. Precedence: a pause the
  * user chose, then work in progress, then failures, then things needing attention.
  */
-export function uiStateOf(snap: DaemonSnapshot, extra: { host: 'desktop' | 'web'; busy: boolean; lastFailed: boolean; alerts: number }): UiState {
+export function uiStateOf(
+  snap: DaemonSnapshot,
+  extra: { host: 'desktop' | 'web'; busy: boolean; lastFailed: boolean; alerts: number },
+): UiState {
   const sweeping = snap.sweeping || extra.busy;
   const counts = `${count(snap.agents, 'agent')} in ${count(snap.tasks, 'task')}`;
   let tray: TrayState;
@@ -28,7 +31,10 @@ export function uiStateOf(snap: DaemonSnapshot, extra: { host: 'desktop' | 'web'
     message = `Cleaning… (${counts})`;
   } else if (snap.breakers.length > 0 || extra.lastFailed) {
     tray = 'error';
-    message = snap.breakers.length > 0 ? `Cleanup failing: backing off ${count(snap.breakers.length, 'task')}` : `The last cleanup had failures; see Activity`;
+    message =
+      snap.breakers.length > 0
+        ? `Cleanup failing: backing off ${count(snap.breakers.length, 'task')}`
+        : `The last cleanup had failures; see Activity`;
   } else if (extra.alerts > 0) {
     tray = 'attention';
     message = `${count(extra.alerts, 'alert')} ${extra.alerts === 1 ? 'needs' : 'need'} attention; ${counts}`;

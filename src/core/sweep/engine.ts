@@ -84,13 +84,24 @@ async function cleanup(config: Config, options: RunOptions): Promise<SweepReport
   const roots = rootsOf(config);
   const stepsMs: Record<string, number> = {};
   // Scan and plan in one chunked pass (snapshot.ts): a full sweep never holds every task's view at once.
-  const scanned = await scanAndPlan({ roots, policy, tmux, timings: stepsMs, onlyTasks: options.tasks ?? null, databaseMs: config.timeouts.databaseMs, claims: options.claims ?? null });
+  const scanned = await scanAndPlan({
+    roots,
+    policy,
+    tmux,
+    timings: stepsMs,
+    onlyTasks: options.tasks ?? null,
+    databaseMs: config.timeouts.databaseMs,
+    claims: options.claims ?? null,
+  });
   const planned = scanned.plan;
   let actions = plannedResults(planned);
   const orphans = [...planned.orphans];
   const errors = [...planned.errors];
   if (options.onlyAgent && planned.agents.length === 0) {
-    errors.push({ path: roots.join(', '), message: `agent ${options.onlyAgent} not found in any valid registry or state database under the roots` });
+    errors.push({
+      path: roots.join(', '),
+      message: `agent ${options.onlyAgent} not found in any valid registry or state database under the roots`,
+    });
   }
   if (!options.dryRun && planned.actions.length > 0) {
     const done = await execute(planned.actions, tmux, scanned.tmux, {

@@ -4,7 +4,15 @@ import { commitStep, discardStep, journalStep, promptStep, recoverStep, stageSte
 import { beginStep, endStep } from './intent-steps.js';
 import { Ledger } from './ledger.js';
 import type { PlannedAction } from './plan-types.js';
-import { captureStep, killStep, processStep, reportSuspects, signalStep, type ProcessSnapshot, type SessionStepOptions } from './session-steps.js';
+import {
+  captureStep,
+  killStep,
+  processStep,
+  reportSuspects,
+  signalStep,
+  type ProcessSnapshot,
+  type SessionStepOptions,
+} from './session-steps.js';
 import { closeTaskFolder, hasTaskWork, openTaskFolder, taskWorkSettled } from '../base/task-folders.js';
 import { tryLockTask, type TaskLock } from '../workspace/task-lock.js';
 import { errorMessage, withTimeout } from '../base/timeouts.js';
@@ -20,7 +28,6 @@ export interface ExecuteOptions extends SessionStepOptions, ArchiveOptions {
   /** The window's Cancel: no further kill batch starts; a batch whose sessions are killed finishes its steps. */
   signal?: AbortSignal;
 }
-
 
 export interface Execution {
   /** Wall time of each step, for the bench and for spotting a slow target. */
@@ -86,7 +93,8 @@ const MIN_KILLS_PER_BATCH = 50;
 /** The locked tasks with work, split in plan order into batches of about equal kill counts. */
 export function killBatches(actions: readonly PlannedAction[], held: ReadonlySet<string>): Set<string>[] {
   const kills = new Map<string, number>();
-  for (const a of actions) if (!a.skip && held.has(a.task)) kills.set(a.task, (kills.get(a.task) ?? 0) + (a.kind === 'kill-session' ? 1 : 0));
+  for (const a of actions)
+    if (!a.skip && held.has(a.task)) kills.set(a.task, (kills.get(a.task) ?? 0) + (a.kind === 'kill-session' ? 1 : 0));
   const total = [...kills.values()].reduce((n, k) => n + k, 0);
   const count = Math.max(1, Math.min(KILL_BATCHES, Math.floor(total / MIN_KILLS_PER_BATCH)));
   const batches = Array.from({ length: count }, () => new Set<string>());
@@ -101,7 +109,15 @@ export function killBatches(actions: readonly PlannedAction[], held: ReadonlySet
 type Timed = <T>(name: string, work: () => Promise<T> | T) => Promise<T>;
 
 /** Steps 4 to 7 of one batch, once its sessions are dead. */
-async function afterKill(batch: Ledger, actions: readonly PlannedAction[], staging: Promise<StagedArchives>, procs: ProcessSnapshot, held: ReadonlySet<string>, options: ExecuteOptions, timed: Timed): Promise<InputError[]> {
+async function afterKill(
+  batch: Ledger,
+  actions: readonly PlannedAction[],
+  staging: Promise<StagedArchives>,
+  procs: ProcessSnapshot,
+  held: ReadonlySet<string>,
+  options: ExecuteOptions,
+  timed: Timed,
+): Promise<InputError[]> {
   await timed('signal', () => signalStep(batch, procs, options));
   const staged = await staging;
   await timed('archive', () => commitStep(batch, staged, options.stepMs));
@@ -117,7 +133,12 @@ async function afterKill(batch: Ledger, actions: readonly PlannedAction[], stagi
  * of tasks: while tmux kills one batch, the sessions of the one before are already dead, so its processes are
  * signalled and its files archived meanwhile.
  */
-export async function execute(actions: readonly PlannedAction[], tmux: TmuxClient, listing: TmuxState, options: ExecuteOptions): Promise<Execution> {
+export async function execute(
+  actions: readonly PlannedAction[],
+  tmux: TmuxClient,
+  listing: TmuxState,
+  options: ExecuteOptions,
+): Promise<Execution> {
   const ledger = new Ledger(actions);
   const errors: InputError[] = [];
   for (const action of actions) if (action.skip) ledger.record(action, 'skipped', action.skip);
@@ -145,7 +166,10 @@ export async function execute(actions: readonly PlannedAction[], tmux: TmuxClien
     const captured = await capturing;
     locks = settleLocks(ledger, actions, await locking);
     const held = openHeldFolders(ledger, actions, locks);
-    const batches = killBatches(actions, held).map((tasks) => ({ view: ledger.scoped(tasks), actions: actions.filter((a) => tasks.has(a.task)) }));
+    const batches = killBatches(actions, held).map((tasks) => ({
+      view: ledger.scoped(tasks),
+      actions: actions.filter((a) => tasks.has(a.task)),
+    }));
     const begin = (i: number): Promise<void> => {
       const batch = batches[i];
       const written = batch ? timed('intents', () => beginStep(batch.view, batch.actions, procs, held, options.stepMs)) : Promise.resolve();
@@ -158,7 +182,9 @@ export async function execute(actions: readonly PlannedAction[], tmux: TmuxClien
     const stageAll = (): void => {
       let previous: Promise<unknown> = Promise.resolve();
       for (const { view } of batches) {
-        const next = previous.then(() => timed('stage', () => stageStep(view, captured, options, { stepMs: options.stepMs, bytesPerSecond: options.stageBytesPerSecond })));
+        const next = previous.then(() =>
+          timed('stage', () => stageStep(view, captured, options, { stepMs: options.stepMs, bytesPerSecond: options.stageBytesPerSecond })),
+        );
         previous = next.catch(() => undefined);
         // Awaited in afterKill; until then a rejection must not surface as an unhandled one.
         next.catch(() => undefined);

@@ -1,6 +1,16 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { commitStaged, discardStaged, prepareArchiveDir, requestedBytes, stageArchive, syncStaged, type ArchiveOptions, type ArchiveRequest, type StagedBatch } from '../archive/archiver.js';
+import {
+  commitStaged,
+  discardStaged,
+  prepareArchiveDir,
+  requestedBytes,
+  stageArchive,
+  syncStaged,
+  type ArchiveOptions,
+  type ArchiveRequest,
+  type StagedBatch,
+} from '../archive/archiver.js';
 import { recordUnlistedScrollback } from '../archive/recover.js';
 import { taskFilePath, trackTaskWork } from '../base/task-folders.js';
 import { agentKey, byTask, type ActionOf, type Ledger } from './ledger.js';
@@ -25,7 +35,12 @@ export interface StagedArchives {
  * task's limit grows with its bytes; a task that runs past it fails, and its copies are removed once the work it
  * started has settled (it cannot be interrupted midway), so timed-out steps never pile up temp files.
  */
-export async function stageStep(ledger: Ledger, captured: Map<string, ArchiveRequest>, options: ArchiveOptions, limits: { stepMs: number; bytesPerSecond: number }): Promise<StagedArchives> {
+export async function stageStep(
+  ledger: Ledger,
+  captured: Map<string, ArchiveRequest>,
+  options: ArchiveOptions,
+  limits: { stepMs: number; bytesPerSecond: number },
+): Promise<StagedArchives> {
   const owners = new Map<ArchiveRequest, ArchiveOwner>();
   const byTask = new Map<string, ArchiveRequest[]>();
   const add = (owner: ArchiveOwner, request: ArchiveRequest) => {
@@ -38,7 +53,8 @@ export async function stageStep(ledger: Ledger, captured: Map<string, ArchiveReq
     const request = captured.get(agentKey(action));
     if (request) add(action, request);
   }
-  for (const action of ledger.unblocked('archive-file')) add(action, { agentId: action.agentId, source: { kind: 'file', dir: action.dir, name: action.file } });
+  for (const action of ledger.unblocked('archive-file'))
+    add(action, { agentId: action.agentId, source: { kind: 'file', dir: action.dir, name: action.file } });
   const batches = await mapPool([...byTask], TASK_CONCURRENCY, async ([task, requests]) => {
     const bytes = requestedBytes(task, requests);
     const limitMs = limits.stepMs + Math.ceil((bytes / limits.bytesPerSecond) * 1000);
@@ -47,7 +63,10 @@ export async function stageStep(ledger: Ledger, captured: Map<string, ArchiveReq
       return await withTimeout(`stage archive ${task}`, limitMs, () => work);
     } catch (err) {
       for (const request of requests) ledger.record(owners.get(request)!, 'failed', errorMessage(err));
-      trackTaskWork(task, work.then((late) => discardStaged(late, () => false))).catch(() => undefined);
+      trackTaskWork(
+        task,
+        work.then((late) => discardStaged(late, () => false)),
+      ).catch(() => undefined);
       return null;
     }
   });
@@ -83,7 +102,8 @@ export async function commitStep(ledger: Ledger, staged: StagedArchives, stepMs:
     }
     for (const result of results) {
       const owner = staged.owners.get(result.request)!;
-      if (owner.kind === 'capture-scrollback' && result.outcome === 'done') ledger.record(owner, 'done', `${plural(owner.paneIds.length, 'pane')} ${result.detail}`);
+      if (owner.kind === 'capture-scrollback' && result.outcome === 'done')
+        ledger.record(owner, 'done', `${plural(owner.paneIds.length, 'pane')} ${result.detail}`);
       else ledger.record(owner, result.outcome, result.detail);
     }
   });
@@ -126,7 +146,6 @@ export async function recoverStep(ledger: Ledger, stepMs: number): Promise<void>
   });
 }
 
-
 /** Step 7: one line per agent in the task's archive/JOURNAL.jsonl, with every action's outcome. */
 export async function journalStep(ledger: Ledger, stepMs: number): Promise<void> {
   const toJournal: ActionOf<'record-outcome'>[] = [];
@@ -138,7 +157,9 @@ export async function journalStep(ledger: Ledger, stepMs: number): Promise<void>
   await mapPool([...byTask(toJournal)], TASK_CONCURRENCY, async ([task, actions]) => {
     const ts = new Date().toISOString();
     const lines = actions.map((action) => {
-      const results = ledger.resultsFor(task, action.agentId).map(({ kind, target, outcome, detail, error }) => ({ kind, target, outcome, detail, error }));
+      const results = ledger
+        .resultsFor(task, action.agentId)
+        .map(({ kind, target, outcome, detail, error }) => ({ kind, target, outcome, detail, error }));
       return JSON.stringify({ ts, agentId: action.agentId, reason: action.reason, results });
     });
     try {

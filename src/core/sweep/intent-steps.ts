@@ -29,7 +29,13 @@ function agentsWithWork(ledger: Ledger, actions: readonly PlannedAction[], held:
  * crash at any later moment leaves enough for the next run to finish the job. An agent whose intent cannot be
  * written is left alone entirely.
  */
-export async function beginStep(ledger: Ledger, actions: readonly PlannedAction[], procs: ProcessSnapshot, held: ReadonlySet<string>, stepMs: number): Promise<void> {
+export async function beginStep(
+  ledger: Ledger,
+  actions: readonly PlannedAction[],
+  procs: ProcessSnapshot,
+  held: ReadonlySet<string>,
+  stepMs: number,
+): Promise<void> {
   const ts = new Date().toISOString();
   const agents = agentsWithWork(ledger, actions, held);
   await mapPool([...byTask(agents.values())], 8, async ([task, list]) => {
@@ -50,7 +56,12 @@ export async function beginStep(ledger: Ledger, actions: readonly PlannedAction[
 }
 
 /** After the outcome is journaled: agents with nothing failed get their `end` line; the others resume next run. */
-export async function endStep(ledger: Ledger, actions: readonly PlannedAction[], held: ReadonlySet<string>, stepMs: number): Promise<InputError[]> {
+export async function endStep(
+  ledger: Ledger,
+  actions: readonly PlannedAction[],
+  held: ReadonlySet<string>,
+  stepMs: number,
+): Promise<InputError[]> {
   const ts = new Date().toISOString();
   const finished: { task: string; end: EndIntent }[] = [];
   for (const a of actions) {

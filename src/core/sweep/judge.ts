@@ -15,7 +15,13 @@ export interface Judgement {
   graceEndsMs: number | null;
 }
 
-const judgement = (verdict: Verdict, reason: string, clean: boolean, idleMinutes: number | null = null): Judgement => ({ verdict, reason, clean, idleMinutes, graceEndsMs: null });
+const judgement = (verdict: Verdict, reason: string, clean: boolean, idleMinutes: number | null = null): Judgement => ({
+  verdict,
+  reason,
+  clean,
+  idleMinutes,
+  graceEndsMs: null,
+});
 
 export const terminalKey = (task: string, agentId: string): string => `${task}\0${agentId}`;
 
@@ -39,19 +45,25 @@ function judgeFinished(agent: SourcedAgent, view: TaskView, live: TmuxSession | 
   const status = `status ${agent.status}`;
   if (policy.finishGraceMs <= 0 || !panesRunning(live)) return judgement('finished', status, true);
   const ends = graceStart(agent, view.scan.ref.dir, now, policy) + policy.finishGraceMs;
-  if (now >= ends) return judgement('finished', `${status}; its processes still ran when the ${policy.finishGraceMs / 1000} s finish grace ended`, true);
+  if (now >= ends)
+    return judgement('finished', `${status}; its processes still ran when the ${policy.finishGraceMs / 1000} s finish grace ended`, true);
   const left = Math.ceil((ends - now) / 1000);
   const reason = `${status}, but its processes still run: left to exit on its own until ${new Date(ends).toISOString()} (${left} s of the ${policy.finishGraceMs / 1000} s finish grace left)`;
   return { ...judgement('finishing', reason, false), graceEndsMs: ends };
 }
 
 function statusText(status: string, policy: PlanPolicy): string {
-  return policy.terminalStatuses.has(status) || KNOWN_ACTIVE_STATUSES.has(status) ? `status ${status}` : `status ${JSON.stringify(status)} (not a status the janitor knows: treated as not finished)`;
+  return policy.terminalStatuses.has(status) || KNOWN_ACTIVE_STATUSES.has(status)
+    ? `status ${status}`
+    : `status ${JSON.stringify(status)} (not a status the janitor knows: treated as not finished)`;
 }
 
 function judgeLive(agent: SourcedAgent, live: TmuxSession, lastLog: number, now: number, policy: PlanPolicy): Judgement {
   const lastOutput = Math.max(live.lastActivityMs, lastLog);
-  const asleep = policy.suspensions.reduce((sum, [resumedAt, length]) => (resumedAt > lastOutput ? sum + Math.min(length, resumedAt - lastOutput) : sum), 0);
+  const asleep = policy.suspensions.reduce(
+    (sum, [resumedAt, length]) => (resumedAt > lastOutput ? sum + Math.min(length, resumedAt - lastOutput) : sum),
+    0,
+  );
   const idle = Math.max(0, (now - lastOutput - asleep) / 60_000);
   const idleMinutes = Math.round(idle * 100) / 100;
   if (policy.idleMinutes !== null && idle >= policy.idleMinutes) {

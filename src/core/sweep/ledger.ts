@@ -53,7 +53,14 @@ export class Ledger {
   }
 
   record(action: PlannedAction, outcome: Outcome, detail?: string): void {
-    const result: ActionResult = { kind: action.kind, task: action.task, agentId: action.agentId, target: action.target, outcome, reason: action.reason };
+    const result: ActionResult = {
+      kind: action.kind,
+      task: action.task,
+      agentId: action.agentId,
+      target: action.target,
+      outcome,
+      reason: action.reason,
+    };
     if (outcome === 'failed') result.error = detail ?? 'failed';
     else if (detail) result.detail = detail;
     this.results.set(action, result);

@@ -6,7 +6,6 @@ import type { SourcedAgent } from '../workspace/sourced-agent.js';
 import type { TmuxSession, TmuxState } from '../platform/tmux-listing.js';
 import { JOURNAL_TARGET, ARCHIVE_DIR, PROMPT_PREFIX, PROMPT_SUFFIX } from '../workspace/layout.js';
 
-
 interface SessionUser {
   task: string;
   agentId: string;
@@ -18,12 +17,21 @@ interface SessionUser {
 type SessionUsers = Map<string, SessionUser[]>;
 
 /** Why a live session must stay even though its agent is being cleaned; null when it may be killed. */
-function sessionKeeper(task: string, agent: SourcedAgent, live: TmuxSession | undefined, users: SessionUsers, policy: PlanPolicy): string | null {
+function sessionKeeper(
+  task: string,
+  agent: SourcedAgent,
+  live: TmuxSession | undefined,
+  users: SessionUsers,
+  policy: PlanPolicy,
+): string | null {
   if (!live) return null;
-  if (agent.session === null) return `session ${JSON.stringify(agent.rawSession)} is alive but its name was refused (${agent.sessionProblem}); never killed`;
-  if (!policy.sessionPattern.test(agent.session)) return `session ${agent.session} does not match ${policy.sessionPattern.source}; never killed`;
+  if (agent.session === null)
+    return `session ${JSON.stringify(agent.rawSession)} is alive but its name was refused (${agent.sessionProblem}); never killed`;
+  if (!policy.sessionPattern.test(agent.session))
+    return `session ${agent.session} does not match ${policy.sessionPattern.source}; never killed`;
   const other = users.get(agent.session)?.find((u) => (u.task !== task || u.agentId !== agent.id) && u.keepsSession);
-  if (other) return `session ${agent.session} is also named by agent ${other.agentId} (status ${other.status}), which is not finished; not killed`;
+  if (other)
+    return `session ${agent.session} is also named by agent ${other.agentId} (status ${other.status}), which is not finished; not killed`;
   return null;
 }
 
@@ -44,7 +52,14 @@ function cleanupActions(
   if (live && keeper && agent.session) {
     actions.push({ ...base, kind: 'kill-session', target: agent.session, session: agent.session, sessionId: live.id, skip: keeper });
   } else if (live && agent.session && claimed.has(agent.session)) {
-    actions.push({ ...base, kind: 'kill-session', target: agent.session, session: agent.session, sessionId: live.id, skip: `killed on behalf of agent ${claimed.get(agent.session)}, which shares it` });
+    actions.push({
+      ...base,
+      kind: 'kill-session',
+      target: agent.session,
+      session: agent.session,
+      sessionId: live.id,
+      skip: `killed on behalf of agent ${claimed.get(agent.session)}, which shares it`,
+    });
   } else if (live && agent.session) {
     const session = agent.session;
     claimed.set(session, agent.id);
@@ -54,7 +69,14 @@ function cleanupActions(
   } else if (!live) {
     // The session died in an interrupted cleanup: its processes are known only from the intent journal.
     const remembered = view.scan.intents.pending.get(agent.id)?.pids ?? [];
-    if (remembered.length) actions.push({ ...base, kind: 'signal-processes', target: agent.session ?? agent.id, session: agent.session ?? agent.id, remembered });
+    if (remembered.length)
+      actions.push({
+        ...base,
+        kind: 'signal-processes',
+        target: agent.session ?? agent.id,
+        session: agent.session ?? agent.id,
+        remembered,
+      });
   }
   const archiveRefusal = view.scan.refusals.get(ARCHIVE_DIR);
   for (const file of view.filesByAgent.get(agent.id) ?? []) {
@@ -72,14 +94,21 @@ function cleanupActions(
   if (prompt) {
     const skip = prompt.kind === 'file' ? undefined : `${prompt.name} is not a regular file; refused`;
     if (skip) errors.push({ path: `${task}/${prompt.name}`, message: skip });
-    actions.push({ ...base, kind: 'delete-prompt', target: `${PROMPT_PREFIX}${agent.id}${PROMPT_SUFFIX}`, file: prompt.name, ...(skip ? { skip } : {}) });
+    actions.push({
+      ...base,
+      kind: 'delete-prompt',
+      target: `${PROMPT_PREFIX}${agent.id}${PROMPT_SUFFIX}`,
+      file: prompt.name,
+      ...(skip ? { skip } : {}),
+    });
   }
   // An interrupted cleanup is closed by its record-outcome, even when nothing else is left to do.
   const begun = view.scan.intents.pending.get(agent.id);
   // Cleaned by hand with nothing left to do (a ghost without files): the outcome is still journaled and its intent
   // closed, so the agent counts as cleaned from now on instead of coming back as a ghost.
   const cleared = explicit && !view.scan.intents.ended.has(agent.id);
-  if (actions.some((a) => !a.skip) || begun || cleared) actions.push({ ...base, kind: 'record-outcome', target: JOURNAL_TARGET, ...(begun ? { resumed: { session: begun.session } } : {}) });
+  if (actions.some((a) => !a.skip) || begun || cleared)
+    actions.push({ ...base, kind: 'record-outcome', target: JOURNAL_TARGET, ...(begun ? { resumed: { session: begun.session } } : {}) });
   return actions;
 }
 
@@ -154,7 +183,14 @@ export class Planner {
    * its session alive, whoever else asks for it to be killed.
    */
   claimSessions(task: string, claims: Iterable<Claim>, inferred = false): this {
-    for (const c of claims) this.addUser(c.session, { task, agentId: c.agentId, status: c.status, keepsSession: !this.policy.terminalStatuses.has(c.status), inferred });
+    for (const c of claims)
+      this.addUser(c.session, {
+        task,
+        agentId: c.agentId,
+        status: c.status,
+        keepsSession: !this.policy.terminalStatuses.has(c.status),
+        inferred,
+      });
     return this;
   }
 
@@ -185,7 +221,13 @@ export class Planner {
     const j = judge(agent, view, live, this.now, this.policy);
     if (this.tmux.error !== null && agent.rawSession !== null) {
       // Without a tmux listing we cannot tell a live session from a dead one: act on nothing that depends on it.
-      return { ...j, verdict: j.clean ? j.verdict : 'active', reason: `${j.reason}; tmux unavailable, left alone`, clean: false, graceEndsMs: null };
+      return {
+        ...j,
+        verdict: j.clean ? j.verdict : 'active',
+        reason: `${j.reason}; tmux unavailable, left alone`,
+        clean: false,
+        graceEndsMs: null,
+      };
     }
     return j;
   }
@@ -212,7 +254,16 @@ export class Planner {
     }
     if (j.verdict === 'finishing' && live && agent.session !== null) {
       const skip = `finishing: left to exit on its own until ${report.graceEndsAt} (clean-agent acts at once)`;
-      const action: PlannedAction = { kind: 'kill-session', task: report.task, agentId: agent.id, target: agent.session, reason: report.reason, session: agent.session, sessionId: live.id, skip };
+      const action: PlannedAction = {
+        kind: 'kill-session',
+        task: report.task,
+        agentId: agent.id,
+        target: agent.session,
+        reason: report.reason,
+        session: agent.session,
+        sessionId: live.id,
+        skip,
+      };
       this.planned.push({ seq, actions: [action], errors: [] });
     }
     if (!j.clean) return;
@@ -220,14 +271,27 @@ export class Planner {
     else this.planAgent(agent, view, undefined, j, report, seq);
   }
 
-  private planAgent(agent: SourcedAgent, view: TaskView, live: TmuxSession | undefined, j: Judgement, report: AgentReport, seq: number): void {
+  private planAgent(
+    agent: SourcedAgent,
+    view: TaskView,
+    live: TmuxSession | undefined,
+    j: Judgement,
+    report: AgentReport,
+    seq: number,
+  ): void {
     const errors: InputError[] = [];
     const keeper = sessionKeeper(view.scan.ref.dir, agent, live, this.users, this.policy);
     const explicit = this.policy.onlyAgent === agent.id;
     const actions = cleanupActions(agent, view, live, j.reason, keeper, this.claimed, errors, explicit);
     // A pin keeps a finished agent as it is (session, logs, prompt) until it is unpinned or cleaned by hand; an
     // interrupted cleanup is still finished, since its session may already be dead.
-    if (report.pinned && !explicit && j.verdict === 'finished' && !view.scan.intents.pending.has(agent.id) && actions.some((a) => !a.skip)) {
+    if (
+      report.pinned &&
+      !explicit &&
+      j.verdict === 'finished' &&
+      !view.scan.intents.pending.has(agent.id) &&
+      actions.some((a) => !a.skip)
+    ) {
       report.verdict = 'pinned';
       report.reason = this.intern(`${j.reason}; pinned: kept as it is until it is unpinned or cleaned by hand`);
       return;
@@ -259,7 +323,13 @@ export class Planner {
         if (!policy.sessionPattern.test(session.name) || this.users.get(session.name)?.some((u) => !u.inferred)) continue;
         const unreadable = [...this.unreadable].sort();
         const note = unreadable.length > 0 ? ' (some registries could not be read, so it may be named in one of them)' : '';
-        orphans.push({ kind: 'orphan-session', session: session.name, sessionId: session.id, reason: `matches ${policy.sessionPattern.source} but no registry names it${note}`, unreadable });
+        orphans.push({
+          kind: 'orphan-session',
+          session: session.name,
+          sessionId: session.id,
+          reason: `matches ${policy.sessionPattern.source} but no registry names it${note}`,
+          unreadable,
+        });
       }
     }
     return { agents: this.agents, actions, orphans, errors };

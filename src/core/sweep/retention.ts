@@ -23,7 +23,11 @@ export function retentionConfigured(config: Config): boolean {
 }
 
 /** SPEC.md: by maximum age, then by maximum total size per root, oldest first (by original archive time). */
-function planRemovals(config: Config, byRoot: Map<string, Omit<Removal, 'reason'>[]>, now: number): { remove: Removal[]; byAge: Set<string> } {
+function planRemovals(
+  config: Config,
+  byRoot: Map<string, Omit<Removal, 'reason'>[]>,
+  now: number,
+): { remove: Removal[]; byAge: Set<string> } {
   const { maxAgeDays, maxBytesPerRoot } = config.retention;
   const remove: Removal[] = [];
   const byAge = new Set<string>();
@@ -36,7 +40,8 @@ function planRemovals(config: Config, byRoot: Map<string, Omit<Removal, 'reason'
       if (maxAgeDays !== null && ageDays > maxAgeDays) {
         reason = `archived ${Math.floor(ageDays)} days ago, past the ${maxAgeDays}-day limit`;
         byAge.add(keyOf(f.taskDir, f.path));
-      } else if (maxBytesPerRoot !== null && total > maxBytesPerRoot) reason = `this root's archives hold ${total} bytes, over the ${maxBytesPerRoot}-byte limit; oldest first`;
+      } else if (maxBytesPerRoot !== null && total > maxBytesPerRoot)
+        reason = `this root's archives hold ${total} bytes, over the ${maxBytesPerRoot}-byte limit; oldest first`;
       if (!reason) continue;
       remove.push({ ...f, reason });
       total -= f.storedBytes;
@@ -71,7 +76,8 @@ async function survey(config: Config, now: number): Promise<{ plan: RetentionPla
     if (entries.length === 0) continue;
     if (limited) {
       const list = byRoot.get(ref.root) ?? [];
-      for (const { file } of archiveRows(ref.dir, entries)) list.push({ taskDir: ref.dir, path: file.path, storedBytes: file.storedBytes, archivedAt: file.archivedAt });
+      for (const { file } of archiveRows(ref.dir, entries))
+        list.push({ taskDir: ref.dir, path: file.path, storedBytes: file.storedBytes, archivedAt: file.archivedAt });
       byRoot.set(ref.root, list);
     }
     const compression = planCompression(ref.dir, entries, config, now);
@@ -82,7 +88,13 @@ async function survey(config: Config, now: number): Promise<{ plan: RetentionPla
   // A file past the age limit is deleted, not compressed first. One over the size limit is compressed: that may be
   // enough to bring the root under it (Apply plans the size part again afterwards).
   const kept = due.filter((d) => !byAge.has(keyOf(d.taskDir, d.candidate.path)));
-  const compress = kept.map(({ taskDir, candidate: c }) => ({ taskDir, path: c.path, bytes: c.entry.bytes, archivedAt: c.archivedAt, reason: c.reason }));
+  const compress = kept.map(({ taskDir, candidate: c }) => ({
+    taskDir,
+    path: c.path,
+    bytes: c.entry.bytes,
+    archivedAt: c.archivedAt,
+    reason: c.reason,
+  }));
   return { plan: planOf(config, compress, remove, skipped), due: kept };
 }
 
@@ -102,21 +114,36 @@ const logResult = (log: RunLog, taskDir: string, result: UserAction): void => {
 };
 
 /** Compresses task by task; each result goes to the run's log. */
-async function compressDue(config: Config, due: readonly Due[], failures: string[], log: RunLog): Promise<{ compressed: Compression[]; skipped: Skipped[] }> {
+async function compressDue(
+  config: Config,
+  due: readonly Due[],
+  failures: string[],
+  log: RunLog,
+): Promise<{ compressed: Compression[]; skipped: Skipped[] }> {
   const byTask = new Map<string, CompressCandidate[]>();
   for (const d of due) byTask.set(d.taskDir, [...(byTask.get(d.taskDir) ?? []), d.candidate]);
   const compressed: Compression[] = [];
   const skipped: Skipped[] = [];
   for (const [taskDir, candidates] of byTask) {
-    const results = await compressTask(taskDir, candidates, { minFreeBytes: config.minFreeBytes, lockStaleMs: config.timeouts.lockStaleMs });
+    const results = await compressTask(taskDir, candidates, {
+      minFreeBytes: config.minFreeBytes,
+      lockStaleMs: config.timeouts.lockStaleMs,
+    });
     for (const [i, r] of results.entries()) {
       const c = candidates[i]!;
       if (r.outcome === 'skipped') {
         skipped.push({ taskDir, path: r.path, reason: r.detail });
         continue;
       }
-      logResult(log, taskDir, r.outcome === 'done' ? { kind: 'compress-archive', target: r.path, outcome: 'done', detail: `${r.detail}; ${c.reason}` } : { kind: 'compress-archive', target: r.path, outcome: 'failed', error: r.detail });
-      if (r.outcome === 'done') compressed.push({ taskDir, path: r.path, bytes: c.entry.bytes, archivedAt: c.archivedAt, reason: c.reason });
+      logResult(
+        log,
+        taskDir,
+        r.outcome === 'done'
+          ? { kind: 'compress-archive', target: r.path, outcome: 'done', detail: `${r.detail}; ${c.reason}` }
+          : { kind: 'compress-archive', target: r.path, outcome: 'failed', error: r.detail },
+      );
+      if (r.outcome === 'done')
+        compressed.push({ taskDir, path: r.path, bytes: c.entry.bytes, archivedAt: c.archivedAt, reason: c.reason });
       else failures.push(`${taskDir}/${r.path}: ${r.detail}`);
     }
   }
@@ -133,7 +160,9 @@ async function journalRun(config: Config, log: RunLog, failures: string[]): Prom
   // One id for the run: Activity shows its entries in every task as one entry (activity.ts).
   const run = `retention-${new Date().toISOString()}-${process.pid}`;
   for (const [taskDir, results] of log) {
-    await journalUserAction({ taskDir }, '', `retention run (${limits.join(', ')})`, results, run).catch((err: unknown) => failures.push(`${taskDir}: journal: ${errorMessage(err)}`));
+    await journalUserAction({ taskDir }, '', `retention run (${limits.join(', ')})`, results, run).catch((err: unknown) =>
+      failures.push(`${taskDir}: journal: ${errorMessage(err)}`),
+    );
   }
 }
 
@@ -156,7 +185,9 @@ export async function applyRetention(config: Config): Promise<RetentionPlan> {
   }
   await journalRun(config, log, failures);
   if (failures.length > 0) {
-    throw new Error(`retention compressed ${plural(compressed.length, 'file')}, removed ${removed.length} and failed on ${failures.length}: ${failures.join('; ')}`);
+    throw new Error(
+      `retention compressed ${plural(compressed.length, 'file')}, removed ${removed.length} and failed on ${failures.length}: ${failures.join('; ')}`,
+    );
   }
   return planOf(config, compressed, removed, [...first.plan.skipped, ...skipped]);
 }

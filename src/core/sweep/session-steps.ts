@@ -16,7 +16,6 @@ export interface SessionStepOptions {
   tmuxMs: number;
 }
 
-
 /** Step 1: every pane of every session about to die, in one tmux spawn; the text is archived with the logs. */
 export async function captureStep(ledger: Ledger, tmux: TmuxClient, opts: SessionStepOptions): Promise<Map<string, ArchiveRequest>> {
   const captured = new Map<string, ArchiveRequest>();
@@ -24,7 +23,12 @@ export async function captureStep(ledger: Ledger, tmux: TmuxClient, opts: Sessio
   if (actions.length === 0) return captured;
   let outcomes;
   try {
-    outcomes = await withTimeout('capture scrollback', opts.stepMs, () => capturePanes(tmux, actions.flatMap((a) => a.paneIds)));
+    outcomes = await withTimeout('capture scrollback', opts.stepMs, () =>
+      capturePanes(
+        tmux,
+        actions.flatMap((a) => a.paneIds),
+      ),
+    );
   } catch (err) {
     outcomes = new Map<string, { ok: boolean; output: string; error: string | null }>();
     for (const a of actions) for (const p of a.paneIds) outcomes.set(p, { ok: false, output: '', error: errorMessage(err) });
@@ -63,7 +67,9 @@ export async function processStep(ledger: Ledger, listing: TmuxState, opts: Sess
   const kills = ledger.pending('kill-session');
   const members = new Map<string, ProcInfo[]>();
   const needTable = kills.length > 0 || ledger.pending('archive-file').length > 0 || ledger.pending('delete-prompt').length > 0;
-  const table = needTable ? await withTimeout('process snapshot', opts.stepMs, () => readProcessTable(opts.tmuxMs)) : new Map<number, ProcInfo>();
+  const table = needTable
+    ? await withTimeout('process snapshot', opts.stepMs, () => readProcessTable(opts.tmuxMs))
+    : new Map<number, ProcInfo>();
   const guarded = protectedPids(table, listing.serverPid);
   const panes = new Map<string, string>();
   if (kills.length === 0) return { table, guarded, members, panes, staying: [] };
@@ -87,7 +93,12 @@ export async function killStep(ledger: Ledger, tmux: TmuxClient, opts: SessionSt
   if (kills.length === 0) return;
   let outcomes;
   try {
-    outcomes = await withTimeout('kill sessions', opts.stepMs, () => killSessions(tmux, kills.map((k) => k.sessionId)));
+    outcomes = await withTimeout('kill sessions', opts.stepMs, () =>
+      killSessions(
+        tmux,
+        kills.map((k) => k.sessionId),
+      ),
+    );
   } catch (err) {
     outcomes = new Map(kills.map((k) => [k.sessionId, { ok: false, output: '', error: errorMessage(err) }]));
   }
@@ -125,13 +136,21 @@ function membersToSignal(actions: readonly SignalAction[], killed: ProcessSnapsh
  * Stops the members, adds those forked since the snapshot (a second look at /proc, stopAndFindLate) to their agents,
  * then TERM (and CONT), grace, KILL for all of them.
  */
-async function terminateMembers(actions: readonly SignalAction[], killed: ProcessSnapshot, opts: SessionStepOptions): Promise<TerminateResult & { late: ReadonlySet<number> }> {
+async function terminateMembers(
+  actions: readonly SignalAction[],
+  killed: ProcessSnapshot,
+  opts: SessionStepOptions,
+): Promise<TerminateResult & { late: ReadonlySet<number> }> {
   const all = membersToSignal(actions, killed);
   const keys = new Set(actions.map(agentKey));
   const owners = new Map<number, { start: string; owner: string }>();
   for (const key of keys) for (const proc of killed.members.get(key) ?? []) owners.set(proc.pid, { start: proc.start, owner: key });
   const panes = new Map([...killed.panes].filter(([, owner]) => keys.has(owner)));
-  const stop = await stopAndFindLate([...all.values()], { before: killed.table, owners, panes, guarded: killed.guarded, staying: killed.staying }, opts.tmuxMs);
+  const stop = await stopAndFindLate(
+    [...all.values()],
+    { before: killed.table, owners, panes, guarded: killed.guarded, staying: killed.staying },
+    opts.tmuxMs,
+  );
   for (const [pid, { proc, owner }] of stop.late) {
     all.set(pid, proc);
     killed.members.set(owner, [...(killed.members.get(owner) ?? []), proc]);
@@ -163,15 +182,30 @@ export async function signalStep(ledger: Ledger, killed: ProcessSnapshot, opts: 
     const left = members.filter((p) => survivors.has(p.pid));
     const late = members.filter((p) => result.late.has(p.pid));
     for (const proc of left) {
-      ledger.orphans.push({ kind: 'leftover-process', agentId: action.agentId, pid: proc.pid, argv: proc.argv, reason: `survived TERM and KILL after session ${action.session} was killed` });
+      ledger.orphans.push({
+        kind: 'leftover-process',
+        agentId: action.agentId,
+        pid: proc.pid,
+        argv: proc.argv,
+        reason: `survived TERM and KILL after session ${action.session} was killed`,
+      });
     }
     for (const proc of members) {
       const z = zombies.get(proc.pid);
       // Adopted by init, a zombie is reaped by it without anyone's help, and so is a pane's process by the tmux server
       // (or one of ours by us) a moment later: only another live parent that fails to reap is news.
-      if (z && z.ppid > 1 && !killed.guarded.has(z.ppid)) ledger.orphans.push({ kind: 'zombie', agentId: action.agentId, pid: z.pid, ppid: z.ppid, reason: `exited but not reaped by its parent ${z.ppid}` });
+      if (z && z.ppid > 1 && !killed.guarded.has(z.ppid))
+        ledger.orphans.push({
+          kind: 'zombie',
+          agentId: action.agentId,
+          pid: z.pid,
+          ppid: z.ppid,
+          reason: `exited but not reaped by its parent ${z.ppid}`,
+        });
     }
-    const forked = late.length ? `; ${late.length} started after the snapshot, found by a second look at /proc: ${late.map((p) => `${p.pid} (${p.argv.slice(0, 60)})`).join(', ')}` : '';
+    const forked = late.length
+      ? `; ${late.length} started after the snapshot, found by a second look at /proc: ${late.map((p) => `${p.pid} (${p.argv.slice(0, 60)})`).join(', ')}`
+      : '';
     const detail = `${plural(members.length, 'process', 'processes')} in the tree, ${mine.length} outlived the session and got TERM${mine.length ? `: ${mine.map((p) => p.pid).join(' ')}` : ''}${forked}`;
     const errors = result.errors.filter((e) => members.some((p) => p.pid === e.pid)).map((e) => e.message);
     if (left.length) errors.push(`still alive: ${left.map((p) => p.pid).join(' ')}`);
@@ -192,7 +226,13 @@ export function reportSuspects(ledger: Ledger, agents: ReadonlySet<string>, kill
   }
   for (const [agentId, procs] of findSuspects([...agents], killed.table, own, killed.guarded)) {
     for (const proc of procs) {
-      ledger.orphans.push({ kind: 'suspect', agentId, pid: proc.pid, argv: proc.argv, reason: 'argv names the agent but it is not a process of its session; not killed' });
+      ledger.orphans.push({
+        kind: 'suspect',
+        agentId,
+        pid: proc.pid,
+        argv: proc.argv,
+        reason: 'argv names the agent but it is not a process of its session; not killed',
+      });
     }
   }
 }

@@ -109,7 +109,10 @@ export interface ScanRequest {
  */
 function noteClaims(planner: Planner, views: readonly TaskView[], claims: ClaimsIndex | null): void {
   for (const view of views) {
-    if (view.unreadable) planner.claimSessions(view.scan.ref.dir, claims?.lastKnown(view.scan.ref.dir) ?? []).claimSessions(view.scan.ref.dir, promptClaims(view), true);
+    if (view.unreadable)
+      planner
+        .claimSessions(view.scan.ref.dir, claims?.lastKnown(view.scan.ref.dir) ?? [])
+        .claimSessions(view.scan.ref.dir, promptClaims(view), true);
     claims?.observe(view);
   }
 }

@@ -21,7 +21,12 @@ export interface Discovery {
 }
 
 /** The checks every task folder passes, in a full discovery and in the daemon's per-task one. */
-function taskEntry(workspace: string, name: string, kind: { isSymbolicLink(): boolean; isDirectory(): boolean }, errors: InputError[]): TaskRef | null {
+function taskEntry(
+  workspace: string,
+  name: string,
+  kind: { isSymbolicLink(): boolean; isDirectory(): boolean },
+  errors: InputError[],
+): TaskRef | null {
   if (!name.startsWith(TASK_DIR_PREFIX)) return null;
   // Joined by hand: the workspace is absolute and normalised and a readdir name has no separator, and at 10,000
   // tasks path.join's normalising was a noticeable share of a sweep's allocations.

@@ -60,8 +60,17 @@ export function parseIntents(text: string): TaskIntents {
     }
     if (!isRecord(rec) || typeof rec.agentId !== 'string' || typeof rec.ts !== 'string' || typeof rec.reason !== 'string') continue;
     if (rec.op === 'begin') {
-      const pids = Array.isArray(rec.pids) ? rec.pids.filter((p): p is RememberedProcess => isRecord(p) && Number.isInteger(p.pid) && typeof p.start === 'string') : [];
-      pending.set(rec.agentId, { op: 'begin', ts: rec.ts, agentId: rec.agentId, reason: rec.reason, session: typeof rec.session === 'string' ? rec.session : null, pids });
+      const pids = Array.isArray(rec.pids)
+        ? rec.pids.filter((p): p is RememberedProcess => isRecord(p) && Number.isInteger(p.pid) && typeof p.start === 'string')
+        : [];
+      pending.set(rec.agentId, {
+        op: 'begin',
+        ts: rec.ts,
+        agentId: rec.agentId,
+        reason: rec.reason,
+        session: typeof rec.session === 'string' ? rec.session : null,
+        pids,
+      });
       ended.delete(rec.agentId);
     } else if (rec.op === 'end') {
       pending.delete(rec.agentId);
@@ -77,5 +86,8 @@ export function readIntents(taskDir: string): TaskIntents {
 
 /** fsynced: a begin must be on disk before the first kill. */
 export async function appendIntents(taskDir: string, records: readonly (BeginIntent | EndIntent)[]): Promise<void> {
-  await appendLinesDurably(taskFilePath(taskDir, '', INTENTS_FILE), records.map((r) => JSON.stringify(r)));
+  await appendLinesDurably(
+    taskFilePath(taskDir, '', INTENTS_FILE),
+    records.map((r) => JSON.stringify(r)),
+  );
 }

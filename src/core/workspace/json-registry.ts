@@ -7,7 +7,6 @@ import { parseAgentTime, type SourcedAgent } from './sourced-agent.js';
 import type { z } from 'zod';
 import { errnoCode } from '../../shared/errors.js';
 
-
 /** An agent of AGENT_REGISTRY.json, at `agents[index]`. */
 export interface RegistryAgent extends SourcedAgent {
   index: number;

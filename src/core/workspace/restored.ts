@@ -33,7 +33,13 @@ export function parseRestored(text: string): RestoredRecord[] {
     } catch {
       continue; // a torn last line from a crash: that restore is simply not remembered
     }
-    if (isRecord(rec) && typeof rec.path === 'string' && typeof rec.ts === 'string' && Number.isInteger(rec.dev) && Number.isInteger(rec.ino)) {
+    if (
+      isRecord(rec) &&
+      typeof rec.path === 'string' &&
+      typeof rec.ts === 'string' &&
+      Number.isInteger(rec.dev) &&
+      Number.isInteger(rec.ino)
+    ) {
       out.push({ ts: rec.ts, path: rec.path, dev: rec.dev as number, ino: rec.ino as number });
     }
   }

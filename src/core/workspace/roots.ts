@@ -5,7 +5,6 @@ import type { Config } from '../../shared/index.js';
 import { isTaskDirName } from '../base/guards.js';
 import { STATE_DB_DIR, STATE_DB_FILE, WORKSPACE_DIR } from './layout.js';
 
-
 export interface RootChoice {
   path: string;
   /** Why this root is used, for `doctor`. */
@@ -27,7 +26,8 @@ export function chooseRoots(config: Config, env: NodeJS.ProcessEnv = process.env
   const fromEnv = env.CLAUDE_ORCHESTRATOR_WORKSPACE;
   if (fromEnv && isRealDir(fromEnv)) found.push({ path: path.resolve(fromEnv), why: '$CLAUDE_ORCHESTRATOR_WORKSPACE' });
   const orchestratorDefault = path.join(os.homedir(), '.claude-orchestrator', 'workspaces');
-  if (isRealDir(orchestratorDefault)) found.push({ path: orchestratorDefault, why: "the orchestrator's default workspace (~/.claude-orchestrator/workspaces)" });
+  if (isRealDir(orchestratorDefault))
+    found.push({ path: orchestratorDefault, why: "the orchestrator's default workspace (~/.claude-orchestrator/workspaces)" });
   const seen = new Set<string>();
   return found.filter((r) => {
     let key: string;
@@ -59,7 +59,12 @@ export function isWorkspaceBase(dir: string): boolean {
   }
   for (const e of entries) {
     if (e.isDirectory() && isTaskDirName(e.name)) return true;
-    if (e.name === STATE_DB_DIR && e.isDirectory() && fs.lstatSync(path.join(dir, e.name, STATE_DB_FILE), { throwIfNoEntry: false })?.isFile()) return true;
+    if (
+      e.name === STATE_DB_DIR &&
+      e.isDirectory() &&
+      fs.lstatSync(path.join(dir, e.name, STATE_DB_FILE), { throwIfNoEntry: false })?.isFile()
+    )
+      return true;
   }
   return false;
 }

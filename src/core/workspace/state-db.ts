@@ -9,7 +9,6 @@ import { parseAgentTime, type SourcedAgent } from './sourced-agent.js';
 import { errnoCode, messageOf } from '../../shared/errors.js';
 import { STATE_DB_DIR, STATE_DB_FILE } from './layout.js';
 
-
 /** An agent of the orchestrator's `agents` table; `origin` is the database file. */
 export interface DatabaseAgent extends SourcedAgent {
   taskId: string;
@@ -182,7 +181,10 @@ function readOnce(dbPath: string, immutable: boolean, options: DatabaseReadOptio
     const params = options.taskIds ? [JSON.stringify([...options.taskIds])] : [];
     const into: RowsRead = { byTask: new Map(), errors: [], rows: 0 };
     const seen = new Set<string>();
-    for (const row of db.prepare(sql).raw(true).iterate(...params) as IterableIterator<unknown[]>) {
+    for (const row of db
+      .prepare(sql)
+      .raw(true)
+      .iterate(...params) as IterableIterator<unknown[]>) {
       into.rows++;
       addRow(dbPath, row, into, seen);
     }

@@ -98,13 +98,21 @@ export async function tryLockTask(taskDir: string, staleMs: number): Promise<Tas
   } catch (err) {
     return { unavailable: `cannot lock task: ${errorMessage(err)}`, failed: true };
   }
-  const lock = await lockOpenTask(taskDir, taskFolderPath(taskDir, ''), staleMs, false).catch((err: unknown) => ({ unavailable: `cannot lock task: ${errorMessage(err)}`, failed: true }));
+  const lock = await lockOpenTask(taskDir, taskFolderPath(taskDir, ''), staleMs, false).catch((err: unknown) => ({
+    unavailable: `cannot lock task: ${errorMessage(err)}`,
+    failed: true,
+  }));
   if ('unavailable' in lock) closeTaskFolder(taskDir);
   return lock;
 }
 
 /** `folder` is where the task folder's files resolve (its descriptor path); messages name `taskDir`. */
-async function lockOpenTask(taskDir: string, folder: string, staleMs: number, retried: boolean): Promise<TaskLock | { unavailable: string; failed: boolean }> {
+async function lockOpenTask(
+  taskDir: string,
+  folder: string,
+  staleMs: number,
+  retried: boolean,
+): Promise<TaskLock | { unavailable: string; failed: boolean }> {
   const state: { compromised: string | null } = { compromised: null };
   const lockDir = path.join(folder, LOCK_NAME);
   const shownLock = path.join(taskDir, LOCK_NAME);
@@ -113,7 +121,8 @@ async function lockOpenTask(taskDir: string, folder: string, staleMs: number, re
   // A lock that is a symlink (or anything but a folder) is never used: proper-lockfile would stat, touch and remove
   // whatever it points to, and the stale takeover below would set that target's mtime.
   const existing = fs.lstatSync(lockDir, { throwIfNoEntry: false });
-  if (existing && !existing.isDirectory()) return { unavailable: `${shownLock} is not a folder (a symlink or a file); refused, nothing done in this task`, failed: true };
+  if (existing && !existing.isDirectory())
+    return { unavailable: `${shownLock} is not a folder (a symlink or a file); refused, nothing done in this task`, failed: true };
   try {
     await writeNote(note, token);
     const release = await lockfile.lock(folder, {

@@ -6,9 +6,19 @@ import { NO_INTENTS, readIntents, type TaskIntents } from './intents.js';
 import { readRegistry, type RegistryRead } from './json-registry.js';
 import { restoredInPlace } from './restored.js';
 import { errnoCode } from '../../shared/errors.js';
-import { LOGS_DIR, PROGRESS_DIR, FINDINGS_DIR, ARCHIVE_DIR, PROMPT_PREFIX, PROMPT_SUFFIX, AGENT_FILE_DIRS, type AgentFileDir, INTENTS_FILE, REGISTRY_FILE, RESTORED_FILE } from './layout.js';
-
-
+import {
+  LOGS_DIR,
+  PROGRESS_DIR,
+  FINDINGS_DIR,
+  ARCHIVE_DIR,
+  PROMPT_PREFIX,
+  PROMPT_SUFFIX,
+  AGENT_FILE_DIRS,
+  type AgentFileDir,
+  INTENTS_FILE,
+  REGISTRY_FILE,
+  RESTORED_FILE,
+} from './layout.js';
 
 export function isAgentFileDir(name: string): name is AgentFileDir {
   return name === LOGS_DIR || name === PROGRESS_DIR || name === FINDINGS_DIR;
@@ -87,7 +97,8 @@ function listAgentFiles(scan: TaskScan, folders: readonly fs.Dirent[], restoredL
       scan.files.push(...listFolder(scan.ref.dir, entry.name));
     } catch (err) {
       const code = errnoCode(err);
-      if (code !== 'ENOENT') scan.errors.push({ path: path.join(scan.ref.dir, entry.name), message: `not readable: ${code ?? String(err)}` });
+      if (code !== 'ENOENT')
+        scan.errors.push({ path: path.join(scan.ref.dir, entry.name), message: `not readable: ${code ?? String(err)}` });
     }
   }
   if (!restoredList || scan.files.length === 0) return;
@@ -106,7 +117,16 @@ function listAgentFiles(scan: TaskScan, folders: readonly fs.Dirent[], restoredL
  * allocations.
  */
 export function scanTask(ref: TaskRef): TaskScan {
-  const scan: TaskScan = { ref, registry: null, files: [], refusals: NO_REFUSALS, archiveExists: false, prompts: NO_PROMPTS, intents: NO_INTENTS, errors: [] };
+  const scan: TaskScan = {
+    ref,
+    registry: null,
+    files: [],
+    refusals: NO_REFUSALS,
+    archiveExists: false,
+    prompts: NO_PROMPTS,
+    intents: NO_INTENTS,
+    errors: [],
+  };
   let entries: fs.Dirent[];
   try {
     entries = fs.readdirSync(ref.dir, { withFileTypes: true });

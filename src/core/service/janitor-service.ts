@@ -1,7 +1,5 @@
 import {
-  alertIdForOrphan,
   isEmptyConsequence,
-  plural,
   type Alert,
   type FieldIssue,
   type SettingChange,
@@ -11,27 +9,24 @@ import {
   type DaemonEvent,
   type FixResult,
   type JanitorService,
-  type Orphan,
   type SweepReport,
   type UiEvent,
   type UiState,
 } from '../../shared/index.js';
 import { JanitorDaemon } from '../daemon/janitor-daemon.js';
-import { tmuxClientFor } from '../sweep/engine.js';
 import { rootsOf } from '../workspace/roots.js';
 import { errorMessage } from '../base/timeouts.js';
 import { readActivity } from './activity.js';
 import { agentRows } from './agent-rows.js';
-import { deriveAlerts, unreadableBlock } from './alerts.js';
+import { AlertBook } from './alert-book.js';
+import { fixAlert, type FixContext } from './alert-fixes.js';
 import { restoreArchive } from './archive-restore.js';
 import { deleteArchive, knownTask, listArchives, withListedFile } from '../archive/archive-catalog.js';
 import { diskUsage } from './disk-usage.js';
 import { archivedTail, readLogTail } from './log-tail.js';
-import { killOrphanSession, nudgeParent, stillThere, terminateSuspect } from './process-fixes.js';
 import { applyRetention, planRetention } from '../sweep/retention.js';
 import { consequenceMessage, consequenceOf, retentionInputs } from './settings-consequence.js';
 import { previewPatch, savePinned, saveSettings, settingsOf, type SettingsSource } from './settings-store.js';
-import { journalUserAction } from '../archive/user-journal.js';
 import { uiStateOf } from './ui-state.js';
 
 export interface JanitorServiceOptions {
@@ -56,8 +51,6 @@ export type RunningJanitorService = JanitorService & {
   reconcile(): void;
 };
 
-type Stalled = Extract<DaemonEvent, { event: 'stalled' }>;
-
 /**
  * The engine's API for a window: the daemon runs inside, and every UI method is answered from the same engine
  * calls the CLI makes (a dry run is the Agents and Alerts views' source of truth, so they show exactly what a sweep
@@ -65,8 +58,7 @@ type Stalled = Extract<DaemonEvent, { event: 'stalled' }>;
  */
 export function createJanitorService(options: JanitorServiceOptions): RunningJanitorService {
   const listeners = new Set<(event: UiEvent) => void>();
-  const stalled: Stalled[] = [];
-  const firstSeen = new Map<string, string>();
+  const book = new AlertBook();
   /** From the newest full view of the world: a full sweep's report, or the dry run behind listAlerts/fixAlert. */
   let alertCount = 0;
   let lastFailed = false;
@@ -79,24 +71,9 @@ export function createJanitorService(options: JanitorServiceOptions): RunningJan
     for (const listener of listeners) listener(event);
   };
   const roots = () => rootsOf(daemon.snapshot().config);
-  /** Zombies and leftover processes from real cleanups (a dry run never sees them), kept while they exist. */
-  const heldOrphans = new Map<string, Extract<Orphan, { kind: 'zombie' | 'leftover-process' }>>();
   const alertsOf = (report: SweepReport): Alert[] => {
     const snap = daemon.snapshot();
-    const seen = new Set(report.orphans.map(alertIdForOrphan));
-    const held: Orphan[] = [];
-    for (const [id, o] of heldOrphans) {
-      if (!stillThere(o)) heldOrphans.delete(id);
-      else if (!seen.has(id)) held.push(o);
-    }
-    return deriveAlerts({
-      report: { ...report, orphans: [...report.orphans, ...held] },
-      config: snap.config,
-      breakers: snap.breakers,
-      stalled,
-      firstSeen,
-      now: Date.now(),
-    });
+    return book.alertsOf(report, snap.config, snap.breakers);
   };
   const state = (): UiState => uiStateOf(daemon.snapshot(), { host: options.host, busy: busy > 0, lastFailed, alerts: alertCount });
   const publishState = () => publish({ event: 'state', state: state() });
@@ -111,15 +88,12 @@ export function createJanitorService(options: JanitorServiceOptions): RunningJan
     onSweepStep: (step) => publish({ event: 'clean-progress', step, steps: ++sweepSteps, cancelRequested: false, manual: false }),
     emit: (event) => {
       options.emit?.(event);
-      if (event.event === 'stalled') {
-        stalled.push(event);
-        if (stalled.length > 100) stalled.shift();
-      }
+      if (event.event === 'stalled') book.noteStalled(event);
       publish(event);
       if (event.event === 'sweep' || event.event === 'breaker' || event.event === 'stalled' || event.event === 'ready') publishState();
     },
     onReport: (report, full) => {
-      for (const o of report.orphans) if (o.kind === 'zombie' || o.kind === 'leftover-process') heldOrphans.set(alertIdForOrphan(o), o);
+      book.noteReport(report);
       lastFailed = report.actions.some((a) => a.outcome === 'failed');
       if (full) alertCount = alertsOf(report).length;
     },
@@ -145,79 +119,12 @@ export function createJanitorService(options: JanitorServiceOptions): RunningJan
     }
   };
 
-  /** A fix on processes the user chose, journaled done or failed (a throw is journaled, then passed on). */
-  const journaled = async (
-    agentId: string,
-    reason: string,
-    kind: string,
-    target: string,
-    work: () => Promise<FixResult>,
-  ): Promise<FixResult> => {
-    let result: FixResult;
-    try {
-      result = await work();
-    } catch (err) {
-      await journalUserAction({ stateDir: options.stateDir }, agentId, reason, [
-        { kind, target, outcome: 'failed', error: errorMessage(err) },
-      ]);
-      throw err;
-    }
-    await journalUserAction({ stateDir: options.stateDir }, agentId, reason, [
-      { kind, target, ...(result.ok ? { outcome: 'done', detail: result.message } : { outcome: 'failed', error: result.message }) },
-    ]);
-    return result;
-  };
-
-  const fix = async (alert: Alert): Promise<FixResult> => {
-    const o = alert.orphan;
-    const config = daemon.snapshot().config;
-    if (o?.kind === 'orphan-session') {
-      // A registry that cannot be read may name this session: killing it could stop a working agent.
-      if (o.unreadable.length > 0) return { ok: false, message: unreadableBlock(o.unreadable) };
-      return journaled('', 'orphan session killed by the user', 'kill-orphan-session', `${o.session} (${o.sessionId})`, async () => ({
-        ok: true,
-        message: await killOrphanSession(tmuxClientFor(config), config, o.sessionId, o.session),
-      }));
-    }
-    if (o?.kind === 'suspect') {
-      return journaled(o.agentId, 'suspect chosen by the user', 'terminate-suspect', `pid ${o.pid}`, async () => ({
-        ok: true,
-        message: await terminateSuspect(config, o.pid, o.argv),
-      }));
-    }
-    if (o?.kind === 'zombie') {
-      return journaled(o.agentId ?? '', 'zombie: parent asked to reap by the user', 'nudge-parent', `pid ${o.ppid}`, () =>
-        nudgeParent(o.pid, o.ppid),
-      );
-    }
-    if ((o?.kind === 'ghost-agent' || o?.kind === 'leftover-process') && alert.agentId) {
-      const report = await withBusy(() =>
-        daemon.runNow({ dryRun: false, onlyAgent: alert.agentId!, ...(alert.task ? { tasks: [alert.task] } : {}) }),
-      );
-      const failed = report.actions.filter((a) => a.outcome === 'failed');
-      return failed.length
-        ? { ok: false, message: failed.map((a) => `${a.kind} ${a.target}: ${a.error ?? 'failed'}`).join('; ') }
-        : {
-            ok: true,
-            message: `${alert.agentId} cleaned: ${plural(report.actions.filter((a) => a.outcome === 'done').length, 'action')} done`,
-          };
-    }
-    if (alert.kind === 'idle-warning' && alert.agentId) {
-      await daemon.reload(savePinned(options.settings, alert.agentId, true));
-      return { ok: true, message: `${alert.agentId} pinned: the janitor keeps it until you unpin it` };
-    }
-    if (alert.kind === 'breaker' && alert.task) {
-      daemon.resetBreaker(alert.task);
-      const report = await withBusy(() => daemon.runNow({ dryRun: false, tasks: [alert.task!] }));
-      const failed = report.actions.filter((a) => a.outcome === 'failed').length;
-      return { ok: failed === 0, message: failed ? `${plural(failed, 'action')} failed again` : 'task swept, breaker closed' };
-    }
-    if (alert.kind === 'stalled') {
-      stalled.length = 0;
-      daemon.reconcile();
-      return { ok: true, message: 'a full reconcile was started' };
-    }
-    return { ok: false, message: 'nothing one click can safely do here: see the explanation' };
+  const fixContext: FixContext = {
+    daemon,
+    settings: options.settings,
+    stateDir: options.stateDir,
+    sweep: (run) => withBusy(() => daemon.runNow(run)),
+    clearStalled: () => book.clearStalled(),
   };
 
   /** What the changes would do that the settings in force would not (two dry runs of each kind, nothing written). */
@@ -253,7 +160,7 @@ export function createJanitorService(options: JanitorServiceOptions): RunningJan
     for (const id of ids) {
       const alert = current.get(id);
       const result = alert
-        ? await fix(alert).catch((err: unknown): FixResult => ({ ok: false, message: errorMessage(err) }))
+        ? await fixAlert(fixContext, alert).catch((err: unknown): FixResult => ({ ok: false, message: errorMessage(err) }))
         : { ok: true, message: 'this problem is already gone' };
       results.push({ id, ...result });
     }

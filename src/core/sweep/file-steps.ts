@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import {
-  commitStaged,
   discardStaged,
   prepareArchiveDir,
   requestedBytes,
@@ -11,6 +10,7 @@ import {
   type ArchiveRequest,
   type StagedBatch,
 } from '../archive/archiver.js';
+import { commitStaged } from '../archive/archive-commit.js';
 import { recordUnlistedScrollback } from '../archive/recover.js';
 import { taskFilePath, trackTaskWork } from '../base/task-folders.js';
 import { agentKey, byTask, type ActionOf, type Ledger } from './ledger.js';

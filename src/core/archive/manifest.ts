@@ -4,6 +4,7 @@ import { readRegularFileSync } from '../base/safe-read.js';
 import { errorMessage } from '../base/timeouts.js';
 import { errnoCode } from '../../shared/errors.js';
 import { MANIFEST_FILE, ARCHIVE_DIR } from '../workspace/layout.js';
+import { jsonLines } from '../base/json-lines.js';
 
 export interface ManifestEntry {
   ts: string;
@@ -79,17 +80,8 @@ export async function readManifest(archiveDir: string): Promise<ManifestEntry[]>
     if (errnoCode(err) === 'ENOENT') return [];
     throw new Error(`${file}: cannot read the manifest: ${errorMessage(err)}`);
   }
-  const out: ManifestEntry[] = [];
-  for (const line of text.split('\n')) {
-    if (!line.trim()) continue;
-    try {
-      const entry: unknown = JSON.parse(line);
-      if (isEntry(entry)) out.push(entry);
-    } catch {
-      // A torn last line from a crash: the entry is rewritten when its file is seen again.
-    }
-  }
-  return out;
+  // A torn last line from a crash is skipped: the entry is rewritten when its file is seen again.
+  return jsonLines(text).filter(isEntry);
 }
 
 /**

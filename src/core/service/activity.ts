@@ -5,6 +5,7 @@ import { discoverTasks } from '../workspace/discovery.js';
 import { readRegularFileSync } from '../base/safe-read.js';
 import { USER_JOURNAL_FILE } from '../archive/user-journal.js';
 import { JOURNAL_FILE, ARCHIVE_DIR } from '../workspace/layout.js';
+import { jsonLines } from '../base/json-lines.js';
 
 function readJournal(file: string, task: string, into: ActivityEntry[], query: string): void {
   let text: string;
@@ -16,16 +17,8 @@ function readJournal(file: string, task: string, into: ActivityEntry[], query: s
   } catch {
     return;
   }
-  for (const line of text.split('\n')) {
-    if (!line.trim()) continue;
-    // Filter on the raw line first: a search over 10,000 tasks must not parse every entry.
-    if (query && !(line.toLowerCase().includes(query) || task.toLowerCase().includes(query))) continue;
-    let raw: unknown;
-    try {
-      raw = JSON.parse(line);
-    } catch {
-      continue;
-    }
+  const matches = query && !task.toLowerCase().includes(query) ? (line: string) => line.toLowerCase().includes(query) : undefined;
+  for (const raw of jsonLines(text, matches)) {
     const parsed = ActivityEntrySchema.safeParse({ ...(raw as object), task });
     if (parsed.success) into.push(parsed.data);
   }

@@ -6,6 +6,7 @@ import { discoverTasks } from '../workspace/discovery.js';
 import { workspaceBases } from '../workspace/roots.js';
 import { mapPool } from '../base/pool.js';
 import { ARCHIVE_DIR, LOGS_DIR } from '../workspace/layout.js';
+import { jsonLines } from '../base/json-lines.js';
 
 type Split = { logs: number; archive: number; other: number };
 type Sample = DiskUsage['history'][number];
@@ -61,15 +62,7 @@ function readHistory(stateDir: string): Sample[] {
   } catch {
     return [];
   }
-  const out: Sample[] = [];
-  for (const line of text.split('\n').slice(-HISTORY_KEEP)) {
-    try {
-      if (line.trim()) out.push(JSON.parse(line) as Sample);
-    } catch {
-      // A torn last line after a crash; the next sample follows it on a new line.
-    }
-  }
-  return out;
+  return jsonLines(text.split('\n').slice(-HISTORY_KEEP).join('\n')) as Sample[];
 }
 
 /**

@@ -3,6 +3,7 @@ import { appendLinesDurably } from '../base/durable-write.js';
 import { taskFilePath } from '../base/task-folders.js';
 import { readRegularFileSync } from '../base/safe-read.js';
 import { INTENTS_FILE } from './layout.js';
+import { jsonLines } from '../base/json-lines.js';
 
 /**
  * The intent journal, `.agent-janitor-intents.jsonl` in each task folder. Before a cleanup kills anything, a `begin` line records
@@ -50,14 +51,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 export function parseIntents(text: string): TaskIntents {
   const pending = new Map<string, BeginIntent>();
   const ended = new Map<string, EndIntent>();
-  for (const line of text.split('\n')) {
-    if (!line.trim()) continue;
-    let rec: unknown;
-    try {
-      rec = JSON.parse(line);
-    } catch {
-      continue;
-    }
+  for (const rec of jsonLines(text)) {
     if (!isRecord(rec) || typeof rec.agentId !== 'string' || typeof rec.ts !== 'string' || typeof rec.reason !== 'string') continue;
     if (rec.op === 'begin') {
       const pids = Array.isArray(rec.pids)

@@ -4,6 +4,7 @@ import { appendLinesDurably } from '../base/durable-write.js';
 import { readRegularFileSync } from '../base/safe-read.js';
 import { taskFilePath } from '../base/task-folders.js';
 import { RESTORED_FILE } from './layout.js';
+import { jsonLines } from '../base/json-lines.js';
 
 /**
  * Files the user restored from archive/ into the folder they came from. A restored file is named like a live log, so
@@ -25,14 +26,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 export function parseRestored(text: string): RestoredRecord[] {
   const out: RestoredRecord[] = [];
-  for (const line of text.split('\n')) {
-    if (!line.trim()) continue;
-    let rec: unknown;
-    try {
-      rec = JSON.parse(line);
-    } catch {
-      continue; // a torn last line from a crash: that restore is simply not remembered
-    }
+  for (const rec of jsonLines(text)) {
     if (
       isRecord(rec) &&
       typeof rec.path === 'string' &&

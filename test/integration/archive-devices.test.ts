@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
@@ -13,6 +14,23 @@ import { listFiles, makeTask } from '../helpers/fixture.js';
 import { Sandbox, isRunning, sha256File } from '../helpers/sandbox.js';
 
 const isRoot = process.getuid?.() === 0;
+/** As another user, the mount runs in a user and mount namespace of its own (root there, this user outside). */
+const USERNS = ['--user', '--map-root-user', '--mount'];
+const canUnshare = !isRoot && spawnSync('unshare', [...USERNS, 'true'], { stdio: 'ignore' }).status === 0;
+const XDEV_TEST = 'copies, fsyncs, verifies and only then unlinks: uncompressed by default, gzip with compressAfterDays 0';
+
+/** Runs the EXDEV test alone, in this file, inside a user and mount namespace: root there, this user outside. */
+async function runInUserNamespace(): Promise<void> {
+  const self = fileURLToPath(import.meta.url);
+  // Without the runner's own NODE_TEST_CONTEXT, the inner run reports in TAP like a run of its own.
+  const env = { ...process.env };
+  delete env.NODE_TEST_CONTEXT;
+  const args = [...USERNS, process.execPath, '--import', 'tsx', '--test', '--test-reporter=tap', '--test-name-pattern', XDEV_TEST, self];
+  const run = await execa('unshare', args, { reject: false, env, extendEnv: false });
+  assert.equal(run.exitCode, 0, run.stdout + run.stderr);
+  assert.match(run.stdout, /^ +ok 1 - copies, fsyncs[^#\n]*$/m, run.stdout);
+  assert.match(run.stdout, /^# fail 0$/m, run.stdout);
+}
 
 describe('archive/ on another file system (EXDEV)', () => {
   let sb: Sandbox;
@@ -25,11 +43,10 @@ describe('archive/ on another file system (EXDEV)', () => {
     await sb.cleanup();
   });
 
-  // Mounting a tmpfs needs root; CI runs as root. On a developer laptop this one test cannot run and says so.
-  it(
-    'copies, fsyncs, verifies and only then unlinks: uncompressed by default, gzip with compressAfterDays 0',
-    { skip: isRoot ? false : 'needs root to mount a tmpfs' },
-    async () => {
+  // Mounting a tmpfs needs root: a user who is not runs this test again inside `unshare`, where it may mount.
+  it(XDEV_TEST, { skip: isRoot || canUnshare ? false : 'needs root or unprivileged user namespaces' }, async () => {
+    if (!isRoot) return runInUserNamespace();
+    {
       const plain = makeTask(sb.workspace, [{ id: 'xdev-1', status: 'completed', tmux_session: null }]);
       const packed = makeTask(sb.workspace, [{ id: 'xdev-2', status: 'completed', tmux_session: null }]);
       for (const t of [plain, packed]) {
@@ -67,8 +84,8 @@ describe('archive/ on another file system (EXDEV)', () => {
       assert.deepEqual(listFiles(plain.logs), []);
       assert.deepEqual(listFiles(packed.logs), []);
       for (const t of [plain, packed]) assert.ok(!listFiles(t.archive).some((f) => f.startsWith('.aj-tmp-')), 'no temp copies left behind');
-    },
-  );
+    }
+  });
 });
 
 describe('PID reuse guard', () => {

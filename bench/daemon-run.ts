@@ -12,7 +12,8 @@ import { table } from './report.js';
  * `npm run bench:daemon`: SPEC.md's three daemon targets, measured on the built `daemon --json`:
  *   latency  registry write (in place) -> agent cleaned, p95 over 30 agents, one at a time;
  *   idle     CPU of a daemon with nothing to do over 60 s that include one full reconcile;
- *   watch    RSS with 10,000 task workspaces watched (plus time to ready and inotify watches).
+ *   watch    10,000 task workspaces of which 50 active: RSS, time to ready, inotify watches (counted in the
+ *            daemon's /proc/<pid>/fdinfo), then the 50 flipped to completed: write -> cleaned on the large tree.
  * Prints a table and writes bench/out/daemon-results.json. A missed target is information (exit 0); an agent not
  * cleaned or a failed action is a bug (exit 1); a bench that cannot run exits 2.
  */
@@ -23,8 +24,10 @@ type Scenario = (typeof SCENARIOS)[number];
 
 const LATENCY_P95_LIMIT_MS = 300;
 const IDLE_CPU_LIMIT_PERCENT = 1;
-/** 120 MB read strictly as 120 * 10^6 bytes (VmRSS is in KiB). */
-const RSS_LIMIT_BYTES = 120e6;
+/** Issue 11's targets for the watcher that scales with active work (SPEC.md allows 120 MB): read as 10^6 bytes. */
+const RSS_LIMIT_BYTES = 70e6;
+const READY_LIMIT_MS = 300;
+const INOTIFY_WATCH_LIMIT = 60;
 
 interface TargetRow {
   scenario: string;
@@ -32,6 +35,8 @@ interface TargetRow {
   measured: string;
   limit: string;
   pass: boolean;
+  /** A figure shown beside the targets, with no target of its own. */
+  info?: boolean;
 }
 
 const mb = (kib: number) => `${((kib * 1024) / 1e6).toFixed(1)} MB (${(kib / 1024).toFixed(1)} MiB)`;
@@ -46,7 +51,13 @@ function targets(latency: LatencyResult | null, idle: IdleResult | null, watch: 
   }
   if (watch) {
     const kib = Math.max(watch.memAtReady.rssKiB, watch.memLater.rssKiB);
-    rows.push({ scenario: watch.fixture, what: 'RSS, 10,000 task workspaces watched (max VmRSS)', measured: mb(kib), limit: '<= 120 MB', pass: kib * 1024 <= RSS_LIMIT_BYTES });
+    const what = `10,000 tasks, ${watch.activeTasks} active:`;
+    rows.push({ scenario: watch.fixture, what: `${what} RSS (max VmRSS)`, measured: mb(kib), limit: '<= 70 MB', pass: kib * 1024 <= RSS_LIMIT_BYTES });
+    const ready = watch.watchReadyMs;
+    rows.push({ scenario: watch.fixture, what: `${what} watcher ready (bases, then the first plan's registries)`, measured: ready === null ? 'not reported' : `${ready} ms`, limit: `<= ${READY_LIMIT_MS} ms`, pass: ready !== null && ready <= READY_LIMIT_MS });
+    rows.push({ scenario: watch.fixture, what: `${what} spawn -> ready event (after the start sweep)`, measured: `${watch.timeToReadyMs} ms`, limit: '-', pass: true, info: true });
+    rows.push({ scenario: watch.fixture, what: `${what} inotify watches`, measured: String(watch.inotify.watches), limit: `<= ${INOTIFY_WATCH_LIMIT}`, pass: watch.inotify.watches <= INOTIFY_WATCH_LIMIT });
+    rows.push({ scenario: watch.fixture, what: `${what} registry write -> record-outcome, p95`, measured: `${watch.toEvent.p95} ms`, limit: '-', pass: true, info: true });
   }
   return rows;
 }
@@ -74,6 +85,8 @@ function figures(latency: LatencyResult | null, idle: IdleResult | null, watch: 
     out.push(`  at ready: VmRSS ${mb(watch.memAtReady.rssKiB)}, VmHWM ${mb(watch.memAtReady.hwmKiB)}`);
     out.push(`  ${watch.laterAfterMs} ms later: VmRSS ${mb(watch.memLater.rssKiB)}, VmHWM ${mb(watch.memLater.hwmKiB)}`);
     out.push(`  inotify: ${watch.inotify.watches} watches in ${watch.inotify.instances} instance(s); CPU in those ${watch.laterAfterMs} ms: daemon ${watch.cpuPercentAfterReady.self} %, with children ${watch.cpuPercentAfterReady.withChildren} %`);
+    out.push(`  the ${watch.activeTasks} active agents flipped to completed: write -> record-outcome event: ${distText(watch.toEvent)}`);
+    out.push(`  inotify once they were cleaned: ${watch.inotifyAfterCleaning.watches} watches; watcher ready ${watch.watchReadyMs ?? '?'} ms (the daemon's SIGQUIT state)`);
   }
   return out.join('\n');
 }
@@ -122,7 +135,7 @@ async function main(): Promise<number> {
   process.stdout.write('\n== figures\n' + figures(latency, idle, watch) + '\n');
   process.stdout.write('\n== checks\n' + done.map((r) => checksText(r.fixture, r.checks)).join('\n') + '\n');
   process.stdout.write('\n== SPEC.md targets (a MISS is reported, not fatal)\n');
-  process.stdout.write(table(['scenario', 'target', 'measured', 'limit', 'result'], rows.map((t) => [t.scenario, t.what, t.measured, t.limit, t.pass ? 'PASS' : 'MISS']), new Set([2])) + '\n');
+  process.stdout.write(table(['scenario', 'target', 'measured', 'limit', 'result'], rows.map((t) => [t.scenario, t.what, t.measured, t.limit, t.info ? 'INFO' : t.pass ? 'PASS' : 'MISS']), new Set([2])) + '\n');
 
   fs.mkdirSync(OUT_DIR, { recursive: true });
   const out = path.join(OUT_DIR, 'daemon-results.json');

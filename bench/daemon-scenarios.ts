@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
-import { buildFixture, destroyFixture, KEEPALIVE_SESSION, listSessions, type BenchAgent, type Fixture, type FixtureSpec } from './fixtures.js';
+import { execa } from 'execa';
+import { buildFixture, destroyFixture, KEEPALIVE_SESSION, listSessions, newSessionLine, type BenchAgent, type Fixture, type FixtureSpec } from './fixtures.js';
 import { cpuTicks, DaemonRun, dist, hasSession, inotifyWatches, memStatus, percentOfCore, round, sleep, tmuxServerPid, WindowCloseWatch, type DaemonExit, type Dist, type MemSample } from './daemon-measure.js';
 
 /**
@@ -67,16 +68,37 @@ export interface IdleResult extends Common {
 
 export interface WatchResult extends Common {
   ready: { tasks: number; agents: number; watch: string } | null;
+  /** Tasks with a running agent (a live session): the only registries the daemon should watch. */
+  activeTasks: number;
   memAtReady: MemSample;
   memLater: MemSample;
   laterAfterMs: number;
   inotify: { instances: number; watches: number };
   cpuPercentAfterReady: { self: number; withChildren: number };
+  /** The active agents flipped to completed one at a time, on the 10,000-task tree: write -> record-outcome event. */
+  toEvent: Dist;
+  /** inotify watches once every active task was cleaned (they are dropped as tasks finish). */
+  inotifyAfterCleaning: { instances: number; watches: number };
+  /** The daemon's own figure (SIGQUIT state): base watches set up, then the first plan's registries watched. */
+  watchReadyMs: number | null;
+}
+
+/** The daemon's SIGQUIT answer: its state as one JSON line on stderr. */
+async function quitState(daemon: DaemonRun): Promise<Record<string, unknown>> {
+  const marker = 'agent-janitor state: ';
+  const before = daemon.stderr.length;
+  daemon.child.kill('SIGQUIT');
+  for (let i = 0; i < 100 && !daemon.stderr.slice(before).includes('\n'); i++) await sleep(20);
+  const line = daemon.stderr.slice(before).split('\n').find((l) => l.startsWith(marker));
+  if (!line) throw new Error(`no state on SIGQUIT; stderr: ${daemon.stderr.slice(-500)}`);
+  return JSON.parse(line.slice(marker.length)) as Record<string, unknown>;
 }
 
 export const LATENCY_SPEC: FixtureSpec = { name: 'latency-30', agents: 30, agentsPerTask: 3, finishedShare: 0, live: true };
 export const IDLE_SPEC: FixtureSpec = { name: 'idle-1k', agents: 1000, agentsPerTask: 10, finishedShare: 0, live: true };
 export const WATCH_SPEC: FixtureSpec = { name: 'watch-10k', agents: 10_000, agentsPerTask: 1, finishedShare: 1, live: false };
+/** Of WATCH_SPEC's tasks, this many are made active (a running agent with a live session) before the daemon starts. */
+export const WATCH_ACTIVE_TASKS = 50;
 
 const READY_LIMIT_MS = 300_000;
 /** A missed watch event would still be caught by the 60 s reconcile; beyond this the agent counts as not cleaned. */
@@ -102,12 +124,18 @@ function common(fixture: Fixture, description: string): Common {
 }
 
 /** Builds the fixture, starts the daemon, waits for `ready`, runs `body`, and always stops both again. */
-async function withDaemon<R extends Common>(spec: FixtureSpec, description: string, body: (fixture: Fixture, daemon: DaemonRun, base: Common) => Promise<R>): Promise<R> {
+async function withDaemon<R extends Common>(
+  spec: FixtureSpec,
+  description: string,
+  body: (fixture: Fixture, daemon: DaemonRun, base: Common) => Promise<R>,
+  prepare?: (fixture: Fixture) => Promise<void>,
+): Promise<R> {
   process.stdout.write(`\n== ${spec.name}: ${description}\n`);
   const fixture = await buildFixture(spec);
   let daemon: DaemonRun | null = null;
   try {
     process.stdout.write(`   setup: files ${Math.round(fixture.buildFilesMs)} ms, tmux ${Math.round(fixture.startTmuxMs)} ms (in ${fixture.dir})\n`);
+    await prepare?.(fixture);
     daemon = DaemonRun.start(fixture);
     const result = await body(fixture, daemon, common(fixture, description));
     const exit = await daemon.stop();
@@ -139,15 +167,17 @@ function roundRobin(agents: readonly BenchAgent[]): BenchAgent[] {
   return out;
 }
 
-/** As the orchestrator does: the existing file opened and rewritten (O_TRUNC, same inode), one agent's status flipped. */
-function flipInPlace(agent: BenchAgent): { registry: string; text: string } {
+/** As the orchestrator does: the existing file opened and rewritten (O_TRUNC, same inode), one agent's status set. */
+function withStatus(agent: BenchAgent, status: string): { registry: string; text: string } {
   const registry = path.join(agent.taskDir, 'AGENT_REGISTRY.json');
   const json = JSON.parse(fs.readFileSync(registry, 'utf8')) as { agents: { id: string; status: string }[] };
   const entry = json.agents.find((e) => e.id === agent.id);
   if (!entry) throw new Error(`${agent.id} not in ${registry}`);
-  entry.status = 'completed';
+  entry.status = status;
   return { registry, text: JSON.stringify(json, null, 2) };
 }
+
+const flipInPlace = (agent: BenchAgent) => withStatus(agent, 'completed');
 
 export async function latencyScenario(): Promise<LatencyResult> {
   const description = `${LATENCY_SPEC.agents} agents in ${LATENCY_SPEC.agents / LATENCY_SPEC.agentsPerTask} tasks, all running, each with a live tmux session, a 16 KB stream log, deploy log, progress, findings and a prompt; flipped to completed one at a time by an in-place registry write`;
@@ -273,34 +303,78 @@ export async function idleScenario(hz: number): Promise<IdleResult> {
   });
 }
 
+/** Every `WATCH_SPEC.agents / WATCH_ACTIVE_TASKS`-th agent of the clean tree runs again, with a live session. */
+function activeAgents(fixture: Fixture): BenchAgent[] {
+  const step = Math.floor(fixture.agents.length / WATCH_ACTIVE_TASKS);
+  return fixture.agents.filter((_, i) => i % step === 0).slice(0, WATCH_ACTIVE_TASKS);
+}
+
+async function activate(fixture: Fixture): Promise<void> {
+  const agents = activeAgents(fixture);
+  for (const agent of agents) {
+    const { registry, text } = withStatus(agent, 'running');
+    fs.writeFileSync(registry, text);
+  }
+  const lines = agents.map((a) => newSessionLine(a.session)).join('\n') + '\n';
+  const r = await execa('tmux', ['-S', fixture.socket, 'source-file', '-'], { input: lines, env: fixture.env, reject: false, timeout: 30_000 });
+  if (r.exitCode !== 0) throw new Error(`tmux source-file failed: ${String(r.stderr)}`);
+}
+
 export async function watchScenario(hz: number): Promise<WatchResult> {
-  const description = `${WATCH_SPEC.agents} task workspaces with 1 agent each, all completed and already cleaned (no logs, no prompts, no sessions)`;
-  return withDaemon(WATCH_SPEC, description, async (fixture, daemon, base) => {
-    const ready = await awaitReady(daemon, base);
-    const pid = daemon.pid;
-    const memAtReady = memStatus(pid);
-    const inotify = inotifyWatches(pid);
-    const t0 = performance.now();
-    const c0 = cpuTicks(pid);
-    await sleep(WATCH_LATER_MS);
-    const c1 = cpuTicks(pid);
-    const laterAfterMs = performance.now() - t0;
-    const memLater = memStatus(pid);
-    const r = ready.event.event === 'ready' ? { tasks: ready.event.tasks, agents: ready.event.agents, watch: ready.event.watch } : null;
-    const actions = daemon.events.filter((e) => e.event.event === 'action').length;
-    base.checks.push(
-      check('ready names every task and agent, watching by inotify', r !== null && r.tasks === fixture.tasks && r.agents === fixture.agents.length && r.watch === 'inotify', JSON.stringify(r)),
-      check('no action on a clean tree', actions === 0, `${actions} action event(s)`, true),
-      check('at least one inotify watch per task', inotify.watches >= fixture.tasks, `${inotify.watches} watches in ${inotify.instances} inotify instance(s) for ${fixture.tasks} tasks`),
-    );
-    return {
-      ...base,
-      ready: r,
-      memAtReady,
-      memLater,
-      laterAfterMs: Math.round(laterAfterMs),
-      inotify,
-      cpuPercentAfterReady: { self: percentOfCore(c1.self - c0.self, hz, laterAfterMs), withChildren: percentOfCore(c1.self + c1.children - c0.self - c0.children, hz, laterAfterMs) },
-    };
-  });
+  const description = `${WATCH_SPEC.agents} task workspaces with 1 agent each: ${WATCH_ACTIVE_TASKS} running (live session), the rest completed and already cleaned (no logs, no prompts, no sessions); then the ${WATCH_ACTIVE_TASKS} flipped to completed one at a time`;
+  return withDaemon(
+    WATCH_SPEC,
+    description,
+    async (fixture, daemon, base) => {
+      const ready = await awaitReady(daemon, base);
+      const pid = daemon.pid;
+      const memAtReady = memStatus(pid);
+      const inotify = inotifyWatches(pid);
+      const state = await quitState(daemon);
+      const watchReadyMs = typeof state.watchReadyMs === 'number' ? state.watchReadyMs : null;
+      const t0 = performance.now();
+      const c0 = cpuTicks(pid);
+      await sleep(WATCH_LATER_MS);
+      const c1 = cpuTicks(pid);
+      const laterAfterMs = performance.now() - t0;
+      const memLater = memStatus(pid);
+      const r = ready.event.event === 'ready' ? { tasks: ready.event.tasks, agents: ready.event.agents, watch: ready.event.watch } : null;
+      const startActions = daemon.events.filter((e) => e.event.event === 'action').length;
+      const samples: number[] = [];
+      for (const agent of activeAgents(fixture)) {
+        const { registry, text } = flipInPlace(agent);
+        const from = daemon.events.length;
+        const w0 = performance.now();
+        fs.writeFileSync(registry, text);
+        const done = await daemon.waitFor((e) => e.event === 'action' && e.action.kind === 'record-outcome' && e.action.agentId === agent.id, CLEAN_LIMIT_MS, from);
+        samples.push(round(done.at - w0));
+        await sleep(GAP_BETWEEN_WRITES_MS);
+      }
+      const inotifyAfterCleaning = inotifyWatches(pid);
+      const sessions = await listSessions(fixture);
+      base.checks.push(
+        check('ready names every task and agent, watching by inotify', r !== null && r.tasks === fixture.tasks && r.agents === fixture.agents.length && r.watch === 'inotify', JSON.stringify(r)),
+        check('no action on the tree before the flips', startActions === 0, `${startActions} action event(s)`, true),
+        check('inotify watches: the base plus one per active task', inotify.watches >= WATCH_ACTIVE_TASKS + 1 && inotify.watches <= WATCH_ACTIVE_TASKS + 2, `${inotify.watches} watches in ${inotify.instances} inotify instance(s)`),
+        check('every flipped agent cleaned (record-outcome)', samples.length === WATCH_ACTIVE_TASKS, `${samples.length}/${WATCH_ACTIVE_TASKS}`, true),
+        check('only the keepalive session is left', sessions.size === 1 && sessions.has(KEEPALIVE_SESSION), [...sessions].join(', '), true),
+        check('a cleaned task is no longer watched', inotifyAfterCleaning.watches <= 2, `${inotifyAfterCleaning.watches} watches left`),
+        check('the daemon reports its watcher ready time', watchReadyMs !== null, `${watchReadyMs ?? 'none'} ms (state: watches ${String(state.watches)}, watched tasks ${String(state.watchedTasks)})`),
+      );
+      return {
+        ...base,
+        ready: r,
+        activeTasks: WATCH_ACTIVE_TASKS,
+        memAtReady,
+        memLater,
+        laterAfterMs: Math.round(laterAfterMs),
+        inotify,
+        cpuPercentAfterReady: { self: percentOfCore(c1.self - c0.self, hz, laterAfterMs), withChildren: percentOfCore(c1.self + c1.children - c0.self - c0.children, hz, laterAfterMs) },
+        toEvent: dist(samples),
+        inotifyAfterCleaning,
+        watchReadyMs,
+      };
+    },
+    activate,
+  );
 }

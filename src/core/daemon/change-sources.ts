@@ -22,6 +22,8 @@ export class ChangeSources implements Disposable {
   readonly watcher: WorkspaceWatcher;
   private readonly databases: DatabaseChanges;
   private readonly active: ActiveTasks;
+  /** Time to set up the base watches, and from the first plan to its registry watches being in place. */
+  private readonly setup = { basesMs: 0, firstPlanAt: 0, registriesMs: -1 };
 
   constructor(
     roots: readonly string[],
@@ -46,13 +48,21 @@ export class ChangeSources implements Disposable {
   }
 
   async start(): Promise<void> {
+    const t0 = performance.now();
     await this.watcher.start();
+    this.setup.basesMs = performance.now() - t0;
     this.databases.prime(this.watcher.watchedBases);
   }
 
   /** Settles once the registry watches the plans asked for are in place. */
-  settled(): Promise<void> {
-    return this.watcher.settled();
+  async settled(): Promise<void> {
+    await this.watcher.settled();
+    if (this.setup.registriesMs < 0 && this.setup.firstPlanAt > 0) this.setup.registriesMs = performance.now() - this.setup.firstPlanAt;
+  }
+
+  /** How long the watcher took to be ready at start-up (base watches, then the first plan's registries), or null. */
+  get readyMs(): number | null {
+    return this.setup.registriesMs < 0 ? null : Math.round((this.setup.basesMs + this.setup.registriesMs) * 10) / 10;
   }
 
   /** Watches the bases of `roots`; unless `force`, only if they differ from those watched (a root became a base). */
@@ -66,6 +76,7 @@ export class ChangeSources implements Disposable {
 
   /** After every sweep: the tasks it planned are watched or dropped by what the plan says of them. */
   notePlan(report: SweepReport, plan: PlanScope): void {
+    if (this.setup.firstPlanAt === 0) this.setup.firstPlanAt = performance.now();
     this.active.record(report, plan, Date.now());
   }
 

@@ -10,6 +10,7 @@ import type { PlanScope } from './active-tasks.js';
 import { ChangeSources } from './change-sources.js';
 import { EventLog } from './event-log.js';
 import { FinishingTracker } from './finishing.js';
+import { preferSmallHeap } from './heap-tuning.js';
 import { removeHeartbeat } from './heartbeat.js';
 import { acquireInstanceLock } from './instance-lock.js';
 import { RetentionPass } from './retention-pass.js';
@@ -100,6 +101,7 @@ export class JanitorDaemon {
   }
 
   async start(): Promise<void> {
+    preferSmallHeap();
     if (!(await this.acquire())) return;
     this.store.add(toDisposable(() => clearInterval(this.reconcileTimer ?? undefined)));
     this.store.add(this.finishing);
@@ -117,6 +119,8 @@ export class JanitorDaemon {
     const { stats } = this.recorder;
     this.emit({ event: 'ready', ts: now(), pid: process.pid, roots: this.roots(), tasks: stats.tasks, agents: stats.agents, watch: this.changes.mode, paused: this.queue.paused });
     this.armReconcile();
+    // The start sweep's retention pass, after ready and through the queue so that it never runs beside a sweep.
+    void this.queue.exclusive(() => this.retention.maybeRun(this.config));
     // Temp copies left by janitors that died are cleared once now, after ready: large, and nobody's work any more.
     void removeStaleTempsEverywhere(discoverTasks(this.roots()).tasks.map((t) => t.dir)).catch(() => undefined);
   }
@@ -185,10 +189,9 @@ export class JanitorDaemon {
       this.watchdog.ended();
     }
     this.record(report, plan, trigger);
-    if (tasks === null) {
-      await this.changes.follow(this.roots(), false);
-      await this.retention.maybeRun(this.config);
-    }
+    if (tasks === null) await this.changes.follow(this.roots(), false);
+    // The start sweep's pass waits until after ready (see start): at 10,000 tasks it takes a few hundred ms.
+    if (tasks === null && trigger !== 'start') await this.retention.maybeRun(this.config);
   }
 
   /** What a plan needs from the daemon's memory: the sleeps it saw, when agents were first seen finishing, and every task's session claims. */
@@ -270,11 +273,17 @@ export class JanitorDaemon {
     };
   }
 
+  /** The watcher as it is: its mode, the inotify watches it holds, and the task folders whose registry it follows. */
+  watching(): { mode: WatchMode; watches: number; tasks: string[] } {
+    const watcher = this.changes.watcher;
+    return { mode: watcher.mode, watches: watcher.watches, tasks: [...watcher.watchedTasks].sort() };
+  }
+
   /** SIGQUIT: what the daemon holds right now. */
   state(): Record<string, unknown> {
     const { tasks, full } = this.queue.pending;
     const watcher = this.changes.watcher;
-    return { ...this.recorder.stats, startedAt: this.recorder.startedAt, pendingTasks: tasks, fullPending: full, sweeping: this.queue.sweeping, watch: watcher.mode, watches: watcher.watches, watchedTasks: watcher.watchedTasks.size, config: this.config };
+    return { ...this.recorder.stats, startedAt: this.recorder.startedAt, pendingTasks: tasks, fullPending: full, sweeping: this.queue.sweeping, watch: watcher.mode, watches: watcher.watches, watchedTasks: watcher.watchedTasks.size, watchReadyMs: this.changes.readyMs, memory: process.memoryUsage(), config: this.config };
   }
 
   /** SIGHUP: a new config replaces the old one only if it is valid; the watcher follows changed roots. */

@@ -16,7 +16,7 @@ export interface RegistryEvents {
  * long. It also keeps chokidar's 50 ms throttle of `change` events from dropping a second write inside that window
  * (it applies only without awaitWriteFinish), which could leave the last state of a registry unseen.
  */
-const SETTLE = { stabilityThreshold: 25, pollInterval: 10 };
+const SETTLE = { stabilityThreshold: 15, pollInterval: 5 };
 
 function deferred(): { promise: Promise<void>; resolve: () => void } {
   let resolve: () => void = () => undefined;

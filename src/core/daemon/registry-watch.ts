@@ -47,10 +47,6 @@ export class RegistryWatch implements Disposable {
     return this.watchers.size;
   }
 
-  has(taskDir: string): boolean {
-    return this.watchers.has(taskDir);
-  }
-
   /**
    * Watches the task's registry; again from scratch if it was watched (its folder may have been renamed over). A
    * write after `since` (when the plan that chose this task began) that came before the watch was in place is

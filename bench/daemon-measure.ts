@@ -57,7 +57,11 @@ export interface DaemonExit {
 }
 
 /** SIGTERM (a daemon drains and exits 0); SIGKILL only if it is still there after `limitMs`. */
-export async function stopDaemon(child: ChildProcess, exited: Promise<{ code: number | null; signal: string | null }>, limitMs: number): Promise<DaemonExit> {
+export async function stopDaemon(
+  child: ChildProcess,
+  exited: Promise<{ code: number | null; signal: string | null }>,
+  limitMs: number,
+): Promise<DaemonExit> {
   const started = performance.now();
   const running = () => child.exitCode === null && child.signalCode === null;
   if (running()) child.kill('SIGTERM');
@@ -110,12 +114,16 @@ export class DaemonRun {
   }
 
   static start(fixture: Fixture, extraArgs: string[] = []): DaemonRun {
-    const child = spawn(process.execPath, [BIN, 'daemon', '--json', '--root', fixture.root, '--tmux-socket', fixture.socket, ...extraArgs], {
-      cwd: fixture.dir,
-      // AGENT_JANITOR_STATE_DIR empty: the state dir (lock, heartbeat) follows the fixture's XDG_STATE_HOME.
-      env: { ...process.env, ...fixture.env, AGENT_JANITOR_STATE_DIR: '' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [BIN, 'daemon', '--json', '--root', fixture.root, '--tmux-socket', fixture.socket, ...extraArgs],
+      {
+        cwd: fixture.dir,
+        // AGENT_JANITOR_STATE_DIR empty: the state dir (lock, heartbeat) follows the fixture's XDG_STATE_HOME.
+        env: { ...process.env, ...fixture.env, AGENT_JANITOR_STATE_DIR: '' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     children.add(child);
     return new DaemonRun(child);
   }
@@ -126,7 +134,11 @@ export class DaemonRun {
   }
 
   /** The first event from index `from` on that matches; the wait is woken by each line, so it adds no polling delay. */
-  async waitFor<E extends DaemonEvent>(match: (e: DaemonEvent) => e is E, limitMs: number, from?: number): Promise<Received<E> & { index: number }>;
+  async waitFor<E extends DaemonEvent>(
+    match: (e: DaemonEvent) => e is E,
+    limitMs: number,
+    from?: number,
+  ): Promise<Received<E> & { index: number }>;
   async waitFor(match: (e: DaemonEvent) => boolean, limitMs: number, from?: number): Promise<Received & { index: number }>;
   async waitFor(match: (e: DaemonEvent) => boolean, limitMs: number, from = 0): Promise<Received & { index: number }> {
     const deadline = performance.now() + limitMs;
@@ -137,8 +149,17 @@ export class DaemonRun {
         if (match(r.event)) return { ...r, index: scanned };
       }
       const left = deadline - performance.now();
-      if (!alive(this.child)) throw new Error(`daemon exited (code ${this.child.exitCode ?? 'none'}, signal ${this.child.signalCode ?? 'none'}) before the awaited event; stderr: ${this.stderr.slice(-2000)}`);
-      if (left <= 0) throw new Error(`no matching daemon event within ${limitMs} ms; last events:\n${this.events.slice(-10).map((r) => JSON.stringify(r.event)).join('\n')}\nstderr: ${this.stderr.slice(-2000)}`);
+      if (!alive(this.child))
+        throw new Error(
+          `daemon exited (code ${this.child.exitCode ?? 'none'}, signal ${this.child.signalCode ?? 'none'}) before the awaited event; stderr: ${this.stderr.slice(-2000)}`,
+        );
+      if (left <= 0)
+        throw new Error(
+          `no matching daemon event within ${limitMs} ms; last events:\n${this.events
+            .slice(-10)
+            .map((r) => JSON.stringify(r.event))
+            .join('\n')}\nstderr: ${this.stderr.slice(-2000)}`,
+        );
       await new Promise<void>((resolve) => {
         const done = () => {
           clearTimeout(timer);
@@ -228,7 +249,12 @@ export interface Dist {
 }
 
 export function dist(values: readonly number[]): Dist {
-  return { p50: round(percentile(values, 50)), p95: round(percentile(values, 95)), max: round(Math.max(...values)), mean: round(values.reduce((a, b) => a + b, 0) / values.length) };
+  return {
+    p50: round(percentile(values, 50)),
+    p95: round(percentile(values, 95)),
+    max: round(Math.max(...values)),
+    mean: round(values.reduce((a, b) => a + b, 0) / values.length),
+  };
 }
 
 /** CPU ticks spent over a wall-clock window, as a percentage of one core. */
@@ -237,14 +263,22 @@ export function percentOfCore(ticks: number, hz: number, wallMs: number): number
 }
 
 export async function tmuxServerPid(fixture: Fixture): Promise<number> {
-  const r = await execa('tmux', ['-S', fixture.socket, 'display-message', '-p', '-t', `=${KEEPALIVE_SESSION}`, '#{pid}'], { env: fixture.env, reject: false, timeout: 10_000 });
+  const r = await execa('tmux', ['-S', fixture.socket, 'display-message', '-p', '-t', `=${KEEPALIVE_SESSION}`, '#{pid}'], {
+    env: fixture.env,
+    reject: false,
+    timeout: 10_000,
+  });
   const pid = Number(String(r.stdout).trim());
   if (!Number.isInteger(pid) || pid <= 1) throw new Error(`cannot read the tmux server pid: ${String(r.stderr)}`);
   return pid;
 }
 
 export async function hasSession(fixture: Fixture, name: string): Promise<boolean> {
-  const r = await execa('tmux', ['-S', fixture.socket, 'has-session', '-t', `=${name}`], { env: fixture.env, reject: false, timeout: 10_000 });
+  const r = await execa('tmux', ['-S', fixture.socket, 'has-session', '-t', `=${name}`], {
+    env: fixture.env,
+    reject: false,
+    timeout: 10_000,
+  });
   return r.exitCode === 0;
 }
 
@@ -261,13 +295,19 @@ export class WindowCloseWatch {
   ) {}
 
   static async start(fixture: Fixture): Promise<WindowCloseWatch> {
-    const listing = await execa('tmux', ['-S', fixture.socket, 'list-windows', '-a', '-F', '#{window_id} #{session_name}'], { env: fixture.env, timeout: 30_000 });
+    const listing = await execa('tmux', ['-S', fixture.socket, 'list-windows', '-a', '-F', '#{window_id} #{session_name}'], {
+      env: fixture.env,
+      timeout: 30_000,
+    });
     const sessionOfWindow = new Map<string, string>();
     for (const line of String(listing.stdout).split('\n').filter(Boolean)) {
       const [id, name] = line.split(' ') as [string, string];
       sessionOfWindow.set(id, name);
     }
-    const child = spawn('tmux', ['-S', fixture.socket, '-C', 'attach-session', '-t', `=${KEEPALIVE_SESSION}`], { env: { ...process.env, ...fixture.env }, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn('tmux', ['-S', fixture.socket, '-C', 'attach-session', '-t', `=${KEEPALIVE_SESSION}`], {
+      env: { ...process.env, ...fixture.env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     children.add(child);
     child.once('exit', () => children.delete(child));
     const watch = new WindowCloseWatch(child, sessionOfWindow);

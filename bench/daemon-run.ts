@@ -4,7 +4,15 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { destroyAllSync } from './fixtures.js';
 import { clockTicksPerSecond, killChildrenSync, type Dist } from './daemon-measure.js';
-import { idleScenario, latencyScenario, watchScenario, type DaemonCheck, type IdleResult, type LatencyResult, type WatchResult } from './daemon-scenarios.js';
+import {
+  idleScenario,
+  latencyScenario,
+  watchScenario,
+  type DaemonCheck,
+  type IdleResult,
+  type LatencyResult,
+  type WatchResult,
+} from './daemon-scenarios.js';
 import { machine } from './machine.js';
 import { table } from './report.js';
 
@@ -44,20 +52,65 @@ const distText = (d: Dist) => `p50 ${d.p50} ms, p95 ${d.p95} ms, max ${d.max} ms
 
 function targets(latency: LatencyResult | null, idle: IdleResult | null, watch: WatchResult | null): TargetRow[] {
   const rows: TargetRow[] = [];
-  if (latency) rows.push({ scenario: latency.fixture, what: 'registry write -> record-outcome event, p95', measured: `${latency.toEvent.p95} ms`, limit: `<= ${LATENCY_P95_LIMIT_MS} ms`, pass: latency.toEvent.p95 <= LATENCY_P95_LIMIT_MS });
+  if (latency)
+    rows.push({
+      scenario: latency.fixture,
+      what: 'registry write -> record-outcome event, p95',
+      measured: `${latency.toEvent.p95} ms`,
+      limit: `<= ${LATENCY_P95_LIMIT_MS} ms`,
+      pass: latency.toEvent.p95 <= LATENCY_P95_LIMIT_MS,
+    });
   if (idle) {
     const pct = idle.cpuPercent.withChildren;
-    rows.push({ scenario: idle.fixture, what: `idle CPU over ${(idle.windowMs / 1000).toFixed(1)} s incl. 1 reconcile (daemon + its tmux clients)`, measured: `${pct.toFixed(2)} % of 1 core`, limit: `<= ${IDLE_CPU_LIMIT_PERCENT} %`, pass: pct <= IDLE_CPU_LIMIT_PERCENT });
+    rows.push({
+      scenario: idle.fixture,
+      what: `idle CPU over ${(idle.windowMs / 1000).toFixed(1)} s incl. 1 reconcile (daemon + its tmux clients)`,
+      measured: `${pct.toFixed(2)} % of 1 core`,
+      limit: `<= ${IDLE_CPU_LIMIT_PERCENT} %`,
+      pass: pct <= IDLE_CPU_LIMIT_PERCENT,
+    });
   }
   if (watch) {
     const kib = Math.max(watch.memAtReady.rssKiB, watch.memLater.rssKiB);
     const what = `10,000 tasks, ${watch.activeTasks} active:`;
-    rows.push({ scenario: watch.fixture, what: `${what} RSS (max VmRSS)`, measured: mb(kib), limit: '<= 70 MB', pass: kib * 1024 <= RSS_LIMIT_BYTES });
+    rows.push({
+      scenario: watch.fixture,
+      what: `${what} RSS (max VmRSS)`,
+      measured: mb(kib),
+      limit: '<= 70 MB',
+      pass: kib * 1024 <= RSS_LIMIT_BYTES,
+    });
     const ready = watch.watchReadyMs;
-    rows.push({ scenario: watch.fixture, what: `${what} watcher ready (bases, then the first plan's registries)`, measured: ready === null ? 'not reported' : `${ready} ms`, limit: `<= ${READY_LIMIT_MS} ms`, pass: ready !== null && ready <= READY_LIMIT_MS });
-    rows.push({ scenario: watch.fixture, what: `${what} spawn -> ready event (after the start sweep)`, measured: `${watch.timeToReadyMs} ms`, limit: '-', pass: true, info: true });
-    rows.push({ scenario: watch.fixture, what: `${what} inotify watches`, measured: String(watch.inotify.watches), limit: `<= ${INOTIFY_WATCH_LIMIT}`, pass: watch.inotify.watches <= INOTIFY_WATCH_LIMIT });
-    rows.push({ scenario: watch.fixture, what: `${what} registry write -> record-outcome, p95`, measured: `${watch.toEvent.p95} ms`, limit: '-', pass: true, info: true });
+    rows.push({
+      scenario: watch.fixture,
+      what: `${what} watcher ready (bases, then the first plan's registries)`,
+      measured: ready === null ? 'not reported' : `${ready} ms`,
+      limit: `<= ${READY_LIMIT_MS} ms`,
+      pass: ready !== null && ready <= READY_LIMIT_MS,
+    });
+    rows.push({
+      scenario: watch.fixture,
+      what: `${what} spawn -> ready event (after the start sweep)`,
+      measured: `${watch.timeToReadyMs} ms`,
+      limit: '-',
+      pass: true,
+      info: true,
+    });
+    rows.push({
+      scenario: watch.fixture,
+      what: `${what} inotify watches`,
+      measured: String(watch.inotify.watches),
+      limit: `<= ${INOTIFY_WATCH_LIMIT}`,
+      pass: watch.inotify.watches <= INOTIFY_WATCH_LIMIT,
+    });
+    rows.push({
+      scenario: watch.fixture,
+      what: `${what} registry write -> record-outcome, p95`,
+      measured: `${watch.toEvent.p95} ms`,
+      limit: '-',
+      pass: true,
+      info: true,
+    });
   }
   return rows;
 }
@@ -70,23 +123,35 @@ function figures(latency: LatencyResult | null, idle: IdleResult | null, watch: 
     out.push(`  write -> record-outcome event read:  ${distText(latency.toEvent)}`);
     if (latency.toSessionGone) out.push(`  write -> tmux reports window closed: ${distText(latency.toSessionGone)}`);
     out.push(`  engineMs of those sweeps:            ${distText(latency.sweepEngine)}`);
-    out.push(`  sweeps during the ${latency.samples.length} writes: ${latency.sweeps} ${JSON.stringify(latency.triggers)}; error events: ${latency.errorEvents}`);
+    out.push(
+      `  sweeps during the ${latency.samples.length} writes: ${latency.sweeps} ${JSON.stringify(latency.triggers)}; error events: ${latency.errorEvents}`,
+    );
   }
   if (idle) {
     out.push(`${idle.fixture}: ${idle.description}`);
     out.push(`  ready after ${idle.timeToReadyMs} ms`);
-    out.push(`  CPU over ${idle.windowMs} ms from ready: daemon ${idle.cpuPercent.self} %, with its tmux clients ${idle.cpuPercent.withChildren} %; tmux server ${idle.tmuxServerCpuPercent} %`);
-    out.push(`  CPU over the first ${idle.quietWindowMs} ms (before the reconcile): daemon ${idle.quietCpuPercent.self} %, with children ${idle.quietCpuPercent.withChildren} %`);
-    out.push(`  sweeps in the window: ${JSON.stringify(idle.sweepsInWindow)}; action events: ${idle.actionsInWindow}; RSS at the end ${mb(idle.memAtEnd.rssKiB)}`);
+    out.push(
+      `  CPU over ${idle.windowMs} ms from ready: daemon ${idle.cpuPercent.self} %, with its tmux clients ${idle.cpuPercent.withChildren} %; tmux server ${idle.tmuxServerCpuPercent} %`,
+    );
+    out.push(
+      `  CPU over the first ${idle.quietWindowMs} ms (before the reconcile): daemon ${idle.quietCpuPercent.self} %, with children ${idle.quietCpuPercent.withChildren} %`,
+    );
+    out.push(
+      `  sweeps in the window: ${JSON.stringify(idle.sweepsInWindow)}; action events: ${idle.actionsInWindow}; RSS at the end ${mb(idle.memAtEnd.rssKiB)}`,
+    );
   }
   if (watch) {
     out.push(`${watch.fixture}: ${watch.description}`);
     out.push(`  ready after ${watch.timeToReadyMs} ms: ${JSON.stringify(watch.ready)}`);
     out.push(`  at ready: VmRSS ${mb(watch.memAtReady.rssKiB)}, VmHWM ${mb(watch.memAtReady.hwmKiB)}`);
     out.push(`  ${watch.laterAfterMs} ms later: VmRSS ${mb(watch.memLater.rssKiB)}, VmHWM ${mb(watch.memLater.hwmKiB)}`);
-    out.push(`  inotify: ${watch.inotify.watches} watches in ${watch.inotify.instances} instance(s); CPU in those ${watch.laterAfterMs} ms: daemon ${watch.cpuPercentAfterReady.self} %, with children ${watch.cpuPercentAfterReady.withChildren} %`);
+    out.push(
+      `  inotify: ${watch.inotify.watches} watches in ${watch.inotify.instances} instance(s); CPU in those ${watch.laterAfterMs} ms: daemon ${watch.cpuPercentAfterReady.self} %, with children ${watch.cpuPercentAfterReady.withChildren} %`,
+    );
     out.push(`  the ${watch.activeTasks} active agents flipped to completed: write -> record-outcome event: ${distText(watch.toEvent)}`);
-    out.push(`  inotify once they were cleaned: ${watch.inotifyAfterCleaning.watches} watches; watcher ready ${watch.watchReadyMs ?? '?'} ms (the daemon's SIGQUIT state)`);
+    out.push(
+      `  inotify once they were cleaned: ${watch.inotifyAfterCleaning.watches} watches; watcher ready ${watch.watchReadyMs ?? '?'} ms (the daemon's SIGQUIT state)`,
+    );
   }
   return out.join('\n');
 }
@@ -135,11 +200,34 @@ async function main(): Promise<number> {
   process.stdout.write('\n== figures\n' + figures(latency, idle, watch) + '\n');
   process.stdout.write('\n== checks\n' + done.map((r) => checksText(r.fixture, r.checks)).join('\n') + '\n');
   process.stdout.write('\n== SPEC.md targets (a MISS is reported, not fatal)\n');
-  process.stdout.write(table(['scenario', 'target', 'measured', 'limit', 'result'], rows.map((t) => [t.scenario, t.what, t.measured, t.limit, t.info ? 'INFO' : t.pass ? 'PASS' : 'MISS']), new Set([2])) + '\n');
+  process.stdout.write(
+    table(
+      ['scenario', 'target', 'measured', 'limit', 'result'],
+      rows.map((t) => [t.scenario, t.what, t.measured, t.limit, t.info ? 'INFO' : t.pass ? 'PASS' : 'MISS']),
+      new Set([2]),
+    ) + '\n',
+  );
 
   fs.mkdirSync(OUT_DIR, { recursive: true });
   const out = path.join(OUT_DIR, 'daemon-results.json');
-  fs.writeFileSync(out, JSON.stringify({ date: new Date().toISOString(), machine: info, clockTicksPerSecond: hz, latency, idle, watch, targets: rows, failedChecks: failed, broken }, null, 2) + '\n');
+  fs.writeFileSync(
+    out,
+    JSON.stringify(
+      {
+        date: new Date().toISOString(),
+        machine: info,
+        clockTicksPerSecond: hz,
+        latency,
+        idle,
+        watch,
+        targets: rows,
+        failedChecks: failed,
+        broken,
+      },
+      null,
+      2,
+    ) + '\n',
+  );
   process.stdout.write(`\nresults written to ${path.relative(process.cwd(), out)}\n`);
 
   const fatal = failed.filter((c) => c.fatal);

@@ -2,8 +2,32 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
 import { execa } from 'execa';
-import { buildFixture, destroyFixture, KEEPALIVE_SESSION, listSessions, newSessionLine, type BenchAgent, type Fixture, type FixtureSpec } from './fixtures.js';
-import { cpuTicks, DaemonRun, dist, hasSession, inotifyWatches, memStatus, percentOfCore, round, sleep, tmuxServerPid, WindowCloseWatch, type DaemonExit, type Dist, type MemSample } from './daemon-measure.js';
+import {
+  buildFixture,
+  destroyFixture,
+  KEEPALIVE_SESSION,
+  listSessions,
+  newSessionLine,
+  type BenchAgent,
+  type Fixture,
+  type FixtureSpec,
+} from './fixtures.js';
+import {
+  cpuTicks,
+  DaemonRun,
+  dist,
+  hasSession,
+  inotifyWatches,
+  memStatus,
+  percentOfCore,
+  round,
+  sleep,
+  tmuxServerPid,
+  WindowCloseWatch,
+  type DaemonExit,
+  type Dist,
+  type MemSample,
+} from './daemon-measure.js';
 
 /**
  * The three daemon measurements of `npm run bench:daemon`, one fixture each (built with bench/fixtures.ts, so the
@@ -89,7 +113,10 @@ async function quitState(daemon: DaemonRun): Promise<Record<string, unknown>> {
   const before = daemon.stderr.length;
   daemon.child.kill('SIGQUIT');
   for (let i = 0; i < 100 && !daemon.stderr.slice(before).includes('\n'); i++) await sleep(20);
-  const line = daemon.stderr.slice(before).split('\n').find((l) => l.startsWith(marker));
+  const line = daemon.stderr
+    .slice(before)
+    .split('\n')
+    .find((l) => l.startsWith(marker));
   if (!line) throw new Error(`no state on SIGQUIT; stderr: ${daemon.stderr.slice(-500)}`);
   return JSON.parse(line.slice(marker.length)) as Record<string, unknown>;
 }
@@ -134,15 +161,29 @@ async function withDaemon<R extends Common>(
   const fixture = await buildFixture(spec);
   let daemon: DaemonRun | null = null;
   try {
-    process.stdout.write(`   setup: files ${Math.round(fixture.buildFilesMs)} ms, tmux ${Math.round(fixture.startTmuxMs)} ms (in ${fixture.dir})\n`);
+    process.stdout.write(
+      `   setup: files ${Math.round(fixture.buildFilesMs)} ms, tmux ${Math.round(fixture.startTmuxMs)} ms (in ${fixture.dir})\n`,
+    );
     await prepare?.(fixture);
     daemon = DaemonRun.start(fixture);
     const result = await body(fixture, daemon, common(fixture, description));
     const exit = await daemon.stop();
     result.exit = exit;
     result.badLines = daemon.badLines;
-    result.checks.push(check('daemon exits 0 on SIGTERM', exit.code === 0 && !exit.killed, `code ${exit.code ?? 'none'}, signal ${exit.signal ?? 'none'}, ${exit.killed ? 'SIGKILLed after 30 s' : `stopped in ${exit.stopMs} ms`}`));
-    result.checks.push(check('every stdout line is a valid DaemonEvent', daemon.badLines.length === 0, `${daemon.badLines.length} bad line(s)${daemon.badLines[0] ? `: ${daemon.badLines[0].slice(0, 200)}` : ''}`));
+    result.checks.push(
+      check(
+        'daemon exits 0 on SIGTERM',
+        exit.code === 0 && !exit.killed,
+        `code ${exit.code ?? 'none'}, signal ${exit.signal ?? 'none'}, ${exit.killed ? 'SIGKILLed after 30 s' : `stopped in ${exit.stopMs} ms`}`,
+      ),
+    );
+    result.checks.push(
+      check(
+        'every stdout line is a valid DaemonEvent',
+        daemon.badLines.length === 0,
+        `${daemon.badLines.length} bad line(s)${daemon.badLines[0] ? `: ${daemon.badLines[0].slice(0, 200)}` : ''}`,
+      ),
+    );
     return result;
   } finally {
     if (daemon) await daemon.stop(5000);
@@ -186,7 +227,13 @@ export async function latencyScenario(): Promise<LatencyResult> {
     try {
       const ready = await awaitReady(daemon, base);
       const startActions = daemon.events.filter((r) => r.event.event === 'action').length;
-      base.checks.push(check('start sweep: nothing to do', startActions === 0 && ready.event.event === 'ready' && ready.event.agents === fixture.agents.length, `${startActions} action(s), ready.agents ${ready.event.event === 'ready' ? ready.event.agents : '?'}`));
+      base.checks.push(
+        check(
+          'start sweep: nothing to do',
+          startActions === 0 && ready.event.event === 'ready' && ready.event.agents === fixture.agents.length,
+          `${startActions} action(s), ready.agents ${ready.event.event === 'ready' ? ready.event.agents : '?'}`,
+        ),
+      );
       const firstIndex = daemon.events.length;
       const samples: LatencySample[] = [];
       let inodeKept = 0;
@@ -197,13 +244,21 @@ export async function latencyScenario(): Promise<LatencyResult> {
         const from = daemon.events.length;
         const t0 = performance.now();
         fs.writeFileSync(registry, text);
-        const done = await daemon.waitFor((e) => e.event === 'action' && e.action.kind === 'record-outcome' && e.action.agentId === agent.id, CLEAN_LIMIT_MS, from);
+        const done = await daemon.waitFor(
+          (e) => e.event === 'action' && e.action.kind === 'record-outcome' && e.action.agentId === agent.id,
+          CLEAN_LIMIT_MS,
+          from,
+        );
         const toEventMs = done.at - t0;
         const sweep = await daemon.waitFor((e) => e.event === 'sweep', 10_000, done.index + 1);
         if (fs.statSync(registry).ino === inode) inodeKept++;
         if (!(await hasSession(fixture, agent.session))) goneAtEvent++;
         const closedAt = closes.closedAt(agent.session);
-        const actions = daemon.events.slice(from, sweep.index).flatMap((r) => (r.event.event === 'action' && r.event.action.agentId === agent.id ? [`${r.event.action.kind}:${r.event.action.outcome}`] : []));
+        const actions = daemon.events
+          .slice(from, sweep.index)
+          .flatMap((r) =>
+            r.event.event === 'action' && r.event.action.agentId === agent.id ? [`${r.event.action.kind}:${r.event.action.outcome}`] : [],
+          );
         samples.push({
           agentId: agent.id,
           task: path.basename(agent.taskDir),
@@ -213,11 +268,17 @@ export async function latencyScenario(): Promise<LatencyResult> {
           sweepEngineMs: sweep.event.event === 'sweep' ? sweep.event.engineMs : -1,
           actions,
         });
-        process.stdout.write(`   ${agent.id}: event ${toEventMs.toFixed(1)} ms, window closed ${closedAt === undefined ? '-' : `${(closedAt - t0).toFixed(1)} ms`}, sweep ${samples.at(-1)!.trigger} engine ${samples.at(-1)!.sweepEngineMs} ms\n`);
+        process.stdout.write(
+          `   ${agent.id}: event ${toEventMs.toFixed(1)} ms, window closed ${closedAt === undefined ? '-' : `${(closedAt - t0).toFixed(1)} ms`}, sweep ${samples.at(-1)!.trigger} engine ${samples.at(-1)!.sweepEngineMs} ms\n`,
+        );
         await sleep(GAP_BETWEEN_WRITES_MS);
       }
       const during = daemon.events.slice(firstIndex).map((r) => r.event);
-      const failed = during.flatMap((e) => (e.event === 'action' && e.action.outcome === 'failed' ? [`${e.action.kind} ${e.action.agentId}: ${e.action.error ?? e.action.reason}`] : []));
+      const failed = during.flatMap((e) =>
+        e.event === 'action' && e.action.outcome === 'failed'
+          ? [`${e.action.kind} ${e.action.agentId}: ${e.action.error ?? e.action.reason}`]
+          : [],
+      );
       const triggers: Record<string, number> = {};
       for (const e of during) if (e.event === 'sweep') triggers[e.trigger] = (triggers[e.trigger] ?? 0) + 1;
       const gone = samples.flatMap((s) => (s.toSessionGoneMs === null ? [] : [s.toSessionGoneMs]));
@@ -272,29 +333,52 @@ export async function idleScenario(hz: number): Promise<IdleResult> {
     const cq = cpuTicks(pid);
     const quietWindowMs = performance.now() - t0;
     // A daemon that never reconciles is a finding, not a broken bench: the window then ends at ready + 75 s.
-    const reconcile = await daemon.waitFor((e) => e.event === 'sweep' && e.trigger === 'reconcile', 75_000 - IDLE_QUIET_MS, ready.index + 1).catch(() => null);
+    const reconcile = await daemon
+      .waitFor((e) => e.event === 'sweep' && e.trigger === 'reconcile', 75_000 - IDLE_QUIET_MS, ready.index + 1)
+      .catch(() => null);
     await sleep(1000);
     const c1 = cpuTicks(pid);
     const s1 = cpuTicks(server).self;
     const windowMs = performance.now() - t0;
     const memAtEnd = memStatus(pid);
     const during = daemon.events.slice(ready.index + 1).map((r) => r.event);
-    const sweepsInWindow = during.flatMap((e) => (e.event === 'sweep' ? [{ trigger: e.trigger, tasks: e.tasks, engineMs: e.engineMs }] : []));
+    const sweepsInWindow = during.flatMap((e) =>
+      e.event === 'sweep' ? [{ trigger: e.trigger, tasks: e.tasks, engineMs: e.engineMs }] : [],
+    );
     const actionsInWindow = during.filter((e) => e.event === 'action').length;
     const sessionsAfter = await listSessions(fixture);
     const startActions = daemon.events.slice(0, ready.index).filter((r) => r.event.event === 'action').length;
     base.checks.push(
-      check('ready names every agent; start sweep did nothing', ready.event.event === 'ready' && ready.event.agents === fixture.agents.length && startActions === 0, `ready.agents ${ready.event.event === 'ready' ? ready.event.agents : '?'}, ${startActions} action(s)`),
-      check('a full reconcile ran inside the window', reconcile !== null, reconcile ? `its sweep line came ${Math.round(reconcile.at - t0)} ms after ready` : 'none within 75 s of ready'),
+      check(
+        'ready names every agent; start sweep did nothing',
+        ready.event.event === 'ready' && ready.event.agents === fixture.agents.length && startActions === 0,
+        `ready.agents ${ready.event.event === 'ready' ? ready.event.agents : '?'}, ${startActions} action(s)`,
+      ),
+      check(
+        'a full reconcile ran inside the window',
+        reconcile !== null,
+        reconcile ? `its sweep line came ${Math.round(reconcile.at - t0)} ms after ready` : 'none within 75 s of ready',
+      ),
       check('no action while nothing changes', actionsInWindow === 0, `${actionsInWindow} action event(s)`, true),
-      check('sessions unchanged', sessionsAfter.size === sessionsBefore.size && [...sessionsBefore].every((s) => sessionsAfter.has(s)), `${sessionsAfter.size} sessions, ${sessionsBefore.size} before`, true),
+      check(
+        'sessions unchanged',
+        sessionsAfter.size === sessionsBefore.size && [...sessionsBefore].every((s) => sessionsAfter.has(s)),
+        `${sessionsAfter.size} sessions, ${sessionsBefore.size} before`,
+        true,
+      ),
     );
     return {
       ...base,
       windowMs: Math.round(windowMs),
       quietWindowMs: Math.round(quietWindowMs),
-      cpuPercent: { self: percentOfCore(c1.self - c0.self, hz, windowMs), withChildren: percentOfCore(c1.self + c1.children - c0.self - c0.children, hz, windowMs) },
-      quietCpuPercent: { self: percentOfCore(cq.self - c0.self, hz, quietWindowMs), withChildren: percentOfCore(cq.self + cq.children - c0.self - c0.children, hz, quietWindowMs) },
+      cpuPercent: {
+        self: percentOfCore(c1.self - c0.self, hz, windowMs),
+        withChildren: percentOfCore(c1.self + c1.children - c0.self - c0.children, hz, windowMs),
+      },
+      quietCpuPercent: {
+        self: percentOfCore(cq.self - c0.self, hz, quietWindowMs),
+        withChildren: percentOfCore(cq.self + cq.children - c0.self - c0.children, hz, quietWindowMs),
+      },
       tmuxServerCpuPercent: percentOfCore(s1 - s0, hz, windowMs),
       sweepsInWindow,
       actionsInWindow,
@@ -316,7 +400,12 @@ async function activate(fixture: Fixture): Promise<void> {
     fs.writeFileSync(registry, text);
   }
   const lines = agents.map((a) => newSessionLine(a.session)).join('\n') + '\n';
-  const r = await execa('tmux', ['-S', fixture.socket, 'source-file', '-'], { input: lines, env: fixture.env, reject: false, timeout: 30_000 });
+  const r = await execa('tmux', ['-S', fixture.socket, 'source-file', '-'], {
+    input: lines,
+    env: fixture.env,
+    reject: false,
+    timeout: 30_000,
+  });
   if (r.exitCode !== 0) throw new Error(`tmux source-file failed: ${String(r.stderr)}`);
 }
 
@@ -346,20 +435,41 @@ export async function watchScenario(hz: number): Promise<WatchResult> {
         const from = daemon.events.length;
         const w0 = performance.now();
         fs.writeFileSync(registry, text);
-        const done = await daemon.waitFor((e) => e.event === 'action' && e.action.kind === 'record-outcome' && e.action.agentId === agent.id, CLEAN_LIMIT_MS, from);
+        const done = await daemon.waitFor(
+          (e) => e.event === 'action' && e.action.kind === 'record-outcome' && e.action.agentId === agent.id,
+          CLEAN_LIMIT_MS,
+          from,
+        );
         samples.push(round(done.at - w0));
         await sleep(GAP_BETWEEN_WRITES_MS);
       }
       const inotifyAfterCleaning = inotifyWatches(pid);
       const sessions = await listSessions(fixture);
       base.checks.push(
-        check('ready names every task and agent, watching by inotify', r !== null && r.tasks === fixture.tasks && r.agents === fixture.agents.length && r.watch === 'inotify', JSON.stringify(r)),
+        check(
+          'ready names every task and agent, watching by inotify',
+          r !== null && r.tasks === fixture.tasks && r.agents === fixture.agents.length && r.watch === 'inotify',
+          JSON.stringify(r),
+        ),
         check('no action on the tree before the flips', startActions === 0, `${startActions} action event(s)`, true),
-        check('inotify watches: the base plus one per active task', inotify.watches >= WATCH_ACTIVE_TASKS + 1 && inotify.watches <= WATCH_ACTIVE_TASKS + 2, `${inotify.watches} watches in ${inotify.instances} inotify instance(s)`),
-        check('every flipped agent cleaned (record-outcome)', samples.length === WATCH_ACTIVE_TASKS, `${samples.length}/${WATCH_ACTIVE_TASKS}`, true),
+        check(
+          'inotify watches: the base plus one per active task',
+          inotify.watches >= WATCH_ACTIVE_TASKS + 1 && inotify.watches <= WATCH_ACTIVE_TASKS + 2,
+          `${inotify.watches} watches in ${inotify.instances} inotify instance(s)`,
+        ),
+        check(
+          'every flipped agent cleaned (record-outcome)',
+          samples.length === WATCH_ACTIVE_TASKS,
+          `${samples.length}/${WATCH_ACTIVE_TASKS}`,
+          true,
+        ),
         check('only the keepalive session is left', sessions.size === 1 && sessions.has(KEEPALIVE_SESSION), [...sessions].join(', '), true),
         check('a cleaned task is no longer watched', inotifyAfterCleaning.watches <= 2, `${inotifyAfterCleaning.watches} watches left`),
-        check('the daemon reports its watcher ready time', watchReadyMs !== null, `${watchReadyMs ?? 'none'} ms (state: watches ${String(state.watches)}, watched tasks ${String(state.watchedTasks)})`),
+        check(
+          'the daemon reports its watcher ready time',
+          watchReadyMs !== null,
+          `${watchReadyMs ?? 'none'} ms (state: watches ${String(state.watches)}, watched tasks ${String(state.watchedTasks)})`,
+        ),
       );
       return {
         ...base,
@@ -369,7 +479,10 @@ export async function watchScenario(hz: number): Promise<WatchResult> {
         memLater,
         laterAfterMs: Math.round(laterAfterMs),
         inotify,
-        cpuPercentAfterReady: { self: percentOfCore(c1.self - c0.self, hz, laterAfterMs), withChildren: percentOfCore(c1.self + c1.children - c0.self - c0.children, hz, laterAfterMs) },
+        cpuPercentAfterReady: {
+          self: percentOfCore(c1.self - c0.self, hz, laterAfterMs),
+          withChildren: percentOfCore(c1.self + c1.children - c0.self - c0.children, hz, laterAfterMs),
+        },
         toEvent: dist(samples),
         inotifyAfterCleaning,
         watchReadyMs,

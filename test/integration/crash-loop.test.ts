@@ -16,7 +16,10 @@ const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
 /** A sweep killed with SIGKILL after `delayMs` (or finished before that). */
 async function crashedSweep(sb: Sandbox, delayMs: number): Promise<void> {
-  const child = spawn(process.execPath, [BIN, 'sweep', '--json', '--root', sb.root, '--tmux-socket', sb.socket], { env: { ...process.env, ...sb.env }, stdio: 'ignore' });
+  const child = spawn(process.execPath, [BIN, 'sweep', '--json', '--root', sb.root, '--tmux-socket', sb.socket], {
+    env: { ...process.env, ...sb.env },
+    stdio: 'ignore',
+  });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const timer = setTimeout(() => child.kill('SIGKILL'), delayMs);
   await exited;
@@ -33,7 +36,8 @@ describe('crash loop: kill -9 at a random moment, then restart', () => {
     for (const name of fs.readdirSync(sb.dir).filter((f) => f.startsWith('pids-'))) {
       for (const pid of fs.readFileSync(path.join(sb.dir, name), 'utf8').trim().split('\n').map(Number)) {
         const argv = fs.existsSync(`/proc/${pid}/cmdline`) ? fs.readFileSync(`/proc/${pid}/cmdline`, 'latin1').split('\0') : [];
-        if (argv[0] === 'sh' || (argv[0] === 'sleep' && ['100011', '100012', '100013'].includes(argv[1] ?? ''))) process.kill(pid, 'SIGKILL');
+        if (argv[0] === 'sh' || (argv[0] === 'sleep' && ['100011', '100012', '100013'].includes(argv[1] ?? '')))
+          process.kill(pid, 'SIGKILL');
       }
     }
     await sb.cleanup();
@@ -59,7 +63,18 @@ describe('crash loop: kill -9 at a random moment, then restart', () => {
         logs.set(id, sha(body));
         task.prompt(id);
       }
-      assert.ok(await waitFor(() => agents.every((id) => fs.existsSync(path.join(sb.dir, `pids-${id}`)) && fs.readFileSync(path.join(sb.dir, `pids-${id}`), 'utf8').trim().split('\n').length >= 3)));
+      assert.ok(
+        await waitFor(() =>
+          agents.every(
+            (id) =>
+              fs.existsSync(path.join(sb.dir, `pids-${id}`)) &&
+              fs
+                .readFileSync(path.join(sb.dir, `pids-${id}`), 'utf8')
+                .trim()
+                .split('\n').length >= 3,
+          ),
+        ),
+      );
       task.writeRegistry(agents.map((id) => ({ id, status: 'completed', tmux_session: `agent_${id}` })));
 
       await crashedSweep(sb, randomInt(0, 400));
@@ -67,11 +82,19 @@ describe('crash loop: kill -9 at a random moment, then restart', () => {
       // known to be orphaned a second later (and at worst once it is stale, 15 s), so the task may be skipped (never
       // failed) a few times first.
       let resumed = await runJson(sb, ['sweep']);
-      for (let tries = 0; tries < 40 && resumed.report.actions.some((a) => a.outcome === 'skipped' && /another agent-janitor/.test(a.detail ?? '')); tries++) {
+      for (
+        let tries = 0;
+        tries < 40 && resumed.report.actions.some((a) => a.outcome === 'skipped' && /another agent-janitor/.test(a.detail ?? ''));
+        tries++
+      ) {
         await new Promise((r) => setTimeout(r, 500));
         resumed = await runJson(sb, ['sweep']);
       }
-      assert.equal(resumed.exitCode, 0, `iteration ${i}: ${JSON.stringify(resumed.report.errors)} ${JSON.stringify(resumed.report.actions.filter((a) => a.outcome === 'failed'))}`);
+      assert.equal(
+        resumed.exitCode,
+        0,
+        `iteration ${i}: ${JSON.stringify(resumed.report.errors)} ${JSON.stringify(resumed.report.actions.filter((a) => a.outcome === 'failed'))}`,
+      );
 
       // Every log byte archived exactly once.
       const lockInfo = () => {
@@ -80,8 +103,16 @@ describe('crash loop: kill -9 at a random moment, then restart', () => {
         const st = fs.statSync(lock, { throwIfNoEntry: false });
         return `lock ${st ? `age ${Date.now() - st.mtimeMs} ms` : 'absent'}, owner ${owner}`;
       };
-      assert.deepEqual(listFiles(task.logs), [], `iteration ${i}: ${lockInfo()}; logs left; resumed: ${JSON.stringify(resumed.report.actions.map((a) => `${a.kind} ${a.outcome} ${a.detail ?? a.error ?? ''}`))} agents ${JSON.stringify(resumed.report.agents.map((a) => `${a.agentId} ${a.verdict} ${a.reason}`))}`);
-      const manifest = fs.readFileSync(path.join(task.archive, 'MANIFEST.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { source: string; archive: string; sha256: string });
+      assert.deepEqual(
+        listFiles(task.logs),
+        [],
+        `iteration ${i}: ${lockInfo()}; logs left; resumed: ${JSON.stringify(resumed.report.actions.map((a) => `${a.kind} ${a.outcome} ${a.detail ?? a.error ?? ''}`))} agents ${JSON.stringify(resumed.report.agents.map((a) => `${a.agentId} ${a.verdict} ${a.reason}`))}`,
+      );
+      const manifest = fs
+        .readFileSync(path.join(task.archive, 'MANIFEST.jsonl'), 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { source: string; archive: string; sha256: string });
       for (const id of agents) {
         const entries = manifest.filter((m) => m.source === `logs/${id}_stream.jsonl`);
         assert.equal(entries.length, 1, `iteration ${i}: ${id} archived ${entries.length} times`);
@@ -89,10 +120,21 @@ describe('crash loop: kill -9 at a random moment, then restart', () => {
         assert.equal(entries[0]!.archive, `archive/${id}_stream.jsonl`, `iteration ${i}: ${id} under its exact name`);
         assert.equal(sha(fs.readFileSync(path.join(task.dir, entries[0]!.archive))), logs.get(id));
       }
-      assert.deepEqual(listFiles(task.archive).filter((f) => f.includes('~') || f.startsWith('.aj-tmp-')), [], `iteration ${i}: duplicates or temps`);
-      assert.deepEqual(listFiles(task.dir).filter((f) => f.startsWith('agent_prompt_')), []);
+      assert.deepEqual(
+        listFiles(task.archive).filter((f) => f.includes('~') || f.startsWith('.aj-tmp-')),
+        [],
+        `iteration ${i}: duplicates or temps`,
+      );
+      assert.deepEqual(
+        listFiles(task.dir).filter((f) => f.startsWith('agent_prompt_')),
+        [],
+      );
       // Nothing left running, no cleanup left open.
-      assert.deepEqual((await sb.sessions()).filter((s) => s.startsWith(`agent_crash${i}-`)), [], `iteration ${i}: sessions left`);
+      assert.deepEqual(
+        (await sb.sessions()).filter((s) => s.startsWith(`agent_crash${i}-`)),
+        [],
+        `iteration ${i}: sessions left`,
+      );
       const intents = parseIntents(fs.readFileSync(path.join(task.dir, '.agent-janitor-intents.jsonl'), 'utf8'));
       assert.equal(intents.pending.size, 0, `iteration ${i}: open intents ${[...intents.pending.keys()].join()}`);
     }

@@ -69,18 +69,27 @@ describe('agent-janitor daemon inputs', () => {
       assert.notEqual(s.exitCode, 2);
       for (const a of s.report.actions) assert.notEqual(a.outcome, 'failed', JSON.stringify(a));
     }
-    await daemon.waitFor(() => listFiles(task.logs).length === 0 && listFiles(path.join(task.dir)).includes('archive'), 15_000).catch(() => undefined);
+    await daemon
+      .waitFor(() => listFiles(task.logs).length === 0 && listFiles(path.join(task.dir)).includes('archive'), 15_000)
+      .catch(() => undefined);
     const deadline = Date.now() + 15_000;
     while (listFiles(task.logs).length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     assert.deepEqual(listFiles(task.logs), []);
-    const manifest = fs.readFileSync(path.join(task.archive, 'MANIFEST.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { source: string; archive: string; sha256: string });
+    const manifest = fs
+      .readFileSync(path.join(task.archive, 'MANIFEST.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { source: string; archive: string; sha256: string });
     const logEntries = manifest.filter((m) => m.source.startsWith('logs/'));
     assert.equal(logEntries.length, agents.length, 'one manifest entry per log');
     for (const a of agents) {
       const file = path.join(task.archive, `${a.id}_stream.jsonl`);
       assert.equal(sha(fs.readFileSync(file)), hashes.get(a.id));
     }
-    assert.deepEqual(listFiles(task.archive).filter((f) => f.includes('~') || f.startsWith('.aj-tmp-')), []);
+    assert.deepEqual(
+      listFiles(task.archive).filter((f) => f.includes('~') || f.startsWith('.aj-tmp-')),
+      [],
+    );
     assert.deepEqual(await sb.sessions(), []);
   });
 });

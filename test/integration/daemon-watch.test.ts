@@ -25,7 +25,11 @@ afterEach(async () => {
 
 const SWEPT_AT_ONCE_MS = 3000;
 
-function startDaemon(sb: Sandbox, config: ConfigInput = {}, watch?: WatchFn): { daemon: JanitorDaemon; events: DaemonEvent[]; ready: Promise<void> } {
+function startDaemon(
+  sb: Sandbox,
+  config: ConfigInput = {},
+  watch?: WatchFn,
+): { daemon: JanitorDaemon; events: DaemonEvent[]; ready: Promise<void> } {
   const events: DaemonEvent[] = [];
   const daemon = new JanitorDaemon(sb.config({ reconcileSeconds: 3600, ...config }), {
     stateDir: path.join(sb.dir, 'state', 'agent-janitor'),
@@ -37,8 +41,11 @@ function startDaemon(sb: Sandbox, config: ConfigInput = {}, watch?: WatchFn): { 
 }
 
 const sweptTask = (events: readonly DaemonEvent[], from: number, agentId: string) =>
-  events.slice(from).some((e) => e.event === 'action' && e.action.kind === 'record-outcome' && e.action.agentId === agentId && e.action.outcome === 'done');
-const watchSweeps = (events: readonly DaemonEvent[], from: number) => events.slice(from).filter((e) => e.event === 'sweep' && e.trigger === 'watch').length;
+  events
+    .slice(from)
+    .some((e) => e.event === 'action' && e.action.kind === 'record-outcome' && e.action.agentId === agentId && e.action.outcome === 'done');
+const watchSweeps = (events: readonly DaemonEvent[], from: number) =>
+  events.slice(from).filter((e) => e.event === 'sweep' && e.trigger === 'watch').length;
 
 describe('daemon watcher: active tasks only', () => {
   it('watches an active task and sweeps a write to it at once; drops it once finished; a finished task waits for the reconcile', async () => {
@@ -61,11 +68,17 @@ describe('daemon watcher: active tasks only', () => {
     assert.equal(daemon.watching().watches, 1);
 
     from = events.length;
-    finished.writeRegistry([{ id: 'f-1', status: 'completed', tmux_session: null }, { id: 'f-2', status: 'running', tmux_session: null }]);
+    finished.writeRegistry([
+      { id: 'f-1', status: 'completed', tmux_session: null },
+      { id: 'f-2', status: 'running', tmux_session: null },
+    ]);
     await new Promise((r) => setTimeout(r, 1500));
     assert.equal(watchSweeps(events, from), 0, 'a finished task is not watched: its write waits for the reconcile');
     daemon.reconcile();
-    assert.ok(await waitFor(() => daemon.watching().tasks.includes(finished.dir), 5000), 'the reconcile finds it active again, and it is watched');
+    assert.ok(
+      await waitFor(() => daemon.watching().tasks.includes(finished.dir), 5000),
+      'the reconcile finds it active again, and it is watched',
+    );
   });
 
   it('sees a new TASK-* folder at once, follows it, and sweeps writes to it', async () => {
@@ -83,7 +96,7 @@ describe('daemon watcher: active tasks only', () => {
     assert.ok(await waitFor(() => sweptTask(events, from, 'n-1'), SWEPT_AT_ONCE_MS), 'its registry is watched');
   });
 
-  it("sees a write to the state database and cleans the agent it finished", async () => {
+  it('sees a write to the state database and cleans the agent it finished', async () => {
     const sb = pool.fresh();
     const name = 'TASK-20260115-101500-ab12cd34';
     makeOrchestratorTask(sb.workspace, name);
@@ -109,7 +122,11 @@ describe('daemon watcher: inotify refuses a watch', () => {
     await sb.startSession('agent_p-1');
     const task = makeTask(sb.workspace, [{ id: 'p-1', status: 'running', tmux_session: 'agent_p-1' }]);
     const refuse: WatchFn = (dir) => {
-      throw Object.assign(new Error(`ENOSPC: System limit for number of file watchers reached, watch '${dir}'`), { code: 'ENOSPC', syscall: 'watch', path: dir });
+      throw Object.assign(new Error(`ENOSPC: System limit for number of file watchers reached, watch '${dir}'`), {
+        code: 'ENOSPC',
+        syscall: 'watch',
+        path: dir,
+      });
     };
     const { daemon, events, ready } = startDaemon(sb, {}, refuse);
     await ready;
@@ -119,7 +136,12 @@ describe('daemon watcher: inotify refuses a watch', () => {
     assert.deepEqual(daemon.watching(), { mode: 'polling', watches: 0, tasks: [task.dir] });
 
     let from = events.length;
-    fs.writeFileSync(task.registry, JSON.stringify({ agents: [{ id: 'p-1', status: 'completed', tmux_session: 'agent_p-1', completed_at: new Date(Date.now() - 60_000).toISOString() }] }));
+    fs.writeFileSync(
+      task.registry,
+      JSON.stringify({
+        agents: [{ id: 'p-1', status: 'completed', tmux_session: 'agent_p-1', completed_at: new Date(Date.now() - 60_000).toISOString() }],
+      }),
+    );
     assert.ok(await waitFor(() => sweptTask(events, from, 'p-1'), SWEPT_AT_ONCE_MS), 'a polled registry write is swept');
     from = events.length;
     const late = makeTask(sb.workspace, [{ id: 'p-2', status: 'running', tmux_session: null }]);

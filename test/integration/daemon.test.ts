@@ -35,11 +35,22 @@ describe('agent-janitor daemon', () => {
     const d = start();
     const ready = await d.waitFor((e) => e.event === 'ready');
     assert.equal(d.events[d.events.length - 1]?.event === 'ready' || d.events.some((e) => e.event === 'ready'), true);
-    assert.equal(d.events.findIndex((e) => e.event === 'ready'), d.events.indexOf(ready));
+    assert.equal(
+      d.events.findIndex((e) => e.event === 'ready'),
+      d.events.indexOf(ready),
+    );
     assert.ok(ready.event === 'ready' && ready.tasks === 1 && ready.agents === 2);
 
     // In place, as the orchestrator does: same inode, new content.
-    fs.writeFileSync(task.registry, JSON.stringify({ agents: withCompletionTimes([{ id: 'w-1', status: 'completed', tmux_session: 'agent_w-1' }, { id: 'w-2', status: 'running', tmux_session: 'agent_w-2' }]) }));
+    fs.writeFileSync(
+      task.registry,
+      JSON.stringify({
+        agents: withCompletionTimes([
+          { id: 'w-1', status: 'completed', tmux_session: 'agent_w-1' },
+          { id: 'w-2', status: 'running', tmux_session: 'agent_w-2' },
+        ]),
+      }),
+    );
     await d.waitFor((e) => e.event === 'action' && e.action.kind === 'record-outcome' && e.action.agentId === 'w-1');
     assert.deepEqual(await sb.sessions(), ['agent_w-2']);
     assert.ok(!fs.existsSync(log));
@@ -55,8 +66,11 @@ describe('agent-janitor daemon', () => {
     assert.ok(d.events.some((e) => e.event === 'stopping'));
     assert.match((await runCli(sb, ['status'])).stdout, /no daemon running/);
     // Its own log holds the same events.
-    const ownLog = fs.readFileSync(path.join(sb.dir, 'state', 'agent-janitor', 'janitor.log'), 'utf8').trim().split('\n');
-    assert.equal(ownLog.length, d.events.length, ownLog.join("\n"));
+    const ownLog = fs
+      .readFileSync(path.join(sb.dir, 'state', 'agent-janitor', 'janitor.log'), 'utf8')
+      .trim()
+      .split('\n');
+    assert.equal(ownLog.length, d.events.length, ownLog.join('\n'));
     assert.equal((JSON.parse(ownLog[0]!) as { event: string }).event, d.events[0]?.event);
   });
 
@@ -169,7 +183,16 @@ describe('agent-janitor daemon against a hanging tmux', () => {
       );
       const config = path.join(sb.dir, 'config.json');
       const metrics = path.join(sb.dir, 'metrics', 'agent_janitor.prom');
-      fs.writeFileSync(config, JSON.stringify({ tmuxBinary: tmux, timeouts: { stepMs: 1000, tmuxMs: 10_000 }, breakerThreshold: 1, reconcileSeconds: 0.5, metricsPath: metrics }));
+      fs.writeFileSync(
+        config,
+        JSON.stringify({
+          tmuxBinary: tmux,
+          timeouts: { stepMs: 1000, tmuxMs: 10_000 },
+          breakerThreshold: 1,
+          reconcileSeconds: 0.5,
+          metricsPath: metrics,
+        }),
+      );
       const hung = makeTask(sb.workspace, [{ id: 'hang-1', status: 'completed', tmux_session: 'agent_hang-1' }]);
       const hungLog = hung.log('hang-1_stream.jsonl', 'keep\n');
       const d = DaemonProcess.start(sb, ['--config', config]);
@@ -183,12 +206,22 @@ describe('agent-janitor daemon against a hanging tmux', () => {
       // Another task, no session: served while the broken one is backed off.
       const free = makeTask(sb.workspace, [{ id: 'free-1', status: 'completed', tmux_session: null }]);
       free.log('free-1_stream.jsonl', 'free\n');
-      await d.waitFor((e) => e.event === 'action' && e.action.agentId === 'free-1' && e.action.kind === 'archive-file' && e.action.outcome === 'done', 15_000);
+      await d.waitFor(
+        (e) => e.event === 'action' && e.action.agentId === 'free-1' && e.action.kind === 'archive-file' && e.action.outcome === 'done',
+        15_000,
+      );
 
-      const status = JSON.parse((await runCli(sb, ['status', '--json'])).stdout) as { running: boolean; failures: number; breakers: { task: string }[] };
+      const status = JSON.parse((await runCli(sb, ['status', '--json'])).stdout) as {
+        running: boolean;
+        failures: number;
+        breakers: { task: string }[];
+      };
       assert.equal(status.running, true);
       assert.ok(status.failures >= 1);
-      assert.deepEqual(status.breakers.map((b) => b.task), [hung.dir]);
+      assert.deepEqual(
+        status.breakers.map((b) => b.task),
+        [hung.dir],
+      );
       const prom = fs.readFileSync(metrics, 'utf8');
       assert.match(prom, /^agent_janitor_open_breakers 1$/m);
       assert.match(prom, /^agent_janitor_actions_total\{outcome="done"\} \d+$/m);

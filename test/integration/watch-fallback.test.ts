@@ -22,11 +22,21 @@ after(async () => {
 });
 
 /** Runs what follows under a fresh user namespace whose inotify watch limit is `limit`. */
-const limitedWatches = (limit: number) => ['unshare', '--user', '--map-root-user', 'sh', '-c', 'echo "$0" > /proc/sys/user/max_inotify_watches && exec "$@"', String(limit)];
+const limitedWatches = (limit: number) => [
+  'unshare',
+  '--user',
+  '--map-root-user',
+  'sh',
+  '-c',
+  'echo "$0" > /proc/sys/user/max_inotify_watches && exec "$@"',
+  String(limit),
+];
 
 async function userNamespacesWork(): Promise<string | null> {
   const r = await execa(limitedWatches(5)[0]!, [...limitedWatches(5).slice(1), 'true'], { reject: false, timeout: 10_000 });
-  return r.exitCode === 0 ? null : `unshare --user with a lowered inotify limit is not possible here: ${String(r.stderr).trim() || (r.exitCode ?? 'no exit code')}`;
+  return r.exitCode === 0
+    ? null
+    : `unshare --user with a lowered inotify limit is not possible here: ${String(r.stderr).trim() || (r.exitCode ?? 'no exit code')}`;
 }
 
 describe('daemon, inotify watch limit reached (real kernel refusal)', () => {
@@ -55,9 +65,16 @@ describe('daemon, inotify watch limit reached (real kernel refusal)', () => {
     // In place, as the orchestrator does. Only polling can see this before the next periodic reconcile (60 s).
     const before = d.events.length;
     fs.writeFileSync(task.registry, JSON.stringify({ agents: [{ id: 'p-1', status: 'completed', tmux_session: null }] }));
-    await d.waitFor((e) => e.event === 'action' && e.action.kind === 'record-outcome' && e.action.agentId === 'p-1' && e.action.outcome === 'done', 15_000, before);
+    await d.waitFor(
+      (e) => e.event === 'action' && e.action.kind === 'record-outcome' && e.action.agentId === 'p-1' && e.action.outcome === 'done',
+      15_000,
+      before,
+    );
     const sweep = await d.waitFor((e) => e.event === 'sweep' && (e.actions.done ?? 0) > 0, 5000, before);
-    assert.ok(sweep.event === 'sweep' && sweep.trigger === 'watch', `acted on by a polled change, not a reconcile: ${JSON.stringify(sweep)}`);
+    assert.ok(
+      sweep.event === 'sweep' && sweep.trigger === 'watch',
+      `acted on by a polled change, not a reconcile: ${JSON.stringify(sweep)}`,
+    );
     assert.ok(!fs.existsSync(log) && !fs.existsSync(prompt));
     assert.ok(listFiles(task.archive).includes('p-1_stream.jsonl'));
     assert.equal(d.events.filter((e) => e.event === 'watch-fallback').length, 1, 'falls back once');

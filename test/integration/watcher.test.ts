@@ -17,7 +17,14 @@ const quiet = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** What a watcher reported, by kind. */
 function recorder() {
-  const seen = { appeared: [] as string[], changed: [] as string[], databases: [] as string[], lost: [] as string[], fellBack: [] as string[], failed: [] as string[] };
+  const seen = {
+    appeared: [] as string[],
+    changed: [] as string[],
+    databases: [] as string[],
+    lost: [] as string[],
+    fellBack: [] as string[],
+    failed: [] as string[],
+  };
   const events: WatcherEvents = {
     taskAppeared: (dir) => seen.appeared.push(dir),
     taskChanged: (dir) => seen.changed.push(dir),
@@ -38,7 +45,10 @@ function inotifyWatchesHeld(): number {
   for (const fd of fs.readdirSync('/proc/self/fd')) {
     try {
       if (fs.readlinkSync(`/proc/self/fd/${fd}`) !== 'anon_inode:inotify') continue;
-      watches += fs.readFileSync(`/proc/self/fdinfo/${fd}`, 'latin1').split('\n').filter((l) => l.startsWith('inotify wd:')).length;
+      watches += fs
+        .readFileSync(`/proc/self/fdinfo/${fd}`, 'latin1')
+        .split('\n')
+        .filter((l) => l.startsWith('inotify wd:')).length;
     } catch {
       // Closed between the listing and the read.
     }
@@ -47,7 +57,8 @@ function inotifyWatchesHeld(): number {
 }
 
 const running = (id: string) => [{ id, status: 'running', tmux_session: null }];
-const rewrite = (registry: string, id: string, status: string) => fs.writeFileSync(registry, JSON.stringify({ agents: [{ id, status, tmux_session: null }] }));
+const rewrite = (registry: string, id: string, status: string) =>
+  fs.writeFileSync(registry, JSON.stringify({ agents: [{ id, status, tmux_session: null }] }));
 
 for (const mode of ['inotify', 'polling'] as WatchMode[]) {
   describe(`workspace watcher (${mode})`, () => {
@@ -214,7 +225,11 @@ function limitedWatch(allowed: number): WatchFn & { calls: number } {
   const fn = ((dir, listener) => {
     fn.calls++;
     if (fn.calls > allowed) {
-      throw Object.assign(new Error(`ENOSPC: System limit for number of file watchers reached, watch '${dir}'`), { code: 'ENOSPC', syscall: 'watch', path: dir });
+      throw Object.assign(new Error(`ENOSPC: System limit for number of file watchers reached, watch '${dir}'`), {
+        code: 'ENOSPC',
+        syscall: 'watch',
+        path: dir,
+      });
     }
     return fs.watch(dir, listener);
   }) as WatchFn & { calls: number };

@@ -21,7 +21,20 @@ const B = '/ws/.agent-workspace/TASK-20261124-100002-a0000002';
 const C = '/ws/.agent-workspace/TASK-20261124-100003-a0000003';
 
 function agent(task: string, agentId: string, verdict: Verdict, source: 'registry' | 'database' = 'registry'): AgentReport {
-  return { task, agentId, status: verdict === 'clean' || verdict === 'finished' ? 'completed' : 'running', verdict, reason: '', session: null, sessionAlive: false, idleMinutes: null, pinned: false, source, graceEndsAt: null, graceSeconds: null };
+  return {
+    task,
+    agentId,
+    status: verdict === 'clean' || verdict === 'finished' ? 'completed' : 'running',
+    verdict,
+    reason: '',
+    session: null,
+    sessionAlive: false,
+    idleMinutes: null,
+    pinned: false,
+    source,
+    graceEndsAt: null,
+    graceSeconds: null,
+  };
 }
 
 function action(task: string, agentId: string, outcome: ActionResult['outcome']): ActionResult {
@@ -34,7 +47,19 @@ function report(agents: AgentReport[], actions: ActionResult[] = [], errors: Swe
     actions,
     orphans: [],
     errors,
-    stats: { roots: 1, tasks: 3, registries: 3, databases: 0, agents: agents.length, actions: { done: 0, skipped: 0, failed: 0, planned: 0 }, tmuxSpawns: 1, dryRun: false, engineMs: 1, stepsMs: {}, timeouts: [] },
+    stats: {
+      roots: 1,
+      tasks: 3,
+      registries: 3,
+      databases: 0,
+      agents: agents.length,
+      actions: { done: 0, skipped: 0, failed: 0, planned: 0 },
+      tmuxSpawns: 1,
+      dryRun: false,
+      engineMs: 1,
+      stepsMs: {},
+      timeouts: [],
+    },
   };
 }
 
@@ -46,7 +71,11 @@ describe('ActiveTasks: which registries the watcher follows', () => {
     const watch = new FakeWatchSet();
     const active = new ActiveTasks(watch);
     watch.watchTask(C, 0);
-    active.record(report([agent(A, 'a-1', 'active'), agent(A, 'a-2', 'clean'), agent(B, 'b-1', 'clean'), agent(C, 'c-1', 'clean')]), full(42), 1000);
+    active.record(
+      report([agent(A, 'a-1', 'active'), agent(A, 'a-2', 'clean'), agent(B, 'b-1', 'clean'), agent(C, 'c-1', 'clean')]),
+      full(42),
+      1000,
+    );
     assert.deepEqual([...watch.watchedTasks], [A]);
     assert.equal(watch.since.get(A), 42, 'a write after the plan began counts');
   });
@@ -67,7 +96,11 @@ describe('ActiveTasks: which registries the watcher follows', () => {
 
   it('an unreadable registry is watched: the orchestrator may be half-way through writing it', () => {
     const watch = new FakeWatchSet();
-    new ActiveTasks(watch).record(report([], [], [{ path: `${B}/AGENT_REGISTRY.json`, message: 'Unexpected end of JSON input' }]), full(), 1000);
+    new ActiveTasks(watch).record(
+      report([], [], [{ path: `${B}/AGENT_REGISTRY.json`, message: 'Unexpected end of JSON input' }]),
+      full(),
+      1000,
+    );
     assert.deepEqual([...watch.watchedTasks], [B]);
   });
 
@@ -76,7 +109,11 @@ describe('ActiveTasks: which registries the watcher follows', () => {
     const active = new ActiveTasks(watch);
     watch.watchTask(A, 0);
     watch.watchTask(B, 0);
-    active.record(report([agent(A, 'a-1', 'finished'), agent(B, 'b-1', 'finished')], [action(A, 'a-1', 'done'), action(B, 'b-1', 'failed')]), only([A, B]), 1000);
+    active.record(
+      report([agent(A, 'a-1', 'finished'), agent(B, 'b-1', 'finished')], [action(A, 'a-1', 'done'), action(B, 'b-1', 'failed')]),
+      only([A, B]),
+      1000,
+    );
     assert.deepEqual([...watch.watchedTasks], [B]);
   });
 

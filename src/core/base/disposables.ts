@@ -26,7 +26,9 @@ export class DisposableStore implements Disposable {
    * `onLateError` hears the failure of an item added after dispose(), which is disposed at once (a start-up step that
    * finishes after a stop must not leak what it made) and has no caller left to throw to.
    */
-  constructor(private readonly onLateError: (err: unknown) => void = (err) => process.emitWarning(`late disposal failed: ${String(err)}`)) {}
+  constructor(
+    private readonly onLateError: (err: unknown) => void = (err) => process.emitWarning(`late disposal failed: ${String(err)}`),
+  ) {}
 
   get isDisposed(): boolean {
     return this.disposing !== null;

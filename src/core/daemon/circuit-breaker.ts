@@ -46,6 +46,11 @@ export class CircuitBreakers {
 
   /** The open ones as the heartbeat, `status --json` and the UI show them. */
   openReport(now: number): { task: string; failures: number; retryAt: string; lastError: string }[] {
-    return this.open(now).map((b) => ({ task: b.task, failures: b.failures, retryAt: new Date(b.openUntil).toISOString(), lastError: b.lastError }));
+    return this.open(now).map((b) => ({
+      task: b.task,
+      failures: b.failures,
+      retryAt: new Date(b.openUntil).toISOString(),
+      lastError: b.lastError,
+    }));
   }
 }

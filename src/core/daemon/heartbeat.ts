@@ -48,14 +48,24 @@ export function readHeartbeat(dir: string): Heartbeat | null {
   }
 }
 
-const NOT_RUNNING = { uptimeSeconds: null, lastSweepAt: null, sweeps: null, tasks: null, agents: null, actions: null, failures: null, breakers: null };
+const NOT_RUNNING = {
+  uptimeSeconds: null,
+  lastSweepAt: null,
+  sweeps: null,
+  tasks: null,
+  agents: null,
+  actions: null,
+  failures: null,
+  breakers: null,
+};
 
 /** `agent-janitor status`: the heartbeat of a live daemon, or "no daemon running". */
 export function readDaemonStatus(env: NodeJS.ProcessEnv = process.env): DaemonStatus {
   const dir = stateDir(env);
   const beat = readHeartbeat(dir);
   if (!beat) return { running: false, pid: null, message: 'no daemon running', ...NOT_RUNNING };
-  if (!pidAlive(beat.pid)) return { running: false, pid: null, message: `no daemon running (stale heartbeat of pid ${beat.pid} in ${dir})`, ...NOT_RUNNING };
+  if (!pidAlive(beat.pid))
+    return { running: false, pid: null, message: `no daemon running (stale heartbeat of pid ${beat.pid} in ${dir})`, ...NOT_RUNNING };
   const uptimeSeconds = Math.round((Date.now() - Date.parse(beat.startedAt)) / 1000);
   return {
     running: true,

@@ -67,13 +67,32 @@ export class JanitorDaemon {
       this.log?.write(event);
       options.emit(event);
     };
-    this.store = new DisposableStore((err) => this.emit({ event: 'error', ts: now(), error: { path: 'daemon', message: `releasing a resource after stop failed: ${errorMessage(err)}` } }));
+    this.store = new DisposableStore((err) =>
+      this.emit({
+        event: 'error',
+        ts: now(),
+        error: { path: 'daemon', message: `releasing a resource after stop failed: ${errorMessage(err)}` },
+      }),
+    );
     this.queue = new SweepQueue(
-      { debounceMs: () => this.config.debounceMs, sweep: (tasks, trigger) => this.sweep(tasks, trigger), failed: (err) => this.recorder.sweepFailed(err), onSweepingChange: options.onSweepingChange },
+      {
+        debounceMs: () => this.config.debounceMs,
+        sweep: (tasks, trigger) => this.sweep(tasks, trigger),
+        failed: (err) => this.recorder.sweepFailed(err),
+        onSweepingChange: options.onSweepingChange,
+      },
       options.startPaused ?? false,
     );
-    this.changes = new ChangeSources(this.roots(), { schedule: (dir, trigger) => this.queue.schedule(dir, trigger), emit: this.emit, config: () => this.config }, options.watcher);
-    this.recorder = new SweepRecorder(this.emit, config.breakerThreshold, { stateDir: options.stateDir, metricsPath: () => this.config.metricsPath, watch: () => this.changes.mode });
+    this.changes = new ChangeSources(
+      this.roots(),
+      { schedule: (dir, trigger) => this.queue.schedule(dir, trigger), emit: this.emit, config: () => this.config },
+      options.watcher,
+    );
+    this.recorder = new SweepRecorder(this.emit, config.breakerThreshold, {
+      stateDir: options.stateDir,
+      metricsPath: () => this.config.metricsPath,
+      watch: () => this.changes.mode,
+    });
     this.watchdog = new StepWatchdog(this.emit, () => this.config.timeouts.stepMs);
     this.retention = new RetentionPass(this.emit);
   }
@@ -95,7 +114,16 @@ export class JanitorDaemon {
     if (this.store.isDisposed) return;
     if (this.queue.paused) await this.countWithoutCleaning();
     const { stats } = this.recorder;
-    this.emit({ event: 'ready', ts: now(), pid: process.pid, roots: this.roots(), tasks: stats.tasks, agents: stats.agents, watch: this.changes.mode, paused: this.queue.paused });
+    this.emit({
+      event: 'ready',
+      ts: now(),
+      pid: process.pid,
+      roots: this.roots(),
+      tasks: stats.tasks,
+      agents: stats.agents,
+      watch: this.changes.mode,
+      paused: this.queue.paused,
+    });
     this.armReconcile();
     // The start sweep's retention pass, after ready and through the queue so that it never runs beside a sweep.
     void this.queue.exclusive(() => this.retention.maybeRun(this.config));
@@ -160,7 +188,14 @@ export class JanitorDaemon {
         this.watchdog.started(name);
         this.options.onSweepStep?.(name);
       };
-      report = await runCleanup(this.config, { dryRun: false, tmux: this.tmux, excludeTasks: plan.skipped, onStep, ...this.memory(), ...(tasks ? { tasks } : {}) });
+      report = await runCleanup(this.config, {
+        dryRun: false,
+        tmux: this.tmux,
+        excludeTasks: plan.skipped,
+        onStep,
+        ...this.memory(),
+        ...(tasks ? { tasks } : {}),
+      });
     } catch (err) {
       return this.recorder.sweepFailed(err);
     } finally {
@@ -228,14 +263,27 @@ export class JanitorDaemon {
     };
     return this.queue.exclusive(async () => {
       const plan: PlanScope = { tasks: options.tasks ?? null, skipped: new Set(), startedAt: Date.now() };
-      const report = await runCleanup(this.config, { ...options, onStep, tmux: this.tmux, ...this.memory() }).finally(() => this.watchdog.ended());
+      const report = await runCleanup(this.config, { ...options, onStep, tmux: this.tmux, ...this.memory() }).finally(() =>
+        this.watchdog.ended(),
+      );
       this.record(report, plan, 'manual', options.onlyAgent !== undefined);
       return report;
     });
   }
 
   /** What the UI's status line and tray icon are derived from. */
-  snapshot(): { paused: boolean; sweeping: boolean; stopping: boolean; lastSweepAt: string | null; tasks: number; agents: number; failures: number; watch: WatchMode | null; breakers: { task: string; failures: number; retryAt: string; lastError: string }[]; config: Config } {
+  snapshot(): {
+    paused: boolean;
+    sweeping: boolean;
+    stopping: boolean;
+    lastSweepAt: string | null;
+    tasks: number;
+    agents: number;
+    failures: number;
+    watch: WatchMode | null;
+    breakers: { task: string; failures: number; retryAt: string; lastError: string }[];
+    config: Config;
+  } {
     const { stats } = this.recorder;
     return {
       paused: this.queue.paused,
@@ -261,7 +309,19 @@ export class JanitorDaemon {
   state(): Record<string, unknown> {
     const { tasks, full } = this.queue.pending;
     const watcher = this.changes.watcher;
-    return { ...this.recorder.stats, startedAt: this.recorder.startedAt, pendingTasks: tasks, fullPending: full, sweeping: this.queue.sweeping, watch: watcher.mode, watches: watcher.watches, watchedTasks: watcher.watchedTasks.size, watchReadyMs: this.changes.readyMs, memory: process.memoryUsage(), config: this.config };
+    return {
+      ...this.recorder.stats,
+      startedAt: this.recorder.startedAt,
+      pendingTasks: tasks,
+      fullPending: full,
+      sweeping: this.queue.sweeping,
+      watch: watcher.mode,
+      watches: watcher.watches,
+      watchedTasks: watcher.watchedTasks.size,
+      watchReadyMs: this.changes.readyMs,
+      memory: process.memoryUsage(),
+      config: this.config,
+    };
   }
 
   /** SIGHUP: a new config replaces the old one only if it is valid; the watcher follows changed roots. */
@@ -287,7 +347,9 @@ export class JanitorDaemon {
     this.emit({ event: 'stopping', ts: now(), signal });
     const disposing = this.store.dispose();
     this.stopRequested();
-    await disposing.catch((err: unknown) => this.emit({ event: 'error', ts: now(), error: { path: 'daemon', message: `stopping: ${errorMessage(err)}` } }));
+    await disposing.catch((err: unknown) =>
+      this.emit({ event: 'error', ts: now(), error: { path: 'daemon', message: `stopping: ${errorMessage(err)}` } }),
+    );
   }
 
   /** Waits for the sweep in flight up to `timeouts.drainMs`; past that the daemon stops without it. */

@@ -26,13 +26,22 @@ export function renderMetrics(m: MetricsSnapshot): string {
       line('agent_janitor_up', 'Whether the daemon is running.', 'gauge', [['', 1]]),
       line('agent_janitor_start_time_seconds', 'When the daemon started (unix time).', 'gauge', [['', Math.floor(m.startedAt / 1000)]]),
       line('agent_janitor_sweeps_total', 'Sweeps run by the daemon.', 'counter', [['', m.sweeps]]),
-      line('agent_janitor_actions_total', 'Cleanup actions by outcome.', 'counter', outcomes.map((o) => [`{outcome="${o}"}`, m.actions[o] ?? 0])),
+      line(
+        'agent_janitor_actions_total',
+        'Cleanup actions by outcome.',
+        'counter',
+        outcomes.map((o) => [`{outcome="${o}"}`, m.actions[o] ?? 0]),
+      ),
       line('agent_janitor_failures_total', 'Failed cleanup actions and failed sweeps.', 'counter', [['', m.failures]]),
       line('agent_janitor_tasks', 'Task workspaces seen by the last full sweep.', 'gauge', [['', m.tasks]]),
       line('agent_janitor_agents', 'Agents seen by the last full sweep.', 'gauge', [['', m.agents]]),
       line('agent_janitor_open_breakers', 'Tasks currently skipped because their cleanup keeps failing.', 'gauge', [['', m.openBreakers]]),
-      line('agent_janitor_last_sweep_timestamp_seconds', 'When the last sweep ended (unix time).', 'gauge', [['', m.lastSweepAt === null ? 0 : Math.floor(m.lastSweepAt / 1000)]]),
-      line('agent_janitor_last_sweep_duration_seconds', 'Engine time of the last sweep.', 'gauge', [['', m.lastSweepMs === null ? 0 : m.lastSweepMs / 1000]]),
+      line('agent_janitor_last_sweep_timestamp_seconds', 'When the last sweep ended (unix time).', 'gauge', [
+        ['', m.lastSweepAt === null ? 0 : Math.floor(m.lastSweepAt / 1000)],
+      ]),
+      line('agent_janitor_last_sweep_duration_seconds', 'Engine time of the last sweep.', 'gauge', [
+        ['', m.lastSweepMs === null ? 0 : m.lastSweepMs / 1000],
+      ]),
     ].join('\n') + '\n'
   );
 }

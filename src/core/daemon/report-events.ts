@@ -24,7 +24,8 @@ export class ReportEvents {
   constructor(private readonly emit: (event: DaemonEvent) => void) {}
 
   record(report: SweepReport, full: boolean, config: Config, ts: string): void {
-    for (const action of report.actions) if (action.outcome === 'done' || action.outcome === 'failed') this.emit({ event: 'action', ts, action });
+    for (const action of report.actions)
+      if (action.outcome === 'done' || action.outcome === 'failed') this.emit({ event: 'action', ts, action });
     const orphanKeys = new Set<string>();
     for (const orphan of report.orphans) {
       const key = orphanKey(orphan);
@@ -56,9 +57,18 @@ export class ReportEvents {
       const key = `${a.task}\0${a.agentId}`;
       now.add(key);
       if (this.finishing.has(key)) continue;
-      this.emit({ event: 'finishing', ts, task: a.task, agentId: a.agentId, session: a.session, graceEndsAt: a.graceEndsAt, graceSeconds: a.graceSeconds ?? 0 });
+      this.emit({
+        event: 'finishing',
+        ts,
+        task: a.task,
+        agentId: a.agentId,
+        session: a.session,
+        graceEndsAt: a.graceEndsAt,
+        graceSeconds: a.graceSeconds ?? 0,
+      });
     }
-    for (const key of [...this.finishing]) if ((full || covered.has(key.slice(0, key.indexOf('\0')))) && !now.has(key)) this.finishing.delete(key);
+    for (const key of [...this.finishing])
+      if ((full || covered.has(key.slice(0, key.indexOf('\0')))) && !now.has(key)) this.finishing.delete(key);
     for (const key of now) this.finishing.add(key);
   }
 
@@ -75,7 +85,14 @@ export class ReportEvents {
       }
       if (this.warned.has(key)) continue;
       this.warned.add(key);
-      this.emit({ event: 'idle-warning', ts, task: agent.task, agentId: agent.agentId, idleMinutes: idle, cleanInMinutes: Math.max(0, Math.round((limit - idle) * 100) / 100) });
+      this.emit({
+        event: 'idle-warning',
+        ts,
+        task: agent.task,
+        agentId: agent.agentId,
+        idleMinutes: idle,
+        cleanInMinutes: Math.max(0, Math.round((limit - idle) * 100) / 100),
+      });
     }
   }
 }

@@ -20,7 +20,13 @@ export class RetentionPass {
     try {
       const done = await applyRetention(config);
       if (done.remove.length > 0 || done.compress.length > 0) {
-        this.emit({ event: 'retention', ts: now(), compressed: done.compress.length, removed: done.remove.length, reclaimBytes: done.reclaimBytes });
+        this.emit({
+          event: 'retention',
+          ts: now(),
+          compressed: done.compress.length,
+          removed: done.remove.length,
+          reclaimBytes: done.reclaimBytes,
+        });
       }
     } catch (err) {
       this.emit({ event: 'error', ts: now(), error: { path: 'retention', message: errorMessage(err) } });

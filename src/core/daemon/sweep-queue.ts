@@ -65,10 +65,12 @@ export class SweepQueue implements Disposable {
   async exclusive<T>(work: () => Promise<T>): Promise<T> {
     while (this.loop) await this.loop;
     const run = work();
-    this.hold(run.then(
-      () => undefined,
-      () => undefined,
-    ));
+    this.hold(
+      run.then(
+        () => undefined,
+        () => undefined,
+      ),
+    );
     return run;
   }
 
@@ -106,11 +108,13 @@ export class SweepQueue implements Disposable {
 
   /** Marks the queue busy until `run` settles; what arrived meanwhile is swept then. */
   private hold(run: Promise<void>): void {
-    this.loop = run.catch((err: unknown) => this.options.failed(err)).finally(() => {
-      this.loop = null;
-      this.options.onSweepingChange?.(false);
-      if (this.fullPending || this.dirty.size > 0) this.kick();
-    });
+    this.loop = run
+      .catch((err: unknown) => this.options.failed(err))
+      .finally(() => {
+        this.loop = null;
+        this.options.onSweepingChange?.(false);
+        if (this.fullPending || this.dirty.size > 0) this.kick();
+      });
     // After `loop` is set: the state published now must already say "sweeping".
     this.options.onSweepingChange?.(true);
   }

@@ -70,9 +70,18 @@ export class SweepRecorder {
   beat(): void {
     const { stateDir, metricsPath, watch } = this.heartbeat;
     try {
-      writeBeat(stateDir, metricsPath(), { ...this.stats, startedAt: this.startedAt, watch: watch(), breakers: this.breakers.openReport(Date.now()) });
+      writeBeat(stateDir, metricsPath(), {
+        ...this.stats,
+        startedAt: this.startedAt,
+        watch: watch(),
+        breakers: this.breakers.openReport(Date.now()),
+      });
     } catch (err) {
-      this.emit({ event: 'error', ts: now(), error: { path: stateDir, message: `cannot write heartbeat or metrics: ${errorMessage(err)}` } });
+      this.emit({
+        event: 'error',
+        ts: now(),
+        error: { path: stateDir, message: `cannot write heartbeat or metrics: ${errorMessage(err)}` },
+      });
     }
   }
 
@@ -97,7 +106,15 @@ export class SweepRecorder {
         continue;
       }
       const opened = this.breakers.failed(task, error, Date.now());
-      if (opened) this.emit({ event: 'breaker', ts: now(), task, failures: opened.failures, retryAt: new Date(opened.openUntil).toISOString(), lastError: error });
+      if (opened)
+        this.emit({
+          event: 'breaker',
+          ts: now(),
+          task,
+          failures: opened.failures,
+          retryAt: new Date(opened.openUntil).toISOString(),
+          lastError: error,
+        });
     }
   }
 

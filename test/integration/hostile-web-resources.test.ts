@@ -88,7 +88,10 @@ describe('opening a compressed archive from the window (issue 9 point 6)', () =>
         archivedTail(path.join(dir, 'archive', 'bomb_stream.jsonl.gz'), file('bomb_stream.jsonl.gz', chunks * zeros.length), true),
         /archive\/bomb_stream\.jsonl\.gz decompresses to more than 256 MiB/,
       );
-      assert.ok(process.memoryUsage().rss - rss < 64 * 1024 * 1024, 'memory stays bounded while it decompresses');
+      // Reading it whole would hold MAX_OPEN_BYTES (~260 MiB measured); streaming holds TAIL_BYTES. What the RSS shows
+      // besides is garbage not yet collected: Node 24's V8 lets about 64 MiB of dead buffers pile up before it collects
+      // them (9 to 86 MiB measured, against a steady 33 MiB on Node 22), so the bound is half of MAX_OPEN_BYTES.
+      assert.ok(process.memoryUsage().rss - rss < MAX_OPEN_BYTES / 2, 'memory stays bounded while it decompresses');
 
       fs.writeFileSync(path.join(dir, 'archive', 'fine_stream.jsonl.gz'), zlib.gzipSync('last line\n'));
       const tail = await archivedTail(path.join(dir, 'archive', 'fine_stream.jsonl.gz'), file('fine_stream.jsonl.gz', 10), true);

@@ -111,21 +111,33 @@ const lower = (h: Record<string, string>) => Object.fromEntries(Object.entries(h
  * network saw them: Chromium's DevTools protocol reports the raw headers and status even where CORS or CORP then
  * hides the answer from the page (Playwright's own events skip those).
  */
-async function watch(page: Page, origin: string): Promise<() => RawExchange[]> {
+async function watch(page: Page, origin: string): Promise<() => Promise<RawExchange[]>> {
   const cdp = await page.context().newCDPSession(page);
   const byId = new Map<string, RawExchange>();
+  // Requests the page got an answer for: the renderer reports those in order, the ExtraInfo events come from
+  // Chromium's network service on its own schedule, possibly after fetch() has resolved in the page.
+  const answered = new Set<string>();
   const entry = (id: string) => {
     let e = byId.get(id);
     if (!e) byId.set(id, (e = { url: '', method: '', requestHeaders: {}, status: null, responseHeaders: {} }));
     return e;
   };
   cdp.on('Network.requestWillBeSent', (e) => Object.assign(entry(e.requestId), { url: e.request.url, method: e.request.method }));
+  cdp.on('Network.responseReceived', (e) => answered.add(e.requestId));
   cdp.on('Network.requestWillBeSentExtraInfo', (e) => (entry(e.requestId).requestHeaders = lower(e.headers)));
   cdp.on('Network.responseReceivedExtraInfo', (e) =>
     Object.assign(entry(e.requestId), { status: e.statusCode, responseHeaders: lower(e.headers) }),
   );
   await cdp.send('Network.enable');
-  return () => [...byId.values()].filter((e) => e.url.startsWith(origin));
+  return async () => {
+    await waitUntil(() =>
+      [...answered].every((id) => {
+        const e = byId.get(id)!;
+        return e.status !== null && Object.keys(e.requestHeaders).length > 0;
+      }),
+    );
+    return [...byId.values()].filter((e) => e.url.startsWith(origin));
+  };
 }
 
 const isApi = (url: string) => new URL(url).pathname.startsWith('/api/');
@@ -189,7 +201,7 @@ describe('web bridge token vs a page on another 127.0.0.1 port, in Chromium', ()
     await status.filter({ hasText: STATE.message }).waitFor();
     assert.equal(bridgePage.url(), `${origin}/`);
 
-    const exchanges = seen();
+    const exchanges = await seen();
     const api = exchanges.filter((r) => isApi(r.url));
     assert.ok(
       api.some((r) => r.url.endsWith('/api/events')) && api.some((r) => r.url.endsWith('/api/getState')),
@@ -215,7 +227,7 @@ describe('web bridge token vs a page on another 127.0.0.1 port, in Chromium', ()
       const seen = await watch(page, origin);
       await page.goto(`${foreign.origin}/`);
       const results = await page.evaluate(() => (globalThis as unknown as { probe: Promise<ProbeResults> }).probe);
-      return { results, exchanges: seen() };
+      return { results, exchanges: await seen() };
     };
     // In its own tab while the bridge's tab is open, then in the bridge's own tab (the user followed a link there).
     const tab = await context.newPage();
@@ -276,7 +288,7 @@ describe('web bridge token vs a page on another 127.0.0.1 port, in Chromium', ()
       fetch('/api/getState', { method: 'POST', body: '{}', credentials: 'include' }).then((r) => r.status),
     );
     assert.equal(withCookie, 401);
-    const api = seen().filter((r) => isApi(r.url));
+    const api = (await seen()).filter((r) => isApi(r.url));
     assert.ok(
       api.some((r) => r.requestHeaders.cookie === cookie),
       'the browser did send the old cookie with that request',

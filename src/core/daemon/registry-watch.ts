@@ -74,7 +74,7 @@ export class RegistryWatch implements Disposable {
     watcher.once('ready', () => {
       settle();
       // Kernel timestamps are coarser than Date.now(): a little early counts as after (at worst one extra plan).
-      const mtimeMs = fs.statSync(file, { throwIfNoEntry: false })?.mtimeMs ?? 0;
+      const mtimeMs = fs.lstatSync(file, { throwIfNoEntry: false })?.mtimeMs ?? 0;
       if (mtimeMs >= since - 20) this.events.changed(taskDir);
     });
   }

@@ -63,7 +63,11 @@ export async function readLogTail(taskDir: string, agentId: string): Promise<Fil
 export async function archivedTail(abs: string, file: ArchiveFile, compressed: boolean): Promise<FileTail> {
   if (!compressed) return { path: file.path, ...readTail(abs) };
   const input = await openNoFollow(abs);
-  let kept = Buffer.alloc(0);
+  // The last chunks that hold at least TAIL_BYTES, joined once at the end: copying the kept tail on every chunk
+  // made ~1.5 GiB of short-lived buffers for a 256 MiB file, and how much of it the process holds depends on when
+  // the GC runs (on Node 24 up to V8's 64 MiB external-memory step).
+  const kept: Buffer[] = [];
+  let keptBytes = 0;
   let total = 0;
   try {
     const sink = new Writable({
@@ -73,8 +77,9 @@ export async function archivedTail(abs: string, file: ArchiveFile, compressed: b
           done(new Error(`${file.path} decompresses to more than ${MAX_OPEN_BYTES / (1024 * 1024)} MiB; open it outside the window`));
           return;
         }
-        kept = Buffer.concat([kept, chunk]);
-        if (kept.length > 2 * TAIL_BYTES) kept = kept.subarray(kept.length - TAIL_BYTES);
+        kept.push(chunk);
+        keptBytes += chunk.length;
+        while (keptBytes - kept[0]!.length >= TAIL_BYTES) keptBytes -= kept.shift()!.length;
         done();
       },
     });
@@ -82,9 +87,10 @@ export async function archivedTail(abs: string, file: ArchiveFile, compressed: b
   } finally {
     await input.close();
   }
+  const tail = Buffer.concat(kept, keptBytes);
   return {
     path: file.path,
-    text: kept.subarray(Math.max(0, kept.length - TAIL_BYTES)).toString('utf8'),
+    text: tail.subarray(Math.max(0, tail.length - TAIL_BYTES)).toString('utf8'),
     bytes: total,
     truncated: total > TAIL_BYTES,
   };

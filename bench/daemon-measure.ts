@@ -202,6 +202,9 @@ export async function clockTicksPerSecond(): Promise<number> {
 export interface MemSample {
   rssKiB: number;
   hwmKiB: number;
+  /** The resident part that is the process's own (heaps), and the part mapped from files (node's binary, shared). */
+  anonKiB: number;
+  fileKiB: number;
 }
 
 export function memStatus(pid: number): MemSample {
@@ -211,7 +214,7 @@ export function memStatus(pid: number): MemSample {
     if (!m) throw new Error(`/proc/${pid}/status has no ${key}`);
     return Number(m[1]);
   };
-  return { rssKiB: kib('VmRSS'), hwmKiB: kib('VmHWM') };
+  return { rssKiB: kib('VmRSS'), hwmKiB: kib('VmHWM'), anonKiB: kib('RssAnon'), fileKiB: kib('RssFile') };
 }
 
 /** Inotify instances held by the process and the watches in them (one `inotify wd:` line per watch in fdinfo). */

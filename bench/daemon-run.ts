@@ -143,8 +143,12 @@ function figures(latency: LatencyResult | null, idle: IdleResult | null, watch: 
   if (watch) {
     out.push(`${watch.fixture}: ${watch.description}`);
     out.push(`  ready after ${watch.timeToReadyMs} ms: ${JSON.stringify(watch.ready)}`);
-    out.push(`  at ready: VmRSS ${mb(watch.memAtReady.rssKiB)}, VmHWM ${mb(watch.memAtReady.hwmKiB)}`);
-    out.push(`  ${watch.laterAfterMs} ms later: VmRSS ${mb(watch.memLater.rssKiB)}, VmHWM ${mb(watch.memLater.hwmKiB)}`);
+    out.push(
+      `  at ready: VmRSS ${mb(watch.memAtReady.rssKiB)} (anonymous ${mb(watch.memAtReady.anonKiB)}, from files ${mb(watch.memAtReady.fileKiB)}), VmHWM ${mb(watch.memAtReady.hwmKiB)}`,
+    );
+    out.push(
+      `  ${watch.laterAfterMs} ms later: VmRSS ${mb(watch.memLater.rssKiB)} (anonymous ${mb(watch.memLater.anonKiB)}, from files ${mb(watch.memLater.fileKiB)}), VmHWM ${mb(watch.memLater.hwmKiB)}`,
+    );
     out.push(
       `  inotify: ${watch.inotify.watches} watches in ${watch.inotify.instances} instance(s); CPU in those ${watch.laterAfterMs} ms: daemon ${watch.cpuPercentAfterReady.self} %, with children ${watch.cpuPercentAfterReady.withChildren} %`,
     );

@@ -5,6 +5,18 @@ import { ActionResultSchema, InputErrorSchema, OrphanSchema } from './report-sch
 export const WatchModeSchema = z.enum(['inotify', 'polling']);
 export type WatchMode = z.infer<typeof WatchModeSchema>;
 
+/** A task whose cleanups keep failing, left out of sweeps until `retryAt` (the `breaker` event, the heartbeat). */
+export const BreakerSchema = z.object({ task: z.string(), failures: z.number().int(), retryAt: z.string(), lastError: z.string() });
+export type Breaker = z.infer<typeof BreakerSchema>;
+
+/** What the last sweeps counted: the heartbeat's figures, and the window's header. */
+export const SweepCountsSchema = z.object({
+  lastSweepAt: z.string().nullable(),
+  tasks: z.number().int(),
+  agents: z.number().int(),
+  failures: z.number().int(),
+});
+
 /**
  * `agent-janitor daemon --json` writes one of these per line (SPEC.md: the first is `ready`). The tray app and the
  * web bridge consume the same events.
@@ -65,14 +77,7 @@ export const DaemonEventSchema = z.discriminatedUnion('event', [
     removed: z.number().int(),
     reclaimBytes: z.number().int(),
   }),
-  z.object({
-    event: z.literal('breaker'),
-    ts: z.string(),
-    task: z.string(),
-    failures: z.number().int(),
-    retryAt: z.string(),
-    lastError: z.string(),
-  }),
+  z.object({ event: z.literal('breaker'), ts: z.string(), ...BreakerSchema.shape }),
 ]);
 export type DaemonEvent = z.infer<typeof DaemonEventSchema>;
 
@@ -81,13 +86,10 @@ export const HeartbeatSchema = z.object({
   pid: z.number().int(),
   startedAt: z.string(),
   updatedAt: z.string(),
-  lastSweepAt: z.string().nullable(),
   sweeps: z.number().int(),
-  tasks: z.number().int(),
-  agents: z.number().int(),
+  ...SweepCountsSchema.shape,
   actions: z.record(z.string(), z.number().int()),
-  failures: z.number().int(),
   watch: WatchModeSchema,
-  breakers: z.array(z.object({ task: z.string(), failures: z.number().int(), retryAt: z.string(), lastError: z.string() })),
+  breakers: z.array(BreakerSchema),
 });
 export type Heartbeat = z.infer<typeof HeartbeatSchema>;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { BreakerSchema } from './daemon-schema.js';
 
 /** `agent-janitor status --json`; the daemon (issue 3) fills in the running fields. */
 export const DaemonStatusSchema = z.object({
@@ -13,7 +14,7 @@ export const DaemonStatusSchema = z.object({
   actions: z.record(z.string(), z.number().int()).nullable(),
   failures: z.number().int().nullable(),
   /** Tasks the daemon is backing off because their cleanup keeps failing. */
-  breakers: z.array(z.object({ task: z.string(), failures: z.number().int(), retryAt: z.string(), lastError: z.string() })).nullable(),
+  breakers: z.array(BreakerSchema).nullable(),
   /** The window's address with its access key, while a daemon serves it (`daemon --ui`); otherwise null. */
   window: z.string().nullable().optional(),
 });

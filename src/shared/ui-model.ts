@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ConfigSchema } from './config-schema.js';
-import { WatchModeSchema } from './daemon-schema.js';
+import { SweepCountsSchema, WatchModeSchema } from './daemon-schema.js';
 import { ActionResultSchema, AgentReportSchema, OrphanSchema } from './report-schema.js';
 
 /**
@@ -18,11 +18,8 @@ export const UiStateSchema = z.object({
   message: z.string(),
   paused: z.boolean(),
   sweeping: z.boolean(),
-  lastSweepAt: z.string().nullable(),
-  agents: z.number().int(),
-  tasks: z.number().int(),
+  ...SweepCountsSchema.shape,
   alerts: z.number().int(),
-  failures: z.number().int(),
   watch: WatchModeSchema.nullable(),
   /** 'desktop' in Electron, 'web' behind `daemon --ui`: the renderer hides what only the desktop can do. */
   host: z.enum(['desktop', 'web']),

@@ -1,3 +1,5 @@
+import type { Breaker } from '../../shared/index.js';
+
 /**
  * Per-task circuit breaker: a task whose cleanup keeps failing is left alone for a while, doubling each time (from
  * `baseMs` up to `maxMs`), so one broken target cannot make every tick slow or noisy. A success closes it.
@@ -45,7 +47,7 @@ export class CircuitBreakers {
   }
 
   /** The open ones as the heartbeat, `status --json` and the UI show them. */
-  openReport(now: number): { task: string; failures: number; retryAt: string; lastError: string }[] {
+  openReport(now: number): Breaker[] {
     return this.open(now).map((b) => ({
       task: b.task,
       failures: b.failures,

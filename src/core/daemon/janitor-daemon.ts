@@ -1,4 +1,4 @@
-import type { Config, DaemonEvent, SweepReport, WatchMode } from '../../shared/index.js';
+import type { Breaker, Config, DaemonEvent, SweepReport, WatchMode } from '../../shared/index.js';
 import { removeStaleTempsEverywhere } from '../archive/archive-dir.js';
 import { DisposableStore, intervalDisposable, toDisposable } from '../base/disposables.js';
 import { errorMessage } from '../base/timeouts.js';
@@ -281,7 +281,7 @@ export class JanitorDaemon {
     agents: number;
     failures: number;
     watch: WatchMode | null;
-    breakers: { task: string; failures: number; retryAt: string; lastError: string }[];
+    breakers: Breaker[];
     config: Config;
   } {
     const { stats } = this.recorder;

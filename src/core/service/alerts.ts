@@ -3,6 +3,7 @@ import {
   alertIdForOrphan,
   alertIds,
   type Alert,
+  type Breaker,
   type Config,
   type DaemonEvent,
   type InputError,
@@ -108,7 +109,7 @@ export interface AlertInputs {
   /** A dry run over every task: its orphans, input errors and idle agents are the alerts of now. */
   report: SweepReport;
   config: Config;
-  breakers: readonly { task: string; failures: number; retryAt: string; lastError: string }[];
+  breakers: readonly Breaker[];
   /** Recent `stalled` events. */
   stalled: readonly Extract<DaemonEvent, { event: 'stalled' }>[];
   /** When each alert id was first seen, so `since` does not reset on every refresh. */

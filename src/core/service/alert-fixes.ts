@@ -1,13 +1,12 @@
 import { plural, type Alert, type FixResult, type SweepReport } from '../../shared/index.js';
 import type { JanitorDaemon } from '../daemon/janitor-daemon.js';
+import type { RunNowOptions } from '../daemon/daemon-options.js';
 import { tmuxClientFor } from '../sweep/engine.js';
 import { errorMessage } from '../base/timeouts.js';
 import { journalUserAction } from '../archive/user-journal.js';
 import { unreadableBlock } from './alerts.js';
 import { killOrphanSession, nudgeParent, terminateSuspect } from './process-fixes.js';
 import { savePinned, type SettingsSource } from './settings-store.js';
-
-type RunNowOptions = Parameters<JanitorDaemon['runNow']>[0];
 
 /** What an alert's one-click fix may use of the service around it. */
 export interface FixContext {

@@ -1,9 +1,7 @@
 import {
   isEmptyConsequence,
   type Alert,
-  type FieldIssue,
   type SettingChange,
-  type SettingsConsequence,
   type CleanTarget,
   type Config,
   type DaemonEvent,
@@ -25,9 +23,11 @@ import { deleteArchive, knownTask, listArchives, withListedFile } from '../archi
 import { diskUsage } from './disk-usage.js';
 import { archivedTail, readLogTail } from './log-tail.js';
 import { applyRetention, planRetention } from '../sweep/retention.js';
-import { consequenceMessage, consequenceOf, retentionInputs } from './settings-consequence.js';
-import { previewPatch, savePinned, saveSettings, settingsOf, type SettingsSource } from './settings-store.js';
+import { consequenceMessage } from './settings-consequence.js';
+import { savePinned, saveSettings, settingsOf, type SettingsSource } from './settings-store.js';
 import { uiStateOf } from './ui-state.js';
+import { ManualClean } from './manual-clean.js';
+import { previewSettingsChange } from './settings-preview.js';
 
 export interface JanitorServiceOptions {
   config: Config;
@@ -63,8 +63,6 @@ export function createJanitorService(options: JanitorServiceOptions): RunningJan
   let alertCount = 0;
   let lastFailed = false;
   let busy = 0;
-  /** The Clean now in flight, which Cancel stops before its next kill batch. */
-  let manualClean: { controller: AbortController; steps: number } | null = null;
   /** Steps of the daemon's own sweep in flight, for the header's progress. */
   let sweepSteps = 0;
   const publish = (event: UiEvent) => {
@@ -77,6 +75,7 @@ export function createJanitorService(options: JanitorServiceOptions): RunningJan
   };
   const state = (): UiState => uiStateOf(daemon.snapshot(), { host: options.host, busy: busy > 0, lastFailed, alerts: alertCount });
   const publishState = () => publish({ event: 'state', state: state() });
+  const manualClean = new ManualClean(publish);
 
   const daemon = new JanitorDaemon(options.config, {
     stateDir: options.stateDir,
@@ -127,24 +126,11 @@ export function createJanitorService(options: JanitorServiceOptions): RunningJan
     clearStalled: () => book.clearStalled(),
   };
 
-  /** What the changes would do that the settings in force would not (two dry runs of each kind, nothing written). */
-  const settingsWork = async (
-    changes: readonly SettingChange[],
-  ): Promise<{ consequence: SettingsConsequence } | { issues: FieldIssue[] }> => {
-    const preview = previewPatch(options.settings, changes);
-    if ('issues' in preview) return preview;
-    const current = daemon.snapshot().config;
-    // Every manifest is read for a retention plan: only when the change touches what retention depends on.
-    const retentionSame = retentionInputs(current) === retentionInputs(preview.config);
-    const none = { remove: [], compress: [] };
-    const [nowReport, nextReport, nowRetention, nextRetention] = await Promise.all([
-      dryRun(),
-      daemon.dryRunWith(preview.config),
-      retentionSame ? none : planRetention(current),
-      retentionSame ? none : planRetention(preview.config),
-    ]);
-    return { consequence: consequenceOf({ report: nowReport, retention: nowRetention }, { report: nextReport, retention: nextRetention }) };
-  };
+  const settingsWork = (changes: readonly SettingChange[]) =>
+    previewSettingsChange(
+      { settings: options.settings, current: daemon.snapshot().config, dryRunNow: dryRun, dryRunWith: (c) => daemon.dryRunWith(c) },
+      changes,
+    );
 
   const pin = async (agentIds: readonly string[], pinned: boolean): Promise<{ pins: string[] }> => {
     const config = savePinned(options.settings, agentIds, pinned);
@@ -176,27 +162,11 @@ export function createJanitorService(options: JanitorServiceOptions): RunningJan
     listAgents: async () => agentRows(await dryRun()),
     // Clean now acts at once: a finishing agent is not left its finish grace (SPEC.md step 0).
     previewClean: async (t) => daemon.runNow({ dryRun: true, ignoreGrace: true, ...targetOptions(t) }),
-    cleanNow: async (t) => {
-      const run = { controller: new AbortController(), steps: 0 };
-      manualClean = run;
-      const onStep = (step: string) =>
-        publish({ event: 'clean-progress', step, steps: ++run.steps, cancelRequested: run.controller.signal.aborted, manual: true });
-      try {
-        return await withBusy(() =>
-          daemon.runNow({ dryRun: false, ignoreGrace: true, signal: run.controller.signal, onStep, ...targetOptions(t) }),
-        );
-      } finally {
-        if (manualClean === run) manualClean = null;
-      }
-    },
-    cancelClean: async () => {
-      if (!manualClean) return { ok: false, message: 'no Clean now is running' };
-      manualClean.controller.abort();
-      return {
-        ok: true,
-        message: 'No further session is killed. Sessions already killed are archived first, so nothing is left half done.',
-      };
-    },
+    cleanNow: async (t) =>
+      manualClean.run(({ signal, onStep }) =>
+        withBusy(() => daemon.runNow({ dryRun: false, ignoreGrace: true, signal, onStep, ...targetOptions(t) })),
+      ),
+    cancelClean: async () => manualClean.cancel(),
     setPinned: async ({ agentId, pinned }) => pin([agentId], pinned),
     setPinnedMany: async ({ agentIds, pinned }) => pin(agentIds, pinned),
     readLog: async ({ taskDir, agentId }) => readLogTail(knownTask(roots(), taskDir).dir, agentId),

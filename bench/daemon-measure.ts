@@ -12,12 +12,19 @@ import { KEEPALIVE_SESSION, type Fixture } from './fixtures.js';
  * client that tells when each agent's window closes. Everything runs against the fixture's private server and dirs.
  */
 
-const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../bin/agent-janitor.js');
+export const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../bin/agent-janitor.js');
 
 /** Children started here (daemons, control clients), so an interrupted run can still kill them, by their own pid. */
 const children = new Set<ChildProcess>();
 
 const alive = (c: ChildProcess) => c.exitCode === null && c.signalCode === null;
+
+/** Registers a child so that killChildrenSync can end it; it leaves the register when it exits. */
+export function trackChild<C extends ChildProcess>(child: C): C {
+  children.add(child);
+  child.once('exit', () => children.delete(child));
+  return child;
+}
 
 export function killChildrenSync(): void {
   for (const c of children) if (alive(c)) c.kill('SIGKILL');
@@ -106,7 +113,6 @@ export class DaemonRun {
     });
     this.exited = new Promise((resolve) =>
       child.once('exit', (code, signal) => {
-        children.delete(child);
         for (const w of this.wake) w();
         resolve({ code, signal });
       }),
@@ -124,8 +130,7 @@ export class DaemonRun {
         stdio: ['ignore', 'pipe', 'pipe'],
       },
     );
-    children.add(child);
-    return new DaemonRun(child);
+    return new DaemonRun(trackChild(child));
   }
 
   get pid(): number {
@@ -292,10 +297,7 @@ export async function hasSession(fixture: Fixture, name: string): Promise<boolea
  */
 export class WindowCloseWatch {
   private readonly closed = new Map<string, number>();
-  private constructor(
-    private readonly child: ChildProcess,
-    private readonly sessionOfWindow: ReadonlyMap<string, string>,
-  ) {}
+  private constructor(private readonly child: ChildProcess) {}
 
   static async start(fixture: Fixture): Promise<WindowCloseWatch> {
     const listing = await execa('tmux', ['-S', fixture.socket, 'list-windows', '-a', '-F', '#{window_id} #{session_name}'], {
@@ -311,9 +313,8 @@ export class WindowCloseWatch {
       env: { ...process.env, ...fixture.env },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
-    children.add(child);
-    child.once('exit', () => children.delete(child));
-    const watch = new WindowCloseWatch(child, sessionOfWindow);
+    trackChild(child);
+    const watch = new WindowCloseWatch(child);
     const attached = new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error('tmux control client did not attach within 10 s')), 10_000);
       onLines(child.stdout!, (line, at) => {

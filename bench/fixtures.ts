@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { execa, execaSync } from 'execa';
 import { pythonTime, registryJson, writeStateDatabase, type OrchestratorAgent, type OrchestratorTask } from './orchestrator-db.js';
+import { hex, rng } from '../renderer/dev/mock-random.js';
 
 /**
  * Benchmark fixtures laid out as a real orchestrator lays out its workspaces (ORCHESTRATOR.md, SPEC.md "Input"):
@@ -86,24 +87,6 @@ export interface Fixture {
 
 /** Fixtures still on disk or with a live server, so an interrupted run can still clean up after itself. */
 const live = new Set<Fixture>();
-
-/** mulberry32: a seeded PRNG keeps ids, the finished/running split and log text identical from run to run. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function hex(rand: () => number, digits: number): string {
-  let out = '';
-  for (let i = 0; i < digits; i++) out += Math.floor(rand() * 16).toString(16);
-  return out;
-}
 
 function hhmmss(rand: () => number): string {
   const pad = (n: number) => String(n).padStart(2, '0');
@@ -272,7 +255,8 @@ interface Tree {
 
 /** Writes the task tree and the state database; a seed per fixture size keeps sizes independent of each other. */
 function writeTree(spec: FixtureSpec, root: string): Tree {
-  const rand = prng(0x5eed + spec.agents);
+  // Seeded (the dev harness's mulberry32): ids, the finished/running split and log text are the same from run to run.
+  const rand = rng(0x5eed + spec.agents);
   const workspace = path.join(root, '.agent-workspace');
   const now = Date.now();
   const seenTasks = new Set<string>();
@@ -389,31 +373,18 @@ export function newSessionLine(session: string): string {
   return `new-session -d -s '${session}' -x ${PANE_SIZE.x} -y ${PANE_SIZE.y} '${PANE_COMMAND}'`;
 }
 
+/** Starts a private tmux server on `socket` with the keepalive session; -f /dev/null: the developer's ~/.tmux.conf must not change the sessions (shell, hooks, history size). */
+export function startKeepalive(socket: string, env: NodeJS.ProcessEnv, timeout: number) {
+  const size = ['-x', String(PANE_SIZE.x), '-y', String(PANE_SIZE.y)];
+  return execa('tmux', ['-f', '/dev/null', '-S', socket, 'new-session', '-d', '-s', KEEPALIVE_SESSION, ...size, PANE_COMMAND], {
+    env,
+    reject: false,
+    timeout,
+  });
+}
+
 async function startTmux(fixture: Fixture): Promise<void> {
-  // -f /dev/null: the developer's ~/.tmux.conf must not change the sessions (shell, hooks, history size).
-  const first = await execa(
-    'tmux',
-    [
-      '-f',
-      '/dev/null',
-      '-S',
-      fixture.socket,
-      'new-session',
-      '-d',
-      '-s',
-      KEEPALIVE_SESSION,
-      '-x',
-      String(PANE_SIZE.x),
-      '-y',
-      String(PANE_SIZE.y),
-      PANE_COMMAND,
-    ],
-    {
-      env: fixture.env,
-      reject: false,
-      timeout: TMUX_TIMEOUT_MS,
-    },
-  );
+  const first = await startKeepalive(fixture.socket, fixture.env, TMUX_TIMEOUT_MS);
   if (first.exitCode !== 0) throw new Error(`tmux new-session ${KEEPALIVE_SESSION} failed: ${String(first.stderr)}`);
   const lines = ['set-option -g exit-empty off'];
   if (fixture.spec.live) {

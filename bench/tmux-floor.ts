@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
-import { KEEPALIVE_SESSION, PANE_COMMAND, PANE_SIZE, newSessionLine } from './fixtures.js';
+import { KEEPALIVE_SESSION, newSessionLine, startKeepalive } from './fixtures.js';
 
 export interface TmuxFloor {
   /** One `tmux source-file -` of bare `kill-session -t '$id'` lines, spawn to exit, timed from outside. */
@@ -39,25 +39,8 @@ export async function tmuxKillFloor(sessionNames: readonly string[], kill: Reado
     return byName;
   };
   try {
-    await execa(
-      'tmux',
-      [
-        '-f',
-        '/dev/null',
-        '-S',
-        socket,
-        'new-session',
-        '-d',
-        '-s',
-        KEEPALIVE_SESSION,
-        '-x',
-        String(PANE_SIZE.x),
-        '-y',
-        String(PANE_SIZE.y),
-        PANE_COMMAND,
-      ],
-      { env, timeout: 30_000 },
-    );
+    const first = await startKeepalive(socket, env, 30_000);
+    if (first.exitCode !== 0) throw new Error(`tmux new-session ${KEEPALIVE_SESSION} failed: ${String(first.stderr)}`);
     await tmux(['source-file', '-'], ['set-option -g exit-empty off', ...sessionNames.map(newSessionLine)].join('\n') + '\n');
     const before = await sessionIds();
     const ids = sessionNames.filter((n) => kill.has(n)).map((n) => before.get(n));

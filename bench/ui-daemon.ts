@@ -1,9 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { DaemonEventSchema } from '../src/shared/index.js';
 import type { UiFixture } from './ui-fixture.js';
-import { stopDaemon, type DaemonExit } from './daemon-measure.js';
+import { BIN, stopDaemon, trackChild, type DaemonExit } from './daemon-measure.js';
 
 /**
  * The built `node bin/agent-janitor.js daemon --ui --json` over a UI fixture, with the fixture's private HOME and XDG
@@ -11,17 +9,7 @@ import { stopDaemon, type DaemonExit } from './daemon-measure.js';
  * `agent-janitor: UI at <url>` (the URL holds the access key).
  */
 
-const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../bin/agent-janitor.js');
-
-/** Daemons started here, so an interrupted run can still kill them, by their own pid. */
-const children = new Set<ChildProcess>();
-
 const alive = (c: ChildProcess) => c.exitCode === null && c.signalCode === null;
-
-export function killDaemonsSync(): void {
-  for (const c of children) if (alive(c)) c.kill('SIGKILL');
-  children.clear();
-}
 
 export type DaemonStop = DaemonExit;
 
@@ -50,7 +38,6 @@ export class UiDaemon {
     });
     this.exited = new Promise((resolve) =>
       child.once('exit', (code, signal) => {
-        children.delete(child);
         this.wake?.();
         resolve({ code, signal });
       }),
@@ -65,8 +52,7 @@ export class UiDaemon {
       env: { ...process.env, ...fixture.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    children.add(child);
-    const daemon = new UiDaemon(child);
+    const daemon = new UiDaemon(trackChild(child));
     const deadline = started + limitMs;
     for (;;) {
       const url = /agent-janitor: UI at (http\S+)/.exec(daemon.stderr)?.[1];

@@ -9,7 +9,8 @@ import { machine } from './machine.js';
 import { table } from './report.js';
 import { apiTable, type ApiResult } from './ui-api.js';
 import { LIMIT_MS, SWITCHES, measureRun, type RunTimes } from './ui-browser.js';
-import { UiDaemon, killDaemonsSync, type DaemonStop } from './ui-daemon.js';
+import { killChildrenSync } from './daemon-measure.js';
+import { UiDaemon, type DaemonStop } from './ui-daemon.js';
 import { createUiFixture, removeAllUiFixturesSync, removeUiFixture, type UiFixture } from './ui-fixture.js';
 
 /**
@@ -225,7 +226,7 @@ async function main(): Promise<number> {
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
-    killDaemonsSync();
+    killChildrenSync();
     removeAllUiFixturesSync();
     process.exit(130);
   });

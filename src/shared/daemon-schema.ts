@@ -5,6 +5,10 @@ import { ActionResultSchema, InputErrorSchema, OrphanSchema } from './report-sch
 export const WatchModeSchema = z.enum(['inotify', 'polling']);
 export type WatchMode = z.infer<typeof WatchModeSchema>;
 
+/** What started a daemon sweep. */
+export const SweepTriggerSchema = z.enum(['start', 'watch', 'reconcile', 'reload', 'resume', 'manual', 'finish']);
+export type SweepTrigger = z.infer<typeof SweepTriggerSchema>;
+
 /** A task whose cleanups keep failing, left out of sweeps until `retryAt` (the `breaker` event, the heartbeat). */
 export const BreakerSchema = z.object({ task: z.string(), failures: z.number().int(), retryAt: z.string(), lastError: z.string() });
 export type Breaker = z.infer<typeof BreakerSchema>;
@@ -36,7 +40,7 @@ export const DaemonEventSchema = z.discriminatedUnion('event', [
     event: z.literal('sweep'),
     ts: z.string(),
     /** `finish`: a task with a finishing agent, re-planned while its grace runs (SPEC.md step 0). */
-    trigger: z.enum(['start', 'watch', 'reconcile', 'reload', 'resume', 'manual', 'finish']),
+    trigger: SweepTriggerSchema,
     tasks: z.number().int(),
     actions: z.record(z.string(), z.number().int()),
     engineMs: z.number(),

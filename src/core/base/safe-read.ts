@@ -1,5 +1,10 @@
 import fs from 'node:fs';
 
+/** A folder itself, not a symlink to one (lstat: nothing is followed). */
+export function isRealDir(p: string): boolean {
+  return fs.lstatSync(p, { throwIfNoEntry: false })?.isDirectory() === true;
+}
+
 /**
  * Opens a file for reading without following a symlink and without blocking: a name swapped for a FIFO between our
  * lstat and the open would otherwise hang the sweep until some writer appeared. The descriptor is then checked to be

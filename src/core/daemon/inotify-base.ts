@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Disposable } from '../base/disposables.js';
 import { STATE_DB_DIR, TASK_DIR_PREFIX } from '../workspace/layout.js';
-import { DB_FILES, isRealDir, isWatchLimit, type BaseEvents, type WatchFn } from './watch-kit.js';
+import { isRealDir } from '../base/safe-read.js';
+import { DB_FILES, isWatchLimit, type BaseEvents, type WatchFn } from './watch-kit.js';
 
 /**
  * One workspace base in inotify mode, with plain `fs.watch`: one watch on the base (task folders appearing, vanishing

@@ -1,6 +1,7 @@
+import type { SweepTrigger } from '../../shared/index.js';
 import type { Disposable } from '../base/disposables.js';
 
-export type Trigger = 'start' | 'watch' | 'reconcile' | 'reload' | 'resume' | 'manual' | 'finish';
+export type Trigger = SweepTrigger;
 
 export interface SweepQueueOptions {
   debounceMs(): number;

@@ -13,11 +13,6 @@ export function isWatchLimit(err: unknown): boolean {
   return code === 'ENOSPC' || code === 'EMFILE';
 }
 
-export function isRealDir(p: string): boolean {
-  const st = fs.lstatSync(p, { throwIfNoEntry: false });
-  return st !== undefined && st.isDirectory() && !st.isSymbolicLink();
-}
-
 /** The state database's files in `registry/`: a commit appends to the WAL, a checkpoint rewrites the database. */
 export const DB_FILES: readonly string[] = [STATE_DB_FILE, `${STATE_DB_FILE}-wal`];
 

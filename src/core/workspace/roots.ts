@@ -3,16 +3,13 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Config } from '../../shared/index.js';
 import { isTaskDirName } from '../base/guards.js';
+import { isRealDir } from '../base/safe-read.js';
 import { STATE_DB_DIR, STATE_DB_FILE, WORKSPACE_DIR } from './layout.js';
 
 export interface RootChoice {
   path: string;
   /** Why this root is used, for `doctor`. */
   why: string;
-}
-
-function isRealDir(p: string): boolean {
-  return fs.lstatSync(p, { throwIfNoEntry: false })?.isDirectory() === true;
 }
 
 /**

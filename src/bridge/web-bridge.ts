@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import http from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { JanitorService } from '../shared/index.js';
 import { handleApiCall, isUiMethod } from './api-router.js';
@@ -51,11 +51,11 @@ export async function startWebBridge(options: WebBridgeOptions): Promise<WebBrid
   if (!TOKEN_SHAPE.test(token)) throw new Error('web bridge: the token must be at least 16 characters of A-Z a-z 0-9 _ -');
   const { service, staticDir } = options;
   const streams = new EventStreams(service, options.pingIntervalMs ?? PING_INTERVAL_MS);
-  const inFlight = new Set<http.ServerResponse>();
+  const inFlight = new Set<ServerResponse>();
   let closing = false;
   let port = 0;
 
-  async function route(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+  async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = req.url ?? '';
     const method = req.method ?? '';
     if (closing) {
@@ -88,7 +88,9 @@ export async function startWebBridge(options: WebBridgeOptions): Promise<WebBrid
     await serveStatic(staticDir, pathname, res);
   }
 
-  const server = http.createServer((req, res) => {
+  // Loaded here, not at the top: a daemon without --ui never pays for node:http (about 1 MB resident).
+  const { createServer } = await import('node:http');
+  const server = createServer((req, res) => {
     inFlight.add(res);
     res.on('close', () => inFlight.delete(res));
     route(req, res).catch((err: unknown) => sendError(res, 500, `web bridge: ${messageOf(err)}`));

@@ -43,8 +43,8 @@ export async function removeStaleTemps(archiveDir: string): Promise<void> {
  * that timed out before its process ended), a task at a time so the event loop stays free. A temp is only removed
  * when the process its name carries is gone, so no lock is needed; archive/ is read through the task folder's descriptor.
  */
-export async function removeStaleTempsEverywhere(taskDirs: Iterable<string>): Promise<void> {
-  for (const taskDir of taskDirs) {
+export async function removeStaleTempsEverywhere(tasks: Iterable<{ dir: string }>): Promise<void> {
+  for (const { dir: taskDir } of tasks) {
     await withTaskFolder(taskDir, async () => {
       const dir = existingFolderPath(taskDir, ARCHIVE_DIR);
       if (dir !== null) await removeStaleTemps(dir);

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { appendLinesDurably } from '../base/durable-write.js';
 import { readRegularFileSync } from '../base/safe-read.js';
@@ -73,6 +74,9 @@ function isEntry(value: unknown): value is ManifestEntry {
  */
 export async function readManifest(archiveDir: string): Promise<ManifestEntry[]> {
   const file = path.join(archiveDir, MANIFEST_FILE);
+  // Most archives are read by the retention pass over every task: a missing manifest is told by an lstat, not by an
+  // error thrown (and its stack captured) per task.
+  if (fs.lstatSync(file, { throwIfNoEntry: false }) === undefined) return [];
   let text: string;
   try {
     text = readRegularFileSync(file).toString('utf8');

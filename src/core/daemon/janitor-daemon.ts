@@ -4,13 +4,12 @@ import { DisposableStore, intervalDisposable, toDisposable } from '../base/dispo
 import { errorMessage } from '../base/timeouts.js';
 import { ClaimsIndex } from '../sweep/claims.js';
 import { runCleanup, tmuxClientFor, type RunOptions } from '../sweep/engine.js';
-import { discoverTasks } from '../workspace/discovery.js';
+import { eachTask } from '../workspace/discovery.js';
 import { rootsOf } from '../workspace/roots.js';
 import type { PlanScope } from './active-tasks.js';
 import { ChangeSources } from './change-sources.js';
 import { EventLog } from './event-log.js';
 import { FinishingTracker } from './finishing.js';
-import { preferSmallHeap } from './heap-tuning.js';
 import { removeHeartbeat } from './heartbeat.js';
 import { acquireInstanceLock } from './instance-lock.js';
 import { RetentionPass } from './retention-pass.js';
@@ -98,7 +97,6 @@ export class JanitorDaemon {
   }
 
   async start(): Promise<void> {
-    preferSmallHeap();
     if (!(await this.acquire())) return;
     this.store.add(toDisposable(() => clearInterval(this.reconcileTimer ?? undefined)));
     this.store.add(this.finishing);
@@ -128,7 +126,7 @@ export class JanitorDaemon {
     // The start sweep's retention pass, after ready and through the queue so that it never runs beside a sweep.
     void this.queue.exclusive(() => this.retention.maybeRun(this.config));
     // Temp copies left by janitors that died are cleared once now, after ready: large, and nobody's work any more.
-    void removeStaleTempsEverywhere(discoverTasks(this.roots()).tasks.map((t) => t.dir)).catch(() => undefined);
+    void removeStaleTempsEverywhere(eachTask(this.roots())).catch(() => undefined);
   }
 
   /**

@@ -1,6 +1,6 @@
 import type { Config, RetentionPlan } from '../../shared/index.js';
 import { compressTask, compressionEnabled, planCompression, type CompressCandidate } from '../archive/compress.js';
-import { discoverTasks } from '../workspace/discovery.js';
+import { eachTask } from '../workspace/discovery.js';
 import { rootsOf } from '../workspace/roots.js';
 import { errorMessage } from '../base/timeouts.js';
 import { archiveRows, removeArchive, taskManifest } from '../archive/archive-catalog.js';
@@ -15,6 +15,9 @@ type Skipped = RetentionPlan['skipped'][number];
 type Due = { taskDir: string; candidate: CompressCandidate };
 
 const keyOf = (taskDir: string, rel: string): string => `${taskDir}\0${rel}`;
+const compareText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+/** Tasks are surveyed in no particular order (eachTask): lists are put in task order, each task's own order kept. */
+const inTaskOrder = <T extends { taskDir: string }>(list: T[]): T[] => list.sort((a, b) => compareText(a.taskDir, b.taskDir));
 
 /** Whether a retention pass has anything to do under this config: a limit is set, or delayed compression is on. */
 export function retentionConfigured(config: Config): boolean {
@@ -32,7 +35,7 @@ function planRemovals(
   const remove: Removal[] = [];
   const byAge = new Set<string>();
   for (const files of byRoot.values()) {
-    files.sort((a, b) => (a.archivedAt < b.archivedAt ? -1 : a.archivedAt > b.archivedAt ? 1 : a.path < b.path ? -1 : 1));
+    files.sort((a, b) => compareText(a.archivedAt, b.archivedAt) || compareText(a.path, b.path) || compareText(a.taskDir, b.taskDir));
     let total = files.reduce((n, f) => n + f.storedBytes, 0);
     for (const f of files) {
       const ageDays = (now - Date.parse(f.archivedAt)) / DAY_MS;
@@ -71,7 +74,7 @@ async function survey(config: Config, now: number): Promise<{ plan: RetentionPla
   const due: Due[] = [];
   const skipped: Skipped[] = [];
   if (!retentionConfigured(config)) return { plan: planOf(config, [], [], []), due };
-  for (const ref of discoverTasks(rootsOf(config)).tasks) {
+  for (const ref of eachTask(rootsOf(config))) {
     const entries = await taskManifest(ref.dir);
     if (entries.length === 0) continue;
     if (limited) {
@@ -84,6 +87,8 @@ async function survey(config: Config, now: number): Promise<{ plan: RetentionPla
     for (const candidate of compression.compress) due.push({ taskDir: ref.dir, candidate });
     for (const s of compression.skipped) skipped.push({ taskDir: ref.dir, ...s });
   }
+  inTaskOrder(due);
+  inTaskOrder(skipped);
   const { remove, byAge } = planRemovals(config, byRoot, now);
   // A file past the age limit is deleted, not compressed first. One over the size limit is compressed: that may be
   // enough to bring the root under it (Apply plans the size part again afterwards).

@@ -67,4 +67,31 @@ describe('stale temp copies (issue 9 point 6)', () => {
       assert.equal(await d.stop('SIGTERM'), 0);
     }
   });
+
+  it('never removes a temp-named file reached through a symlinked archive/ or a symlinked task', async () => {
+    const sb = pool.fresh();
+    const deadPid = Number(String(spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']).stdout));
+    const tempName = `.aj-tmp-${deadPid}-abcd1234-x_stream.jsonl`;
+    const outside = path.join(sb.dir, 'outside');
+    fs.mkdirSync(path.join(outside, 'TASK-20261206-000001-abcdef01', 'archive'), { recursive: true });
+    const canaries = [path.join(outside, tempName), path.join(outside, 'TASK-20261206-000001-abcdef01', 'archive', tempName)];
+    for (const file of canaries) fs.writeFileSync(file, 'not the janitor’s\n');
+    const linkedArchive = makeTask(sb.workspace, []);
+    fs.symlinkSync(outside, linkedArchive.archive);
+    fs.symlinkSync(path.join(outside, 'TASK-20261206-000001-abcdef01'), path.join(sb.workspace, 'TASK-20261206-000002-abcdef01'));
+    // A task with a real stale temp: the start-up pass does a few dozen tasks in one turn, so once it is gone the
+    // symlinked ones were looked at too.
+    const real = makeTask(sb.workspace, []);
+    fs.mkdirSync(real.archive);
+    const stale = path.join(real.archive, tempName);
+    fs.writeFileSync(stale, 'stale\n');
+    const d = DaemonProcess.start(sb);
+    try {
+      await d.waitFor((e) => e.event === 'ready');
+      assert.ok(await waitFor(() => !fs.existsSync(stale), 10_000), 'the real stale copy is removed');
+      for (const file of canaries) assert.equal(fs.readFileSync(file, 'utf8'), 'not the janitor’s\n', file);
+    } finally {
+      assert.equal(await d.stop('SIGTERM'), 0);
+    }
+  });
 });

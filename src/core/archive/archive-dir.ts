@@ -58,7 +58,11 @@ export async function removeStaleTempsEverywhere(tasks: Iterable<{ dir: string }
 }
 
 function removeStaleTempsOf(taskDir: string): void {
+  // A look through the plain path first, which only reads names: nearly every archive/ holds no stale temp, and
+  // holding each folder open churns the open-folder maps (V8 reallocates their tables in the old generation).
   try {
+    const plain = existingFolderPath(taskDir, ARCHIVE_DIR);
+    if (plain === null || !fs.readdirSync(plain).some(isStaleTemp)) return;
     openTaskFolder(taskDir);
   } catch {
     return;

@@ -72,11 +72,21 @@ function isEntry(value: unknown): value is ManifestEntry {
  * an error (reading one would block until some writer came): the manifest says what may be unlinked, so a manifest
  * that cannot be read must stop the archiving of its task, not read as empty.
  */
+/**
+ * The retention pass reads every task's manifest: a missing one is told by an lstat, not by an error thrown (and its
+ * stack captured) per task. Any other failure is left to the read, which reports it.
+ */
+function isMissing(file: string): boolean {
+  try {
+    return fs.lstatSync(file, { throwIfNoEntry: false }) === undefined;
+  } catch {
+    return false;
+  }
+}
+
 export async function readManifest(archiveDir: string): Promise<ManifestEntry[]> {
   const file = path.join(archiveDir, MANIFEST_FILE);
-  // Most archives are read by the retention pass over every task: a missing manifest is told by an lstat, not by an
-  // error thrown (and its stack captured) per task.
-  if (fs.lstatSync(file, { throwIfNoEntry: false }) === undefined) return [];
+  if (isMissing(file)) return [];
   let text: string;
   try {
     text = readRegularFileSync(file).toString('utf8');

@@ -67,10 +67,8 @@ function listBase(workspace: string, tasks: TaskRef[], seen: Set<string>, errors
   return true;
 }
 
-export function discoverTasks(roots: readonly string[]): Discovery {
-  const tasks: TaskRef[] = [];
-  const errors: InputError[] = [];
-  const bases = new Set<string>();
+/** Each workspace base of the roots once, resolved; a root that cannot be resolved goes to `errors`. */
+function* basesOf(roots: readonly string[], errors: InputError[]): Generator<string> {
   const seen = new Set<string>();
   for (const root of roots) {
     let resolved: string;
@@ -81,11 +79,21 @@ export function discoverTasks(roots: readonly string[]): Discovery {
       continue;
     }
     for (const workspace of workspacesOf(resolved)) {
-      if (!bases.has(workspace) && listBase(workspace, tasks, seen, errors)) bases.add(workspace);
+      if (seen.has(workspace)) continue;
+      seen.add(workspace);
+      yield workspace;
     }
   }
+}
+
+export function discoverTasks(roots: readonly string[]): Discovery {
+  const tasks: TaskRef[] = [];
+  const errors: InputError[] = [];
+  const bases: string[] = [];
+  const seen = new Set<string>();
+  for (const workspace of basesOf(roots, errors)) if (listBase(workspace, tasks, seen, errors)) bases.push(workspace);
   tasks.sort((a, b) => (a.dir < b.dir ? -1 : a.dir > b.dir ? 1 : 0));
-  return { tasks, bases: [...bases], errors };
+  return { tasks, bases, errors };
 }
 
 /**
@@ -94,20 +102,7 @@ export function discoverTasks(roots: readonly string[]): Discovery {
  * would be held for the whole pass. What cannot be read is skipped; the sweep's discovery reports it.
  */
 export function* eachTask(roots: readonly string[]): Generator<TaskRef> {
-  const bases = new Set<string>();
-  for (const root of roots) {
-    let resolved: string;
-    try {
-      resolved = fs.realpathSync(root);
-    } catch {
-      continue;
-    }
-    for (const workspace of workspacesOf(resolved)) {
-      if (bases.has(workspace)) continue;
-      bases.add(workspace);
-      yield* baseTasks(workspace);
-    }
-  }
+  for (const workspace of basesOf(roots, [])) yield* baseTasks(workspace);
 }
 
 function* baseTasks(workspace: string): Generator<TaskRef> {

@@ -184,6 +184,28 @@ describe('retention (SPEC.md: by age and by total size per root, oldest first)',
     assert.ok(fs.existsSync(files[0]!));
   });
 
+  it('a daemon started paused applies no retention until it is resumed', async () => {
+    const sb = pool.fresh();
+    const [old, week] = archived(sb, [
+      { agent: 'p-1', ageDays: 40, bytes: 50 },
+      { agent: 'p-2', ageDays: 10, bytes: 5000 },
+    ]);
+    const before = [fs.readFileSync(old!), fs.readFileSync(week!)];
+    const configFile = path.join(sb.dir, 'retention.json');
+    fs.writeFileSync(configFile, JSON.stringify({ retention: { maxAgeDays: 30 } }));
+    const d = DaemonProcess.start(sb, ['--config', configFile, '--ui', '--start-paused']);
+    try {
+      const ready = await d.waitFor((e) => e.event === 'ready');
+      assert.ok(ready.event === 'ready' && ready.paused);
+      // Retention after a full sweep starts within milliseconds of it; a second is ample to see it did not.
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      assert.deepEqual([fs.readFileSync(old!), fs.readFileSync(week!)], before, 'nothing compressed or removed while paused');
+      assert.equal(d.events.filter((e) => e.event === 'retention').length, 0);
+    } finally {
+      assert.equal(await d.stop('SIGTERM'), 0);
+    }
+  });
+
   it('the daemon applies configured retention and the default delayed compression after its full sweep, and says so', async () => {
     const sb = pool.fresh();
     const [old, week, fresh] = archived(sb, [

@@ -24,6 +24,7 @@ export class ChangeSources implements Disposable {
   private readonly active: ActiveTasks;
   /** Time to set up the base watches, and from the first plan to its registry watches being in place. */
   private readonly setup = { basesMs: 0, firstPlanAt: 0, registriesMs: -1 };
+  private disposed = false;
 
   constructor(
     roots: readonly string[],
@@ -67,6 +68,8 @@ export class ChangeSources implements Disposable {
 
   /** Watches the bases of `roots`; unless `force`, only if they differ from those watched (a root became a base). */
   async follow(roots: readonly string[], force: boolean): Promise<void> {
+    // A full sweep still in flight when the daemon stops must not open new watches after dispose.
+    if (this.disposed) return;
     const bases = workspaceBases(roots);
     const watched = this.watcher.watchedBases;
     if (!force && bases.length === watched.length && bases.every((b) => watched.includes(b))) return;
@@ -81,6 +84,7 @@ export class ChangeSources implements Disposable {
   }
 
   async dispose(): Promise<void> {
+    this.disposed = true;
     this.databases.dispose();
     await this.watcher.dispose();
   }

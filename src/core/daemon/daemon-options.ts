@@ -1,4 +1,5 @@
 import type { DaemonEvent, SweepReport } from '../../shared/index.js';
+import type { RunOptions } from '../sweep/engine.js';
 import type { WatcherOptions } from './workspace-watcher.js';
 
 export interface DaemonOptions {
@@ -17,11 +18,4 @@ export interface DaemonOptions {
 }
 
 /** A cleanup the user asked for (or its dry run): see JanitorDaemon.runNow. */
-export interface RunNowOptions {
-  dryRun: boolean;
-  onlyAgent?: string;
-  tasks?: string[];
-  ignoreGrace?: boolean;
-  signal?: AbortSignal;
-  onStep?: (step: string) => void;
-}
+export type RunNowOptions = Pick<RunOptions, 'dryRun' | 'onlyAgent' | 'ignoreGrace' | 'signal' | 'onStep'> & { tasks?: string[] };

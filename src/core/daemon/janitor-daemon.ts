@@ -123,8 +123,9 @@ export class JanitorDaemon {
       paused: this.queue.paused,
     });
     this.armReconcile();
-    // The start sweep's retention pass, after ready and through the queue so that it never runs beside a sweep.
-    void this.queue.exclusive(() => this.retention.maybeRun(this.config));
+    // The start sweep's retention pass, after ready and through the queue so that it never runs beside a sweep; as
+    // after any full sweep, only if that sweep ran (not paused, not failed): resuming runs one, and retention after it.
+    if (!this.queue.paused && this.recorder.stats.sweeps > 0) void this.queue.exclusive(() => this.retention.maybeRun(this.config));
     // Temp copies left by janitors that died are cleared once now, after ready: large, and nobody's work any more.
     void removeStaleTempsEverywhere(eachTask(this.roots())).catch(() => undefined);
   }

@@ -2,7 +2,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { childPath } from '../base/guards.js';
 import { closeTaskFolder, existingFolderPath, isTaskFolderOpen, openTaskFolder, taskFolderPath } from '../base/task-folders.js';
-import { unlinkQuiet } from './archive-io.js';
 import { pidAlive } from '../platform/pid-alive.js';
 import { errnoCode } from '../../shared/errors.js';
 import { ARCHIVE_DIR } from '../workspace/layout.js';
@@ -30,8 +29,8 @@ export async function prepareArchiveDir(taskDir: string): Promise<string> {
  * Temp copies left by a janitor that crashed mid-archive: their sources are still in logs/, so they are only clutter.
  * The task lock is held, so a temp whose writer is not running can be nobody's work in progress.
  */
-export async function removeStaleTemps(archiveDir: string): Promise<void> {
-  for (const name of await fs.promises.readdir(archiveDir)) if (isStaleTemp(name)) await unlinkQuiet(path.join(archiveDir, name));
+export function removeStaleTemps(archiveDir: string): void {
+  for (const name of fs.readdirSync(archiveDir)) if (isStaleTemp(name)) fs.rmSync(path.join(archiveDir, name), { force: true });
 }
 
 /** A temp copy (`.aj-tmp-<pid>-…`) whose writer is neither this process nor any running one. */
@@ -69,7 +68,7 @@ function removeStaleTempsOf(taskDir: string): void {
   }
   try {
     const dir = existingFolderPath(taskDir, ARCHIVE_DIR);
-    if (dir !== null) for (const name of fs.readdirSync(dir)) if (isStaleTemp(name)) fs.rmSync(path.join(dir, name), { force: true });
+    if (dir !== null) removeStaleTemps(dir);
   } catch {
     // Gone or unreadable meanwhile: the next archive into this task clears its temps (see removeStaleTemps).
   } finally {

@@ -150,7 +150,7 @@ export async function stageArchive(
   const batch: StagedBatch = { taskDir, archiveDir: null, items: [], options };
   try {
     batch.archiveDir = await prepareArchiveDir(taskDir);
-    await removeStaleTemps(batch.archiveDir);
+    removeStaleTemps(batch.archiveDir);
     checkFreeSpace(batch.archiveDir, needed ?? requestedBytes(taskDir, requests), options.minFreeBytes);
   } catch (err) {
     batch.items = requests.map((request) => ({ request, outcome: 'failed', archived: null, detail: errorMessage(err) }));

@@ -113,7 +113,7 @@ export async function compressTask(
   if ('unavailable' in lock) return all(lock.failed ? 'failed' : 'skipped', lock.unavailable);
   try {
     const archiveDir = await prepareArchiveDir(taskDir);
-    await removeStaleTemps(archiveDir);
+    removeStaleTemps(archiveDir);
     // The plan was made without the lock: only a file still recorded as it was is compressed.
     const current = currentEntries(await readManifest(archiveDir));
     const out: CompressResult[] = [];

@@ -1,7 +1,6 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import { appendLinesDurably } from '../base/durable-write.js';
-import { readRegularFileSync } from '../base/safe-read.js';
+import { readRegularFileIfPresentSync } from '../base/safe-read.js';
 import { errorMessage } from '../base/timeouts.js';
 import { errnoCode } from '../../shared/errors.js';
 import { MANIFEST_FILE, ARCHIVE_DIR } from '../workspace/layout.js';
@@ -72,24 +71,13 @@ function isEntry(value: unknown): value is ManifestEntry {
  * an error (reading one would block until some writer came): the manifest says what may be unlinked, so a manifest
  * that cannot be read must stop the archiving of its task, not read as empty.
  */
-/**
- * The retention pass reads every task's manifest: a missing one is told by an lstat, not by an error thrown (and its
- * stack captured) per task. Any other failure is left to the read, which reports it.
- */
-function isMissing(file: string): boolean {
-  try {
-    return fs.lstatSync(file, { throwIfNoEntry: false }) === undefined;
-  } catch {
-    return false;
-  }
-}
-
 export async function readManifest(archiveDir: string): Promise<ManifestEntry[]> {
   const file = path.join(archiveDir, MANIFEST_FILE);
-  if (isMissing(file)) return [];
   let text: string;
   try {
-    text = readRegularFileSync(file).toString('utf8');
+    const bytes = readRegularFileIfPresentSync(file);
+    if (bytes === null) return [];
+    text = bytes.toString('utf8');
   } catch (err) {
     if (errnoCode(err) === 'ENOENT') return [];
     throw new Error(`${file}: cannot read the manifest: ${errorMessage(err)}`);

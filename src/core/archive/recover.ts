@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { readRegularFileSync } from '../base/safe-read.js';
+import { isRealDir, readRegularFileSync } from '../base/safe-read.js';
 import { escapeRegExp } from '../base/guards.js';
 import { prepareArchiveDir } from './archive-dir.js';
 import { appendManifest, readManifest, type ManifestEntry } from './manifest.js';
@@ -50,7 +50,7 @@ function entryFor(dir: string, name: string, agent: ResumedAgent, ts: string): M
  * does not list; returns the names recorded. Runs under the task lock, like all archiving.
  */
 export async function recordUnlistedScrollback(taskDir: string, agents: readonly ResumedAgent[]): Promise<string[]> {
-  if (agents.length === 0 || !fs.lstatSync(path.join(taskDir, ARCHIVE_DIR), { throwIfNoEntry: false })?.isDirectory()) return [];
+  if (agents.length === 0 || !isRealDir(path.join(taskDir, ARCHIVE_DIR))) return [];
   const dir = await prepareArchiveDir(taskDir);
   const listed = new Set((await readManifest(dir)).map((e) => e.archive));
   const patterns = agents.map((agent) => ({ agent, pattern: scrollbackName(agent.agentId) }));

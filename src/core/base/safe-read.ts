@@ -20,6 +20,19 @@ export function openRegularFileSync(file: string): { fd: number; stat: fs.Stats 
   return { fd, stat };
 }
 
+/**
+ * As readRegularFileSync, but null when the file does not exist (told by an lstat, not by an error thrown and its
+ * stack captured: passes over every task read many absent files). Any other failure throws, as the read would.
+ */
+export function readRegularFileIfPresentSync(file: string): Buffer | null {
+  try {
+    if (fs.lstatSync(file, { throwIfNoEntry: false }) === undefined) return null;
+  } catch {
+    // Not an absence: the read below reports it.
+  }
+  return readRegularFileSync(file);
+}
+
 export function readRegularFileSync(file: string): Buffer {
   const { fd } = openRegularFileSync(file);
   try {

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import { childPath } from './guards.js';
+import { isRealDir } from './safe-read.js';
 import { errnoCode } from '../../shared/errors.js';
 
 /**
@@ -161,8 +162,7 @@ export function taskFilePath(taskDir: string, dir: string, name: string): string
 
 /** As taskFolderPath, but null when the folder is missing, a symlink or not a folder: such a folder is never read. */
 export function existingFolderPath(taskDir: string, dir: string): string | null {
-  if (!open.has(taskDir))
-    return fs.lstatSync(childPath(taskDir, dir), { throwIfNoEntry: false })?.isDirectory() ? childPath(taskDir, dir) : null;
+  if (!open.has(taskDir)) return isRealDir(childPath(taskDir, dir)) ? childPath(taskDir, dir) : null;
   try {
     return taskFolderPath(taskDir, dir);
   } catch {

@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Disposable } from '../base/disposables.js';
-import { STATE_DB_DIR, TASK_DIR_PREFIX } from '../workspace/layout.js';
+import { STATE_DB_DIR } from '../workspace/layout.js';
+import { isTaskDirName } from '../base/guards.js';
 import { isRealDir } from '../base/safe-read.js';
 import { DB_FILES, isWatchLimit, type BaseEvents, type WatchFn } from './watch-kit.js';
 
@@ -87,7 +88,7 @@ export class InotifyBase implements Disposable {
     }
     for (const name of names) {
       const dir = path.join(this.base, name);
-      if (name.startsWith(TASK_DIR_PREFIX) && isRealDir(dir)) this.events.taskAppeared(dir);
+      if (isTaskDirName(name) && isRealDir(dir)) this.events.taskAppeared(dir);
     }
   }
 
@@ -105,7 +106,7 @@ export class InotifyBase implements Disposable {
       return this.events.lost(`an event without a name on ${this.base}`);
     }
     if (name === STATE_DB_DIR && event === 'rename') return this.attachRegistry(true);
-    if (!name.startsWith(TASK_DIR_PREFIX) || event !== 'rename') return;
+    if (!isTaskDirName(name) || event !== 'rename') return;
     const dir = path.join(this.base, name);
     if (isRealDir(dir)) this.events.taskAppeared(dir);
     else this.events.taskVanished(dir);

@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Disposable } from '../base/disposables.js';
-import { STATE_DB_DIR, TASK_DIR_PREFIX } from '../workspace/layout.js';
+import { STATE_DB_DIR } from '../workspace/layout.js';
+import { isTaskDirName } from '../base/guards.js';
 import { DB_FILES, type BaseEvents } from './watch-kit.js';
 
 function identity(file: string): string {
@@ -72,7 +73,7 @@ export class PolledBase implements Disposable {
       // No base (yet): its tasks count as vanished; the full reconcile reports an unreadable one.
       return names;
     }
-    for (const e of entries) if (e.name.startsWith(TASK_DIR_PREFIX) && e.isDirectory()) names.add(e.name);
+    for (const e of entries) if (isTaskDirName(e.name) && e.isDirectory()) names.add(e.name);
     return names;
   }
 }

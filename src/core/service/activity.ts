@@ -1,8 +1,7 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import { ActivityEntrySchema, plural, type ActivityEntry } from '../../shared/index.js';
 import { discoverTasks } from '../workspace/discovery.js';
-import { readRegularFileSync } from '../base/safe-read.js';
+import { readRegularFileIfPresentSync } from '../base/safe-read.js';
 import { USER_JOURNAL_FILE } from '../archive/user-journal.js';
 import { JOURNAL_FILE, ARCHIVE_DIR } from '../workspace/layout.js';
 import { jsonLines } from '../base/json-lines.js';
@@ -10,10 +9,10 @@ import { jsonLines } from '../base/json-lines.js';
 function readJournal(file: string, task: string, into: ActivityEntry[], query: string): void {
   let text: string;
   try {
-    const st = fs.lstatSync(file, { throwIfNoEntry: false });
-    if (!st?.isFile()) return;
-    // Not followed, never blocking: the file may have been swapped for a symlink or a FIFO since the lstat.
-    text = readRegularFileSync(file).toString('utf8');
+    // Not followed, never blocking: a symlink or a FIFO in its place is refused, and counts as no journal.
+    const bytes = readRegularFileIfPresentSync(file);
+    if (bytes === null) return;
+    text = bytes.toString('utf8');
   } catch {
     return;
   }

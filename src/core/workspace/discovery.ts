@@ -43,30 +43,6 @@ function taskEntry(
   return { dir, name, root: workspace };
 }
 
-/** Lists one workspace base's task folders; false when it does not exist (normal: nothing ran there yet). */
-function listBase(workspace: string, tasks: TaskRef[], seen: Set<string>, errors: InputError[]): boolean {
-  let entries: fs.Dirent[];
-  try {
-    const st = fs.lstatSync(workspace);
-    if (st.isSymbolicLink()) {
-      errors.push({ path: workspace, message: `${path.basename(workspace)} is a symlink; refused` });
-      return false;
-    }
-    entries = fs.readdirSync(workspace, { withFileTypes: true });
-  } catch (err) {
-    const code = errnoCode(err);
-    if (code !== 'ENOENT') errors.push({ path: workspace, message: `workspace not readable: ${code ?? String(err)}` });
-    return false;
-  }
-  for (const entry of entries) {
-    const ref = taskEntry(workspace, entry.name, entry, errors);
-    if (!ref || seen.has(ref.dir)) continue;
-    seen.add(ref.dir);
-    tasks.push(ref);
-  }
-  return true;
-}
-
 /** Each workspace base of the roots once, resolved; a root that cannot be resolved goes to `errors`. */
 function* basesOf(roots: readonly string[], errors: InputError[]): Generator<string> {
   const seen = new Set<string>();
@@ -90,8 +66,12 @@ export function discoverTasks(roots: readonly string[]): Discovery {
   const tasks: TaskRef[] = [];
   const errors: InputError[] = [];
   const bases: string[] = [];
-  const seen = new Set<string>();
-  for (const workspace of basesOf(roots, errors)) if (listBase(workspace, tasks, seen, errors)) bases.push(workspace);
+  for (const workspace of basesOf(roots, errors)) {
+    const listing = baseTasks(workspace, errors);
+    let next = listing.next();
+    for (; !next.done; next = listing.next()) tasks.push(next.value);
+    if (next.value) bases.push(workspace);
+  }
   tasks.sort((a, b) => (a.dir < b.dir ? -1 : a.dir > b.dir ? 1 : 0));
   return { tasks, bases, errors };
 }
@@ -102,27 +82,35 @@ export function discoverTasks(roots: readonly string[]): Discovery {
  * would be held for the whole pass. What cannot be read is skipped; the sweep's discovery reports it.
  */
 export function* eachTask(roots: readonly string[]): Generator<TaskRef> {
-  for (const workspace of basesOf(roots, [])) yield* baseTasks(workspace);
+  for (const workspace of basesOf(roots, [])) yield* baseTasks(workspace, []);
 }
 
-function* baseTasks(workspace: string): Generator<TaskRef> {
+/**
+ * One workspace base's task folders, as the folder is read; returns whether the base could be listed (a missing one is
+ * normal: nothing ran there yet). Refusals and an unreadable base go to `errors`.
+ */
+function* baseTasks(workspace: string, errors: InputError[]): Generator<TaskRef, boolean> {
   let dir: fs.Dir;
   try {
-    if (fs.lstatSync(workspace).isSymbolicLink()) return;
-    dir = fs.opendirSync(workspace);
-  } catch {
-    return;
+    if (fs.lstatSync(workspace).isSymbolicLink()) {
+      errors.push({ path: workspace, message: `${path.basename(workspace)} is a symlink; refused` });
+      return false;
+    }
+    dir = fs.opendirSync(workspace, { bufferSize: 256 });
+  } catch (err) {
+    const code = errnoCode(err);
+    if (code !== 'ENOENT') errors.push({ path: workspace, message: `workspace not readable: ${code ?? String(err)}` });
+    return false;
   }
-  const ignored: InputError[] = [];
   try {
     for (let entry = dir.readSync(); entry !== null; entry = dir.readSync()) {
-      const ref = taskEntry(workspace, entry.name, entry, ignored);
-      ignored.length = 0;
+      const ref = taskEntry(workspace, entry.name, entry, errors);
       if (ref) yield ref;
     }
   } finally {
     dir.closeSync();
   }
+  return true;
 }
 
 /**
@@ -130,14 +118,8 @@ function* baseTasks(workspace: string): Generator<TaskRef> {
  * full discovery, and a task that is gone (or no longer a real TASK-* folder) is dropped.
  */
 export function taskRefs(roots: readonly string[], dirs: Iterable<string>): Discovery {
-  const workspaces = new Set<string>();
-  for (const root of roots) {
-    try {
-      for (const ws of workspacesOf(fs.realpathSync(root))) workspaces.add(ws);
-    } catch {
-      // An unreadable root is reported by the full reconcile.
-    }
-  }
+  // An unreadable root is reported by the full reconcile.
+  const workspaces = new Set(basesOf(roots, []));
   const tasks: TaskRef[] = [];
   const errors: InputError[] = [];
   for (const dir of new Set(dirs)) {

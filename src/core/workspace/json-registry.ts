@@ -5,7 +5,7 @@ import { agentIdProblem, sessionNameProblem } from '../base/guards.js';
 import { openRegularFileSync } from '../base/safe-read.js';
 import { parseAgentTime, type SourcedAgent } from './sourced-agent.js';
 import type { z } from 'zod';
-import { errnoCode } from '../../shared/errors.js';
+import { errnoCode, messageOf } from '../../shared/errors.js';
 
 /** An agent of AGENT_REGISTRY.json, at `agents[index]`. */
 export interface RegistryAgent extends SourcedAgent {
@@ -45,7 +45,7 @@ export function readRegistryFile(file: string): { text: string; mtimeMs: number 
     } catch (err) {
       const code = errnoCode(err);
       if (code === 'ELOOP') return { error: 'registry is a symlink; refused' };
-      return { error: `cannot read: ${code ?? (err as Error).message}` };
+      return { error: `cannot read: ${code ?? messageOf(err)}` };
     }
     let bytes: Buffer;
     let after: fs.Stats;

@@ -152,7 +152,7 @@ function openDatabase(dbPath: string, immutable: boolean, busyMs: number): Bette
   try {
     return new Database(name, { readonly: true, timeout: Math.min(0x7fffffff, Math.max(0, Math.ceil(busyMs))) });
   } catch (err) {
-    if (!immutable || errorCode(err) !== 'SQLITE_CANTOPEN') throw err;
+    if (!immutable || errnoCode(err) !== 'SQLITE_CANTOPEN') throw err;
     const hint = 'SQLite URIs are off if better-sqlite3 opened a database before loadBetterSqlite3() ran';
     throw new Refused(`cannot open read-only (SQLITE_CANTOPEN: ${(err as Error).message}; ${hint}); not acted on`);
   }
@@ -233,19 +233,14 @@ function readGuarded(dbPath: string, options: DatabaseReadOptions, deadline: num
   throw new Refused(`kept changing during ${MAX_READS} reads; will retry next sweep`);
 }
 
-function errorCode(err: unknown): string | null {
-  const code = (err as { code?: unknown } | null)?.code;
-  return typeof code === 'string' ? code : null;
-}
-
 function failureMessage(err: unknown, timeoutMs: number): string {
   if (err instanceof Refused) return err.message;
   if (err instanceof DeadlineExceeded) {
     return `read took longer than ${timeoutMs} ms (database too slow); not acted on, will retry next sweep`;
   }
-  const code = errorCode(err);
+  const code = errnoCode(err);
   const text = messageOf(err);
-  const detail = code === null || text.startsWith(code) ? text : `${code}: ${text}`;
+  const detail = code === undefined || text.startsWith(code) ? text : `${code}: ${text}`;
   if (code?.startsWith('SQLITE_BUSY') || code?.startsWith('SQLITE_LOCKED')) {
     return `database busy/locked for longer than ${timeoutMs} ms (${detail}); not acted on, will retry next sweep`;
   }

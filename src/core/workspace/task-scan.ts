@@ -6,6 +6,7 @@ import { NO_INTENTS, readIntents, type TaskIntents } from './intents.js';
 import { readRegistry, type RegistryRead } from './json-registry.js';
 import { restoredInPlace } from './restored.js';
 import { errnoCode } from '../../shared/errors.js';
+import { isRealDir } from '../base/safe-read.js';
 import {
   LOGS_DIR,
   PROGRESS_DIR,
@@ -69,7 +70,7 @@ export function readLogEntries(taskDir: string): FileEntry[] {
 export function readAgentFolders(taskDir: string, dirs: readonly AgentFileDir[] = AGENT_FILE_DIRS): FileEntry[] {
   const out: FileEntry[] = [];
   for (const dir of dirs) {
-    if (!fs.lstatSync(path.join(taskDir, dir), { throwIfNoEntry: false })?.isDirectory()) continue;
+    if (!isRealDir(path.join(taskDir, dir))) continue;
     try {
       out.push(...listFolder(taskDir, dir));
     } catch {

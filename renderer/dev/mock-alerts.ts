@@ -1,29 +1,17 @@
 import type { AgentRow, Alert, Verdict } from '../../src/shared/index.js';
-import { strayOrphans } from './mock-extras.js';
+import { orphanSessionAlert, strayOrphans } from './mock-extras.js';
 
 /** The alerts of the dev harness's world: one of each kind, about its agents where the kind names one. */
 
 type Since = (min: number) => string;
 
 function orphanAlert(since: Since): Alert {
-  return {
-    id: 'orphan-session:agent_builder-101500-77aa01',
-    kind: 'orphan-session',
-    severity: 'warning',
-    title: 'Orphan session agent_builder-101500-77aa01',
-    explanation: 'This tmux session matches the agent pattern, but no registry names it. It may be left from a crashed orchestrator run.',
-    task: null,
-    agentId: null,
+  return orphanSessionAlert({
+    session: 'agent_builder-101500-77aa01',
+    sessionId: '$41',
     since: since(42),
-    fix: { label: 'Kill session', effect: 'Saves its scrollback, then kills the session and every process under it.' },
-    orphan: {
-      kind: 'orphan-session',
-      session: 'agent_builder-101500-77aa01',
-      sessionId: '$41',
-      reason: 'no registry names it',
-      unreadable: [],
-    },
-  };
+    effect: 'Saves its scrollback, then kills the session and every process under it.',
+  });
 }
 
 function ghostAlert(ghost: AgentRow, since: Since): Alert {

@@ -1,8 +1,9 @@
 import type { JanitorApi } from '../../src/shared/index.js';
 import { ApiError } from '../src/api/errors.js';
 import { planClean } from './mock-cleaning.js';
-import { ROOTS, rng } from './mock-data.js';
+import { ROOTS } from './mock-data.js';
 import { afterChange, clone, uiState, type MockEngine } from './mock-engine.js';
+import { rng } from './mock-random.js';
 
 /** The mock API's agents (listing, Clean now, pins, logs) and alerts (listing, fixes). */
 

@@ -1,9 +1,10 @@
-import type { JanitorApi } from '../../src/shared/index.js';
+import type { ArchiveFile, JanitorApi } from '../../src/shared/index.js';
 import { ApiError } from '../src/api/errors.js';
 import { restoreDestination } from '../src/lib/archive-paths.js';
 import { applyRetentionPlan, retentionPlan } from './mock-archives.js';
-import { ROOTS, rng, type MockWorld } from './mock-data.js';
+import { ROOTS, type MockWorld } from './mock-data.js';
 import { clone, type MockEngine } from './mock-engine.js';
+import { rng } from './mock-random.js';
 
 /** The mock API's archives (listing, restore, delete, read), retention and disk usage. */
 
@@ -50,6 +51,13 @@ function diskHistory(total: (k: Usage) => number) {
   });
 }
 
+/** The archived file `path` of the task at `taskDir`, as its manifest lists it. */
+function archivedFile(world: MockWorld, taskDir: string, path: string): ArchiveFile {
+  const f = (world.archives.get(taskDir) ?? []).find((x) => x.path === path);
+  if (!f) throw new ApiError(`${path}: not in the manifest`);
+  return f;
+}
+
 function listArchives(world: MockWorld) {
   return [...world.archives].map(([taskDir, files]) => {
     const bytes = files.reduce((n, f) => n + f.bytes, 0);
@@ -74,25 +82,17 @@ export function archivesApi(engine: MockEngine): ArchivesApi {
   const retention = () => retentionPlan(world.archives, world.config, Date.now());
   return {
     listArchives: async () => listArchives(world),
-    restoreArchive: async ({ taskDir, path }) => {
-      const files = world.archives.get(taskDir) ?? [];
-      const f = files.find((x) => x.path === path);
-      if (!f) throw new ApiError(`${path}: not in the manifest`);
-      return { restored: restoreDestination(f) };
-    },
+    restoreArchive: async ({ taskDir, path }) => ({ restored: restoreDestination(archivedFile(world, taskDir, path)) }),
     deleteArchive: async ({ taskDir, path }) => {
-      const files = world.archives.get(taskDir) ?? [];
-      const f = files.find((x) => x.path === path);
-      if (!f) throw new ApiError(`${path}: not in the manifest`);
+      const f = archivedFile(world, taskDir, path);
       world.archives.set(
         taskDir,
-        files.filter((x) => x !== f),
+        (world.archives.get(taskDir) ?? []).filter((x) => x !== f),
       );
       return { deleted: `${taskDir}/${path}`, storedBytes: f.storedBytes };
     },
     readArchive: async ({ taskDir, path }) => {
-      const f = (world.archives.get(taskDir) ?? []).find((x) => x.path === path);
-      if (!f) throw new ApiError(`${path}: not in the manifest`);
+      const f = archivedFile(world, taskDir, path);
       const text = Array.from({ length: 40 }, (_, i) =>
         JSON.stringify({ type: 'assistant', text: `archived line ${i} of ${f.agentId}` }),
       ).join('\n');

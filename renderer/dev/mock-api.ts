@@ -5,8 +5,6 @@ import { settingsApi } from './mock-api-settings.js';
 import { makeWorld } from './mock-data.js';
 import { engineApi, startSweeps, uiState, type MockEngine, type MockOptions } from './mock-engine.js';
 
-export type { MockOptions } from './mock-engine.js';
-
 /**
  * A fake engine behind the JanitorApi, for the dev harness and the Chromium checks: stateful (cleaning, pinning,
  * restoring, retention and settings change what the next call returns) and it pushes events like the real one.

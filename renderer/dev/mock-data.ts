@@ -5,9 +5,6 @@ import { retentionEntry } from './mock-extras.js';
 import { hex, pad, rng } from './mock-random.js';
 import { MOCK_FINISH_GRACE_SECONDS } from './mock-verdicts.js';
 
-export { rng } from './mock-random.js';
-export { finishingReason, MOCK_FINISH_GRACE_SECONDS } from './mock-verdicts.js';
-
 /**
  * Realistic, deterministic data for the dev harness (never part of the app): tasks and agents as the orchestrator
  * names them, with the verdicts, files, archives, alerts and journal a busy machine would have. The agents are made

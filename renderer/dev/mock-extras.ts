@@ -7,30 +7,49 @@ import type { ActivityEntry, Alert } from '../../src/shared/index.js';
 
 export const STRAY_ORPHANS = 12;
 
+/** An orphan-session alert as the engine raises it: `effect` says what killing it does, `blocked` why it cannot now. */
+export function orphanSessionAlert(o: {
+  session: string;
+  sessionId: string;
+  since: string;
+  effect: string;
+  unreadable?: string[];
+  blocked?: string;
+}): Alert {
+  return {
+    id: `orphan-session:${o.session}`,
+    kind: 'orphan-session',
+    severity: 'warning',
+    title: `Orphan session ${o.session}`,
+    explanation: 'This tmux session matches the agent pattern, but no registry names it. It may be left from a crashed orchestrator run.',
+    task: null,
+    agentId: null,
+    since: o.since,
+    fix: { label: 'Kill session', effect: o.effect, ...(o.blocked === undefined ? {} : { blocked: o.blocked }) },
+    orphan: {
+      kind: 'orphan-session',
+      session: o.session,
+      sessionId: o.sessionId,
+      reason: 'no registry names it',
+      unreadable: o.unreadable ?? [],
+    },
+  };
+}
+
 /** Orphan sessions `agent_stray-<n>`, as a crashed orchestrator run leaves them; the last cannot be killed now. */
 export function strayOrphans(since: (min: number) => string): Alert[] {
   return Array.from({ length: STRAY_ORPHANS }, (_, i) => {
     const session = `agent_stray-${String(i + 1).padStart(2, '0')}`;
     const blocked = i === STRAY_ORPHANS - 1;
     const unreadable = blocked ? ['/home/dev/work/infra/.agent-workspace/TASK-20251120-101010-deadbeef'] : [];
-    return {
-      id: `orphan-session:${session}`,
-      kind: 'orphan-session',
-      severity: 'warning',
-      title: `Orphan session ${session}`,
-      explanation: 'This tmux session matches the agent pattern, but no registry names it. It may be left from a crashed orchestrator run.',
-      task: null,
-      agentId: null,
+    return orphanSessionAlert({
+      session,
+      sessionId: `$${60 + i}`,
       since: since(30 + i),
-      fix: {
-        label: 'Kill session',
-        effect: `Saves the scrollback of ${session}, then kills it and every process under it.`,
-        ...(blocked
-          ? { blocked: `${unreadable[0]}/AGENT_REGISTRY.json cannot be read: it may name this session. Fix it, then retry.` }
-          : {}),
-      },
-      orphan: { kind: 'orphan-session', session, sessionId: `$${60 + i}`, reason: 'no registry names it', unreadable },
-    } satisfies Alert;
+      effect: `Saves the scrollback of ${session}, then kills it and every process under it.`,
+      unreadable,
+      blocked: blocked ? `${unreadable[0]}/AGENT_REGISTRY.json cannot be read: it may name this session. Fix it, then retry.` : undefined,
+    });
   });
 }
 

@@ -1,5 +1,5 @@
 import type { AgentRow } from '../../src/shared/index.js';
-import { finishingReason } from './mock-data.js';
+import { finishingReason } from './mock-verdicts.js';
 
 /**
  * The dev harness's finish grace, as the daemon runs it: an agent that turns finishing is announced with a

@@ -1,8 +1,16 @@
-import type { FieldIssue, Settings } from '../../../src/shared/index.js';
+import type { FieldIssue, Settings, WindowSettingPath } from '../../../src/shared/index.js';
 import { Notice } from '../components/badges.js';
 import { ConsequenceDialog } from '../components/consequence-dialog.js';
 import { hasFormField, isOverridden, issuesByPath } from '../lib/settings-form.js';
-import { AgentsSection, ArchiveSection, IdleSection, LimitsSection, NotificationsSection, type SectionProps } from './settings-sections.js';
+import {
+  AgentsSection,
+  ArchiveSection,
+  IdleSection,
+  LimitsSection,
+  NotificationsSection,
+  type FieldState,
+  type SectionProps,
+} from './settings-sections.js';
 import { useSettingsSave, type SaveState } from './use-settings-save.js';
 
 /** Issues of config paths the form has no field for (the whole file, keys it does not edit). */
@@ -46,10 +54,13 @@ export function SettingsForm({ settings, onSaved }: { settings: Settings; onSave
   const form = useSettingsSave(settings, onSaved);
   const { pending, save } = form;
   const errors = issuesByPath(form.issues);
-  const locked = (path: string) => isOverridden(settings.overridden, path);
   const otherIssues = form.issues.filter((i) => !hasFormField(i.path));
-  const field = (path: string) => ({ path, error: errors.get(path), locked: locked(path) });
-  const sections: SectionProps = { draft: form.draft, update: form.update, field, errors, locked };
+  const field = (path: WindowSettingPath): FieldState => ({
+    path,
+    error: errors.get(path),
+    locked: isOverridden(settings.overridden, path),
+  });
+  const sections: SectionProps = { draft: form.draft, update: form.update, field, errors };
 
   return (
     <form class="settings-form" onSubmit={form.submit} noValidate>

@@ -1,23 +1,21 @@
+import type { WindowSettingPath } from '../../../src/shared/index.js';
 import { formatBytes } from '../lib/format.js';
 import type { SettingsDraft } from '../lib/settings-form.js';
-import { CheckField, ListField, NumberField, SelectField, TextField } from './settings-fields.js';
+import { CheckField, ListField, NumberField, SelectField, TextField, type FieldProps } from './settings-fields.js';
 
 /** The settings form's fieldsets, each a group of the draft's fields. */
 
 /** What every field of the form is given by its path: the path, its issue, and whether it is fixed elsewhere. */
-export interface FieldState {
-  path: string;
-  error: string | undefined;
-  locked: boolean;
+export interface FieldState extends Pick<FieldProps, 'error'>, Required<Pick<FieldProps, 'locked'>> {
+  path: WindowSettingPath;
 }
 
 export interface SectionProps {
   draft: SettingsDraft;
   update: (patch: Partial<SettingsDraft>) => void;
-  field: (path: string) => FieldState;
+  field: (path: WindowSettingPath) => FieldState;
   /** Issues by config path, for the list fields' items. */
   errors: Map<string, string>;
-  locked: (path: string) => boolean;
 }
 
 /** The "never" box beside a number field that may be switched off. */
@@ -27,7 +25,7 @@ function NeverCheck({
   locked,
   onChange,
 }: {
-  path: string;
+  path: WindowSettingPath;
   checked: boolean;
   locked: boolean;
   onChange: (v: boolean) => void;
@@ -89,7 +87,7 @@ export function AgentsSection({ draft, update, field, errors }: SectionProps) {
   );
 }
 
-export function IdleSection({ draft, update, field, errors, locked }: SectionProps) {
+export function IdleSection({ draft, update, field, errors }: SectionProps) {
   return (
     <fieldset>
       <legend>Idle agents</legend>
@@ -105,7 +103,7 @@ export function IdleSection({ draft, update, field, errors, locked }: SectionPro
           <NeverCheck
             path="idleMinutes"
             checked={draft.idleNever}
-            locked={locked('idleMinutes')}
+            locked={field('idleMinutes').locked}
             onChange={(idleNever) => update({ idleNever })}
           />
         }
@@ -131,7 +129,7 @@ export function IdleSection({ draft, update, field, errors, locked }: SectionPro
   );
 }
 
-export function ArchiveSection({ draft, update, field, locked }: SectionProps) {
+export function ArchiveSection({ draft, update, field }: SectionProps) {
   const maxMiB = Number(draft.retentionMaxMiB);
   return (
     <fieldset>
@@ -155,7 +153,7 @@ export function ArchiveSection({ draft, update, field, locked }: SectionProps) {
           <NeverCheck
             path="compressAfterDays"
             checked={draft.compressNever}
-            locked={locked('compressAfterDays')}
+            locked={field('compressAfterDays').locked}
             onChange={(compressNever) => update({ compressNever })}
           />
         }
@@ -187,41 +185,30 @@ export function ArchiveSection({ draft, update, field, locked }: SectionProps) {
   );
 }
 
+/** The notification switches, in the form's order: each edits `notifications.<key>`. */
+type NotificationSwitch = Exclude<keyof SettingsDraft['notifications'], 'minIntervalSeconds'>;
+const NOTIFICATION_CHECKS: [NotificationSwitch, string][] = [
+  ['enabled', 'Show notifications'],
+  ['orphans', 'Orphan sessions'],
+  ['ghosts', 'Ghost agents'],
+  ['idleWarnings', 'Idle warnings'],
+  ['stalled', 'Stalled cleanups'],
+];
+
 export function NotificationsSection({ draft, update, field }: SectionProps) {
   const notif = (patch: Partial<SettingsDraft['notifications']>) => update({ notifications: { ...draft.notifications, ...patch } });
   return (
     <fieldset>
       <legend>Notifications and start-up</legend>
-      <CheckField
-        {...field('notifications.enabled')}
-        label="Show notifications"
-        checked={draft.notifications.enabled}
-        onChange={(enabled) => notif({ enabled })}
-      />
-      <CheckField
-        {...field('notifications.orphans')}
-        label="Orphan sessions"
-        checked={draft.notifications.orphans}
-        onChange={(orphans) => notif({ orphans })}
-      />
-      <CheckField
-        {...field('notifications.ghosts')}
-        label="Ghost agents"
-        checked={draft.notifications.ghosts}
-        onChange={(ghosts) => notif({ ghosts })}
-      />
-      <CheckField
-        {...field('notifications.idleWarnings')}
-        label="Idle warnings"
-        checked={draft.notifications.idleWarnings}
-        onChange={(idleWarnings) => notif({ idleWarnings })}
-      />
-      <CheckField
-        {...field('notifications.stalled')}
-        label="Stalled cleanups"
-        checked={draft.notifications.stalled}
-        onChange={(stalled) => notif({ stalled })}
-      />
+      {NOTIFICATION_CHECKS.map(([key, label]) => (
+        <CheckField
+          key={key}
+          {...field(`notifications.${key}`)}
+          label={label}
+          checked={draft.notifications[key]}
+          onChange={(on) => notif({ [key]: on })}
+        />
+      ))}
       <NumberField
         {...field('notifications.minIntervalSeconds')}
         label="At most one per kind every"

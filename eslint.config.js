@@ -9,7 +9,7 @@ import tseslint from 'typescript-eslint';
 const electronOnly = { group: ['electron', 'electron/*'], message: 'Only src/electron-main and src/preload may import electron.' };
 const noUpward = (...layers) =>
   layers.map((l) => ({ group: [`**/${l}/*`, `**/${l}`], message: `This layer may not import from src/${l}.` }));
-/** src/core's layers, lowest first (docs/architecture.md "Layers"). */
+/** src/core's layers, lowest first (docs/architecture.md "The engine's inner layers"). */
 const coreLayers = ['base', 'platform', 'workspace', 'archive', 'sweep', 'daemon', 'service'];
 const aboveLayer = (layer) => (above) => ({
   group: [`**/core/${above}/*`, `../${above}/*`, `../../${above}/*`],

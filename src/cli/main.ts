@@ -100,7 +100,7 @@ export async function main(argv: readonly string[]): Promise<number> {
 
   addCommon(program.command('daemon').description('watch the roots and clean agents as they finish; runs until SIGTERM'))
     .option('--ui', 'serve the window (UI and API) on 127.0.0.1; prints its URL, with an access token, on stderr')
-    .option('--port <n>', 'port for --ui (default: a free one)', portNumber)
+    .option('--port <n>', 'port for --ui (default: the last one used if free, else a free one)', portNumber)
     .option('--start-paused', 'with --ui: start paused; the window shows the first plan and nothing is cleaned until Resume')
     .addHelpText(
       'after',

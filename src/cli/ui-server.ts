@@ -17,7 +17,7 @@ export function rendererDir(): string {
 }
 
 /**
- * `daemon --ui`: the bridge on 127.0.0.1, with the user's stored access key (core/app/ui-access.ts) and the port it was
+ * `daemon --ui`: the bridge on 127.0.0.1, with the user's stored access key (core/service/ui-access.ts) and the port it was
  * last served on when free, so an open window survives a restart; `--port` wins. The address (with the key) goes to
  * stderr, so `--json` stdout stays events only, and `agent-janitor status` prints it too.
  */

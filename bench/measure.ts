@@ -1,12 +1,11 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { SweepReportSchema, type SweepReport } from '../src/shared/index.js';
+import { BIN } from './daemon-measure.js';
 import { KEEPALIVE_SESSION, listSessions, type BenchAgent, type Fixture } from './fixtures.js';
 
-const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../bin/agent-janitor.js');
 const SWEEP_TIMEOUT_MS = 300_000;
 
 export interface SweepRun {

@@ -4,6 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createJanitorService } from '../src/core/index.js';
 import { ConfigSchema, type UiMethodName } from '../src/shared/index.js';
+import { round } from './daemon-measure.js';
 import { machine } from './machine.js';
 import { table } from './report.js';
 import { PER_TASK, createUiFixture, removeAllUiFixturesSync, removeUiFixture } from './ui-fixture.js';
@@ -30,7 +31,6 @@ export interface ApiResult {
   methods: MethodTimes[];
 }
 
-const round1 = (n: number) => Math.round(n * 10) / 10;
 const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 /** Times each view's call `runs` times over the tree at `root`; `dir` holds the service's own state and settings. */
@@ -66,7 +66,7 @@ export async function apiTimes(root: string, dir: string, agents: number, runs: 
       for (let i = 0; i < runs; i++) {
         const start = performance.now();
         const out = await call();
-        timesMs.push(round1(performance.now() - start));
+        timesMs.push(round(performance.now() - start));
         jsonBytes = Buffer.byteLength(JSON.stringify(out));
       }
       methods.push({ method, medianMs: median(timesMs), maxMs: Math.max(...timesMs), jsonBytes, timesMs });

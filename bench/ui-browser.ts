@@ -1,4 +1,5 @@
 import type { Browser, Page } from 'playwright-core';
+import { sleep } from './daemon-measure.js';
 
 /**
  * The browser half of `npm run bench:ui`: in Chromium, over `daemon --ui`, the time from navigation to the first agent
@@ -79,8 +80,6 @@ const IN_PAGE = `(() => {
   frameWith(${JSON.stringify(AGENT_ROW)}, ${LIMIT_MS}).then(([t]) => { bench.firstRow = t; }, (e) => { bench.firstRowError = String(e); });
   window.__ajBench = bench;
 })();`;
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** A page-side promise, bounded on the Node side too, in case the page stops producing frames altogether. */
 async function bounded<T>(what: string, p: Promise<T>, limitMs: number): Promise<T> {

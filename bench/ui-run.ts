@@ -9,7 +9,7 @@ import { machine } from './machine.js';
 import { table } from './report.js';
 import { apiTable, type ApiResult } from './ui-api.js';
 import { LIMIT_MS, SWITCHES, measureRun, type RunTimes } from './ui-browser.js';
-import { killChildrenSync } from './daemon-measure.js';
+import { killChildrenSync, percentile, round } from './daemon-measure.js';
 import { UiDaemon, type DaemonStop } from './ui-daemon.js';
 import { createUiFixture, removeAllUiFixturesSync, removeUiFixture, type UiFixture } from './ui-fixture.js';
 
@@ -47,12 +47,8 @@ interface SizeResult {
   api: ApiResult | null;
 }
 
-const round1 = (n: number) => Math.round(n * 10) / 10;
-
 function stat(values: readonly number[]): Stat {
-  const sorted = [...values].sort((a, b) => a - b);
-  const at = (p: number) => sorted[Math.max(0, Math.ceil(p * sorted.length) - 1)]!;
-  return { median: round1(at(0.5)), p95: round1(at(0.95)), max: round1(sorted[sorted.length - 1]!) };
+  return { median: round(percentile(values, 50)), p95: round(percentile(values, 95)), max: round(percentile(values, 100)) };
 }
 
 function summarize(runs: readonly RunTimes[]): SizeResult['summary'] {

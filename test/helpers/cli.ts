@@ -4,7 +4,8 @@ import { execa } from 'execa';
 import { SweepReportSchema, type SweepReport } from '../../src/shared/index.js';
 import type { Sandbox } from './sandbox.js';
 
-const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../bin/agent-janitor.js');
+/** The built CLI, as `npm run build` leaves it. */
+export const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../bin/agent-janitor.js');
 
 export interface CliRun {
   exitCode: number;

@@ -1,10 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { DaemonEventSchema, type DaemonEvent } from '../../src/shared/index.js';
 import type { Sandbox } from './sandbox.js';
-
-const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../bin/agent-janitor.js');
+import { BIN } from './cli.js';
 
 /** A `daemon --json` process of the built CLI, with its events parsed (and checked against the contract) as they come. */
 export class DaemonProcess {

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -113,6 +114,11 @@ function canaryState(dir: string): string {
 
 export function sha256File(file: string): string {
   return createHash('sha256').update(fs.readFileSync(file)).digest('hex');
+}
+
+/** The pid of a process that has already exited and been reaped: a node child that prints its own pid and ends. */
+export function deadPid(): number {
+  return Number(String(spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']).stdout));
 }
 
 /** Alive and not a zombie. */

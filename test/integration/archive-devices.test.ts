@@ -3,7 +3,6 @@ import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import fs from 'node:fs';
 import path from 'node:path';
-import zlib from 'node:zlib';
 import { createHash } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { execa } from 'execa';
@@ -12,6 +11,7 @@ import { readProcEntry } from '../../src/core/platform/proc-table.js';
 import { terminateAll } from '../../src/core/platform/process-killer.js';
 import { listFiles, makeTask } from '../helpers/fixture.js';
 import { Sandbox, isRunning, sha256File } from '../helpers/sandbox.js';
+import { gunzipHash } from '../helpers/tree.js';
 
 const isRoot = process.getuid?.() === 0;
 /** As another user, the mount runs in a user and mount namespace of its own (root there, this user outside). */
@@ -46,45 +46,38 @@ describe('archive/ on another file system (EXDEV)', () => {
   // Mounting a tmpfs needs root: a user who is not runs this test again inside `unshare`, where it may mount.
   it(XDEV_TEST, { skip: isRoot || canUnshare ? false : 'needs root or unprivileged user namespaces' }, async () => {
     if (!isRoot) return runInUserNamespace();
-    {
-      const plain = makeTask(sb.workspace, [{ id: 'xdev-1', status: 'completed', tmux_session: null }]);
-      const packed = makeTask(sb.workspace, [{ id: 'xdev-2', status: 'completed', tmux_session: null }]);
-      for (const t of [plain, packed]) {
-        fs.mkdirSync(t.archive);
-        await execa('mount', ['-t', 'tmpfs', '-o', 'size=16m', 'tmpfs', t.archive]);
-        mounts.push(t.archive);
-        assert.notEqual(fs.statSync(t.archive).dev, fs.statSync(t.logs).dev);
-      }
-      const body = Buffer.from('x'.repeat(100_000) + 'end\n');
-      const hash = createHash('sha256').update(body).digest('hex');
-      plain.log('xdev-1_stream.jsonl', body);
-      packed.log('xdev-2_stream.jsonl', body);
-
-      // The default keeps the exact name, uncompressed: across devices that is a verified copy, not a hard link.
-      const r1 = await runCleanup(sb.config({ minFreeBytes: 1024 }), { dryRun: false, onlyAgent: 'xdev-1' });
-      const r2 = await runCleanup(sb.config({ compressAfterDays: 0, minFreeBytes: 1024 }), { dryRun: false, onlyAgent: 'xdev-2' });
-
-      for (const r of [r1, r2]) {
-        assert.equal(r.errors.length, 0, JSON.stringify(r.errors));
-        assert.deepEqual(
-          r.actions.map((a) => `${a.kind}:${a.outcome}`),
-          ['archive-file:done', 'record-outcome:done'],
-          JSON.stringify(r.actions),
-        );
-      }
-      assert.deepEqual(listFiles(plain.archive), ['JOURNAL.jsonl', 'MANIFEST.jsonl', 'xdev-1_stream.jsonl']);
-      assert.equal(sha256File(path.join(plain.archive, 'xdev-1_stream.jsonl')), hash);
-      assert.deepEqual(listFiles(packed.archive), ['JOURNAL.jsonl', 'MANIFEST.jsonl', 'xdev-2_stream.jsonl.gz']);
-      assert.equal(
-        createHash('sha256')
-          .update(zlib.gunzipSync(fs.readFileSync(path.join(packed.archive, 'xdev-2_stream.jsonl.gz'))))
-          .digest('hex'),
-        hash,
-      );
-      assert.deepEqual(listFiles(plain.logs), []);
-      assert.deepEqual(listFiles(packed.logs), []);
-      for (const t of [plain, packed]) assert.ok(!listFiles(t.archive).some((f) => f.startsWith('.aj-tmp-')), 'no temp copies left behind');
+    const plain = makeTask(sb.workspace, [{ id: 'xdev-1', status: 'completed', tmux_session: null }]);
+    const packed = makeTask(sb.workspace, [{ id: 'xdev-2', status: 'completed', tmux_session: null }]);
+    for (const t of [plain, packed]) {
+      fs.mkdirSync(t.archive);
+      await execa('mount', ['-t', 'tmpfs', '-o', 'size=16m', 'tmpfs', t.archive]);
+      mounts.push(t.archive);
+      assert.notEqual(fs.statSync(t.archive).dev, fs.statSync(t.logs).dev);
     }
+    const body = Buffer.from('x'.repeat(100_000) + 'end\n');
+    const hash = createHash('sha256').update(body).digest('hex');
+    plain.log('xdev-1_stream.jsonl', body);
+    packed.log('xdev-2_stream.jsonl', body);
+
+    // The default keeps the exact name, uncompressed: across devices that is a verified copy, not a hard link.
+    const r1 = await runCleanup(sb.config({ minFreeBytes: 1024 }), { dryRun: false, onlyAgent: 'xdev-1' });
+    const r2 = await runCleanup(sb.config({ compressAfterDays: 0, minFreeBytes: 1024 }), { dryRun: false, onlyAgent: 'xdev-2' });
+
+    for (const r of [r1, r2]) {
+      assert.equal(r.errors.length, 0, JSON.stringify(r.errors));
+      assert.deepEqual(
+        r.actions.map((a) => `${a.kind}:${a.outcome}`),
+        ['archive-file:done', 'record-outcome:done'],
+        JSON.stringify(r.actions),
+      );
+    }
+    assert.deepEqual(listFiles(plain.archive), ['JOURNAL.jsonl', 'MANIFEST.jsonl', 'xdev-1_stream.jsonl']);
+    assert.equal(sha256File(path.join(plain.archive, 'xdev-1_stream.jsonl')), hash);
+    assert.deepEqual(listFiles(packed.archive), ['JOURNAL.jsonl', 'MANIFEST.jsonl', 'xdev-2_stream.jsonl.gz']);
+    assert.equal(gunzipHash(path.join(packed.archive, 'xdev-2_stream.jsonl.gz')), hash);
+    assert.deepEqual(listFiles(plain.logs), []);
+    assert.deepEqual(listFiles(packed.logs), []);
+    for (const t of [plain, packed]) assert.ok(!listFiles(t.archive).some((f) => f.startsWith('.aj-tmp-')), 'no temp copies left behind');
   });
 });
 

@@ -3,16 +3,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
 import { randomInt } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
 import { after, describe, it } from 'node:test';
 import { execa } from 'execa';
 import { runCleanup } from '../../src/core/index.js';
 import { parseIntents } from '../../src/core/workspace/intents.js';
-import { runJson } from '../helpers/cli.js';
+import { BIN, runJson } from '../helpers/cli.js';
 import { listFiles, makeTask, type TaskFixture } from '../helpers/fixture.js';
 import { Sandbox, sha256File } from '../helpers/sandbox.js';
-
-const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../bin/agent-janitor.js');
 
 const TASKS = 12;
 const FINISHED_PER_TASK = 10;

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
@@ -7,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { runCleanup } from '../../src/core/index.js';
 import { gunzipHash } from '../helpers/tree.js';
 import { listFiles, makeTask } from '../helpers/fixture.js';
-import { Sandbox, sha256File } from '../helpers/sandbox.js';
+import { Sandbox, deadPid, sha256File } from '../helpers/sandbox.js';
 
 describe('cleaning a finished agent', () => {
   let sb: Sandbox;
@@ -127,8 +126,7 @@ describe('cleaning a finished agent', () => {
     const task = makeTask(sb.workspace, [{ id: 'tmp-1', status: 'completed', tmux_session: null }]);
     task.log('tmp-1_stream.jsonl', 'x\n');
     fs.mkdirSync(task.archive);
-    const dead = spawnSync('true').pid;
-    const stale = path.join(task.archive, `.aj-tmp-${dead}-0000beef-tmp-1_stream.jsonl`);
+    const stale = path.join(task.archive, `.aj-tmp-${deadPid()}-0000beef-tmp-1_stream.jsonl`);
     const alive = path.join(task.archive, `.aj-tmp-${process.ppid}-0000cafe-other.jsonl`);
     fs.writeFileSync(stale, 'partial');
     fs.writeFileSync(alive, 'in progress');

@@ -1,18 +1,16 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { after, describe, it } from 'node:test';
 import { execa } from 'execa';
 import { SweepReportSchema, type SweepReport } from '../../src/shared/index.js';
-import { runCli, runJson, type CliRun } from '../helpers/cli.js';
+import { BIN, runCli, runJson, type CliRun } from '../helpers/cli.js';
 import { listFiles, makeTask, type TaskFixture } from '../helpers/fixture.js';
 import type { Sandbox } from '../helpers/sandbox.js';
 import { sandboxPool, isRunning, sha256File } from '../helpers/sandbox.js';
 
 /** SPEC.md "CLI contract": which roots and which tmux server a run acts on, clean-agent, and the human output. */
 
-const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../bin/agent-janitor.js');
 const pool = sandboxPool();
 
 const fresh = () => pool.fresh();

@@ -3,14 +3,12 @@ import { spawn } from 'node:child_process';
 import { createHash, randomBytes, randomInt } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { parseIntents } from '../../src/core/workspace/intents.js';
-import { runJson } from '../helpers/cli.js';
+import { BIN, runJson } from '../helpers/cli.js';
 import { listFiles, makeTask, type TaskFixture } from '../helpers/fixture.js';
 import { Sandbox, isRunning, waitFor } from '../helpers/sandbox.js';
 
-const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../bin/agent-janitor.js');
 const ITERATIONS = Number(process.env.AJ_CRASH_ITERATIONS ?? 100);
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 

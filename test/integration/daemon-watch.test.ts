@@ -8,6 +8,7 @@ import type { WatchFn } from '../../src/core/daemon/workspace-watcher.js';
 import { makeTask } from '../helpers/fixture.js';
 import { DbWriter, createStateDb, makeOrchestratorTask } from '../helpers/orchestrator.js';
 import { sandboxPool, waitFor, type Sandbox } from '../helpers/sandbox.js';
+import { limitedWatch } from '../helpers/watch.js';
 
 /**
  * The daemon's watcher follows active work (issue 11 point 3): the registries of tasks that can still change are
@@ -121,14 +122,7 @@ describe('daemon watcher: inotify refuses a watch', () => {
     const sb = pool.fresh();
     await sb.startSession('agent_p-1');
     const task = makeTask(sb.workspace, [{ id: 'p-1', status: 'running', tmux_session: 'agent_p-1' }]);
-    const refuse: WatchFn = (dir) => {
-      throw Object.assign(new Error(`ENOSPC: System limit for number of file watchers reached, watch '${dir}'`), {
-        code: 'ENOSPC',
-        syscall: 'watch',
-        path: dir,
-      });
-    };
-    const { daemon, events, ready } = startDaemon(sb, {}, refuse);
+    const { daemon, events, ready } = startDaemon(sb, {}, limitedWatch(0));
     await ready;
     const readyEvent = events.find((e) => e.event === 'ready');
     assert.ok(readyEvent?.event === 'ready' && readyEvent.watch === 'polling', JSON.stringify(readyEvent));

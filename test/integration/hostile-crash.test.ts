@@ -9,7 +9,7 @@ import { runCleanup } from '../../src/core/index.js';
 import { parseIntents } from '../../src/core/workspace/intents.js';
 import { tryLockTask } from '../../src/core/workspace/task-lock.js';
 import { makeTask } from '../helpers/fixture.js';
-import { sandboxPool, waitFor } from '../helpers/sandbox.js';
+import { deadPid, sandboxPool, sha256File, waitFor } from '../helpers/sandbox.js';
 import { INTENTS_FILE, LOCK_NAME } from '../../src/core/workspace/layout.js';
 
 const pool = sandboxPool();
@@ -66,10 +66,8 @@ describe('task locks after a crash (issue 9 point 7)', () => {
   it('a lock left the moment after it was taken (no refresh yet, mtime a second ahead) is taken over at once when its note names a dead process', async () => {
     const sb = pool.fresh();
     const task = makeTask(sb.workspace, []);
-    const gone = spawn(process.execPath, ['-e', '0']);
-    const deadPid = gone.pid!;
-    await new Promise((resolve) => gone.once('exit', resolve));
-    fs.writeFileSync(path.join(task.dir, `${LOCK_NAME}.${deadPid}-12345.owner`), `${deadPid} 12345`);
+    const dead = deadPid();
+    fs.writeFileSync(path.join(task.dir, `${LOCK_NAME}.${dead}-12345.owner`), `${dead} 12345`);
     const lockDir = path.join(task.dir, LOCK_NAME);
     fs.mkdirSync(lockDir);
     const ahead = new Date(Date.now() + 1000);
@@ -107,7 +105,7 @@ describe('task locks after a crash (issue 9 point 7)', () => {
     ]);
     await sb.startSession('agent_rc-10');
     const log = task.log('rc-1_stream.jsonl', '{"n":1}\n');
-    const logHash = createHash('sha256').update(fs.readFileSync(log)).digest('hex');
+    const logHash = sha256File(log);
     // The crash: the intent was written, the session killed, the scrollback linked into archive/, and then nothing.
     fs.writeFileSync(
       path.join(task.dir, INTENTS_FILE),

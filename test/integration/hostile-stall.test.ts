@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { DaemonProcess } from '../helpers/daemon-process.js';
 import { makeTask } from '../helpers/fixture.js';
-import { sandboxPool, waitFor } from '../helpers/sandbox.js';
+import { deadPid, sandboxPool, waitFor } from '../helpers/sandbox.js';
 
 const pool = sandboxPool();
 after(() => pool.cleanupAll());
@@ -52,9 +51,7 @@ describe('stale temp copies (issue 9 point 6)', () => {
     const sb = pool.fresh();
     const task = makeTask(sb.workspace, []);
     fs.mkdirSync(task.archive);
-    const gone = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']);
-    const deadPid = Number(String(gone.stdout));
-    const stale = path.join(task.archive, `.aj-tmp-${deadPid}-abcd1234-x_stream.jsonl`);
+    const stale = path.join(task.archive, `.aj-tmp-${deadPid()}-abcd1234-x_stream.jsonl`);
     const live = path.join(task.archive, `.aj-tmp-${process.pid}-abcd1234-y_stream.jsonl`);
     fs.writeFileSync(stale, Buffer.alloc(1024 * 1024));
     fs.writeFileSync(live, 'in progress\n');
@@ -70,8 +67,7 @@ describe('stale temp copies (issue 9 point 6)', () => {
 
   it('never removes a temp-named file reached through a symlinked archive/ or a symlinked task', async () => {
     const sb = pool.fresh();
-    const deadPid = Number(String(spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']).stdout));
-    const tempName = `.aj-tmp-${deadPid}-abcd1234-x_stream.jsonl`;
+    const tempName = `.aj-tmp-${deadPid()}-abcd1234-x_stream.jsonl`;
     const outside = path.join(sb.dir, 'outside');
     fs.mkdirSync(path.join(outside, 'TASK-20261206-000001-abcdef01', 'archive'), { recursive: true });
     const canaries = [path.join(outside, tempName), path.join(outside, 'TASK-20261206-000001-abcdef01', 'archive', tempName)];

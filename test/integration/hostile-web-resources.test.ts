@@ -13,7 +13,8 @@ import { MAX_OPEN_BYTES, archivedTail } from '../../src/core/service/log-tail.js
 import { runCleanup } from '../../src/core/index.js';
 import type { ArchiveFile } from '../../src/shared/index.js';
 import { makeTask } from '../helpers/fixture.js';
-import { sandboxPool, waitFor, type Sandbox } from '../helpers/sandbox.js';
+import { sandboxPool, sha256File, waitFor, type Sandbox } from '../helpers/sandbox.js';
+import { gunzipHash } from '../helpers/tree.js';
 import { bearer, call, closeTestBridges, openEvents, request, startTestBridge, type EventStream } from '../helpers/bridge-harness.js';
 
 const pool = sandboxPool();
@@ -121,7 +122,7 @@ describe('archive staging limits (issue 9 point 6)', () => {
     const action = report.actions.find((a) => a.kind === 'archive-file');
     assert.equal(action?.outcome, 'failed');
     assert.match(action?.error ?? '', /stage archive .* timed out|time/i);
-    assert.equal(createHash('sha256').update(fs.readFileSync(log)).digest('hex'), bigHash, 'the source is intact');
+    assert.equal(sha256File(log), bigHash, 'the source is intact');
     assert.ok(await waitFor(() => temps(archive).length === 0, 20_000), `temp copies removed: ${temps(archive).join(', ')}`);
   });
 
@@ -135,12 +136,7 @@ describe('archive staging limits (issue 9 point 6)', () => {
       [],
     );
     assert.equal(fs.existsSync(log), false);
-    assert.equal(
-      createHash('sha256')
-        .update(zlib.gunzipSync(fs.readFileSync(path.join(archive, 'big-1_stream.jsonl.gz'))))
-        .digest('hex'),
-      bigHash,
-    );
+    assert.equal(gunzipHash(path.join(archive, 'big-1_stream.jsonl.gz')), bigHash);
     assert.deepEqual(temps(archive), []);
   });
 });

@@ -7,6 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import type { UiEvent } from '../../src/shared/index.js';
 import { STATE, closeTestBridges, request, startTestBridge, type TestBridge } from '../helpers/bridge-harness.js';
+import { waitFor } from '../helpers/sandbox.js';
 
 /**
  * The web bridge's token against another server on 127.0.0.1, in Chromium (issue 9, point 4). Browsers do not scope
@@ -130,11 +131,16 @@ async function watch(page: Page, origin: string): Promise<() => Promise<RawExcha
   );
   await cdp.send('Network.enable');
   return async () => {
-    await waitUntil(() =>
-      [...answered].every((id) => {
-        const e = byId.get(id)!;
-        return e.status !== null && Object.keys(e.requestHeaders).length > 0;
-      }),
+    assert.ok(
+      await waitFor(
+        () =>
+          [...answered].every((id) => {
+            const e = byId.get(id)!;
+            return e.status !== null && Object.keys(e.requestHeaders).length > 0;
+          }),
+        5000,
+      ),
+      'timed out waiting',
     );
     return [...byId.values()].filter((e) => e.url.startsWith(origin));
   };
@@ -192,7 +198,7 @@ describe('web bridge token vs a page on another 127.0.0.1 port, in Chromium', ()
     );
 
     // The event stream (fetch with the header, not EventSource) delivers a pushed state.
-    await waitUntil(() => t.fake.listeners() === 1);
+    assert.ok(await waitFor(() => t.fake.listeners() === 1, 5000), 'timed out waiting');
     t.fake.push({ event: 'state', state: { ...STATE, message: 'Pushed over the stream' } });
     await status.filter({ hasText: 'Pushed over the stream' }).waitFor();
 
@@ -301,11 +307,3 @@ describe('web bridge token vs a page on another 127.0.0.1 port, in Chromium', ()
     await context.clearCookies();
   });
 });
-
-async function waitUntil(check: () => boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}

@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { after, describe, it } from 'node:test';
 import { execa } from 'execa';
 import { SweepReportSchema } from '../../src/shared/index.js';
 import { listFiles, makeTask } from '../helpers/fixture.js';
 import { createStateDb, makeOrchestratorTask, pythonNow, writeFootprint } from '../helpers/orchestrator.js';
 import { sandboxPool, type Sandbox } from '../helpers/sandbox.js';
+import { BIN } from '../helpers/cli.js';
 
 /**
  * SPEC.md "Roots": a folder that directly holds TASK-* folders is a workspace base (the orchestrator's default,
@@ -15,7 +15,6 @@ import { sandboxPool, type Sandbox } from '../helpers/sandbox.js';
  * where they exist, $CLAUDE_ORCHESTRATOR_WORKSPACE and ~/.claude-orchestrator/workspaces.
  */
 
-const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../bin/agent-janitor.js');
 const pool = sandboxPool();
 after(() => pool.cleanupAll());
 

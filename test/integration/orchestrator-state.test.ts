@@ -1,15 +1,12 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { after, describe, it } from 'node:test';
 import type { SweepReport } from '../../src/shared/index.js';
-import { runJson } from '../helpers/cli.js';
+import { BIN, runJson } from '../helpers/cli.js';
 import { listFiles, makeTask } from '../helpers/fixture.js';
 import { DbWriter, createStateDb, dbPath, makeOrchestratorTask, pythonNow, writeFootprint } from '../helpers/orchestrator.js';
 import { isRunning, sandboxPool, sha256File, waitFor, type Sandbox } from '../helpers/sandbox.js';
-
-const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../bin/agent-janitor.js');
 
 /**
  * SPEC.md "Agent sources": a current orchestrator keeps its agents in `<base>/registry/state.sqlite3` (WAL, written

@@ -205,7 +205,10 @@ describe('the window over daemon --ui, in Chromium', () => {
     await page.getByTestId('activity-entry').first().waitFor();
     assert.ok((await page.getByTestId('activity-entry').count()) >= 2);
     await page.getByTestId('activity-search').fill('old-4');
-    await waitFor(async () => (await page.getByTestId('activity-entry').count()) === 1);
+    assert.ok(
+      await waitFor(async () => (await page.getByTestId('activity-entry').count()) === 1),
+      'the search narrows Activity to one entry',
+    );
     assert.match(await page.getByTestId('activity-entry').first().innerText(), /old-4/);
     await page.getByTestId('activity-search').fill('');
     await page.getByTestId('activity-entry').nth(1).waitFor();

@@ -3,10 +3,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import type { WatchMode } from '../../src/shared/index.js';
-import { WorkspaceWatcher, type WatchFn, type WatcherEvents } from '../../src/core/daemon/workspace-watcher.js';
+import { WorkspaceWatcher, type WatcherEvents } from '../../src/core/daemon/workspace-watcher.js';
 import { makeTask } from '../helpers/fixture.js';
 import { DbWriter, createStateDb } from '../helpers/orchestrator.js';
 import { sandboxPool, waitFor } from '../helpers/sandbox.js';
+import { limitedWatch } from '../helpers/watch.js';
 
 const pool = sandboxPool();
 after(() => pool.cleanupAll());
@@ -216,26 +217,6 @@ describe('workspace watcher: a workspace that does not exist yet', () => {
     }
   });
 });
-
-/**
- * The kernel refusing a watch, on demand: fs.watch until `allowed` watches are open, then ENOSPC, as inotify says
- * when fs.inotify.max_user_watches is reached. (test/integration/watch-fallback.test.ts has the kernel do it.)
- */
-function limitedWatch(allowed: number): WatchFn & { calls: number } {
-  const fn = ((dir, listener) => {
-    fn.calls++;
-    if (fn.calls > allowed) {
-      throw Object.assign(new Error(`ENOSPC: System limit for number of file watchers reached, watch '${dir}'`), {
-        code: 'ENOSPC',
-        syscall: 'watch',
-        path: dir,
-      });
-    }
-    return fs.watch(dir, listener);
-  }) as WatchFn & { calls: number };
-  fn.calls = 0;
-  return fn;
-}
 
 describe('workspace watcher: inotify refuses a watch', () => {
   it('at start: falls back to polling once, and still sees registry writes, new tasks and the database', async () => {

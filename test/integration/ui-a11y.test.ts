@@ -51,6 +51,23 @@ async function seriousViolations(page: Page): Promise<string[]> {
     );
 }
 
+/**
+ * Reads which control has focus at the moment the element `testId` leaves the page: a mutation observer runs in the
+ * same task as the removal, before any later frame could move focus back.
+ */
+async function focusOnRemoval(page: Page, testId: string): Promise<() => Promise<unknown>> {
+  await page.evaluate(`(() => {
+    const target = document.querySelector('[data-testid="${testId}"]');
+    const seen = new MutationObserver(() => {
+      if (target.isConnected) return;
+      window.focusAtRemoval = document.activeElement?.getAttribute('data-testid') ?? null;
+      seen.disconnect();
+    });
+    seen.observe(document.body, { childList: true, subtree: true });
+  })()`);
+  return () => page.evaluate('window.focusAtRemoval');
+}
+
 describe('layout and accessibility of the window (issue 10 point 5)', () => {
   let sb: Sandbox;
   let daemon: DaemonProcess;
@@ -158,8 +175,12 @@ describe('layout and accessibility of the window (issue 10 point 5)', () => {
     await page.getByTestId('agent-logs-run-1').focus();
     await page.keyboard.press('Enter');
     await page.getByTestId('log-text').waitFor();
+    // From a control inside the panel, which leaves with it.
+    await page.getByTestId('log-reload').focus();
+    const focusAtClose = await focusOnRemoval(page, 'log-panel');
     await page.keyboard.press('Escape');
     await page.getByTestId('log-panel').waitFor({ state: 'detached' });
+    assert.equal(await focusAtClose(), 'agent-logs-run-1');
     assert.equal(await page.evaluate(`document.activeElement?.getAttribute('data-testid')`), 'agent-logs-run-1');
     await page.close();
   });
@@ -198,8 +219,10 @@ describe('layout and accessibility of the window (issue 10 point 5)', () => {
     await page.getByTestId('agent-clean-run-1').focus();
     await page.keyboard.press('Enter');
     await page.getByTestId('preview-dialog').waitFor();
+    const focusAtClose = await focusOnRemoval(page, 'preview-dialog');
     await page.keyboard.press('Escape');
     await page.getByTestId('preview-dialog').waitFor({ state: 'detached' });
+    assert.equal(await focusAtClose(), 'agent-clean-run-1');
     assert.equal(await page.evaluate(`document.activeElement?.getAttribute('data-testid')`), 'agent-clean-run-1');
     await page.close();
   });

@@ -1,5 +1,5 @@
 import type { ComponentChildren } from 'preact';
-import { useContext, useEffect, useRef } from 'preact/hooks';
+import { useContext, useLayoutEffect, useRef } from 'preact/hooks';
 import { AppContext } from '../app-context.js';
 
 interface Props {
@@ -17,7 +17,9 @@ export function Dialog({ title, onClose, children, footer, testId, wide }: Props
   const ref = useRef<HTMLDialogElement>(null);
   const closeRef = useRef(onClose);
   closeRef.current = onClose;
-  useEffect(() => {
+  // A layout effect: its cleanup runs before the dialog leaves the page (Preact 11 runs useEffect cleanups a frame
+  // later), so focus never falls to the body in between.
+  useLayoutEffect(() => {
     const d = ref.current;
     if (!d) return;
     // Focus goes back to the control that opened the dialog when it closes (keyboard users land where they were).

@@ -10,6 +10,7 @@ export { writeFileAtomic } from './base/durable-write.js';
 export { runDoctor } from './service/doctor.js';
 export { readDaemonStatus, stateDir } from './daemon/heartbeat.js';
 export { UI_ACCESS_FILE, ensureUiAccess, recordUiServer, rotateUiToken, uiAddress, uiTokenSource } from './service/ui-access.js';
-export { JanitorDaemon, type DaemonOptions } from './daemon/janitor-daemon.js';
+export { JanitorDaemon } from './daemon/janitor-daemon.js';
+export type { DaemonOptions } from './daemon/daemon-options.js';
 export { AlreadyRunningError } from './daemon/instance-lock.js';
 export { createJanitorService, type JanitorServiceOptions, type RunningJanitorService } from './service/janitor-service.js';

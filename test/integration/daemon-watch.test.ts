@@ -142,4 +142,16 @@ describe('daemon watcher: inotify refuses a watch', () => {
     assert.ok(await waitFor(() => daemon.watching().tasks.includes(late.dir), SWEPT_AT_ONCE_MS), 'a new task is seen by polling');
     assert.ok(await waitFor(() => watchSweeps(events, from) > 0, SWEPT_AT_ONCE_MS), 'and swept');
   });
+
+  it('tries inotify again on a reload, as the user may have raised the limit meanwhile', async () => {
+    const sb = pool.fresh();
+    const task = makeTask(sb.workspace, [{ id: 'r-1', status: 'running', tmux_session: null }]);
+    const watch = limitedWatch(0);
+    const { daemon, ready } = startDaemon(sb, {}, watch);
+    await ready;
+    assert.equal(daemon.watching().mode, 'polling');
+    watch.allowed = Infinity;
+    await daemon.reload(sb.config({ reconcileSeconds: 3600 }));
+    assert.deepEqual(daemon.watching(), { mode: 'inotify', watches: 2, tasks: [task.dir] });
+  });
 });

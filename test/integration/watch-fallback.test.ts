@@ -49,7 +49,7 @@ describe('daemon, inotify watch limit reached (real kernel refusal)', () => {
     const prompt = task.prompt('p-1');
     makeTask(sb.workspace, [{ id: 'p-2', status: 'running', tmux_session: null }]);
 
-    // Three watches fit: the workspace and the two task folders. A third task folder does not.
+    // Three watches fit: the workspace and the two active tasks' registries. A third active task's does not.
     const d = DaemonProcess.start(sb, [], {}, limitedWatches(3));
     daemons.push(d);
     const ready = await d.waitFor((e) => e.event === 'ready');

@@ -169,6 +169,22 @@ describe('workspace watcher: inotify watches scale with the followed tasks, not 
     assert.ok(await waitFor(() => inotifyWatchesHeld() === before, 5000), 'dispose releases every watch');
   });
 
+  it('opens nothing again when disposed while it re-watches (a stop during a reload)', async () => {
+    const sb = pool.fresh();
+    const task = makeTask(sb.workspace, running('d-1'));
+    const before = inotifyWatchesHeld();
+    const watcher = new WorkspaceWatcher([sb.root], recorder().events);
+    await watcher.start();
+    watcher.watchTask(task.dir, Date.now());
+    await watcher.settled();
+    // follow() first closes the old watches, which takes a turn: dispose() lands in it.
+    const following = watcher.follow([sb.root]);
+    await watcher.dispose();
+    await following;
+    assert.equal(watcher.watches, 0);
+    assert.ok(await waitFor(() => inotifyWatchesHeld() === before, 5000), 'no watch left behind');
+  });
+
   it('reports a write made after the plan began but before the watch was in place', async () => {
     const sb = pool.fresh();
     const task = makeTask(sb.workspace, running('r-1'));

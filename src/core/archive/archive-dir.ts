@@ -45,7 +45,7 @@ const TASKS_PER_TURN = 64;
 /**
  * At start-up: the stale temp copies of every task under the roots (a janitor that died mid-archive, or a stage step
  * that timed out before its process ended). A temp is only removed when the process its name carries is gone, so no
- * lock is needed; archive/ is read through the task folder's descriptor. Each task is done synchronously (a few
+ * lock is needed; temps are removed through the task folder's descriptor. Each task is done synchronously (a few
  * syscalls), a batch per turn of the event loop: a promise round trip per task cost more than the work at 10,000 tasks.
  */
 export async function removeStaleTempsEverywhere(tasks: Iterable<{ dir: string }>): Promise<void> {

@@ -1,14 +1,13 @@
-import type { Config, DaemonEvent, SweepReport, WatchMode } from '../../shared/index.js';
+import type { Config, DaemonEvent, SweepReport, SweepTrigger, WatchMode } from '../../shared/index.js';
 import type { Disposable } from '../base/disposables.js';
 import { workspaceBases } from '../workspace/roots.js';
 import { ActiveTasks, type PlanScope } from './active-tasks.js';
 import { DatabaseChanges } from './database-changes.js';
 import { now } from './sweep-recorder.js';
-import type { Trigger } from './sweep-queue.js';
 import { WorkspaceWatcher, type WatcherOptions } from './workspace-watcher.js';
 
 export interface ChangeHooks {
-  schedule(taskDir: string | null, trigger: Trigger): void;
+  schedule(taskDir: string | null, trigger: SweepTrigger): void;
   emit(event: DaemonEvent): void;
   config(): Config;
 }
@@ -24,7 +23,6 @@ export class ChangeSources implements Disposable {
   private readonly active: ActiveTasks;
   /** Time to set up the base watches, and from the first plan to its registry watches being in place. */
   private readonly setup = { basesMs: 0, firstPlanAt: 0, registriesMs: -1 };
-  private disposed = false;
 
   constructor(
     roots: readonly string[],
@@ -68,8 +66,6 @@ export class ChangeSources implements Disposable {
 
   /** Watches the bases of `roots`; unless `force`, only if they differ from those watched (a root became a base). */
   async follow(roots: readonly string[], force: boolean): Promise<void> {
-    // A full sweep still in flight when the daemon stops must not open new watches after dispose.
-    if (this.disposed) return;
     const bases = workspaceBases(roots);
     const watched = this.watcher.watchedBases;
     if (!force && bases.length === watched.length && bases.every((b) => watched.includes(b))) return;
@@ -84,7 +80,6 @@ export class ChangeSources implements Disposable {
   }
 
   async dispose(): Promise<void> {
-    this.disposed = true;
     this.databases.dispose();
     await this.watcher.dispose();
   }

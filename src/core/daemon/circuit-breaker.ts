@@ -48,11 +48,11 @@ export class CircuitBreakers {
 
   /** The open ones as the heartbeat, `status --json` and the UI show them. */
   openReport(now: number): Breaker[] {
-    return this.open(now).map((b) => ({
-      task: b.task,
-      failures: b.failures,
-      retryAt: new Date(b.openUntil).toISOString(),
-      lastError: b.lastError,
-    }));
+    return this.open(now).map(breakerReport);
   }
+}
+
+/** One breaker as the `breaker` event, the heartbeat, `status --json` and the UI show it. */
+export function breakerReport(b: BreakerState): Breaker {
+  return { task: b.task, failures: b.failures, retryAt: new Date(b.openUntil).toISOString(), lastError: b.lastError };
 }

@@ -1,4 +1,4 @@
-import type { Breaker, Config, DaemonEvent, SweepReport, WatchMode } from '../../shared/index.js';
+import type { Breaker, Config, DaemonEvent, SweepReport, SweepTrigger, WatchMode } from '../../shared/index.js';
 import { removeStaleTempsEverywhere } from '../archive/archive-dir.js';
 import { DisposableStore, intervalDisposable, toDisposable } from '../base/disposables.js';
 import { errorMessage } from '../base/timeouts.js';
@@ -15,11 +15,9 @@ import { acquireInstanceLock } from './instance-lock.js';
 import { RetentionPass } from './retention-pass.js';
 import { SleepDetector } from './sleep-detector.js';
 import { StepWatchdog } from './step-watchdog.js';
-import { SweepQueue, type Trigger } from './sweep-queue.js';
+import { SweepQueue } from './sweep-queue.js';
 import { now, SweepRecorder } from './sweep-recorder.js';
 import type { DaemonOptions, RunNowOptions } from './daemon-options.js';
-
-export type { DaemonOptions } from './daemon-options.js';
 
 /**
  * The event-driven janitor: a registry change re-plans only its task, a periodic full reconcile catches anything the
@@ -47,6 +45,8 @@ export class JanitorDaemon {
   private stopped: Promise<void> | null = null;
   /** The signal (or reason) stop() was called with. */
   private stoppedBy = '';
+  /** The start sweep ran to its end: its retention pass is due after ready. */
+  private startSwept = false;
   private stopRequested!: () => void;
   /** Settles when stop() is called: start-up stops waiting for its first sweep then. */
   private readonly stopSignal = new Promise<void>((resolve) => {
@@ -125,7 +125,7 @@ export class JanitorDaemon {
     this.armReconcile();
     // The start sweep's retention pass, after ready and through the queue so that it never runs beside a sweep; as
     // after any full sweep, only if that sweep ran (not paused, not failed): resuming runs one, and retention after it.
-    if (!this.queue.paused && this.recorder.stats.sweeps > 0) void this.queue.exclusive(() => this.retention.maybeRun(this.config));
+    if (!this.queue.paused && this.startSwept) void this.queue.exclusive(() => this.retention.maybeRun(this.config));
     // Temp copies left by janitors that died are cleared once now, after ready: large, and nobody's work any more.
     void removeStaleTempsEverywhere(eachTask(this.roots())).catch(() => undefined);
   }
@@ -177,7 +177,7 @@ export class JanitorDaemon {
     this.reconcileTimer = setInterval(() => this.queue.schedule(null, 'reconcile'), this.config.reconcileSeconds * 1000);
   }
 
-  private async sweep(tasks: string[] | null, trigger: Trigger): Promise<void> {
+  private async sweep(tasks: string[] | null, trigger: SweepTrigger): Promise<void> {
     // Before judging idleness, not only on the watchdog's tick: a sweep right after a resume must know of the sleep.
     this.checkClock();
     const plan: PlanScope = { tasks, skipped: new Set(this.recorder.breakers.open(Date.now()).map((b) => b.task)), startedAt: Date.now() };
@@ -201,9 +201,12 @@ export class JanitorDaemon {
       this.watchdog.ended();
     }
     this.record(report, plan, trigger);
-    if (tasks === null) await this.changes.follow(this.roots(), false);
-    // The start sweep's pass waits until after ready (see start): at 10,000 tasks it takes a few hundred ms.
-    if (tasks === null && trigger !== 'start') await this.retention.maybeRun(this.config);
+    // A sweep that ends after stop began opens no watches and applies no retention.
+    if (tasks !== null || this.store.isDisposed) return;
+    await this.changes.follow(this.roots(), false);
+    // The start sweep's retention waits until after ready (see start): at 10,000 tasks it takes a few hundred ms.
+    if (trigger === 'start') this.startSwept = true;
+    else await this.retention.maybeRun(this.config);
   }
 
   /** What a plan needs from the daemon's memory: the sleeps it saw, when agents were first seen finishing, and every task's session claims. */
@@ -212,7 +215,7 @@ export class JanitorDaemon {
   }
 
   /** `oneAgent`: a cleanup of a single agent, which says nothing about the other agents of its task. */
-  private record(report: SweepReport, plan: PlanScope, trigger: Trigger, oneAgent = false): void {
+  private record(report: SweepReport, plan: PlanScope, trigger: SweepTrigger, oneAgent = false): void {
     const full = plan.tasks === null && !oneAgent;
     this.options.onReport?.(report, full);
     this.finishing.record(report, full, Date.now());
@@ -323,13 +326,16 @@ export class JanitorDaemon {
     };
   }
 
-  /** SIGHUP: a new config replaces the old one only if it is valid; the watcher follows changed roots. */
+  /**
+   * SIGHUP: a new config replaces the old one only if it is valid. The watcher follows changed roots, and tries inotify
+   * again after a fallback: the user may have raised its limits.
+   */
   async reload(next: Config): Promise<void> {
     const rootsChanged = JSON.stringify(next.roots) !== JSON.stringify(this.config.roots);
     this.config = next;
     // A new socket, binary or timeout applies from the next sweep on.
     this.tmux = tmuxClientFor(next);
-    if (rootsChanged) await this.changes.follow(this.roots(), true);
+    if (rootsChanged || this.changes.mode === 'polling') await this.changes.follow(this.roots(), true);
     this.armReconcile();
     this.queue.schedule(null, 'reload');
   }

@@ -1,12 +1,10 @@
 import type { SweepTrigger } from '../../shared/index.js';
 import type { Disposable } from '../base/disposables.js';
 
-export type Trigger = SweepTrigger;
-
 export interface SweepQueueOptions {
   debounceMs(): number;
   /** One sweep: `tasks` null means every task (a full reconcile). */
-  sweep(tasks: string[] | null, trigger: Trigger): Promise<void>;
+  sweep(tasks: string[] | null, trigger: SweepTrigger): Promise<void>;
   /** A sweep that threw (the daemon's sweep reports its own failures; this is for anything it did not expect). */
   failed(err: unknown): void;
   /** Told when sweeping starts and when it stops, so a window's "sweeping" never outlives the sweep. */
@@ -21,7 +19,7 @@ export interface SweepQueueOptions {
 export class SweepQueue implements Disposable {
   private readonly dirty = new Set<string>();
   private fullPending = false;
-  private trigger: Trigger = 'watch';
+  private trigger: SweepTrigger = 'watch';
   private debounce: NodeJS.Timeout | null = null;
   private loop: Promise<void> | null = null;
   private closed = false;
@@ -40,7 +38,7 @@ export class SweepQueue implements Disposable {
   }
 
   /** `dir` null means every task (a full reconcile), swept without waiting for quiet. */
-  schedule(dir: string | null, trigger: Trigger): void {
+  schedule(dir: string | null, trigger: SweepTrigger): void {
     if (this.closed) return;
     if (dir === null) this.fullPending = true;
     else this.dirty.add(dir);

@@ -1,9 +1,8 @@
-import type { Config, DaemonEvent, SweepReport, WatchMode } from '../../shared/index.js';
+import type { Config, DaemonEvent, SweepReport, SweepTrigger, WatchMode } from '../../shared/index.js';
 import { errorMessage } from '../base/timeouts.js';
-import { CircuitBreakers } from './circuit-breaker.js';
+import { CircuitBreakers, breakerReport } from './circuit-breaker.js';
 import { writeBeat } from './heartbeat.js';
 import { ReportEvents } from './report-events.js';
-import type { Trigger } from './sweep-queue.js';
 
 export const now = (): string => new Date().toISOString();
 
@@ -36,7 +35,7 @@ export class SweepRecorder {
     this.breakers = new CircuitBreakers(30_000, 30 * 60_000, breakerThreshold);
   }
 
-  record(report: SweepReport, full: boolean, trigger: Trigger, config: Config): void {
+  record(report: SweepReport, full: boolean, trigger: SweepTrigger, config: Config): void {
     const ts = now();
     this.events.record(report, full, config, ts);
     if (full) this.noteCounts(report);
@@ -106,15 +105,7 @@ export class SweepRecorder {
         continue;
       }
       const opened = this.breakers.failed(task, error, Date.now());
-      if (opened)
-        this.emit({
-          event: 'breaker',
-          ts: now(),
-          task,
-          failures: opened.failures,
-          retryAt: new Date(opened.openUntil).toISOString(),
-          lastError: error,
-        });
+      if (opened) this.emit({ event: 'breaker', ts: now(), ...breakerReport(opened) });
     }
   }
 

@@ -47,6 +47,7 @@ export class WorkspaceWatcher implements Disposable {
   /** Task folders whose registry is watched; kept across a switch of mode or of roots. */
   private readonly tasks = new Set<string>();
   private running = false;
+  private disposed = false;
   private readonly watchFn: WatchFn;
   private readonly pollMs: number;
 
@@ -62,6 +63,8 @@ export class WorkspaceWatcher implements Disposable {
   /** Resolves once every watch is in place (or polling has taken over). */
   async start(mode: WatchMode = 'inotify'): Promise<void> {
     await this.close();
+    // Disposed while the old watches closed: nothing is opened again.
+    if (this.disposed) return;
     this.running = true;
     // Resolved like discovery resolves roots, so the task folders reported here are the ones a sweep accepts.
     this.workspaces = workspaceBases(this.rootPaths);
@@ -116,6 +119,7 @@ export class WorkspaceWatcher implements Disposable {
   }
 
   async dispose(): Promise<void> {
+    this.disposed = true;
     this.running = false;
     await this.close();
   }
@@ -187,6 +191,7 @@ export class WorkspaceWatcher implements Disposable {
   private async fallBack(reason: string): Promise<void> {
     this.mode = 'polling';
     await this.close();
+    if (this.disposed) return;
     this.running = true;
     this.open('polling');
     this.events.fellBack(reason);

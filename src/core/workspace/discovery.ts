@@ -66,12 +66,7 @@ export function discoverTasks(roots: readonly string[]): Discovery {
   const tasks: TaskRef[] = [];
   const errors: InputError[] = [];
   const bases: string[] = [];
-  for (const workspace of basesOf(roots, errors)) {
-    const listing = baseTasks(workspace, errors);
-    let next = listing.next();
-    for (; !next.done; next = listing.next()) tasks.push(next.value);
-    if (next.value) bases.push(workspace);
-  }
+  for (const workspace of basesOf(roots, errors)) for (const ref of baseTasks(workspace, errors, bases)) tasks.push(ref);
   tasks.sort((a, b) => (a.dir < b.dir ? -1 : a.dir > b.dir ? 1 : 0));
   return { tasks, bases, errors };
 }
@@ -86,22 +81,23 @@ export function* eachTask(roots: readonly string[]): Generator<TaskRef> {
 }
 
 /**
- * One workspace base's task folders, as the folder is read; returns whether the base could be listed (a missing one is
- * normal: nothing ran there yet). Refusals and an unreadable base go to `errors`.
+ * One workspace base's task folders, as the folder is read; a base that can be listed goes to `listed` (a missing one
+ * is normal: nothing ran there yet). Refusals and an unreadable base go to `errors`.
  */
-function* baseTasks(workspace: string, errors: InputError[]): Generator<TaskRef, boolean> {
+function* baseTasks(workspace: string, errors: InputError[], listed: string[] = []): Generator<TaskRef> {
   let dir: fs.Dir;
   try {
     if (fs.lstatSync(workspace).isSymbolicLink()) {
       errors.push({ path: workspace, message: `${path.basename(workspace)} is a symlink; refused` });
-      return false;
+      return;
     }
     dir = fs.opendirSync(workspace, { bufferSize: 256 });
   } catch (err) {
     const code = errnoCode(err);
     if (code !== 'ENOENT') errors.push({ path: workspace, message: `workspace not readable: ${code ?? String(err)}` });
-    return false;
+    return;
   }
+  listed.push(workspace);
   try {
     for (let entry = dir.readSync(); entry !== null; entry = dir.readSync()) {
       const ref = taskEntry(workspace, entry.name, entry, errors);
@@ -110,7 +106,6 @@ function* baseTasks(workspace: string, errors: InputError[]): Generator<TaskRef,
   } finally {
     dir.closeSync();
   }
-  return true;
 }
 
 /**

@@ -53,7 +53,7 @@ export function readRegistryFile(file: string): { text: string; mtimeMs: number 
       bytes = fs.readFileSync(opened.fd);
       after = fs.fstatSync(opened.fd);
     } catch (err) {
-      return { error: `cannot read: ${errnoCode(err) ?? (err as Error).message}` };
+      return { error: `cannot read: ${errnoCode(err) ?? messageOf(err)}` };
     } finally {
       fs.closeSync(opened.fd);
     }
@@ -77,7 +77,7 @@ export function parseRegistry(file: string, text: string, mtimeMs: number): Regi
   try {
     json = JSON.parse(text);
   } catch (err) {
-    return fail(`invalid JSON (possibly half-written); not acted on: ${(err as Error).message}`);
+    return fail(`invalid JSON (possibly half-written); not acted on: ${messageOf(err)}`);
   }
   const envelope = RegistryEnvelopeSchema.safeParse(json);
   if (!envelope.success) {

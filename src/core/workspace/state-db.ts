@@ -154,7 +154,7 @@ function openDatabase(dbPath: string, immutable: boolean, busyMs: number): Bette
   } catch (err) {
     if (!immutable || errnoCode(err) !== 'SQLITE_CANTOPEN') throw err;
     const hint = 'SQLite URIs are off if better-sqlite3 opened a database before loadBetterSqlite3() ran';
-    throw new Refused(`cannot open read-only (SQLITE_CANTOPEN: ${(err as Error).message}; ${hint}); not acted on`);
+    throw new Refused(`cannot open read-only (SQLITE_CANTOPEN: ${messageOf(err)}; ${hint}); not acted on`);
   }
 }
 

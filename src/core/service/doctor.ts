@@ -80,7 +80,7 @@ function rootCheck(root: RootChoice): DoctorCheck {
   }
 }
 
-function rootChecks(roots: readonly RootChoice[], config: Config): { checks: DoctorCheck[]; tasks: number } {
+function rootChecks(roots: readonly RootChoice[], config: Config): { checks: DoctorCheck[]; tasks: number; bases: number } {
   const checks = roots.map(rootCheck);
   const discovery = discoverTasks(roots.map((r) => r.path));
   for (const e of discovery.errors) checks.push({ name: `workspace ${e.path}`, ok: false, detail: e.message });
@@ -96,29 +96,43 @@ function rootChecks(roots: readonly RootChoice[], config: Config): { checks: Doc
       detail: `${orchestratorDefault} exists but is not one of the roots; add --root ${orchestratorDefault} (or drop the configured roots) to clean its agents`,
     });
   }
-  return { checks, tasks: discovery.tasks.length };
+  return { checks, tasks: discovery.tasks.length, bases: discovery.bases.length };
 }
 
-function inotifyCheck(tasks: number): DoctorCheck {
-  if (process.platform !== 'linux')
-    return { name: 'inotify', ok: true, detail: `not Linux (${process.platform}); the daemon uses the platform watcher` };
-  const watches = readNumber('/proc/sys/fs/inotify/max_user_watches');
-  const instances = readNumber('/proc/sys/fs/inotify/max_user_instances');
-  // The daemon watches each workspace base, its registry/ and each task folder: one watch per task, plus a few.
-  const needed = tasks + 16;
-  const ok = watches === null || watches >= needed;
+/** Tasks with unfinished agents the watch limit should leave room for (or every task, if there are fewer). */
+const ACTIVE_ROOM = 100;
+
+/**
+ * The daemon holds two watches per workspace base and one per task that can still change (its registry); finished
+ * tasks cost none. The limit is per user and shared with every other program that watches files.
+ */
+export function inotifyVerdict(limits: { watches: number | null; instances: number | null }, tasks: number, bases: number): DoctorCheck {
+  const forBases = 2 * bases;
+  const room = limits.watches === null ? null : limits.watches - forBases;
+  const ok = room === null || room >= Math.min(tasks, ACTIVE_ROOM);
+  const advice = ok ? '' : ' (raise fs.inotify.max_user_watches, or the daemon will fall back to polling)';
   return {
     name: 'inotify',
     ok,
-    detail: `max_user_watches=${watches ?? '?'}, max_user_instances=${instances ?? '?'}; about ${needed} watches needed for ${plural(tasks, 'task')}${ok ? '' : ' (raise fs.inotify.max_user_watches, or the daemon will fall back to polling)'}`,
+    detail: `max_user_watches=${limits.watches ?? '?'}, max_user_instances=${limits.instances ?? '?'}; ${forBases} for ${plural(bases, 'workspace base')}, room for ${room ?? '?'} tasks with unfinished agents (of ${plural(tasks, 'task')})${advice}`,
   };
+}
+
+function inotifyCheck(tasks: number, bases: number): DoctorCheck {
+  if (process.platform !== 'linux')
+    return { name: 'inotify', ok: true, detail: `not Linux (${process.platform}); the daemon uses the platform watcher` };
+  const limits = {
+    watches: readNumber('/proc/sys/fs/inotify/max_user_watches'),
+    instances: readNumber('/proc/sys/fs/inotify/max_user_instances'),
+  };
+  return inotifyVerdict(limits, tasks, bases);
 }
 
 export async function runDoctor(config: Config): Promise<DoctorCheck[]> {
   const checks = await tmuxChecks(config);
   const rootsResult = rootChecks(chooseRoots(config), config);
   checks.push(...rootsResult.checks);
-  checks.push(inotifyCheck(rootsResult.tasks));
+  checks.push(inotifyCheck(rootsResult.tasks, rootsResult.bases));
   const procOk = process.platform !== 'linux' || fs.existsSync('/proc/self/stat');
   checks.push({ name: 'process table', ok: procOk, detail: process.platform === 'linux' ? '/proc' : 'ps -A' });
   return checks;

@@ -17,7 +17,8 @@ export const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '.
 /** Children started here (daemons, control clients), so an interrupted run can still kill them, by their own pid. */
 const children = new Set<ChildProcess>();
 
-const alive = (c: ChildProcess) => c.exitCode === null && c.signalCode === null;
+/** The child has not exited yet. */
+export const alive = (c: ChildProcess) => c.exitCode === null && c.signalCode === null;
 
 /** Registers a child so that killChildrenSync can end it; it leaves the register when it exits. */
 export function trackChild<C extends ChildProcess>(child: C): C {
@@ -70,11 +71,10 @@ export async function stopDaemon(
   limitMs: number,
 ): Promise<DaemonExit> {
   const started = performance.now();
-  const running = () => child.exitCode === null && child.signalCode === null;
-  if (running()) child.kill('SIGTERM');
+  if (alive(child)) child.kill('SIGTERM');
   let killed = false;
   const timer = setTimeout(() => {
-    if (running()) {
+    if (alive(child)) {
       killed = true;
       child.kill('SIGKILL');
     }

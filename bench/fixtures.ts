@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { execa, execaSync } from 'execa';
 import { pythonTime, registryJson, writeStateDatabase, type OrchestratorAgent, type OrchestratorTask } from './orchestrator-db.js';
-import { hex, rng } from '../renderer/dev/mock-random.js';
+import { hex, pad, rng } from '../renderer/dev/mock-random.js';
 
 /**
  * Benchmark fixtures laid out as a real orchestrator lays out its workspaces (ORCHESTRATOR.md, SPEC.md "Input"):
@@ -17,9 +17,9 @@ import { hex, rng } from '../renderer/dev/mock-random.js';
 
 export const LOG_BYTES = 16 * 1024;
 export const KEEPALIVE_SESSION = 'bench_keepalive';
-/** What every agent pane runs; tmux-floor.ts gives its sessions the same command and size. */
-export const PANE_COMMAND = 'sleep 100000';
-export const PANE_SIZE = { x: 80, y: 24 } as const;
+/** What every agent pane runs (and the keepalive's, through startKeepalive). */
+const PANE_COMMAND = 'sleep 100000';
+const PANE_SIZE = { x: 80, y: 24 } as const;
 /** Finished agents finished this long ago, so their finish grace (SPEC.md step 0) is long over. */
 export const FINISHED_AGO_MS = 60 * 60 * 1000;
 const AGENT_TYPES = ['builder', 'fixer', 'tester', 'reviewer', 'planner', 'docs'] as const;
@@ -89,7 +89,6 @@ export interface Fixture {
 const live = new Set<Fixture>();
 
 function hhmmss(rand: () => number): string {
-  const pad = (n: number) => String(n).padStart(2, '0');
   return `${pad(Math.floor(rand() * 24))}${pad(Math.floor(rand() * 60))}${pad(Math.floor(rand() * 60))}`;
 }
 

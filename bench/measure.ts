@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import { SweepReportSchema, type SweepReport } from '../src/shared/index.js';
-import { BIN } from './daemon-measure.js';
+import { BIN, sleep } from './daemon-measure.js';
 import { KEEPALIVE_SESSION, listSessions, type BenchAgent, type Fixture } from './fixtures.js';
 
 const SWEEP_TIMEOUT_MS = 300_000;
@@ -326,7 +326,7 @@ export async function zombieFollowUp(report: SweepReport, limitMs = 10_000): Pro
   const started = performance.now();
   let left = zombies.map((z) => z.pid).filter(isZombie);
   while (left.length && performance.now() - started < limitMs) {
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await sleep(20);
     left = left.filter(isZombie);
   }
   return {

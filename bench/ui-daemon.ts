@@ -1,15 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { DaemonEventSchema } from '../src/shared/index.js';
 import type { UiFixture } from './ui-fixture.js';
-import { BIN, stopDaemon, trackChild, type DaemonExit } from './daemon-measure.js';
+import { BIN, alive, stopDaemon, trackChild, type DaemonExit } from './daemon-measure.js';
 
 /**
  * The built `node bin/agent-janitor.js daemon --ui --json` over a UI fixture, with the fixture's private HOME and XDG
  * dirs and its own tmux socket path. It is ready when stdout has carried the `ready` event and stderr the line
  * `agent-janitor: UI at <url>` (the URL holds the access key).
  */
-
-const alive = (c: ChildProcess) => c.exitCode === null && c.signalCode === null;
 
 export type DaemonStop = DaemonExit;
 

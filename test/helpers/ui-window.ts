@@ -31,7 +31,7 @@ export async function openWindow(browser: Browser, sb: Sandbox, config: Record<s
 }
 
 /** One API call over the bridge with the window's key, as a program would make it. */
-export async function callApi(w: UiWindow, method: string, body: unknown): Promise<Record<string, unknown>> {
+export async function callApi(w: Pick<UiWindow, 'url'>, method: string, body: unknown): Promise<Record<string, unknown>> {
   const token = w.url.searchParams.get('token')!;
   const res = await fetch(`${w.url.origin}/api/${method}`, {
     method: 'POST',

@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, it } from 'node:test';
 import { runJson } from '../helpers/cli.js';
 import { DaemonProcess } from '../helpers/daemon-process.js';
 import { listFiles, makeTask, withCompletionTimes } from '../helpers/fixture.js';
-import { Sandbox } from '../helpers/sandbox.js';
+import { Sandbox, waitFor } from '../helpers/sandbox.js';
 
 const sha = (data: Buffer) => createHash('sha256').update(data).digest('hex');
 
@@ -69,12 +69,7 @@ describe('agent-janitor daemon inputs', () => {
       assert.notEqual(s.exitCode, 2);
       for (const a of s.report.actions) assert.notEqual(a.outcome, 'failed', JSON.stringify(a));
     }
-    await daemon
-      .waitFor(() => listFiles(task.logs).length === 0 && listFiles(path.join(task.dir)).includes('archive'), 15_000)
-      .catch(() => undefined);
-    const deadline = Date.now() + 15_000;
-    while (listFiles(task.logs).length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-    assert.deepEqual(listFiles(task.logs), []);
+    assert.ok(await waitFor(() => listFiles(task.logs).length === 0, 30_000), 'logs archived');
     const manifest = fs
       .readFileSync(path.join(task.archive, 'MANIFEST.jsonl'), 'utf8')
       .trim()

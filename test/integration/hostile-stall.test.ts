@@ -85,6 +85,8 @@ describe('stale temp copies (issue 9 point 6)', () => {
     try {
       await d.waitFor((e) => e.event === 'ready');
       assert.ok(await waitFor(() => !fs.existsSync(stale), 10_000), 'the real stale copy is removed');
+      // After the exit: a stop waits out the pass's turn, so every task of it was looked at.
+      assert.equal(await d.stop('SIGTERM'), 0);
       for (const file of canaries) assert.equal(fs.readFileSync(file, 'utf8'), 'not the janitor’s\n', file);
     } finally {
       assert.equal(await d.stop('SIGTERM'), 0);

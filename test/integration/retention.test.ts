@@ -8,7 +8,8 @@ import { readActivity } from '../../src/core/service/activity.js';
 import { applyRetention, planRetention } from '../../src/core/sweep/retention.js';
 import { DaemonProcess } from '../helpers/daemon-process.js';
 import { makeTask } from '../helpers/fixture.js';
-import { sandboxPool, type Sandbox } from '../helpers/sandbox.js';
+import { sandboxPool, waitFor, type Sandbox } from '../helpers/sandbox.js';
+import { callApi } from '../helpers/ui-window.js';
 
 const pool = sandboxPool();
 after(() => pool.cleanupAll());
@@ -201,6 +202,11 @@ describe('retention (SPEC.md: by age and by total size per root, oldest first)',
       await new Promise((resolve) => setTimeout(resolve, 1000));
       assert.deepEqual([fs.readFileSync(old!), fs.readFileSync(week!)], before, 'nothing compressed or removed while paused');
       assert.equal(d.events.filter((e) => e.event === 'retention').length, 0);
+      // Resumed: the full sweep it runs is followed by retention, which removes the file past the 30-day limit.
+      assert.ok(await waitFor(() => /UI at http/.test(d.stderr)), d.stderr);
+      await callApi({ url: new URL(/UI at (\S+)/.exec(d.stderr)![1]!) }, 'setPaused', { paused: false });
+      await d.waitFor((e) => e.event === 'retention');
+      assert.ok(!fs.existsSync(old!), 'resumed: the file past the age limit is removed');
     } finally {
       assert.equal(await d.stop('SIGTERM'), 0);
     }

@@ -7,15 +7,16 @@ import type { ActivityEntry, Alert } from '../../src/shared/index.js';
 
 export const STRAY_ORPHANS = 12;
 
-/** An orphan-session alert as the engine raises it: `effect` says what killing it does, `blocked` why it cannot now. */
-export function orphanSessionAlert(o: {
-  session: string;
-  sessionId: string;
-  since: string;
-  effect: string;
-  unreadable?: string[];
-  blocked?: string;
-}): Alert {
+/**
+ * An orphan-session alert shaped like the engine's: `effect` says what killing it does; an unreadable registry that
+ * may name the session blocks the fix, as in the engine.
+ */
+export function orphanSessionAlert(o: { session: string; sessionId: string; since: string; effect: string; unreadable?: string[] }): Alert {
+  const unreadable = o.unreadable ?? [];
+  const blocked =
+    unreadable.length === 0
+      ? undefined
+      : `${unreadable[0]}/AGENT_REGISTRY.json cannot be read: it may name this session. Fix it, then retry.`;
   return {
     id: `orphan-session:${o.session}`,
     kind: 'orphan-session',
@@ -25,13 +26,13 @@ export function orphanSessionAlert(o: {
     task: null,
     agentId: null,
     since: o.since,
-    fix: { label: 'Kill session', effect: o.effect, ...(o.blocked === undefined ? {} : { blocked: o.blocked }) },
+    fix: { label: 'Kill session', effect: o.effect, ...(blocked ? { blocked } : {}) },
     orphan: {
       kind: 'orphan-session',
       session: o.session,
       sessionId: o.sessionId,
       reason: 'no registry names it',
-      unreadable: o.unreadable ?? [],
+      unreadable,
     },
   };
 }
@@ -48,7 +49,6 @@ export function strayOrphans(since: (min: number) => string): Alert[] {
       since: since(30 + i),
       effect: `Saves the scrollback of ${session}, then kills it and every process under it.`,
       unreadable,
-      blocked: blocked ? `${unreadable[0]}/AGENT_REGISTRY.json cannot be read: it may name this session. Fix it, then retry.` : undefined,
     });
   });
 }

@@ -7,7 +7,7 @@ import { Notice } from '../components/badges.js';
  * `data-testid="settings-field-<path>"`, its issue `settings-error-<path>` (the paths ConfigSchema reports).
  */
 
-export interface FieldProps {
+interface FieldProps {
   path: string;
   label: string;
   help?: ComponentChildren;

@@ -1,13 +1,15 @@
 import type { WindowSettingPath } from '../../../src/shared/index.js';
 import { formatBytes } from '../lib/format.js';
 import type { SettingsDraft } from '../lib/settings-form.js';
-import { CheckField, ListField, NumberField, SelectField, TextField, type FieldProps } from './settings-fields.js';
+import { CheckField, ListField, NumberField, SelectField, TextField } from './settings-fields.js';
 
 /** The settings form's fieldsets, each a group of the draft's fields. */
 
 /** What every field of the form is given by its path: the path, its issue, and whether it is fixed elsewhere. */
-export interface FieldState extends Pick<FieldProps, 'error'>, Required<Pick<FieldProps, 'locked'>> {
+export interface FieldState {
   path: WindowSettingPath;
+  error: string | undefined;
+  locked: boolean;
 }
 
 export interface SectionProps {
